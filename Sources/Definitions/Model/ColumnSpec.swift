@@ -1,0 +1,68 @@
+/// How one target column is filled: raw value, transforms, default, type, rules, lookup.
+public struct ColumnSpec: Sendable, Equatable {
+    /// Where the raw value comes from: exactly one of `from`, `value`, `template`.
+    public enum Input: Sendable, Equatable {
+        /// Source header names: the first is the name, the rest aliases. Dotted names reach into JSON objects.
+        case from([String])
+        /// A constant, or a string with `{{run.id}}`, `{{run.original_filename}}`, `{{run.started_at}}`.
+        case value(JSONScalar)
+        /// A string built from source columns: `"{First Name} {Last Name}"`.
+        case template(String)
+    }
+
+    /// Target column name.
+    public var name: String
+    /// JSON pointer of this column in the definition (`/columns/price`), for messages.
+    public var pointer: String
+    public var input: Input
+    public var transforms: [TransformSpec]
+    /// Used when the value is empty (missing column, empty cell, or `null_if` hit).
+    public var defaultValue: JSONScalar?
+    public var type: ColumnType
+    /// Date/datetime patterns (`yyyy-MM-dd`), tried in order; empty means ISO 8601.
+    public var formats: [String]
+    /// Boolean spellings; nil means the built-in lists.
+    public var trueValues: [String]?
+    public var falseValues: [String]?
+    public var decimalSeparator: String?
+    public var thousandsSeparator: String?
+    public var rules: [RuleSpec]
+    public var lookup: LookupSpec?
+    public var nullable: Bool
+    public var uniqueInFile: Bool
+    /// Overrides the SQL type of a created column.
+    public var sqlType: String?
+
+    public init(
+        name: String, pointer: String? = nil, input: Input, transforms: [TransformSpec] = [],
+        defaultValue: JSONScalar? = nil, type: ColumnType = .text, formats: [String] = [],
+        trueValues: [String]? = nil, falseValues: [String]? = nil,
+        decimalSeparator: String? = nil, thousandsSeparator: String? = nil,
+        rules: [RuleSpec] = [], lookup: LookupSpec? = nil, nullable: Bool = false,
+        uniqueInFile: Bool = false, sqlType: String? = nil
+    ) {
+        self.name = name; self.pointer = pointer ?? "/columns/\(name)"; self.input = input
+        self.transforms = transforms; self.defaultValue = defaultValue; self.type = type
+        self.formats = formats; self.trueValues = trueValues; self.falseValues = falseValues
+        self.decimalSeparator = decimalSeparator; self.thousandsSeparator = thousandsSeparator
+        self.rules = rules; self.lookup = lookup; self.nullable = nullable
+        self.uniqueInFile = uniqueInFile; self.sqlType = sqlType
+    }
+}
+
+/// Declared column types; also decide the SQL type of a created table.
+public enum ColumnType: String, Sendable, Equatable, CaseIterable {
+    case text, integer, decimal, boolean, date, datetime, json
+}
+
+/// Turns a value into a foreign key: `SELECT select FROM table WHERE match = value`.
+public struct LookupSpec: Sendable, Equatable {
+    public var table: String
+    public var match: String
+    public var select: String
+    /// Insert `match = value` when not found (never on a dry run).
+    public var createMissing: Bool
+    public init(table: String, match: String, select: String = "id", createMissing: Bool = false) {
+        self.table = table; self.match = match; self.select = select; self.createMissing = createMissing
+    }
+}

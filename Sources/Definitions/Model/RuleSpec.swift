@@ -1,0 +1,20 @@
+/// One validation rule as written: `min:2` is name `min`, arguments `["2"]`.
+public struct RuleSpec: Sendable, Equatable {
+    public var name: String
+    public var arguments: [String]
+    /// A custom message that replaces the built-in one.
+    public var message: String?
+    /// JSON pointer of the rule in the definition (`/columns/name/rules/1`).
+    public var pointer: String
+    public init(name: String, arguments: [String] = [], message: String? = nil, pointer: String = "") {
+        self.name = name; self.arguments = arguments; self.message = message; self.pointer = pointer
+    }
+
+    /// Every rule name in the vocabulary, for validation and "did you mean".
+    public static let names: [String] = [
+        "required", "nullable", "required_if", "required_with", "required_without", "string", "integer",
+        "numeric", "boolean", "email", "url", "uuid", "ip", "date", "date_format", "before", "after",
+        "min", "max", "between", "size", "digits", "digits_between", "in", "not_in", "regex", "not_regex",
+        "alpha", "alpha_num", "alpha_dash", "starts_with", "ends_with", "distinct", "unique", "exists",
+    ]
+}
