@@ -1,0 +1,1 @@
+public enum IngestCommand { public static func main() {} }

@@ -1,0 +1,50 @@
+/// Applies numbered schema migrations once each, in order, recording them in `ingest_migrations`.
+///
+/// Each migration runs in its own transaction, so a failure leaves the schema at the last good version.
+public struct Migrator: Sendable {
+    /// One schema step. `version` values must be unique and increasing.
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let sql: String
+        public init(version: Int, name: String, sql: String) { self.version = version; self.name = name; self.sql = sql }
+    }
+
+    public let migrations: [Migration]
+    public init(migrations: [Migration]) { self.migrations = migrations.sorted { $0.version < $1.version } }
+
+    /// Applies the missing migrations; returns the versions applied.
+    @discardableResult
+    public func migrate(_ db: Connection) throws(SQLiteError) -> [Int] {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS ingest_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            )
+            """)
+        var applied: [Int] = []
+        for migration in migrations {
+            // Check inside an IMMEDIATE transaction so two processes opening at once don't both apply it.
+            try db.begin(.immediate)
+            do {
+                let done = try db.scalar("SELECT 1 FROM ingest_migrations WHERE version = ?", [.integer(Int64(migration.version))]) != nil
+                if !done {
+                    try db.execute(migration.sql)
+                    try db.execute("INSERT INTO ingest_migrations(version, name) VALUES (?, ?)", [.integer(Int64(migration.version)), .text(migration.name)])
+                    applied.append(migration.version)
+                }
+                try db.commit()
+            } catch {
+                try? db.rollback()
+                throw error
+            }
+        }
+        return applied
+    }
+
+    /// The highest applied version, 0 for a new database.
+    public func currentVersion(_ db: Connection) throws(SQLiteError) -> Int {
+        Int(try db.scalar("SELECT COALESCE(MAX(version), 0) FROM ingest_migrations")?.integerValue ?? 0)
+    }
+}

@@ -1,0 +1,2 @@
+import CLI
+IngestCommand.main()
