@@ -1,0 +1,17 @@
+/// One `ingest` subcommand.
+protocol Command {
+    static var spec: CommandSpec { get }
+    /// Runs with parsed arguments; returns the exit code.
+    static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32
+}
+
+/// Exit codes shared by every command.
+public enum ExitCode {
+    public static let success: Int32 = 0
+    /// A run failed, or a command could not do its job.
+    public static let failure: Int32 = 1
+    /// A run completed, but some rows failed.
+    public static let completedWithErrors: Int32 = 2
+    /// The command line was wrong (BSD `EX_USAGE`).
+    public static let usage: Int32 = 64
+}

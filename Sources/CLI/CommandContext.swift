@@ -1,0 +1,44 @@
+import Engine
+import Foundation
+
+/// What a command needs from the outside world, injectable so tests can run commands in-process.
+public struct CommandContext: Sendable {
+    public var environment: [String: String]
+    public var stdout: @Sendable (String) -> Void
+    public var stderr: @Sendable (String) -> Void
+    /// Whether stderr is a terminal (live progress bar) or a pipe/file (a plain final summary).
+    public var stderrIsTerminal: Bool
+
+    public init(environment: [String: String], stdout: @escaping @Sendable (String) -> Void,
+                stderr: @escaping @Sendable (String) -> Void, stderrIsTerminal: Bool) {
+        self.environment = environment; self.stdout = stdout; self.stderr = stderr; self.stderrIsTerminal = stderrIsTerminal
+    }
+
+    /// The real process: stdout, stderr, environment.
+    public static func process() -> CommandContext {
+        CommandContext(
+            environment: ProcessInfo.processInfo.environment,
+            stdout: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+            stderr: { text in FileHandle.standardError.write(Data(text.utf8)) },
+            stderrIsTerminal: isatty(STDERR_FILENO) == 1)
+    }
+
+    /// Prints a line on stdout.
+    public func print(_ line: String = "") { stdout(line + "\n") }
+}
+
+/// Options every command that touches the database takes.
+enum CommonOptions {
+    static let database = CommandSpec.Option("database", value: "path", help: "The SQLite database file.", environment: "INGEST_DATABASE", default: "ingest.sqlite")
+    static let importers = CommandSpec.Option("importers", value: "dir", help: "The folder of importer definitions.", environment: "INGEST_IMPORTERS", default: "importers")
+    static let json = CommandSpec.Option("json", help: "Print machine-readable JSON.")
+    static let storage = [database, importers]
+
+    static func engine(_ args: ParsedArguments, _ context: CommandContext) throws -> IngestEngine {
+        var config = EngineConfiguration(databasePath: args.value("database") ?? "ingest.sqlite",
+                                         importersDirectory: args.value("importers") ?? "importers")
+        if let root = context.environment["INGEST_DATA_ROOT"] { config.dataRoot = root }
+        if let uploads = context.environment["INGEST_UPLOADS"] { config.uploadsDirectory = uploads }
+        return try IngestEngine(configuration: config)
+    }
+}

@@ -1,0 +1,30 @@
+import Engine
+
+/// `ingest list`: the importers and their load errors.
+enum ListCommand: Command {
+    static let spec = CommandSpec(name: "list", abstract: "List the importers with their source, target table and load errors.",
+                                  options: CommonOptions.storage + [CommonOptions.json])
+
+    static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let engine = try CommonOptions.engine(args, context)
+        let all = engine.importerSummaries()
+        if args.flag("json") {
+            context.print(JSONValue.array(all.map(\.json)).prettyText)
+            return ExitCode.success
+        }
+        if all.isEmpty {
+            context.print("No importers in '\(engine.configuration.importersDirectory)'. Add a JSON definition there.")
+            return ExitCode.success
+        }
+        var table = TextTable(["SLUG", "SOURCE", "TARGET", "STATUS"])
+        for s in all {
+            table.add([s.slug, s.sourceType ?? "-", s.table ?? "-", s.problems.isEmpty ? "ok" : "\(s.problems.count) error(s)"])
+        }
+        context.stdout(table.rendered)
+        for s in all where !s.problems.isEmpty {
+            context.print()
+            for p in s.problems { context.print(p) }
+        }
+        return ExitCode.success
+    }
+}

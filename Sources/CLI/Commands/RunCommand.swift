@@ -1,0 +1,75 @@
+import Dispatch
+import Engine
+import Foundation
+
+/// `ingest run SLUG [FILE] [--dry-run]`: an import in the foreground.
+enum RunCommand: Command {
+    static let spec = CommandSpec(
+        name: "run",
+        abstract: "Import a file (or the importer's configured source) in the foreground.",
+        discussion: """
+            Shows a live progress bar when stderr is a terminal and prints the run summary.
+            Exit status: 0 completed, 2 completed with failed rows, 1 failed or cancelled.
+            Ctrl-C cancels the run between chunks.
+            """,
+        arguments: [
+            .init("slug", help: "The importer's slug (its file name in the importers folder)."),
+            .init("file", help: "The CSV, TSV, XLSX, JSON or NDJSON file to import.", optional: true),
+        ],
+        options: CommonOptions.storage + [
+            .init("dry-run", help: "Run the whole pipeline, then roll back: nothing is written."),
+            .init("user-id", value: "id", help: "Record this user id on the run."),
+            CommonOptions.json,
+        ])
+
+    static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        guard let slug = args.argument("slug") else { throw UsageError("Missing expected argument '<slug>'.") }
+        let userID = try args.integer("user-id")
+        let engine = try CommonOptions.engine(args, context)
+        let runID: Int64
+        if let file = args.argument("file") {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw EngineError.sourceUnavailable("Cannot read the file '\(file)'.")
+            }
+            runID = try engine.createRun(slug: slug, path: file, originalFilename: (file as NSString).lastPathComponent,
+                                         dryRun: args.flag("dry-run"), userID: userID)
+        } else {
+            runID = try engine.createSourceRun(slug: slug, dryRun: args.flag("dry-run"), userID: userID)
+        }
+        return try execute(runID: runID, engine: engine, args: args, context: context)
+    }
+
+    /// Runs a pending run with progress and Ctrl-C handling, prints the outcome, returns the exit code.
+    static func execute(runID: Int64, engine: IngestEngine, args: ParsedArguments, context: CommandContext) throws -> Int32 {
+        let bar = context.stderrIsTerminal && !args.flag("json") ? ProgressBar(write: context.stderr) : nil
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler {
+            context.stderr("\nCancelling after the current chunk…\n")
+            _ = try? engine.requestCancellation(of: runID)
+        }
+        interrupt.resume()
+        defer {
+            interrupt.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        let run = try engine.execute(runID: runID, removeSourceWhenDone: engine.isTemporarySource(runID: runID)) { progress in
+            bar?.update(progress)
+        }
+        bar?.finish()
+        if args.flag("json") {
+            context.print(run.json().prettyText)
+        } else {
+            context.stdout(RunReport.text(for: run))
+        }
+        return exitCode(for: run.status)
+    }
+
+    static func exitCode(for status: RunStatus) -> Int32 {
+        switch status {
+        case .completed: return ExitCode.success
+        case .completedWithErrors: return ExitCode.completedWithErrors
+        default: return ExitCode.failure
+        }
+    }
+}

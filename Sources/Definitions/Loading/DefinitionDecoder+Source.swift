@@ -1,0 +1,208 @@
+import Foundation
+
+extension DefinitionDecoder {
+    /// `source`: type, type-specific options (checked against the type) and format options.
+    func decodeSource(_ node: JSONNode) -> SourceSpec {
+        let pointer = "/source"
+        var spec = SourceSpec()
+        guard let members = object(node, pointer, allowed: DefinitionKeys.source) else { return spec }
+        var typeKnown = true
+        if let m = members["type"] {
+            if let type = enumeration(SourceSpec.SourceType.self, m.value, pointer + "/type") {
+                spec.type = type
+            } else {
+                typeKnown = false
+            }
+        }
+
+        // Options that only make sense for one source type.
+        let owners: [(String, SourceSpec.SourceType)] = [
+            ("formats", .upload), ("max_size_mb", .upload), ("path", .filesystem),
+            ("url", .url), ("timeout_s", .url), ("headers", .url),
+        ]
+        for (key, owner) in owners {
+            guard let m = members[key] else { continue }
+            let keyPointer = pointer + "/" + key
+            if typeKnown && owner != spec.type {
+                report("'\(key)' applies only to source type '\(owner.rawValue)', not '\(spec.type.rawValue)'", at: keyPointer, m.keyPosition)
+                continue
+            }
+            switch key {
+            case "formats":
+                if case .array(let items) = m.value.value, !items.isEmpty {
+                    var formats: [FileFormat] = []
+                    for (i, item) in items.enumerated() {
+                        let itemPointer = JSONPointer.appending(keyPointer, i)
+                        guard let format = enumeration(FileFormat.self, item, itemPointer) else { continue }
+                        if formats.contains(format) {
+                            report("format '\(format.rawValue)' is listed twice", at: itemPointer, item.position)
+                        } else {
+                            formats.append(format)
+                        }
+                    }
+                    spec.formats = formats
+                } else {
+                    report("expected a non-empty array of formats (csv, tsv, xlsx, json, ndjson), got \(m.value.kindDescription)", at: keyPointer, m.value.position)
+                }
+            case "max_size_mb":
+                spec.maxSizeMB = integer(m.value, keyPointer, in: 1...1_048_576)
+            case "path":
+                if let path = string(m.value, keyPointer, nonEmpty: true) {
+                    if Self.isContainedRelativePath(path) {
+                        spec.path = path
+                    } else {
+                        report("path must be relative to the data root and stay inside it (no leading '/', no '..')", at: keyPointer, m.value.position)
+                    }
+                }
+            case "url":
+                if let url = string(m.value, keyPointer, nonEmpty: true) {
+                    if Self.isHTTPURL(url) {
+                        spec.url = url
+                    } else {
+                        report("expected an http or https URL, got '\(url)'", at: keyPointer, m.value.position)
+                    }
+                }
+            case "timeout_s":
+                if let seconds = number(m.value, keyPointer) {
+                    if seconds > 0 && seconds <= 86_400 {
+                        spec.timeoutSeconds = seconds
+                    } else {
+                        report("expected a timeout in seconds above 0 and at most 86400, got \(Self.format(seconds))", at: keyPointer, m.value.position)
+                    }
+                }
+            default:  // headers
+                spec.httpHeaders = decodeHTTPHeaders(m.value, keyPointer)
+            }
+        }
+        if typeKnown {
+            if spec.type == .filesystem && members["path"] == nil {
+                report("missing required key 'path' for source type 'filesystem'", at: pointer, node.position)
+            }
+            if spec.type == .url && members["url"] == nil {
+                report("missing required key 'url' for source type 'url'", at: pointer, node.position)
+            }
+        }
+
+        if let m = members["format"] {
+            let names = ["auto"] + FileFormat.allCases.map(\.rawValue)
+            if let name = oneOf(names, m.value, pointer + "/format"), name != "auto" {
+                spec.format = FileFormat(rawValue: name)
+                if let format = spec.format, !spec.formats.isEmpty, !spec.formats.contains(format) {
+                    report("format '\(name)' is not among the allowed formats (\(spec.formats.map(\.rawValue).joined(separator: ", ")))", at: pointer + "/format", m.value.position)
+                }
+            }
+        }
+        if let m = members["csv"] { spec.csv = decodeCSVOptions(m.value, pointer + "/csv") }
+        if let m = members["xlsx"] { spec.xlsx = decodeXLSXOptions(m.value, pointer + "/xlsx") }
+        if let m = members["json"] { spec.json = decodeJSONOptions(m.value, pointer + "/json") }
+        return spec
+    }
+
+    private func decodeHTTPHeaders(_ node: JSONNode, _ pointer: String) -> [String: String] {
+        guard case .object(let members) = node.value else {
+            report("expected an object of header names to values, got \(node.kindDescription)", at: pointer, node.position)
+            return [:]
+        }
+        var headers: [String: String] = [:]
+        for member in members {
+            let memberPointer = JSONPointer.appending(pointer, member.key)
+            // RFC 9110 §5.1: a field name is a token.
+            let tokenExtras = Set("!#$%&'*+-.^_`|~")
+            if member.key.isEmpty || !member.key.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || tokenExtras.contains($0) }) {
+                report("'\(member.key)' is not a valid HTTP header name", at: memberPointer, member.keyPosition)
+                continue
+            }
+            guard let value = string(member.value, memberPointer) else { continue }
+            // RFC 9110 §5.5: CR and LF in a field value would allow header injection.
+            if value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" || $0 == "\0" }) {
+                report("header values cannot contain line breaks or NUL", at: memberPointer, member.value.position)
+                continue
+            }
+            headers[member.key] = value
+        }
+        return headers
+    }
+
+    private func decodeCSVOptions(_ node: JSONNode, _ pointer: String) -> CSVOptions {
+        var options = CSVOptions()
+        guard let members = object(node, pointer, allowed: DefinitionKeys.csv) else { return options }
+        if let m = members["delimiter"], let s = string(m.value, pointer + "/delimiter") {
+            if s != "auto" {
+                if let byte = singleByte(s, m.value, pointer + "/delimiter", what: "delimiter") {
+                    options.delimiter = byte
+                }
+            }
+        }
+        if let m = members["quote"], let s = string(m.value, pointer + "/quote"),
+           let byte = singleByte(s, m.value, pointer + "/quote", what: "quote") {
+            options.quote = byte
+        }
+        if let delimiter = options.delimiter, delimiter == options.quote, let m = members["delimiter"] {
+            report("the delimiter and the quote must differ", at: pointer + "/delimiter", m.value.position)
+        }
+        if let m = members["encoding"] {
+            let names = ["auto"] + TextEncodingName.allCases.map(\.rawValue)
+            if let name = oneOf(names, m.value, pointer + "/encoding"), name != "auto" {
+                options.encoding = TextEncodingName(rawValue: name)
+            }
+        }
+        if let m = members["header_row"], let row = integer(m.value, pointer + "/header_row", in: 1...1_000_000) {
+            options.headerRow = row
+        }
+        return options
+    }
+
+    /// One byte that is not a line break: what a CSV reader can split on.
+    private func singleByte(_ s: String, _ node: JSONNode, _ pointer: String, what: String) -> UInt8? {
+        let bytes = Array(s.utf8)
+        guard bytes.count == 1, bytes[0] != 0x0A, bytes[0] != 0x0D else {
+            let extra = what == "delimiter" ? " (or \"auto\")" : ""
+            report("the \(what) must be a single one-byte character other than a line break\(extra), got '\(s)'", at: pointer, node.position)
+            return nil
+        }
+        return bytes[0]
+    }
+
+    private func decodeXLSXOptions(_ node: JSONNode, _ pointer: String) -> XLSXOptions {
+        var options = XLSXOptions()
+        guard let members = object(node, pointer, allowed: DefinitionKeys.xlsx) else { return options }
+        if let m = members["sheet"] {
+            switch m.value.value {
+            case .string(let name) where !name.isEmpty:
+                options.sheet = .name(name)
+            case .integer(let index) where index >= 1 && index <= 65_535:
+                options.sheet = .index(Int(index))
+            default:
+                report("expected a sheet name or a 1-based sheet number, got \(m.value.kindDescription)", at: pointer + "/sheet", m.value.position)
+            }
+        }
+        return options
+    }
+
+    private func decodeJSONOptions(_ node: JSONNode, _ pointer: String) -> JSONOptions {
+        var options = JSONOptions()
+        guard let members = object(node, pointer, allowed: DefinitionKeys.json) else { return options }
+        if let m = members["pointer"], let p = string(m.value, pointer + "/pointer") {
+            if JSONPointer.isValid(p) {
+                options.pointer = p
+            } else {
+                report("'\(p)' is not an RFC 6901 JSON pointer (\"\" or \"/a/b\", with '~' only as ~0 or ~1)", at: pointer + "/pointer", m.value.position)
+            }
+        }
+        return options
+    }
+
+    /// A relative path that cannot leave the directory it is resolved against.
+    static func isContainedRelativePath(_ path: String) -> Bool {
+        if path.hasPrefix("/") || path.hasPrefix("\\") || path.hasPrefix("~") || path.contains("\0") { return false }
+        if path.count >= 2, path.dropFirst().first == ":" { return false }  // C:\…
+        let components = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        return !components.contains("..")
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty else { return false }
+        return true
+    }
+}

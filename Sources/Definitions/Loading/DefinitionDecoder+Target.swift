@@ -1,0 +1,75 @@
+extension DefinitionDecoder {
+    /// `target`: table, key columns, duplicate strategy and its `newer_by` column.
+    func decodeTarget(_ node: JSONNode) -> TargetSpec {
+        let pointer = "/target"
+        var spec = TargetSpec(table: "")
+        guard let members = object(node, pointer, allowed: DefinitionKeys.target) else { return spec }
+        if let m = members["table"] {
+            if let table = tableName(m.value, pointer + "/table") { spec.table = table }
+        } else {
+            report("missing required key 'table'", at: pointer, node.position)
+        }
+        if let m = members["key"] {
+            spec.key = decodeKey(m.value, pointer + "/key")
+        }
+        var strategyKnown = members["on_duplicate"] == nil
+        if let m = members["on_duplicate"], let strategy = enumeration(DuplicateStrategy.self, m.value, pointer + "/on_duplicate") {
+            spec.onDuplicate = strategy
+            strategyKnown = true
+        }
+        if let m = members["newer_by"] {
+            if let column = string(m.value, pointer + "/newer_by", nonEmpty: true) {
+                if strategyKnown && spec.onDuplicate != .updateIfNewer {
+                    report("'newer_by' applies only to on_duplicate 'update_if_newer'", at: pointer + "/newer_by", m.keyPosition)
+                } else if checkColumnReference(column, pointer + "/newer_by", m.value.position, role: "newer_by") {
+                    spec.newerBy = column
+                }
+            }
+        } else if spec.onDuplicate == .updateIfNewer {
+            report("missing required key 'newer_by' for on_duplicate 'update_if_newer'", at: pointer, node.position)
+        }
+        if spec.onDuplicate != .skip && members["key"] == nil {
+            report("on_duplicate '\(spec.onDuplicate.rawValue)' needs a 'key' to recognise duplicates", at: pointer, node.position)
+        }
+        if let m = members["create_table"], let create = bool(m.value, pointer + "/create_table") {
+            spec.createTable = create
+        }
+        return spec
+    }
+
+    /// A table name: an SQL identifier outside Ingest's own `ingest_` namespace.
+    func tableName(_ node: JSONNode, _ pointer: String) -> String? {
+        guard let table = string(node, pointer, nonEmpty: true) else { return nil }
+        guard Self.isIdentifier(table) else {
+            report("table name '\(table)' is not an SQL identifier (\(Self.identifierPattern))", at: pointer, node.position)
+            return nil
+        }
+        guard !table.lowercased().hasPrefix("ingest_") else {
+            report("table names starting with 'ingest_' are reserved for Ingest's own bookkeeping", at: pointer, node.position)
+            return nil
+        }
+        return table
+    }
+
+    /// `key`: one column name or a list of them (a composite key), each a declared column.
+    private func decodeKey(_ node: JSONNode, _ pointer: String) -> [String] {
+        var entries: [(String, JSONNode, String)] = []
+        switch node.value {
+        case .string:
+            if let s = string(node, pointer, nonEmpty: true) { entries = [(s, node, pointer)] }
+        case .array:
+            entries = stringList(node, pointer) ?? []
+        default:
+            report("expected a column name or an array of column names, got \(node.kindDescription)", at: pointer, node.position)
+        }
+        var key: [String] = []
+        for (name, item, itemPointer) in entries {
+            if key.contains(name) {
+                report("column '\(name)' is listed twice in the key", at: itemPointer, item.position)
+            } else if checkColumnReference(name, itemPointer, item.position, role: "key") {
+                key.append(name)
+            }
+        }
+        return key
+    }
+}

@@ -1,0 +1,34 @@
+import SQLite
+
+/// What can go wrong when asking the engine for something. The API maps each case to an HTTP status
+/// in one place; the CLI to an exit code.
+public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
+    case importerNotFound(slug: String)
+    /// The definition file exists but does not compile.
+    case importerBroken(slug: String, problems: [String])
+    case runNotFound(id: Int64)
+    case noFailedRows(runID: Int64)
+    /// Retry of a run that is itself still running, or other state conflicts.
+    case conflict(String)
+    /// The file's format is not one the importer accepts.
+    case unsupportedFormat(found: String, accepted: [String])
+    /// The source could not be read (missing file, escaped data root, download failure).
+    case sourceUnavailable(String)
+    /// A request the importer cannot serve (trigger on an upload-only importer, …).
+    case invalidRequest(String)
+    case database(SQLiteError)
+
+    public var description: String {
+        switch self {
+        case .importerNotFound(let slug): return "No importer found with the slug '\(slug)'."
+        case .importerBroken(let slug, let problems):
+            return "The importer '\(slug)' has errors in its definition:\n" + problems.map { "  " + $0 }.joined(separator: "\n")
+        case .runNotFound(let id): return "No ingest run found with the id \(id)."
+        case .noFailedRows: return "The original run has no failed rows to retry."
+        case .conflict(let m), .sourceUnavailable(let m), .invalidRequest(let m): return m
+        case .unsupportedFormat(let found, let accepted):
+            return "This importer does not accept \(found) files; accepted formats: \(accepted.joined(separator: ", "))."
+        case .database(let e): return "Database error: \(e.message)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// Writes RFC 4180 CSV: fields quoted when they hold a comma, quote, CR or LF; CRLF line ends.
+public struct CSVWriter {
+    /// Receives encoded bytes; called once per row.
+    let sink: ([UInt8]) throws -> Void
+    /// Guard against spreadsheet formula injection (OWASP "CSV injection").
+    public var neutralizesFormulas: Bool
+
+    public init(neutralizesFormulas: Bool = true, sink: @escaping ([UInt8]) throws -> Void) {
+        self.sink = sink
+        self.neutralizesFormulas = neutralizesFormulas
+    }
+
+    /// Writes one record.
+    public func write(_ fields: [String]) throws {
+        var out: [UInt8] = []
+        out.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            CSVWriter.append(neutralizesFormulas ? CSVWriter.neutralize(field) : field, to: &out)
+        }
+        out.append(0x0D); out.append(0x0A)
+        try sink(out)
+    }
+
+    static func append(_ field: String, to out: inout [UInt8]) {
+        let bytes = field.utf8
+        let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        guard needsQuotes else { out.append(contentsOf: bytes); return }
+        out.append(UInt8(ascii: "\""))
+        for b in bytes {
+            if b == UInt8(ascii: "\"") { out.append(b) }
+            out.append(b)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Prefixes `'` to a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, TAB, CR first).
+    ///
+    /// Plain numbers such as `-3.00` or `+49` are left alone: a spreadsheet reads them as numbers,
+    /// not formulas, and changing them would break the fix-and-re-upload round trip.
+    public static func neutralize(_ field: String) -> String {
+        guard let first = field.utf8.first else { return field }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
+            return "'" + field
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            return isPlainNumber(field) ? field : "'" + field
+        default:
+            return field
+        }
+    }
+
+    static func isPlainNumber(_ s: String) -> Bool {
+        var sawDigit = false
+        var sawDot = false
+        for (i, b) in s.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): if i != 0 { return false }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+            case UInt8(ascii: "."): if sawDot { return false }; sawDot = true
+            default: return false
+            }
+        }
+        return sawDigit
+    }
+}

@@ -1,0 +1,80 @@
+import Definitions
+import Rules
+
+/// What `ingest list` and `GET /importers` show of one importer.
+public struct ImporterSummary: Sendable {
+    public var slug: String
+    public var name: String?
+    public var description: String?
+    public var sourceType: String?
+    public var table: String?
+    public var formats: [String]
+    public var definitionHash: String
+    public var fileName: String
+    /// Load errors of the file as it is now (a previous good version may still be served).
+    public var problems: [String]
+    public var servesPreviousVersion: Bool
+    public var loadedAt: String
+
+    init(_ loaded: LoadedDefinition) {
+        slug = loaded.slug
+        name = loaded.definition?.name
+        description = loaded.definition?.description
+        sourceType = loaded.definition?.source.type.rawValue
+        table = loaded.definition?.target.table
+        formats = loaded.definition.map { $0.source.formats.isEmpty ? FileFormat.allCases.map(\.rawValue) : $0.source.formats.map(\.rawValue) } ?? []
+        definitionHash = loaded.contentHash
+        fileName = loaded.fileName
+        problems = loaded.problems.map(\.description)
+        servesPreviousVersion = loaded.isServingPreviousVersion
+        loadedAt = Timestamp.format(loaded.loadedAt)
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("slug", .string(slug)),
+            ("name", .optional(name)),
+            ("description", .optional(description)),
+            ("source", .optional(sourceType)),
+            ("target_table", .optional(table)),
+            ("formats", .array(formats.map(JSONValue.string))),
+            ("definition_hash", .string(definitionHash)),
+            ("file", .string(fileName)),
+            ("valid", .bool(problems.isEmpty)),
+            ("serving_previous_version", .bool(servesPreviousVersion)),
+            ("errors", .array(problems.map(JSONValue.string))),
+            ("loaded_at", .string(loadedAt)),
+        ])
+    }
+}
+
+extension IngestEngine {
+    /// Every importer file, valid or not, by slug.
+    public func importerSummaries() -> [ImporterSummary] {
+        registry.all().map(ImporterSummary.init)
+    }
+
+    /// One importer's summary plus its compiled column plan.
+    public func importerDetail(_ slug: String) throws(EngineError) -> JSONValue {
+        guard let loaded = registry.loaded(slug: slug) else { throw .importerNotFound(slug: slug) }
+        var members = ImporterSummary(loaded).json.objectValue ?? []
+        if let definition = loaded.definition, let compiled = try? CompiledImporter(definition: definition) {
+            members.append(("key", .array(definition.target.key.map(JSONValue.string))))
+            members.append(("on_duplicate", .string(definition.target.onDuplicate.rawValue)))
+            members.append(("transaction", .string(definition.transaction.rawValue)))
+            members.append(("chunk_size", .integer(Int64(definition.chunkSize))))
+            members.append(("columns", .array(zip(definition.columns, compiled.columns).map { spec, column in
+                var c: [(String, JSONValue)] = [("name", .string(column.name)), ("type", .string(column.type.rawValue)), ("sql_type", .string(column.sqlType))]
+                switch spec.input {
+                case .from(let names): c.append(("from", .array(names.map(JSONValue.string))))
+                case .value(let v): c.append(("value", .optional(v.text)))
+                case .template(let t): c.append(("template", .string(t)))
+                }
+                c.append(("rules", .array(spec.rules.map { .string(([$0.name] + [$0.arguments.joined(separator: ",")].filter { !$0.isEmpty }).joined(separator: ":")) })))
+                if let l = column.lookup { c.append(("lookup", .object([("table", .string(l.table)), ("match", .string(l.match)), ("select", .string(l.select)), ("create_missing", .bool(l.createMissing))]))) }
+                return .object(c)
+            })))
+        }
+        return .object(members)
+    }
+}

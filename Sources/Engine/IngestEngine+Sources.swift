@@ -1,0 +1,59 @@
+import Definitions
+import Foundation
+
+extension IngestEngine {
+    /// Records a `pending` run for an importer whose source is not an upload (`filesystem`, `url`).
+    public func createSourceRun(slug: String, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
+        let (compiled, _) = try importer(slug)
+        let source = compiled.definition.source
+        switch source.type {
+        case .upload:
+            throw .invalidRequest("The importer '\(slug)' imports uploaded files; give the file to import.")
+        case .filesystem:
+            let path = try resolveDataPath(source.path ?? "")
+            return try createRun(slug: slug, path: path, originalFilename: (path as NSString).lastPathComponent, dryRun: dryRun, userID: userID)
+        case .url:
+            guard let address = source.url else { throw .invalidRequest("The importer '\(slug)' has no source.url.") }
+            let file = try URLDownloader(configuration: configuration).download(address, headers: source.httpHeaders,
+                                                                               timeout: source.timeoutSeconds ?? 60,
+                                                                               maxBytes: source.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
+            do {
+                return try createRun(slug: slug, path: file.path, originalFilename: file.fileName, dryRun: dryRun, userID: userID)
+            } catch {
+                try? FileManager.default.removeItem(atPath: file.path)
+                throw error
+            }
+        }
+    }
+
+    /// `relative` under the data root, refusing absolute paths, `..` and symlinks that lead outside it.
+    public func resolveDataPath(_ relative: String) throws(EngineError) -> String {
+        guard !relative.isEmpty else { throw .invalidRequest("The importer has no source.path.") }
+        guard !relative.hasPrefix("/") else { throw .sourceUnavailable("source.path must be relative to the data root, not absolute.") }
+        guard !relative.split(separator: "/").contains("..") else { throw .sourceUnavailable("source.path may not contain '..'.") }
+        let fm = FileManager.default
+        let root = (configuration.dataRoot as NSString).resolvingSymlinksInPath
+        let joined = (root as NSString).appendingPathComponent(relative)
+        guard fm.fileExists(atPath: joined) else { throw .sourceUnavailable("The source file '\(relative)' does not exist under the data root.") }
+        let real = (joined as NSString).resolvingSymlinksInPath
+        let rootPrefix = root.hasSuffix("/") ? root : root + "/"
+        guard real.hasPrefix(rootPrefix) else { throw .sourceUnavailable("source.path '\(relative)' leads outside the data root.") }
+        return real
+    }
+
+    /// Whether the run's source file is ours to delete when it ends (uploads and downloads).
+    public func isTemporarySource(runID: Int64) -> Bool {
+        guard let store = try? openStore(), let run = try? store.run(runID), let path = run.sourcePath else { return false }
+        let uploads = (configuration.uploadsDirectory as NSString).standardizingPath
+        return (path as NSString).standardizingPath.hasPrefix(uploads + "/")
+    }
+
+    /// A new file path in the uploads folder (created if needed).
+    public func newUploadPath(suffix: String = "") throws(EngineError) -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.uploadsDirectory, withIntermediateDirectories: true)
+        } catch { throw .sourceUnavailable("Cannot create the uploads folder.") }
+        let safeSuffix = String(suffix.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "." }.prefix(12).map(Character.init))
+        return (configuration.uploadsDirectory as NSString).appendingPathComponent(UUID().uuidString.lowercased() + safeSuffix)
+    }
+}

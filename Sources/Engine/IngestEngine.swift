@@ -1,0 +1,147 @@
+import Definitions
+import Foundation
+import Rules
+import SQLite
+import Synchronization
+import Tabular
+
+/// The engine's front door, shared by the CLI and the API: importers, runs, retries, cancellation.
+///
+/// Thread-safe. Every call opens what it needs on the calling thread (SQLite connections are per
+/// thread), so request threads and workers can use one engine at once.
+public final class IngestEngine: Sendable {
+    public let configuration: EngineConfiguration
+    public let registry: DefinitionRegistry
+    /// In-process cancellation flags of running runs (the database flag covers other processes).
+    private let flags = Mutex<[Int64: CancellationFlag]>([:])
+    /// Definitions by content hash, so a run uses the version it was created with.
+    private let versions = Mutex<[String: ImporterDefinition]>([:])
+
+    /// Opens the database (migrating it) and loads the importers.
+    public init(configuration: EngineConfiguration) throws {
+        self.configuration = configuration
+        _ = try RunStore(path: configuration.databasePath)
+        registry = DefinitionRegistry(directory: configuration.importersDirectory)
+    }
+
+    /// A store on a new connection for the calling thread.
+    public func openStore() throws(EngineError) -> RunStore {
+        do { return try RunStore(path: configuration.databasePath) } catch { throw .database(error) }
+    }
+
+    /// The loaded importer `slug`, compiled.
+    public func importer(_ slug: String) throws(EngineError) -> (compiled: CompiledImporter, loaded: LoadedDefinition) {
+        guard let loaded = registry.loaded(slug: slug) else { throw .importerNotFound(slug: slug) }
+        guard let definition = loaded.definition else {
+            throw .importerBroken(slug: slug, problems: loaded.problems.map(\.description))
+        }
+        do {
+            let compiled = try CompiledImporter(definition: definition)
+            versions.withLock { $0[loaded.contentHash] = definition }
+            return (compiled, loaded)
+        } catch {
+            throw .importerBroken(slug: slug, problems: [String(describing: error)])
+        }
+    }
+
+    /// Checks a file against the importer's accepted formats; returns the detected format.
+    public func checkFormat(slug: String, path: String, fileName: String?) throws(EngineError) -> String {
+        let (compiled, _) = try importer(slug)
+        let source = compiled.definition.source
+        let format: ReadOptions.Format
+        if let declared = source.format, let f = ReadOptions.Format(rawValue: declared.rawValue) {
+            format = f
+        } else {
+            do { format = try TableReaders.detectFormat(path: path, fileName: fileName) } catch {
+                throw .sourceUnavailable(error.description)
+            }
+        }
+        let accepted = source.formats.map(\.rawValue)
+        if !accepted.isEmpty && !accepted.contains(format.rawValue) {
+            throw .unsupportedFormat(found: format.rawValue, accepted: accepted)
+        }
+        return format.rawValue
+    }
+
+    /// Records a `pending` run of `slug` over the local file `path`.
+    public func createRun(slug: String, path: String?, originalFilename: String?, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
+        let (_, loaded) = try importer(slug)
+        if let path { _ = try checkFormat(slug: slug, path: path, fileName: originalFilename ?? path) }
+        let store = try openStore()
+        do {
+            return try store.createRun(.init(importer: slug, userID: userID, originalFilename: originalFilename,
+                                             sourcePath: path, definitionHash: loaded.contentHash, dryRun: dryRun))
+        } catch { throw .database(error) }
+    }
+
+    /// Records a `pending` retry of the failed rows of run `id`, under the current definition.
+    public func createRetry(of id: Int64, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
+        let store = try openStore()
+        do {
+            guard let original = try store.run(id) else { throw EngineError.runNotFound(id: id) }
+            guard try store.failedRowCount(of: id) > 0 else { throw EngineError.noFailedRows(runID: id) }
+            let (_, loaded) = try importer(original.importer)
+            return try store.createRun(.init(importer: original.importer, userID: userID ?? original.userID,
+                                             originalFilename: original.originalFilename, sourcePath: nil,
+                                             definitionHash: loaded.contentHash, dryRun: dryRun,
+                                             parentID: original.id, retriedFromRunID: original.id))
+        } catch let e as EngineError { throw e } catch let e as SQLiteError { throw .database(e) } catch {
+            throw .conflict(String(describing: error))
+        }
+    }
+
+    /// Runs the pending run `id` to its end on the calling thread (plus one parse thread).
+    /// `observer` is called after every chunk.
+    @discardableResult
+    public func execute(runID id: Int64, removeSourceWhenDone: Bool = false,
+                        observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
+        let store = try openStore()
+        do {
+            guard let run = try store.run(id) else { throw EngineError.runNotFound(id: id) }
+            defer {
+                if removeSourceWhenDone, let path = run.sourcePath { try? FileManager.default.removeItem(atPath: path) }
+            }
+            guard run.status == .pending else { throw EngineError.conflict("Run \(id) is \(run.status.rawValue), not pending.") }
+            let compiled: CompiledImporter
+            var hash = run.definitionHash
+            if let h = hash, let definition = versions.withLock({ $0[h] }) {
+                compiled = try CompiledImporter(definition: definition)
+            } else {
+                let (c, loaded) = try importer(run.importer)
+                compiled = c
+                hash = loaded.contentHash
+            }
+            let source: RowSource
+            if let from = run.retriedFromRunID {
+                source = .storedRows(databasePath: configuration.databasePath, runID: from)
+            } else if let path = run.sourcePath {
+                source = .file(path: path, fileName: run.originalFilename)
+            } else {
+                throw EngineError.invalidRequest("Run \(id) has no source file.")
+            }
+            let flag = CancellationFlag()
+            flags.withLock { $0[id] = flag }
+            defer { _ = flags.withLock { $0.removeValue(forKey: id) } }
+            let executor = RunExecutor(store: store, run: run, importer: compiled, source: source, cancellation: flag, observer: observer)
+            return try executor.execute(definitionHash: hash)
+        } catch let e as EngineError { throw e } catch let e as SQLiteError { throw .database(e) } catch {
+            throw .conflict(String(describing: error))
+        }
+    }
+
+    /// Asks a run to stop: at once when pending, between chunks when processing (in this process
+    /// through a flag, in others through the database).
+    public func requestCancellation(of id: Int64) throws(EngineError) -> RunStore.CancelResult {
+        if let flag = flags.withLock({ $0[id] }) {
+            // Running in this process: the flag is enough, and a database write could wait on the
+            // run's own long transaction (transaction: all, dry runs).
+            flag.raise()
+            return .requested
+        }
+        let store = try openStore()
+        do { return try store.requestCancellation(of: id) } catch { throw .database(error) }
+    }
+
+    /// Whether this process is running `id` right now.
+    public func isRunningHere(_ id: Int64) -> Bool { flags.withLock { $0[id] != nil } }
+}

@@ -1,0 +1,288 @@
+import Definitions
+import Rules
+import SQLite
+
+/// Writes chunks of validated rows to the target table with the importer's duplicate strategy,
+/// resolving lookups and the database-backed rules (`unique`, `exists`) with one `IN (…)` query
+/// per chunk and column.
+///
+/// Duplicate detection needs no prefetch: new rows go through `INSERT … ON CONFLICT(key) DO NOTHING`,
+/// and only a row that changed nothing (an existing key) pays a second statement for its strategy.
+/// Runs on the write thread only.
+final class ChunkWriter {
+    let db: Connection
+    let table: TargetTable
+    let definition: ImporterDefinition
+    let header: [String]
+    let runID: Int64
+    private let insert: Statement
+    private let update: Statement?
+    private let newerByIndex: Int?
+    /// Per lookup column: match value → selected id. Bounded so a high-cardinality lookup can't grow memory without limit.
+    private var lookupCache: [Int: [TypedValue: Int64]] = [:]
+    private static let lookupCacheLimit = 50_000
+    /// Parameters per `IN (…)` query, far below SQLite's 32766 limit.
+    private static let inBatch = 500
+
+    struct Result {
+        var created = 0, updated = 0, skipped = 0, failed = 0
+        var logged: [LoggedRow] = []
+        /// Set when the transaction mode turns a failing row into a failed run.
+        var fatal: String?
+        var firstErrors: [String] = []
+    }
+
+    init(db: Connection, table: TargetTable, definition: ImporterDefinition, header: [String], runID: Int64) throws(SQLiteError) {
+        self.db = db
+        self.table = table
+        self.definition = definition
+        self.header = header
+        self.runID = runID
+        let names = table.columns.map { quoteIdentifier($0.name) }
+        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        var insertSQL = "INSERT INTO \(table.quotedName) (\(names.joined(separator: ", "))) VALUES (\(placeholders))"
+        if !table.key.isEmpty {
+            insertSQL += " ON CONFLICT (\(table.key.map(quoteIdentifier).joined(separator: ", "))) DO NOTHING"
+        }
+        insert = try db.prepare(insertSQL)
+        newerByIndex = definition.target.newerBy.flatMap { n in table.columns.firstIndex { $0.name == n } }
+        let nonKey = table.columns.indices.filter { !table.keyIndexes.contains($0) }
+        let keyWhere = table.keyIndexes.map { "\(quoteIdentifier(table.columns[$0].name)) = ?" }.joined(separator: " AND ")
+        let strategy = definition.target.onDuplicate
+        if !table.key.isEmpty, !nonKey.isEmpty, strategy == .update || strategy == .upsert || strategy == .updateIfNewer {
+            let sets = nonKey.map { i -> String in
+                let c = quoteIdentifier(table.columns[i].name)
+                return strategy == .upsert ? "\(c) = COALESCE(?, \(c))" : "\(c) = ?"
+            }
+            var sql = "UPDATE \(table.quotedName) SET \(sets.joined(separator: ", ")) WHERE \(keyWhere)"
+            if strategy == .updateIfNewer, let n = newerByIndex {
+                let c = quoteIdentifier(table.columns[n].name)
+                sql += " AND (\(c) IS NULL OR \(c) < ?)"
+            }
+            update = try db.prepare(sql)
+        } else {
+            update = nil
+        }
+        nonKeyIndexes = nonKey
+    }
+
+    private let nonKeyIndexes: [Int]
+
+    /// Forgets cached lookup ids (after a rollback may have removed rows they point to).
+    func invalidateCaches() { lookupCache.removeAll() }
+
+    /// Writes one chunk inside the caller's transaction.
+    func write(_ rows: [PendingRow]) throws(SQLiteError) -> Result {
+        var result = Result()
+        let mode = definition.transaction
+        let logAll = definition.rowLog == .all
+        let logFailed = definition.rowLog != .none
+
+        // 1. Database-backed checks, one IN query per column for the whole chunk.
+        let valid = rows.filter { $0.errors == nil }
+        try prefetchLookups(valid)
+        var uniqueTaken: [Int: Set<TypedValue>] = [:]
+        var existsFound: [Int: Set<TypedValue>] = [:]
+        for (i, column) in table.columns.enumerated() {
+            if column.unique != nil {
+                uniqueTaken[i] = try existing(values: valid.map { $0.values[i] }, table: table.name, column: column.name)
+            }
+            if let rule = column.exists {
+                existsFound[i] = try existing(values: valid.map { $0.values[i] }, table: rule.table, column: rule.column)
+            }
+        }
+
+        // 2. Row by row, in file order.
+        for row in rows {
+            var errors = row.errors
+            var values = row.values
+            var toCreate: [(column: Int, value: TypedValue)] = []
+            if errors == nil {
+                var validation: [(column: String, messages: [String])] = []
+                for (i, column) in table.columns.enumerated() {
+                    let value = values[i]
+                    if value == .null { continue }
+                    var messages: [String] = []
+                    if let rule = column.unique {
+                        if uniqueTaken[i, default: []].contains(value) { messages.append(rule.message) }
+                    }
+                    if let rule = column.exists, !existsFound[i, default: []].contains(value) {
+                        messages.append(rule.message)
+                    }
+                    if let lookup = column.lookup {
+                        if let id = lookupCache[i]?[value] {
+                            values[i] = .integer(id)
+                        } else if lookup.createMissing {
+                            toCreate.append((i, value))
+                        } else {
+                            messages.append(column.lookupMissingMessage(value: ChunkWriter.text(of: value)))
+                        }
+                    }
+                    if !messages.isEmpty { validation.append((column.name, messages)) }
+                }
+                if !validation.isEmpty { errors = RowErrors(message: RowErrors.invalidData, validation: validation) }
+            }
+
+            var status = LoggedRow.Status.success
+            if errors == nil {
+                let savepoint = mode == .row && !toCreate.isEmpty
+                if savepoint { try db.savepoint("ingest_row") }
+                do {
+                    for (i, value) in toCreate { values[i] = .integer(try createLookup(column: i, value: value)) }
+                    switch try writeRow(values) {
+                    case .created: result.created += 1
+                    case .updated: result.updated += 1
+                    case .skipped: result.skipped += 1; status = .skipped
+                    case .duplicate:
+                        errors = RowErrors(message: "Duplicate entry found for key '\(table.keyDescription)'.")
+                    }
+                } catch where error.isConstraintViolation {
+                    // A constraint of an existing table (NOT NULL, CHECK, foreign key): this row only.
+                    errors = RowErrors(message: "The row could not be saved: \(error.message).")
+                }
+                if savepoint {
+                    if errors == nil { try db.release("ingest_row") } else {
+                        try db.rollback(to: "ingest_row")
+                        for (i, value) in toCreate { lookupCache[i]?[value] = nil }
+                    }
+                }
+            }
+
+            if errors == nil {
+                // Values written now count as taken for the rest of the chunk.
+                for i in uniqueTaken.keys where values[i] != .null { uniqueTaken[i]?.insert(row.values[i]) }
+            }
+            if let errors {
+                status = .failed
+                result.failed += 1
+                if result.firstErrors.count < 20 {
+                    result.firstErrors.append("Row \(row.recordNumber): \(errors.flatMessage)")
+                }
+                if mode == .chunk || mode == .all {
+                    result.fatal = "Row \(row.recordNumber) failed (\(errors.flatMessage)), so the \(mode == .chunk ? "chunk holding it was" : "whole run was") rolled back (transaction: \(mode.rawValue))."
+                }
+            }
+            if logAll || (logFailed && status == .failed) {
+                result.logged.append(LoggedRow(runID: runID, rowNumber: row.recordNumber, status: status, data: data(of: row), errors: errors))
+            }
+            if result.fatal != nil { break }
+        }
+        return result
+    }
+
+    enum WriteOutcome { case created, updated, skipped, duplicate }
+
+    private func writeRow(_ values: [TypedValue]) throws(SQLiteError) -> WriteOutcome {
+        if try insertRow(values) { return .created }
+        switch definition.target.onDuplicate {
+        case .skip: return .skipped
+        case .fail: return .duplicate
+        case .update, .upsert, .updateIfNewer:
+            guard let update else { return .updated }  // only key columns: nothing to change
+            var args = nonKeyIndexes.map { ChunkWriter.value(values[$0]) }
+            args += table.keyIndexes.map { ChunkWriter.value(values[$0]) }
+            if definition.target.onDuplicate == .updateIfNewer {
+                guard let n = newerByIndex, values[n] != .null else { return .skipped }
+                args.append(ChunkWriter.value(values[n]))
+            }
+            return try update.execute(args) > 0 ? .updated : .skipped
+        }
+    }
+
+    /// Inserts; false when the key already exists.
+    private func insertRow(_ values: [TypedValue]) throws(SQLiteError) -> Bool {
+        insert.reset()
+        for (i, v) in values.enumerated() { try insert.bind(ChunkWriter.value(v), at: Int32(i + 1)) }
+        while try insert.step() {}
+        if table.key.isEmpty { return true }
+        return db.changes > 0
+    }
+
+    private func prefetchLookups(_ rows: [PendingRow]) throws(SQLiteError) {
+        for (i, column) in table.columns.enumerated() {
+            guard let lookup = column.lookup else { continue }
+            var cache = lookupCache[i] ?? [:]
+            if cache.count > ChunkWriter.lookupCacheLimit { cache.removeAll(keepingCapacity: true) }
+            var wanted: [TypedValue] = []
+            var seen: Set<TypedValue> = []
+            for row in rows {
+                let v = row.values[i]
+                if v != .null && cache[v] == nil && seen.insert(v).inserted { wanted.append(v) }
+            }
+            var start = 0
+            while start < wanted.count {
+                let slice = Array(wanted[start..<min(wanted.count, start + ChunkWriter.inBatch)])
+                start += slice.count
+                let sql = "SELECT \(quoteIdentifier(lookup.match)), \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE \(quoteIdentifier(lookup.match)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
+                for r in try db.query(sql, slice.map(ChunkWriter.value)) {
+                    if let id = r[1].integerValue { cache[ChunkWriter.typed(r[0])] = id }
+                }
+            }
+            lookupCache[i] = cache
+        }
+    }
+
+    private func createLookup(column i: Int, value: TypedValue) throws(SQLiteError) -> Int64 {
+        if let id = lookupCache[i]?[value] { return id }  // created by an earlier row of this chunk
+        guard let lookup = table.columns[i].lookup else { return 0 }
+        try db.execute("INSERT INTO \(quoteIdentifier(lookup.table)) (\(quoteIdentifier(lookup.match))) VALUES (?)", [ChunkWriter.value(value)])
+        var id = db.lastInsertRowID
+        if lookup.select.lowercased() != "id" && lookup.select.lowercased() != "rowid" {
+            id = try db.scalar("SELECT \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE rowid = ?", [.integer(id)])?.integerValue ?? id
+        }
+        lookupCache[i, default: [:]][value] = id
+        return id
+    }
+
+    /// Which of `values` exist in `table.column`.
+    private func existing(values: [TypedValue], table: String, column: String) throws(SQLiteError) -> Set<TypedValue> {
+        let distinct = Array(Set(values.filter { $0 != .null }))
+        var found: Set<TypedValue> = []
+        var start = 0
+        while start < distinct.count {
+            let slice = Array(distinct[start..<min(distinct.count, start + ChunkWriter.inBatch)])
+            start += slice.count
+            let sql = "SELECT \(quoteIdentifier(column)) FROM \(quoteIdentifier(table)) WHERE \(quoteIdentifier(column)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
+            for r in try db.query(sql, slice.map(ChunkWriter.value)) { found.insert(ChunkWriter.typed(r[0])) }
+        }
+        return found
+    }
+
+    /// The original row keyed by source header; extra cells of a ragged row get `_extra_N` keys.
+    func data(of row: PendingRow) -> [(key: String, value: String)] {
+        var out: [(key: String, value: String)] = []
+        out.reserveCapacity(row.cells.count)
+        for (i, cell) in row.cells.enumerated() {
+            out.append((i < header.count ? header[i] : "_extra_\(i - header.count + 1)", cell))
+        }
+        return out
+    }
+
+    static func value(_ v: TypedValue) -> Value {
+        switch v {
+        case .null: return .null
+        case .integer(let i): return .integer(i)
+        case .real(let d): return .real(d)
+        case .text(let s): return .text(s)
+        }
+    }
+
+    static func typed(_ v: Value) -> TypedValue {
+        switch v {
+        case .null: return .null
+        case .integer(let i): return .integer(i)
+        case .real(let d): return .real(d)
+        case .text(let s): return .text(s)
+        case .blob(let b): return .text(String(decoding: b, as: UTF8.self))
+        }
+    }
+
+    static func text(of v: TypedValue) -> String {
+        switch v {
+        case .null: return ""
+        case .integer(let i): return String(i)
+        case .real(let d): return String(d)
+        case .text(let s): return s
+        }
+    }
+}

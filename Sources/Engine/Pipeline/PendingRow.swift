@@ -1,0 +1,20 @@
+import Rules
+
+/// A source row after parsing and validation, on its way to the writer.
+struct PendingRow: Sendable {
+    /// Record number in the source (header = 1).
+    var recordNumber: Int
+    var cells: [String]
+    /// One per compiled column when the row passed validation.
+    var values: [TypedValue]
+    /// Set when the row already failed (validation, ragged row).
+    var errors: RowErrors?
+}
+
+/// What travels from the parse thread to the write thread.
+enum PipelineMessage: Sendable {
+    case chunk([PendingRow], bytesRead: Int64)
+    /// The reader hit an error it cannot get past; rows before it were sent.
+    case readFailed(String)
+    case end(bytesRead: Int64, warnings: [String])
+}

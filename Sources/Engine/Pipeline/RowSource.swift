@@ -1,0 +1,37 @@
+import Definitions
+import Tabular
+
+/// Where a run's rows come from.
+enum RowSource: Sendable {
+    /// A local file (upload, data-root path, downloaded URL); `fileName` is the user's name for it.
+    case file(path: String, fileName: String?)
+    /// The failed rows logged for an earlier run (a retry).
+    case storedRows(databasePath: String, runID: Int64)
+
+    /// Opens the reader. Called on the parse thread's behalf before it starts.
+    func open(definition: ImporterDefinition) throws -> any TableReader {
+        switch self {
+        case .file(let path, let fileName):
+            return try TableReaders.open(path: path, fileName: fileName, options: RowSource.readOptions(for: definition.source))
+        case .storedRows(let databasePath, let runID):
+            return try StoredRowsReader(databasePath: databasePath, runID: runID)
+        }
+    }
+
+    /// The reader options a definition's `source` asks for.
+    static func readOptions(for source: SourceSpec) -> ReadOptions {
+        var options = ReadOptions()
+        options.format = source.format.flatMap { ReadOptions.Format(rawValue: $0.rawValue) }
+        options.delimiter = source.csv.delimiter
+        options.quote = source.csv.quote
+        options.encoding = source.csv.encoding.flatMap { ReadOptions.Encoding(rawValue: $0.rawValue) }
+        options.headerRow = source.csv.headerRow
+        switch source.xlsx.sheet {
+        case .name(let n)?: options.sheet = .name(n)
+        case .index(let i)?: options.sheet = .index(i)
+        case nil: options.sheet = nil
+        }
+        options.jsonPointer = source.json.pointer
+        return options
+    }
+}

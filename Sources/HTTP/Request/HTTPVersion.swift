@@ -1,0 +1,18 @@
+/// The protocol version of a request line (RFC 9112 §2.3).
+public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
+    /// The major version digit.
+    public var major: Int
+    /// The minor version digit.
+    public var minor: Int
+
+    /// Creates a version from its two digits.
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+
+    public var description: String { "HTTP/\(major).\(minor)" }
+}

@@ -1,0 +1,64 @@
+/// The decoded `name=value` pairs of a query string, in order.
+///
+/// Subscripting returns the first value because most parameters are single-valued; use
+/// ``values(for:)`` for repeated names such as `?tag=a&tag=b`.
+public struct QueryParameters: Sendable, Equatable, Sequence {
+    /// One decoded pair.
+    public struct Item: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// Every pair, in the order of the query string.
+    public private(set) var items: [Item]
+
+    /// Creates parameters from decoded pairs.
+    public init(_ items: [Item] = []) {
+        self.items = items
+    }
+
+    /// Parses a raw query string (without the `?`): pairs split on `&` (and `;` is not a
+    /// separator), names and values percent-decoded with `+` as space. A name without `=` gets
+    /// an empty value; empty pairs are skipped.
+    public init(parsing query: Substring) {
+        var items: [Item] = []
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            if let equals = pair.firstIndex(of: "=") {
+                let name = PercentDecoding.decode(pair[..<equals], plusAsSpace: true)
+                let value = PercentDecoding.decode(pair[pair.index(after: equals)...], plusAsSpace: true)
+                items.append(Item(name: name, value: value))
+            } else {
+                items.append(Item(name: PercentDecoding.decode(pair, plusAsSpace: true), value: ""))
+            }
+        }
+        self.items = items
+    }
+
+    /// The first value for `name`, or `nil`.
+    public subscript(name: String) -> String? {
+        items.first { $0.name == name }?.value
+    }
+
+    /// Every value for `name`, in order.
+    public func values(for name: String) -> [String] {
+        items.filter { $0.name == name }.map(\.value)
+    }
+
+    /// The pairs as a dictionary where the first occurrence of a name wins.
+    public var dictionary: [String: String] {
+        var result: [String: String] = [:]
+        for item in items where result[item.name] == nil { result[item.name] = item.value }
+        return result
+    }
+
+    /// Whether there are no pairs.
+    public var isEmpty: Bool { items.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[Item]> {
+        items.makeIterator()
+    }
+}

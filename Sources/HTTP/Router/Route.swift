@@ -1,0 +1,20 @@
+/// A handler: a plain synchronous closure run on the connection thread.
+///
+/// Throw an ``HTTPResponseError`` (such as ``HTTPError``) to choose the error response; any
+/// other error becomes a `500` whose message reveals nothing.
+public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
+
+/// One registered route: its method, path pattern, options and handler.
+public struct Route: Sendable {
+    /// The method it answers.
+    public let method: HTTPMethod
+    /// The pattern as registered, e.g. `/runs/:id/rows`.
+    public let pattern: String
+    /// What the server must know before running the handler.
+    public let options: RouteOptions
+    /// The handler.
+    public let handler: HTTPHandler
+
+    /// The pattern's segments; `:name` segments capture a parameter.
+    let segments: [String]
+}

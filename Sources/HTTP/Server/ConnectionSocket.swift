@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One accepted TCP connection, read and written with deadlines.
+///
+/// The descriptor stays in blocking mode, but every call is preceded by `poll()` and made with
+/// `MSG_DONTWAIT`, so no call can block past its deadline. Not `Sendable`: it belongs to the
+/// connection thread (the server only ever calls `shutdown()` on the descriptor from outside).
+final class ConnectionSocket {
+    let descriptor: Int32
+    private var isClosed = false
+    /// Called just before the descriptor is closed, so the server can forget it first.
+    var willClose: (() -> Void)?
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Waits until the socket is readable, the deadline passes, or `wake` becomes readable.
+    ///
+    /// - Throws: ``HTTPIOError/timedOut`` or ``HTTPIOError/shuttingDown``.
+    func waitReadable(until deadline: ContinuousClock.Instant, wake: Int32? = nil) throws(HTTPIOError) {
+        try wait(events: Int16(POLLIN), until: deadline, wake: wake)
+    }
+
+    /// Appends what is available (at most `scratch.count` bytes) to `buffer`, waiting until the
+    /// deadline for something to arrive.
+    ///
+    /// - Returns: the number of bytes appended; `0` means the peer closed its side.
+    func receive(
+        appendingTo buffer: inout [UInt8], scratch: inout [UInt8], until deadline: ContinuousClock.Instant, wake: Int32? = nil
+    ) throws(HTTPIOError) -> Int {
+        while true {
+            try waitReadable(until: deadline, wake: wake)
+            let count = scratch.withUnsafeMutableBytes { raw in
+                recv(descriptor, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT))
+            }
+            if count > 0 {
+                buffer.append(contentsOf: scratch[0..<count])
+                return count
+            }
+            if count == 0 { return 0 }
+            let error = errno
+            if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { continue }
+            if error == ECONNRESET || error == EPIPE || error == ENOTCONN { throw .peerClosed }
+            throw .system(errno: error)
+        }
+    }
+
+    /// Writes all of `bytes`; `timeout` bounds each wait for the peer to accept more.
+    func send(_ bytes: some Collection<UInt8>, timeout: Duration) throws(HTTPIOError) {
+        let result: Result<Void, HTTPIOError> = bytes.withContiguousStorageIfAvailable { buffer in
+            sendAll(UnsafeRawBufferPointer(buffer), timeout: timeout)
+        } ?? Array(bytes).withUnsafeBytes { sendAll($0, timeout: timeout) }
+        try result.get()
+    }
+
+    private func sendAll(_ raw: UnsafeRawBufferPointer, timeout: Duration) -> Result<Void, HTTPIOError> {
+        guard let base = raw.baseAddress else { return .success(()) }
+        var offset = 0
+        var deadline = ContinuousClock.now + timeout
+        while offset < raw.count {
+            let sent = Glibc.send(descriptor, base + offset, raw.count - offset, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            if sent > 0 {
+                offset += sent
+                deadline = ContinuousClock.now + timeout
+                continue
+            }
+            let error = errno
+            if sent < 0 && (error == EAGAIN || error == EWOULDBLOCK) {
+                do {
+                    try wait(events: Int16(POLLOUT), until: deadline, wake: nil)
+                } catch {
+                    return .failure(error)
+                }
+                continue
+            }
+            if sent < 0 && error == EINTR { continue }
+            if error == EPIPE || error == ECONNRESET || error == ENOTCONN { return .failure(.peerClosed) }
+            return .failure(.system(errno: error))
+        }
+        return .success(())
+    }
+
+    private func wait(events: Int16, until deadline: ContinuousClock.Instant, wake: Int32?) throws(HTTPIOError) {
+        var fds = [pollfd(fd: descriptor, events: events, revents: 0)]
+        if let wake { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
+        while true {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            if remaining <= .zero { throw .timedOut }
+            let milliseconds = Int32(clamping: Int(remaining.components.seconds * 1000) + Int(remaining.components.attoseconds / 1_000_000_000_000_000) + 1)
+            let ready = poll(&fds, nfds_t(fds.count), milliseconds)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw .system(errno: errno)
+            }
+            if ready == 0 { continue }
+            if fds.count > 1 && fds[1].revents != 0 { throw .shuttingDown }
+            // POLLHUP / POLLERR also wake us: the following call reports what happened.
+            if fds[0].revents != 0 { return }
+        }
+    }
+
+    /// Closes in two steps (RFC 9112 §9.6): stop sending, then read and discard what the client
+    /// is still sending for a short while, so that unread request bytes do not make the kernel
+    /// reset the connection and destroy the response before the client reads it.
+    func lingeringClose(linger: Duration = .milliseconds(500), maxDiscardBytes: Int = 1024 * 1024) {
+        guard !isClosed else { return }
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
+        let deadline = ContinuousClock.now + linger
+        var discarded = 0
+        var sink: [UInt8] = []
+        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
+        while discarded < maxDiscardBytes {
+            sink.removeAll(keepingCapacity: true)
+            guard let count = try? receive(appendingTo: &sink, scratch: &scratch, until: deadline), count > 0 else { break }
+            discarded += count
+        }
+        close()
+    }
+
+    /// Closes the descriptor once.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        willClose?()
+        _ = Glibc.close(descriptor)
+    }
+}

@@ -1,0 +1,408 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Serves the requests of one connection, in order, on the thread that owns it.
+///
+/// Keep-alive and pipelining fall out of the shape: bytes read past the end of one request stay
+/// in ``inbound`` and are parsed as the next one, and responses are written in request order
+/// because there is only ever one request in flight.
+final class HTTPConnection {
+    private let socket: ConnectionSocket
+    private let remoteAddress: String
+    private let configuration: HTTPServerConfiguration
+    private let router: Router
+    private let logger: HTTPServer.Logger
+    /// Readable once the server is shutting down; watched only while waiting between requests.
+    private let shutdownSignal: Int32
+    private let isShuttingDown: @Sendable () -> Bool
+    private let acceptedAt: ContinuousClock.Instant
+
+    /// Bytes received and not yet consumed, from ``inboundStart``.
+    private var inbound: [UInt8] = []
+    private var inboundStart = 0
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+    private var headParser: HTTPHeadParser
+
+    init(
+        socket: ConnectionSocket, remoteAddress: String, configuration: HTTPServerConfiguration, router: Router,
+        logger: @escaping HTTPServer.Logger, shutdownSignal: Int32, isShuttingDown: @escaping @Sendable () -> Bool
+    ) {
+        self.socket = socket
+        self.remoteAddress = remoteAddress
+        self.configuration = configuration
+        self.router = router
+        self.logger = logger
+        self.shutdownSignal = shutdownSignal
+        self.isShuttingDown = isShuttingDown
+        self.acceptedAt = .now
+        self.headParser = HTTPHeadParser(
+            maxRequestLineBytes: configuration.maxRequestLineBytes,
+            maxHeadBytes: configuration.maxHeadBytes,
+            maxHeaderCount: configuration.maxHeaderCount
+        )
+    }
+
+    /// Serves requests until the connection should close, then closes it.
+    func serve() {
+        var isFirst = true
+        while true {
+            switch readHead(isFirst: isFirst) {
+            case .close:
+                socket.close()
+                return
+            case .failed(let error, let startedAt):
+                let response = HTTPResponse(error: error)
+                let sent = write(response, isHead: false, version: .http1_1, close: true)
+                log(method: "-", path: "-", status: response.status, bytes: sent ?? 0, startedAt: startedAt)
+                socket.lingeringClose()
+                return
+            case .head(let head, let startedAt):
+                isFirst = false
+                guard handle(head, startedAt: startedAt) else {
+                    socket.lingeringClose()
+                    return
+                }
+            }
+        }
+    }
+
+    // MARK: - Reading the head
+
+    private enum HeadOutcome {
+        case head(HTTPRequestHead, startedAt: ContinuousClock.Instant)
+        case failed(HTTPError, startedAt: ContinuousClock.Instant)
+        case close
+    }
+
+    private var unconsumed: ArraySlice<UInt8> { inbound[inboundStart...] }
+
+    private func consume(_ count: Int) {
+        inboundStart += count
+        if inboundStart == inbound.count {
+            inbound.removeAll(keepingCapacity: true)
+            inboundStart = 0
+        } else if inboundStart > 64 * 1024 && inboundStart * 2 > inbound.count {
+            inbound.removeFirst(inboundStart)
+            inboundStart = 0
+        }
+    }
+
+    private func readHead(isFirst: Bool) -> HeadOutcome {
+        headParser.reset()
+        var startedAt: ContinuousClock.Instant = isFirst ? acceptedAt : .now
+        var waitingForFirstByte = unconsumed.isEmpty
+        // The first request must arrive within the head timeout of the connect, which also
+        // bounds clients that connect and say nothing; later ones get the idle timeout.
+        var deadline = isFirst ? acceptedAt + configuration.headTimeout
+            : (waitingForFirstByte ? ContinuousClock.now + configuration.idleTimeout : startedAt + configuration.headTimeout)
+        while true {
+            if !waitingForFirstByte {
+                do throws(HTTPError) {
+                    if let (head, consumed) = try headParser.parse(unconsumed) {
+                        consume(consumed)
+                        return .head(head, startedAt: startedAt)
+                    }
+                } catch {
+                    return .failed(error, startedAt: startedAt)
+                }
+            }
+            if waitingForFirstByte && isShuttingDown() { return .close }
+            do throws(HTTPIOError) {
+                let count = try socket.receive(
+                    appendingTo: &inbound, scratch: &scratch, until: deadline, wake: waitingForFirstByte ? shutdownSignal : nil
+                )
+                if count == 0 { return .close }
+                if waitingForFirstByte {
+                    waitingForFirstByte = false
+                    if !isFirst {
+                        startedAt = .now
+                        deadline = startedAt + configuration.headTimeout
+                    }
+                }
+            } catch {
+                if error == .timedOut && !waitingForFirstByte {
+                    return .failed(HTTPError(.requestTimeout, message: "The request head was not received in time."), startedAt: startedAt)
+                }
+                return .close
+            }
+        }
+    }
+
+    // MARK: - Handling one request
+
+    /// Handles one request whose head was read; returns whether the connection stays open.
+    private func handle(_ head: HTTPRequestHead, startedAt: ContinuousClock.Instant) -> Bool {
+        let isHead = head.method == .head
+        var close = head.version == .http1_0 || head.headers.containsToken("close", in: "Connection")
+        var request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, remoteAddress: remoteAddress)
+        var bodySource: SocketBodySource?
+
+        let response: HTTPResponse
+        do throws(HTTPError) {
+            let framing = try BodyFraming.determine(for: head)
+            guard head.target.hasPrefix("/") || head.target.contains("://") || (head.target == "*" && head.method == .options) else {
+                throw HTTPError(.badRequest, message: "The request target is not a path.")
+            }
+            switch router.resolve(head.method, path: request.path) {
+            case .notFound:
+                if framing != .none { close = true }
+                throw Router.notFoundError
+            case .methodNotAllowed(let allowed):
+                if framing != .none { close = true }
+                throw Router.methodNotAllowedError(allowed)
+            case .matched(let route, let parameters):
+                request.parameters = parameters
+                let limit = route.options.maxBodyBytes
+                    ?? (route.options.streamingBody ? configuration.maxStreamingBodyBytes : configuration.maxBufferedBodyBytes)
+                if case .length(let length) = framing, length > limit {
+                    // Refuse before reading (and before any 100 Continue), so the client need
+                    // not upload what will be thrown away.
+                    close = true
+                    throw HTTPError(.contentTooLarge, message: "The request body is larger than \(limit) bytes.")
+                }
+                var expectsContinue = false
+                if let expectation = head.headers["Expect"], head.version == .http1_1 {
+                    // RFC 9110 §10.1.1: 100-continue is the only expectation defined; a server
+                    // MAY answer any other with 417. HTTP/1.0 expectations MUST be ignored.
+                    guard expectation.trimmingHTTPWhitespace().lowercased() == "100-continue" else {
+                        if framing != .none { close = true }
+                        throw HTTPError(.expectationFailed, message: "Only the 100-continue expectation is supported.")
+                    }
+                    expectsContinue = framing != .none
+                }
+                let source = SocketBodySource(connection: self, framing: framing, expectsContinue: expectsContinue)
+                bodySource = source
+                let expectedLength: Int? = switch framing {
+                case .none: 0
+                case .length(let length): length
+                case .chunked: nil
+                }
+                let stream = BodyStream(source: source, expectedLength: expectedLength, maxBytes: limit)
+                if route.options.streamingBody {
+                    request.body = stream
+                } else {
+                    let bytes = try stream.collect()
+                    request.body = BodyStream(bytes: bytes)
+                }
+                do {
+                    response = try route.handler(request)
+                } catch {
+                    response = HTTPResponse(error: error)
+                    if !(error is any HTTPResponseError) {
+                        logger("error \(head.method) \(request.path): \(String(describing: type(of: error)))")
+                    }
+                }
+            }
+        } catch {
+            response = HTTPResponse(error: error)
+        }
+
+        // A body the handler did not read to the end (or that failed) leaves the stream
+        // position unknown, so the connection cannot carry another request.
+        if let bodySource, !bodySource.isAtEnd || bodySource.failed { close = true }
+        if isShuttingDown() { close = true }
+        let sent = write(response, isHead: isHead, version: head.version, close: close)
+        log(method: head.method.rawValue, path: request.path, status: response.status, bytes: sent ?? 0, startedAt: startedAt)
+        guard sent != nil else { return false }
+        if case .stream = response.body, head.version == .http1_0 { return false }
+        return !close
+    }
+
+    // MARK: - Body
+
+    /// Reads more bytes for the body; `0` means the client closed.
+    fileprivate func receiveBody() throws(HTTPError) -> Int {
+        do throws(HTTPIOError) {
+            return try socket.receive(appendingTo: &inbound, scratch: &scratch, until: .now + configuration.bodyReadTimeout)
+        } catch {
+            if error == .timedOut { throw HTTPError(.requestTimeout, message: "The request body was not received in time.") }
+            throw HTTPError(.badRequest, message: "The connection failed while reading the request body.")
+        }
+    }
+
+    fileprivate var bufferedBody: ArraySlice<UInt8> { unconsumed }
+
+    fileprivate func consumeBody(_ count: Int) { consume(count) }
+
+    fileprivate func sendContinue() throws(HTTPError) {
+        do throws(HTTPIOError) {
+            // RFC 9110 §15.2.1: the interim response tells the client to send the body.
+            try socket.send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), timeout: configuration.writeTimeout)
+        } catch {
+            throw HTTPError(.badRequest, message: "The connection failed while sending 100 Continue.")
+        }
+    }
+
+    fileprivate var headLimits: (bytes: Int, count: Int) { (configuration.maxHeadBytes, configuration.maxHeaderCount) }
+
+    // MARK: - Writing
+
+    /// Writes the response; returns the number of content bytes sent, or `nil` if the
+    /// connection failed (it must then be closed).
+    private func write(_ response: HTTPResponse, isHead: Bool, version: HTTPVersion, close: Bool) -> Int? {
+        var headers = response.headers
+        for name in ["Content-Length", "Transfer-Encoding", "Connection", "Date"] { headers.remove(name: name) }
+        // RFC 9110 §6.6.1: an origin server with a clock MUST send Date.
+        headers.add(name: "Date", value: HTTPDate.now())
+        var payload: [UInt8] = []
+        var producer: ((ChunkWriter) throws -> Void)?
+        var closeAfter = close
+        let forbidsContent = response.status.forbidsContent
+        switch response.body {
+        case .empty:
+            if !forbidsContent { headers.add(name: "Content-Length", value: "0") }
+        case .bytes(let bytes):
+            if !forbidsContent {
+                headers.add(name: "Content-Length", value: String(bytes.count))
+                payload = bytes
+            }
+        case .stream(let body):
+            if !forbidsContent {
+                if version == .http1_1 {
+                    headers.add(name: "Transfer-Encoding", value: "chunked")
+                } else {
+                    // RFC 9112 §6.3: an HTTP/1.0 client cannot read chunked; the close marks the end.
+                    closeAfter = true
+                }
+                producer = body
+            }
+        }
+        if closeAfter { headers.add(name: "Connection", value: "close") }
+
+        var head = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n"
+        for field in headers.fields { head += "\(field.name): \(field.value)\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        if isHead {
+            // RFC 9110 §9.3.2: HEAD gets the headers GET would get, and no content.
+            payload = []
+            producer = nil
+        }
+        bytes.append(contentsOf: payload)
+        do throws(HTTPIOError) {
+            try socket.send(bytes, timeout: configuration.writeTimeout)
+        } catch {
+            return nil
+        }
+        guard let producer else { return payload.count }
+
+        let chunked = version == .http1_1
+        let timeout = configuration.writeTimeout
+        let socket = self.socket
+        let writer = ChunkWriter { (chunk: [UInt8]) throws(HTTPIOError) in
+            if chunked {
+                // RFC 9112 §7.1: chunk = chunk-size CRLF chunk-data CRLF.
+                var framed = Array(String(chunk.count, radix: 16).utf8)
+                framed += [13, 10]
+                framed += chunk
+                framed += [13, 10]
+                try socket.send(framed, timeout: timeout)
+            } else {
+                try socket.send(chunk, timeout: timeout)
+            }
+        }
+        do {
+            try producer(writer)
+            try writer.flush()
+            if chunked {
+                // RFC 9112 §7.1: last-chunk, no trailers, then the final CRLF.
+                try socket.send(Array("0\r\n\r\n".utf8), timeout: timeout)
+            }
+        } catch {
+            // The head is gone; closing without the last chunk tells the client the content is
+            // incomplete, which is the only honest signal left.
+            logger("error streaming response: \(String(describing: type(of: error)))")
+            return nil
+        }
+        return writer.bytesWritten
+    }
+
+    private func log(method: String, path: String, status: HTTPStatus, bytes: Int, startedAt: ContinuousClock.Instant) {
+        let elapsed = startedAt.duration(to: .now)
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        logger("\(remoteAddress) \(method) \(path) \(status.code) \(bytes)B \(milliseconds)ms")
+    }
+}
+
+/// The body of one request, read from the connection's buffer and socket.
+private final class SocketBodySource: BodySource {
+    private unowned let connection: HTTPConnection
+    private var remaining: Int
+    private var decoder: ChunkedBodyDecoder?
+    private var expectsContinue: Bool
+    /// Whether reading failed; the connection must then close.
+    private(set) var failed = false
+    private(set) var isAtEnd: Bool
+
+    init(connection: HTTPConnection, framing: BodyFraming, expectsContinue: Bool) {
+        self.connection = connection
+        self.expectsContinue = expectsContinue
+        switch framing {
+        case .none:
+            remaining = 0
+            isAtEnd = true
+        case .length(let length):
+            remaining = length
+            isAtEnd = false
+        case .chunked:
+            remaining = 0
+            isAtEnd = false
+            let limits = connection.headLimits
+            decoder = ChunkedBodyDecoder(maxTrailerBytes: limits.bytes, maxTrailerCount: limits.count)
+        }
+    }
+
+    var trailers: HTTPHeaders { decoder?.trailers ?? HTTPHeaders() }
+
+    func read(into buffer: inout [UInt8], maxBytes: Int) throws(HTTPError) -> Int {
+        guard !isAtEnd else { return 0 }
+        do throws(HTTPError) {
+            if expectsContinue {
+                expectsContinue = false
+                try connection.sendContinue()
+            }
+            if decoder != nil {
+                return try readChunked(into: &buffer, maxBytes: maxBytes)
+            }
+            if connection.bufferedBody.isEmpty {
+                if try connection.receiveBody() == 0 {
+                    throw HTTPError(.badRequest, message: "The request body ended before its Content-Length.")
+                }
+            }
+            let available = connection.bufferedBody
+            let count = min(remaining, maxBytes, available.count)
+            buffer.append(contentsOf: available.prefix(count))
+            connection.consumeBody(count)
+            remaining -= count
+            if remaining == 0 { isAtEnd = true }
+            return count
+        } catch {
+            failed = true
+            throw error
+        }
+    }
+
+    private func readChunked(into buffer: inout [UInt8], maxBytes: Int) throws(HTTPError) -> Int {
+        guard var decoder else { return 0 }
+        defer { self.decoder = decoder }
+        let before = buffer.count
+        while true {
+            let available = connection.bufferedBody
+            if !available.isEmpty {
+                let used = try decoder.decode(available, into: &buffer, maxOutput: maxBytes)
+                connection.consumeBody(used)
+                if decoder.isComplete {
+                    isAtEnd = true
+                    return buffer.count - before
+                }
+                if buffer.count > before { return buffer.count - before }
+            }
+            if try connection.receiveBody() == 0 {
+                throw HTTPError(.badRequest, message: "The chunked request body ended before its last chunk.")
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Which source column feeds each target column, decided once per file.
+public struct HeaderResolution: Sendable {
+    /// The header as read from the file.
+    public let sourceHeader: [String]
+    /// The first `from` name (or template header) of each input whose header was not found.
+    public let missing: [String]
+    /// Fatal problems (strict headers), one sentence each; the run must not start when non-empty.
+    public let problems: [String]
+    /// Per compiled column, how its raw value is read from a row.
+    let inputs: [ResolvedInput]
+
+    /// Whether rows can be processed with this resolution.
+    public var isUsable: Bool { problems.isEmpty }
+}
+
+/// How one column's raw text is obtained from a source row.
+enum ResolvedInput: Sendable {
+    /// The cell at this index; nil when the header is missing (always empty).
+    case cell(Int?)
+    /// Literal pieces and cell indexes, concatenated; empty when every referenced cell is empty.
+    case template([TemplatePiece])
+    /// A constant, resolved when the processor is made (run facts substituted).
+    case constant(JSONScalar)
+}
+
+/// One piece of a `template` after header resolution.
+enum TemplatePiece: Sendable {
+    case literal(String)
+    case cell(Int?)
+    case runFact(RunFactName)
+}

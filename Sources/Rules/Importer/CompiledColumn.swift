@@ -1,0 +1,42 @@
+import Definitions
+
+/// What the engine needs to know about one target column: its SQL shape and the checks only
+/// the database can make (`unique`, `exists`, `lookup`).
+public struct CompiledColumn: Sendable {
+    /// Target column name.
+    public let name: String
+    public let type: ColumnType
+    /// The created column's type: `TEXT`, `INTEGER`, `REAL`, or `ColumnSpec.sqlType`;
+    /// a lookup column holds the selected key, so it is `INTEGER` unless overridden.
+    public let sqlType: String
+    /// Part of `target.key`.
+    public let isKey: Bool
+    public let lookup: LookupSpec?
+    /// `unique`: the value must not already exist in the target table (one `IN` query per chunk).
+    public let unique: DeferredRule?
+    /// `exists:table,column`: the value must exist in another table.
+    public let exists: ExistsRule?
+    /// Whether the column may hold NULL: false only for `required` columns not marked nullable.
+    public let nullable: Bool
+
+    /// The message for a lookup value with no match: "No categories found where slug = 'x'."
+    public func lookupMissingMessage(value: String) -> String {
+        guard let lookup else { return "No match found for '\(value)'." }
+        return "No \(lookup.table) found where \(lookup.match) = '\(value)'."
+    }
+
+    init(name: String, type: ColumnType, sqlType: String, isKey: Bool, lookup: LookupSpec?,
+         unique: DeferredRule?, exists: ExistsRule?, nullable: Bool) {
+        self.name = name; self.type = type; self.sqlType = sqlType; self.isKey = isKey
+        self.lookup = lookup; self.unique = unique; self.exists = exists; self.nullable = nullable
+    }
+
+    /// The SQL type a created table uses for a declared type.
+    static func sqlType(for type: ColumnType) -> String {
+        switch type {
+        case .text, .date, .datetime, .json: return "TEXT"
+        case .integer, .boolean: return "INTEGER"
+        case .decimal: return "REAL"
+        }
+    }
+}

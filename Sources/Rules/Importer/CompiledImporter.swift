@@ -1,0 +1,93 @@
+import Definitions
+
+/// A definition compiled into an executable pipeline: header resolution, transforms, type
+/// coercion, validators and messages, all prepared once so each row only executes.
+///
+/// Immutable and `Sendable`: one compiled importer serves every run of a definition version;
+/// per-run state (`distinct`) lives in the `RowProcessor` it makes.
+public struct CompiledImporter: Sendable {
+    public let definition: ImporterDefinition
+    /// One per definition column, in definition order; `RowOutcome.values` follows this order.
+    public let columns: [CompiledColumn]
+    let plans: [ColumnPlan]
+    let matcher: HeaderMatcher
+    let distinctSlots: Int
+
+    /// Compiles `definition`, reporting every semantic problem (bad regex, unknown date
+    /// pattern letter, bad rule argument, unknown column) with its JSON pointer.
+    public init(definition: ImporterDefinition) throws(CompileError) {
+        var compiler = ColumnCompiler(definition: definition)
+        var plans: [ColumnPlan] = []
+        var columns: [CompiledColumn] = []
+        var seen: Set<String> = []
+        if definition.columns.isEmpty { compiler.problem("/columns", "an importer needs at least one column") }
+        for spec in definition.columns {
+            if !seen.insert(spec.name).inserted { compiler.problem(spec.pointer, "duplicate column '\(spec.name)'") }
+            let (plan, column) = compiler.compile(spec)
+            plans.append(plan); columns.append(column)
+        }
+        for (i, key) in definition.target.key.enumerated() where !seen.contains(key) {
+            compiler.problem("/target/key/\(i)", "key column '\(key)' is not one of the columns")
+        }
+        if let newer = definition.target.newerBy, !seen.contains(newer) {
+            compiler.problem("/target/newer_by", "newer_by column '\(newer)' is not one of the columns")
+        }
+        guard compiler.problems.isEmpty else { throw CompileError(problems: compiler.problems) }
+        self.definition = definition
+        self.columns = columns
+        self.plans = plans
+        self.matcher = compiler.matcher
+        self.distinctSlots = compiler.distinctCount
+    }
+
+    /// Decides once per file which source column feeds each target column.
+    ///
+    /// A `from` list is tried in order (name, then aliases) and the first header found wins.
+    /// Missing headers leave the column empty (so `default`/`required` apply), unless
+    /// `headers.strict` makes them fatal `problems`.
+    public func resolve(header: [String]) -> HeaderResolution {
+        let index = matcher.index(header)
+        var inputs: [ResolvedInput] = []
+        var missing: [String] = []
+        var problems: [String] = []
+        let strict = definition.headers.strict
+        func report(_ names: [String]) {
+            guard let first = names.first else { return }
+            missing.append(first)
+            if strict {
+                problems.append(names.count > 1
+                    ? "Missing required header '\(first)' (expected one of: \(names.joined(separator: ", ")))."
+                    : "Missing required header '\(first)'.")
+            }
+        }
+        for plan in plans {
+            switch plan.input {
+            case .from(let keys, let names):
+                let found = keys.lazy.compactMap { index[$0] }.first
+                if found == nil { report(names) }
+                inputs.append(.cell(found))
+            case .template(let template, let keys):
+                var pieces: [TemplatePiece] = []
+                for (piece, key) in zip(template.pieces, keys) {
+                    switch piece {
+                    case .literal(let s): pieces.append(.literal(s))
+                    case .runFact(let f): pieces.append(.runFact(f))
+                    case .header(let name):
+                        let found = key.flatMap { index[$0] }
+                        if found == nil, !missing.contains(name) { report([name]) }
+                        pieces.append(.cell(found))
+                    }
+                }
+                inputs.append(.template(pieces))
+            case .constant(let scalar):
+                inputs.append(.constant(scalar))
+            }
+        }
+        return HeaderResolution(sourceHeader: header, missing: missing, problems: problems, inputs: inputs)
+    }
+
+    /// A processor for one run: it keeps `distinct` state, so make a new one per run.
+    public func makeProcessor(resolution: HeaderResolution, run: RunFacts) -> RowProcessor {
+        RowProcessor(plans: plans, inputs: resolution.inputs, run: run, distinctSlots: distinctSlots)
+    }
+}

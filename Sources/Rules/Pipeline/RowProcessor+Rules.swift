@@ -1,0 +1,123 @@
+import Definitions
+
+extension RowProcessor {
+    /// Whether column `c` of the current row passes `v`.
+    func passes(_ v: Validator, _ c: Int, _ values: [TypedValue], _ texts: [String], _ lists: [[String]?], _ states: [State]) -> Bool {
+        let plan = plans[c]
+        let present = states[c] == .present && !(plan.type == .text && RowProcessor.isBlank(texts[c]))
+        switch v.check {
+        case .required:
+            return present
+        case .requiredIf(let other, let expected, let asBoolean):
+            if present { return true }
+            guard states[other] == .present else { return true }
+            if let asBoolean, case .integer(let i) = values[other] { return !asBoolean.contains(i != 0) }
+            return !(expected.contains(texts[other]) || expected.contains(values[other].textValue ?? ""))
+        case .requiredWith(let others):
+            return present || !others.contains { states[$0] == .present }
+        case .requiredWithout(let others):
+            return present || others.allSatisfy { states[$0] == .present }
+        case .distinct:
+            guard let slot = plan.distinctSlot else { return true }
+            return !seen[slot].contains(values[c])
+        case .min(let n): return size(c, values, texts, lists) >= n
+        case .max(let n): return size(c, values, texts, lists) <= n
+        case .size(let n): return size(c, values, texts, lists) == n
+        case .between(let a, let b):
+            let s = size(c, values, texts, lists)
+            return s >= a && s <= b
+        case .before(let bound):
+            guard let value = orderKey(c, values, texts), let limit = boundKey(bound, values, texts, states) else { return false }
+            return value < limit
+        case .after(let bound):
+            guard let value = orderKey(c, values, texts), let limit = boundKey(bound, values, texts, states) else { return false }
+            return value > limit
+        default:
+            if v.isItemwise, let items = lists.isEmpty ? nil : lists[c] {
+                return items.allSatisfy { passesText(v, plan, $0, .text($0)) }
+            }
+            return passesText(v, plan, texts[c], values[c])
+        }
+    }
+
+    /// Rules that look at one value's text (or its typed form for type rules).
+    func passesText(_ v: Validator, _ plan: ColumnPlan, _ text: String, _ value: TypedValue) -> Bool {
+        switch v.check {
+        case .string: return true
+        case .integer:
+            return plan.type == .integer || NumberText.parseInteger(text, separators: plan.separators) != nil
+        case .numeric:
+            return plan.type == .integer || plan.type == .decimal || NumberText.parseDecimal(text, separators: plan.separators) != nil
+        case .boolean:
+            return plan.type == .boolean || plan.coercion.parseBoolean(text) != nil
+        case .date(let coercion):
+            if plan.type == .date || plan.type == .datetime { return true }
+            if case .success = coercion.parseDate(text) { return true }
+            return false
+        case .dateFormat(let format):
+            if case .success = format.parse(text) { return true }
+            return false
+        case .email: return FormatCheck.isEmail(text)
+        case .url: return FormatCheck.isURL(text)
+        case .uuid: return FormatCheck.isUUID(text)
+        case .ip: return FormatCheck.isIP(text)
+        case .alpha: return FormatCheck.isLetters(text, .alpha)
+        case .alphaNum: return FormatCheck.isLetters(text, .alphaNum)
+        case .alphaDash: return FormatCheck.isLetters(text, .alphaDash)
+        case .digits(let n): return FormatCheck.digitCount(text) == n
+        case .digitsBetween(let a, let b):
+            guard let n = FormatCheck.digitCount(text) else { return false }
+            return n >= a && n <= b
+        case .inList(let allowed): return allowed.contains(comparable(plan, text, value))
+        case .notIn(let denied): return !denied.contains(comparable(plan, text, value))
+        case .regex(let m): return m.matches(text)
+        case .notRegex(let m): return !m.matches(text)
+        case .startsWith(let prefixes): return prefixes.contains { text.hasPrefix($0) }
+        case .endsWith(let suffixes): return suffixes.contains { text.hasSuffix($0) }
+        default: return true
+        }
+    }
+
+    /// What `in`/`not_in` compare: the text for text columns, the canonical typed text otherwise
+    /// (so `in:1,2` on an integer column accepts "01").
+    private func comparable(_ plan: ColumnPlan, _ text: String, _ value: TypedValue) -> String {
+        plan.type == .text ? text : (value.textValue ?? text)
+    }
+
+    /// The measure for `min`/`max`/`between`/`size`: value, characters or items.
+    private func size(_ c: Int, _ values: [TypedValue], _ texts: [String], _ lists: [[String]?]) -> Double {
+        switch plans[c].sizeKind {
+        case .array:
+            return Double(lists.isEmpty ? 0 : lists[c]?.count ?? 0)
+        case .numeric:
+            switch values[c] {
+            case .integer(let i): return Double(i)
+            case .real(let d): return d
+            default:
+                if let d = NumberText.parseDecimal(texts[c], separators: plans[c].separators) { return d }
+                return Double(FormatCheck.length(texts[c]))
+            }
+        case .string:
+            return Double(FormatCheck.length(texts[c]))
+        }
+    }
+
+    /// A column's value as an instant, for `before`/`after`.
+    private func orderKey(_ c: Int, _ values: [TypedValue], _ texts: [String]) -> Int? {
+        let plan = plans[c]
+        let text = (plan.type == .date || plan.type == .datetime) ? (values[c].textValue ?? "") : texts[c]
+        if case .success(let p) = DateFormat.parseISODateTime(text) { return p.orderKey }
+        if case .success(let p) = plan.coercion.parseDate(text) { return p.orderKey }
+        return nil
+    }
+
+    private func boundKey(_ bound: Validator.DateBound, _ values: [TypedValue], _ texts: [String], _ states: [State]) -> Int? {
+        switch bound {
+        case .fixed(let key): return key
+        case .relative(let days, let now): return now ? runStartKey : (runStartDay + days) * 86_400
+        case .column(let other):
+            guard states[other] == .present else { return nil }
+            return orderKey(other, values, texts)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Definitions
+
+/// One compiled transform step: a `TransformSpec` with its regex compiled and its tables built.
+///
+/// After `split`, text steps apply to every item, and items that become empty are dropped.
+enum Transform: Sendable {
+    case trim, collapseWhitespace, lowercase, uppercase, titleCase, slug, stripNonDigits
+    case replace(from: String, to: String)
+    case regexReplace(FoundationRegex, with: String)
+    case nullIf(Set<String>)
+    /// Mapped texts (nil for a JSON null target); `fallback` for unmapped values, nil keeps them.
+    case map([String: String?], fallback: String??)
+    case prefix(String), suffix(String)
+    case padLeft(length: Int, with: String)
+    case substring(start: Int, length: Int?)
+    case multiply(Double), divide(Double)
+    case round(Int)
+    case split(String)
+
+    /// Why a step could not apply: a numeric step met text that is not a number.
+    struct Failure: Error, Sendable {}
+
+    /// Compiles a spec; the error explains a bad regex or argument.
+    static func compile(_ spec: TransformSpec) -> Result<Transform, PatternError> {
+        switch spec {
+        case .trim: return .success(.trim)
+        case .collapseWhitespace: return .success(.collapseWhitespace)
+        case .lowercase: return .success(.lowercase)
+        case .uppercase: return .success(.uppercase)
+        case .titleCase: return .success(.titleCase)
+        case .slug: return .success(.slug)
+        case .stripNonDigits: return .success(.stripNonDigits)
+        case .replace(let from, let to): return .success(.replace(from: from, to: to))
+        case .regexReplace(let pattern, let with):
+            let literal: RegexLiteral
+            switch RegexLiteral.parse(pattern) {
+            case .success(let l): literal = l
+            case .failure(let e): return .failure(PatternError(message: e.description))
+            }
+            switch FoundationRegex.compile(literal) {
+            case .success(let r): return .success(.regexReplace(r, with: with))
+            case .failure(let e): return .failure(e)
+            }
+        case .nullIf(let values): return .success(.nullIf(Set(values)))
+        case .map(let table, let fallback):
+            return .success(.map(table.mapValues { $0.text }, fallback: fallback.map { $0.text }))
+        case .prefix(let p): return .success(.prefix(p))
+        case .suffix(let s): return .success(.suffix(s))
+        case .padLeft(let length, let with):
+            guard length >= 0, length <= 10_000, !with.isEmpty else {
+                return .failure(PatternError(message: "pad_left needs a length between 0 and 10000 and a non-empty 'with'"))
+            }
+            return .success(.padLeft(length: length, with: with))
+        case .substring(let start, let length): return .success(.substring(start: start, length: length))
+        case .multiply(let f): return .success(.multiply(f))
+        case .divide(let d):
+            guard d != 0 else { return .failure(PatternError(message: "divide by zero")) }
+            return .success(.divide(d))
+        case .round(let places):
+            guard places >= 0, places <= 15 else { return .failure(PatternError(message: "round needs 0 to 15 places")) }
+            return .success(.round(places))
+        case .split(let separator):
+            guard !separator.isEmpty else { return .failure(PatternError(message: "split needs a separator")) }
+            return .success(.split(separator))
+        }
+    }
+
+    /// Applies the step. Empty values pass through every step except `map` and `null_if`,
+    /// so that `default` still sees them as empty.
+    func apply(_ value: CellValue, separators: NumberText.Separators) -> Result<CellValue, Failure> {
+        switch value {
+        case .list(let items):
+            switch self {
+            case .multiply, .divide, .round: return .failure(Failure())
+            case .split: return .success(value)
+            default:
+                var out: [String] = []
+                out.reserveCapacity(items.count)
+                for item in items {
+                    guard case .success(let v) = apply(.text(item), separators: separators) else { return .failure(Failure()) }
+                    let t = v.text
+                    if !t.isEmpty { out.append(t) }
+                }
+                return .success(.list(out))
+            }
+        case .number(let d):
+            switch self {
+            case .multiply(let f): return .success(.number(d * f))
+            case .divide(let f): return .success(.number(d / f))
+            case .round(let places): return .success(.number(Transform.round(d, places: places)))
+            default: return apply(.text(NumberText.render(d)), separators: separators)
+            }
+        case .text(let s):
+            switch self {
+            case .nullIf(let values): return .success(values.contains(s) ? .text("") : value)
+            case .map(let table, let fallback):
+                if let mapped = table[s] { return .success(.text(mapped ?? "")) }
+                if let fallback { return .success(.text(fallback ?? "")) }
+                return .success(value)
+            default: break
+            }
+            if s.isEmpty { return .success(value) }
+            switch self {
+            case .trim: return .success(.text(TextOps.trim(s)))
+            case .collapseWhitespace: return .success(.text(TextOps.collapseWhitespace(s)))
+            case .lowercase: return .success(.text(TextOps.lowercase(s)))
+            case .uppercase: return .success(.text(TextOps.uppercase(s)))
+            case .titleCase: return .success(.text(TextOps.titleCase(s)))
+            case .slug: return .success(.text(TextOps.slug(s)))
+            case .stripNonDigits: return .success(.text(TextOps.stripNonDigits(s)))
+            case .replace(let from, let to):
+                return .success(.text(from.isEmpty ? s : s.replacingOccurrences(of: from, with: to)))
+            case .regexReplace(let regex, let with): return .success(.text(regex.replace(in: s, with: with)))
+            case .prefix(let p): return .success(.text(p + s))
+            case .suffix(let x): return .success(.text(s + x))
+            case .padLeft(let length, let with): return .success(.text(TextOps.padLeft(s, length: length, with: with)))
+            case .substring(let start, let length): return .success(.text(TextOps.substring(s, start: start, length: length)))
+            case .multiply, .divide, .round:
+                guard let d = NumberText.parseDecimal(s, separators: separators) else { return .failure(Failure()) }
+                return apply(.number(d), separators: separators)
+            case .split(let separator):
+                let items = s.components(separatedBy: separator).map(TextOps.trim).filter { !$0.isEmpty }
+                return .success(.list(items))
+            case .nullIf, .map: return .success(value)
+            }
+        }
+    }
+
+    /// PHP `round`: half away from zero, at `places` decimals.
+    static func round(_ d: Double, places: Int) -> Double {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        return (d * scale).rounded(.toNearestOrAwayFromZero) / scale
+    }
+}

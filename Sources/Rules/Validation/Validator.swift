@@ -1,0 +1,72 @@
+/// One compiled rule of a column: what to check and the finished message when it fails.
+///
+/// `unique`, `exists` and `lookup` are not validators: they need the database, so the engine
+/// checks them with the messages `CompiledColumn` exposes. `nullable` needs nothing: empty
+/// values are already null.
+struct Validator: Sendable {
+    enum Check: Sendable {
+        case required
+        /// Required when another column's value is one of `values` (compared as text, or as booleans).
+        case requiredIf(column: Int, values: [String], asBoolean: [Bool]?)
+        case requiredWith([Int])
+        case requiredWithout([Int])
+        case string, integer, numeric, boolean, email, url, uuid, ip
+        case date(Coercion)
+        case dateFormat(DateFormat)
+        case before(DateBound), after(DateBound)
+        case min(Double), max(Double), between(Double, Double), size(Double)
+        case digits(Int), digitsBetween(Int, Int)
+        case inList([String]), notIn([String])
+        case regex(PatternMatcher), notRegex(PatternMatcher)
+        case alpha, alphaNum, alphaDash
+        case startsWith([String]), endsWith([String])
+        case distinct
+    }
+
+    /// What `before`/`after` compare with.
+    enum DateBound: Sendable {
+        /// A fixed instant (seconds since 1970, see `DateParts.orderKey`).
+        case fixed(Int)
+        /// Another column's value in the same row.
+        case column(Int)
+        /// `today`, `tomorrow`, `yesterday` (midnight, days from the run start) or `now`.
+        case relative(days: Int, now: Bool)
+    }
+
+    let check: Check
+    /// The rule's name as written (`min`), for custom type messages and tests.
+    let name: String
+    let message: String
+    /// The custom message uses `:input`: filled in with the failing value.
+    let messageUsesInput: Bool
+
+    /// Rules that decide about empty values (`required*`); every other rule skips empty values.
+    var appliesToEmpty: Bool {
+        switch check {
+        case .required, .requiredIf, .requiredWith, .requiredWithout: return true
+        default: return false
+        }
+    }
+
+    /// A failure stops the column's other rules (Laravel `bail` for presence and type checks),
+    /// so a bad number is not also reported as too small.
+    var bails: Bool {
+        switch check {
+        case .required, .requiredIf, .requiredWith, .requiredWithout, .string, .integer, .numeric, .boolean,
+             .date, .dateFormat:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether an item-wise rule looks at each element of a split list rather than the whole.
+    var isItemwise: Bool {
+        switch check {
+        case .min, .max, .between, .size, .distinct, .required, .requiredIf, .requiredWith, .requiredWithout:
+            return false
+        default:
+            return true
+        }
+    }
+}

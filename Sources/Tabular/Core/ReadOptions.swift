@@ -1,0 +1,63 @@
+/// How to read one file: format, dialect, encoding and which part of it holds the table.
+///
+/// Every `nil` means "detect it"; the Engine maps an importer definition's options onto this.
+public struct ReadOptions: Sendable, Equatable {
+    /// The file formats Tabular reads.
+    public enum Format: String, Sendable, CaseIterable {
+        case csv, tsv, xlsx, json, ndjson
+    }
+
+    /// Text encodings for CSV/TSV (JSON and XLSX are always UTF-8 here).
+    public enum Encoding: String, Sendable, CaseIterable {
+        case utf8 = "utf-8"
+        case utf16 = "utf-16"
+        case windows1252 = "windows-1252"
+        case iso88591 = "iso-8859-1"
+    }
+
+    /// Which worksheet of a workbook to read.
+    public enum Sheet: Sendable, Equatable {
+        /// The sheet with this name (exact match, then case-insensitive).
+        case name(String)
+        /// The sheet at this 1-based position in workbook order.
+        case index(Int)
+    }
+
+    /// nil = auto (file extension, then content sniffing).
+    public var format: Format?
+    /// Field delimiter byte; nil = sniff `,` `;` `|` TAB from the first lines (TSV: TAB).
+    public var delimiter: UInt8?
+    /// Quote byte for CSV/TSV. Default `"`.
+    public var quote: UInt8
+    /// nil = auto: BOM → UTF-8/UTF-16, valid UTF-8 → UTF-8, else Windows-1252.
+    public var encoding: Encoding?
+    /// 1-based record (XLSX: row) holding the header; records before it are skipped. Default 1.
+    public var headerRow: Int
+    /// Worksheet for XLSX; nil = the first sheet.
+    public var sheet: Sheet?
+    /// RFC 6901 pointer to the array of objects inside a JSON document; nil = the root.
+    public var jsonPointer: String?
+    /// Resource caps.
+    public var limits: ReadLimits
+
+    /// Creates options; every argument defaults to auto-detection / the documented default.
+    public init(
+        format: Format? = nil,
+        delimiter: UInt8? = nil,
+        quote: UInt8 = UInt8(ascii: "\""),
+        encoding: Encoding? = nil,
+        headerRow: Int = 1,
+        sheet: Sheet? = nil,
+        jsonPointer: String? = nil,
+        limits: ReadLimits = .init()
+    ) {
+        self.format = format
+        self.delimiter = delimiter
+        self.quote = quote
+        self.encoding = encoding
+        self.headerRow = headerRow
+        self.sheet = sheet
+        self.jsonPointer = jsonPointer
+        self.limits = limits
+    }
+}

@@ -1,0 +1,63 @@
+/// The entry point: picks and opens the reader for a file's format.
+public enum TableReaders {
+    /// Opens `path` with the reader for its format. `fileName` (the user's original name) drives extension detection when the path is a temp file.
+    public static func open(path: String, fileName: String? = nil, options: ReadOptions) throws(TabularError) -> any TableReader {
+        let format: ReadOptions.Format
+        if let chosen = options.format {
+            format = chosen
+        } else {
+            format = try detectFormat(path: path, fileName: fileName)
+        }
+        switch format {
+        case .csv, .tsv:
+            return try CSVReader(path: path, format: format, options: options)
+        case .json, .ndjson:
+            return try JSONRowReader(path: path, format: format, options: options)
+        case .xlsx:
+            return try XLSXReader(path: path, options: options)
+        }
+    }
+
+    /// Detects the format from extension and content (ZIP magic → xlsx, `[`/`{` → json/ndjson, else csv/tsv).
+    ///
+    /// A known extension (`.csv`, `.tsv`/`.tab`, `.xlsx`/`.xlsm`, `.json`, `.ndjson`/`.jsonl`)
+    /// wins; otherwise the first 4 KiB decide. `{` followed by a second line that also starts
+    /// with `{` is NDJSON; a TAB and no comma on the first line is TSV.
+    public static func detectFormat(path: String, fileName: String?) throws(TabularError) -> ReadOptions.Format {
+        let name = (fileName ?? path).lowercased()
+        if let dot = name.lastIndex(of: "."), !name[dot...].contains("/") {
+            switch name[name.index(after: dot)...] {
+            case "csv": return .csv
+            case "tsv", "tab": return .tsv
+            case "xlsx", "xlsm": return .xlsx
+            case "json": return .json
+            case "ndjson", "jsonl": return .ndjson
+            default: break
+            }
+        }
+        let source = try FileByteSource(path: path)
+        let head = try source.read(at: 0, count: 4096)
+        return sniffFormat(head)
+    }
+
+    /// Content sniffing over the first bytes of a file.
+    static func sniffFormat(_ head: [UInt8]) -> ReadOptions.Format {
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .xlsx }
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let text = bytes.drop(while: isSpace)
+        if text.first == UInt8(ascii: "[") { return .json }
+        if text.first == UInt8(ascii: "{") {
+            // NDJSON: the first line ends and the next non-blank line starts another object.
+            if let newline = text.firstIndex(of: 0x0A) {
+                let rest = text[(newline + 1)...].drop(while: isSpace)
+                if rest.first == UInt8(ascii: "{") { return .ndjson }
+            }
+            return .json
+        }
+        let firstLine = bytes.prefix(while: { $0 != 0x0A && $0 != 0x0D })
+        if firstLine.contains(0x09) && !firstLine.contains(UInt8(ascii: ",")) { return .tsv }
+        return .csv
+    }
+}

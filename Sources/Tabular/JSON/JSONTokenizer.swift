@@ -1,0 +1,172 @@
+/// The lexical layer of the streaming JSON reader (RFC 8259): whitespace, strings, numbers and
+/// literals, pulled byte by byte from a `ByteCursor` so the document is never held in memory.
+///
+/// Numbers are returned as the exact text written (no Double round trip, so `1.0E+12` or
+/// `12345678901234567890` survive). Strings are unescaped and validated as UTF-8.
+final class JSONTokenizer {
+    let cursor: ByteCursor
+    /// Largest string or number, in bytes.
+    let maxValueBytes: Int
+    private var scratch: [UInt8] = []
+
+    init(cursor: ByteCursor, maxValueBytes: Int) {
+        self.cursor = cursor
+        self.maxValueBytes = maxValueBytes
+    }
+
+    /// An error at the cursor's current offset.
+    func error(_ message: String, at offset: Int64? = nil) -> TabularError {
+        TabularError(.malformedJSON, message, byteOffset: offset ?? cursor.offset)
+    }
+
+    /// Skips whitespace and returns the next significant byte without consuming it (nil at end).
+    func peekSignificant() throws(TabularError) -> UInt8? {
+        while let b = try cursor.peek() {
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
+                cursor.advance()
+            } else {
+                return b
+            }
+        }
+        return nil
+    }
+
+    /// Consumes `byte` after optional whitespace, or fails naming what was expected.
+    func expect(_ byte: UInt8, _ what: String) throws(TabularError) {
+        guard let b = try peekSignificant() else { throw error("unexpected end of JSON, expected \(what)") }
+        guard b == byte else { throw error("expected \(what), found \(Self.describe(b))") }
+        cursor.advance()
+    }
+
+    /// Reads a string whose opening quote is the next byte.
+    func readString() throws(TabularError) -> String {
+        let start = cursor.offset
+        guard try cursor.next() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        scratch.removeAll(keepingCapacity: true)
+        while true {
+            let found = try cursor.collect(into: &scratch, limit: maxValueBytes) { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
+            guard found, let b = try cursor.next() else { throw error("unterminated string", at: start) }
+            if b == 0x22 { break }
+            if b < 0x20 { throw error("control character in string", at: cursor.offset - 1) }
+            try readEscape()
+            if scratch.count > maxValueBytes {
+                throw TabularError(.limitExceeded, "value larger than \(maxValueBytes) bytes (maxFieldBytes)", byteOffset: start)
+            }
+        }
+        var multibyte = false
+        let outcome = scratch.withUnsafeBufferPointer { buffer -> UTF8Validation.Outcome in
+            guard let base = buffer.baseAddress else { return .valid }
+            return UTF8Validation.validate(base, buffer.count, sawMultibyte: &multibyte)
+        }
+        guard outcome == .valid else {
+            throw TabularError(.invalidEncoding, "invalid UTF-8 in string", byteOffset: start)
+        }
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    private func readEscape() throws(TabularError) {
+        guard let e = try cursor.next() else { throw error("unterminated escape") }
+        switch e {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(e)
+        case UInt8(ascii: "b"): scratch.append(0x08)
+        case UInt8(ascii: "f"): scratch.append(0x0C)
+        case UInt8(ascii: "n"): scratch.append(0x0A)
+        case UInt8(ascii: "r"): scratch.append(0x0D)
+        case UInt8(ascii: "t"): scratch.append(0x09)
+        case UInt8(ascii: "u"):
+            let at = cursor.offset - 2
+            var scalar = try readHex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard try cursor.next() == UInt8(ascii: "\\"), try cursor.next() == UInt8(ascii: "u") else {
+                    throw error("invalid \\u escape: lone surrogate", at: at)
+                }
+                let low = try readHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid \\u escape: lone surrogate", at: at) }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw error("invalid \\u escape: lone surrogate", at: at)
+            }
+            TextDecoder.appendUTF8(scalar, to: &scratch)
+        default:
+            throw error("invalid escape \\\(Self.describe(e))", at: cursor.offset - 2)
+        }
+    }
+
+    private func readHex4() throws(TabularError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let h = try cursor.next() else { throw error("unterminated \\u escape") }
+            let digit: UInt8
+            switch h {
+            case 0x30...0x39: digit = h - 0x30
+            case 0x41...0x46: digit = h - 0x41 + 10
+            case 0x61...0x66: digit = h - 0x61 + 10
+            default: throw error("invalid hex digit in \\u escape", at: cursor.offset - 1)
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// Reads a number and returns it exactly as written, after checking the RFC 8259 grammar.
+    func readNumber() throws(TabularError) -> String {
+        let start = cursor.offset
+        scratch.removeAll(keepingCapacity: true)
+        _ = try cursor.collect(into: &scratch, limit: maxValueBytes) {
+            !(($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E || $0 == 0x65 || $0 == 0x45)
+        }
+        guard Self.isValidNumber(scratch) else {
+            throw error("invalid number \(String(decoding: scratch.prefix(40), as: UTF8.self))", at: start)
+        }
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// Reads `true`, `false` or `null`.
+    func readLiteral() throws(TabularError) -> String {
+        let start = cursor.offset
+        scratch.removeAll(keepingCapacity: true)
+        _ = try cursor.collect(into: &scratch, limit: 16) { !($0 >= 0x61 && $0 <= 0x7A) }
+        switch scratch {
+        case Array("true".utf8): return "true"
+        case Array("false".utf8): return "false"
+        case Array("null".utf8): return "null"
+        default:
+            if scratch.isEmpty, let b = try cursor.peek() {
+                throw error("unexpected \(Self.describe(b))", at: start)
+            }
+            throw error("invalid literal \(String(decoding: scratch.prefix(16), as: UTF8.self))", at: start)
+        }
+    }
+
+    static func isValidNumber(_ text: [UInt8]) -> Bool {
+        var i = 0
+        let n = text.count
+        func digits() -> Int {
+            let s = i
+            while i < n && text[i] >= 0x30 && text[i] <= 0x39 { i += 1 }
+            return i - s
+        }
+        if i < n && text[i] == 0x2D { i += 1 }
+        guard i < n else { return false }
+        if text[i] == 0x30 {
+            i += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if i < n && text[i] == 0x2E {
+            i += 1
+            if digits() == 0 { return false }
+        }
+        if i < n && (text[i] == 0x65 || text[i] == 0x45) {
+            i += 1
+            if i < n && (text[i] == 0x2B || text[i] == 0x2D) { i += 1 }
+            if digits() == 0 { return false }
+        }
+        return i == n
+    }
+
+    static func describe(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x\(String(byte, radix: 16, uppercase: true))"
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Synchronization
+@testable import HTTP
+
+/// Collects log lines so tests stay quiet and can assert on the access log.
+final class LogCapture: Sendable {
+    private let storage = Mutex<[String]>([])
+    var lines: [String] { storage.withLock { $0 } }
+    var logger: HTTPServer.Logger { { [self] line in storage.withLock { $0.append(line) } } }
+}
+
+enum TestServer {
+    /// A configuration on an ephemeral loopback port with short timeouts.
+    static func configuration(
+        maxConnections: Int = 16, headTimeout: Duration = .seconds(2), idleTimeout: Duration = .seconds(2),
+        maxBufferedBodyBytes: Int = 1024 * 1024, connectionQueueTimeout: Duration = .milliseconds(200),
+        drainTimeout: Duration = .seconds(3)
+    ) -> HTTPServerConfiguration {
+        HTTPServerConfiguration(
+            host: "127.0.0.1", port: 0, maxConnections: maxConnections, connectionQueueTimeout: connectionQueueTimeout,
+            maxRequestLineBytes: 1024, maxHeadBytes: 4096, maxHeaderCount: 20,
+            headTimeout: headTimeout, idleTimeout: idleTimeout, bodyReadTimeout: .seconds(2), writeTimeout: .seconds(2),
+            maxBufferedBodyBytes: maxBufferedBodyBytes, drainTimeout: drainTimeout
+        )
+    }
+
+    /// Starts a server, runs `body` with its port, and always stops it.
+    static func with<T>(
+        _ router: Router, configuration: HTTPServerConfiguration = configuration(), logs: LogCapture = LogCapture(),
+        _ body: (Int, HTTPServer) throws -> T
+    ) throws -> T {
+        let server = HTTPServer(configuration: configuration, router: router, logger: logs.logger)
+        let port = try server.start()
+        defer { server.stop() }
+        return try body(port, server)
+    }
+
+    /// The router most server tests share.
+    static func router() -> Router {
+        var router = Router()
+        router.get("/hello") { _ in .text("hello") }
+        router.get("/runs/:id") { request in .text("run \(request.parameters["id"] ?? "")") }
+        router.post("/echo") { request in
+            .text(String(decoding: request.body.buffered ?? [], as: UTF8.self))
+        }
+        router.post("/stream-echo", options: RouteOptions(streamingBody: true)) { request in
+            let bytes = try request.body.collect()
+            return .text("\(bytes.count):\(String(decoding: bytes, as: UTF8.self))")
+        }
+        router.post("/upload", options: RouteOptions(streamingBody: true, maxBodyBytes: 10 * 1024 * 1024)) { request in
+            let directory = FileManager.default.temporaryDirectory.path
+            let form = try MultipartFormReader.read(request, fileDirectory: directory)
+            defer { for file in form.files { try? FileManager.default.removeItem(atPath: file.path) } }
+            let file = form.file(named: "file")
+            let content = file.flatMap { try? String(contentsOfFile: $0.path, encoding: .utf8) } ?? ""
+            return .text("\(form[field: "note"] ?? "-")|\(file?.filename ?? "-")|\(file?.size ?? -1)|\(content)")
+        }
+        router.get("/download") { _ in
+            .stream(headers: ["Content-Type": "text/csv"]) { writer in
+                for index in 0..<3 {
+                    try writer.write("line \(index)\n")
+                    try writer.flush()
+                }
+            }
+        }
+        router.get("/boom") { _ in
+            struct Secret: Error {}
+            throw Secret()
+        }
+        router.get("/teapot") { _ in throw HTTPError(HTTPStatus(code: 418, reasonPhrase: "I'm a teapot"), message: "short and stout") }
+        router.get("/slow") { request in
+            let milliseconds = Int(request.query["ms"] ?? "") ?? 500
+            Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
+            return .text("slept")
+        }
+        return router
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import Tabular
+
+@Suite("JSONRowReader")
+struct JSONRowReaderTests {
+    static func read(_ text: String, format: ReadOptions.Format = .json, options: ReadOptions = .init(), blockBytes: Int = 1 << 16) throws -> (header: [String]?, rows: [TableRow]) {
+        let path = try TemporaryFile.make(text, extension: format.rawValue)
+        defer { TemporaryFile.remove(path) }
+        let reader = try JSONRowReader(path: path, format: format, options: options, blockBytes: blockBytes)
+        let header = try reader.readHeader()
+        var rows: [TableRow] = []
+        while let row = try reader.nextRow() { rows.append(row) }
+        return (header, rows)
+    }
+
+    static let document = """
+    \u{FEFF}[
+      {"id": 1, "name": "Ann \\"A\\" \\u00e9\\ud83d\\ude00", "address": {"city": "Bern", "geo": {"lat": 46.9}},
+       "tags": ["a", "b"], "price": 1.0E+12, "big": 12345678901234567890, "active": true, "note": null},
+      {"id": 2, "name": "Bob", "extra": false, "address": {}, "tags": [], "mixed": [1, {"k": "v\\n"}, null]}
+    ]
+    """
+
+    @Test("flattens objects, keeps numbers as written and arrays as JSON text")
+    func flatten() throws {
+        let (header, rows) = try Self.read(Self.document)
+        #expect(header == ["id", "name", "address.city", "address.geo.lat", "tags", "price", "big", "active", "note", "extra", "address", "mixed"])
+        #expect(rows.count == 2)
+        #expect(rows[0].cells == ["1", "Ann \"A\" é😀", "Bern", "46.9", "[\"a\",\"b\"]", "1.0E+12", "12345678901234567890", "true", "", "", "", ""])
+        #expect(rows[1].cells == ["2", "Bob", "", "", "[]", "", "", "", "", "false", "", "[1,{\"k\":\"v\\n\"},null]"])
+        #expect(rows.map(\.recordNumber) == [2, 3])
+    }
+
+    @Test("gives the same rows when read one byte at a time")
+    func tinyBlocks() throws {
+        let whole = try Self.read(Self.document)
+        let tiny = try Self.read(Self.document, blockBytes: 1)
+        #expect(whole.header == tiny.header)
+        #expect(whole.rows == tiny.rows)
+    }
+
+    @Test("reads the array at a JSON pointer")
+    func pointer() throws {
+        let text = #"{"meta": {"skip": [1, [2, {"x": "]"}]]}, "data": {"a/b": [{"q": 0}, [{"id": "x"}, {"id": "y"}]]}}"#
+        let (header, rows) = try Self.read(text, options: ReadOptions(jsonPointer: "/data/a~1b/1"))
+        #expect(header == ["id"])
+        #expect(rows.map(\.cells) == [["x"], ["y"]])
+    }
+
+    @Test("names a pointer that leads nowhere")
+    func pointerNotFound() {
+        let error = TemporaryFile.error { try Self.read(#"{"data": []}"#, options: ReadOptions(jsonPointer: "/rows")) }
+        #expect(error?.kind == .malformedJSON)
+        #expect(error?.message.contains("/rows") == true)
+    }
+
+    @Test("asks for a pointer when the document is an object")
+    func rootObject() {
+        let error = TemporaryFile.error { try Self.read(#"{"data": [{"a": 1}]}"#) }
+        #expect(error?.message.contains("jsonPointer") == true)
+    }
+
+    @Test("reads NDJSON, skipping blank lines")
+    func ndjson() throws {
+        let (header, rows) = try Self.read("{\"a\": 1}\n\n{\"b\": \"x\", \"a\": 2}\r\n", format: .ndjson)
+        #expect(header == ["a", "b"])
+        #expect(rows.map(\.cells) == [["1", ""], ["2", "x"]])
+        #expect(rows.map(\.recordNumber) == [2, 3])
+    }
+
+    @Test("warns about keys first seen after the header sample")
+    func lateKeys() throws {
+        let options = ReadOptions(limits: ReadLimits(jsonHeaderSampleObjects: 2))
+        let (header, rows) = try Self.read(#"[{"a":1},{"b":2},{"a":3,"c":4}]"#, options: options)
+        #expect(header == ["a", "b"])
+        #expect(rows[2].cells == ["3", ""])
+        #expect(rows[2].warnings == ["unknown key \"c\" ignored: not among the keys of the first 2 objects"])
+        #expect(rows[0].warnings.isEmpty)
+    }
+
+    @Test("returns the rows before bad JSON, then an error with offset and line")
+    func badJSON() throws {
+        let text = "[\n{\"a\": 1},\n{\"a\": 2},\n{\"a\": tru}\n]"
+        for sample in [1, 1000] {
+            let path = try TemporaryFile.make(text, extension: "json")
+            defer { TemporaryFile.remove(path) }
+            let reader = try TableReaders.open(path: path, options: ReadOptions(limits: ReadLimits(jsonHeaderSampleObjects: sample)))
+            #expect(try reader.readHeader() == ["a"])
+            #expect(try reader.nextRow()?.cells == ["1"])
+            #expect(try reader.nextRow()?.cells == ["2"])
+            let error = TemporaryFile.error { try reader.nextRow() }
+            #expect(error?.kind == .malformedJSON)
+            #expect(error?.line == 4)
+            #expect(error?.byteOffset == 28)
+        }
+    }
+
+    @Test("rejects malformed documents with a clear error", arguments: [
+        "[{\"a\": 1,}]", "[{\"a\" 1}]", "[{\"a\": 01}]", "[{\"a\": \"x]", "[{\"a\": 1}", "[1, 2]", "[{\"a\": \"\\q\"}]",
+        "[{\"a\": 1}] x", "[{\"a\": \"\\ud800\"}]", "[{\"a\": 1.}]",
+    ])
+    func malformed(text: String) {
+        let error = TemporaryFile.error { try Self.read(text) }
+        #expect(error != nil)
+        #expect(error?.byteOffset != nil)
+    }
+
+    @Test("returns no header for an empty document or array")
+    func empty() throws {
+        #expect(try Self.read("").header == nil)
+        #expect(try Self.read("  \n").header == nil)
+        #expect(try Self.read("[]").header == nil)
+        #expect(try Self.read("", format: .ndjson).header == nil)
+    }
+
+    @Test("caps nesting depth")
+    func depth() {
+        let deep = "[{\"a\": " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}]"
+        #expect(TemporaryFile.error { try Self.read(deep) }?.kind == .limitExceeded)
+    }
+}
