@@ -1,5 +1,5 @@
 /// One `ingest` subcommand.
-protocol Command {
+protocol Command: Sendable {
     static var spec: CommandSpec { get }
     /// Runs with parsed arguments; returns the exit code.
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32

@@ -71,7 +71,7 @@ public enum IngestCommand {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let e = error as? CustomStringConvertible { return e.description }
+        if let e = error as? EngineError { return e.description }
         return String(describing: error)
     }
 }

@@ -4,51 +4,55 @@ import Testing
 
 @Suite("scratch")
 struct ScratchTests {
+    static let col = TestFixtures.withColumn
     @Test("print") func printAll() {
-        let cases: [String] = [
-            TestFixtures.withColumn(#"{"from": "A", "rules": "required|minn:2|max:abc|between:5,1|in:|regex:/[a-z/|regex:/(/|regex:/^(a|b),c$/ig|not_regex:#x#q|exists:a|required_if:nope,1|digits:0|date_format:YYYY|email:1||"}"#),
-            TestFixtures.withColumn(#"{"from": "A", "rules": ["required", {"max": 255}, {"between": [1]}, {"rule": "regex:/^x$/", "message": "Custom"}, {"emial": 1}, {"email": true}, {"rule": "min:1", "mesage": "x"}, {"a": 1, "b": 2}, 5, "regex:/a|b/", "regex:/a/|max:1"]}"#),
-            TestFixtures.withColumn(#"{"from": "A", "transform": ["trimm", "replace", {"trim": true}, {"replace": {"from": "", "to": 1}}, {"regex_replace": {"pattern": "(", "with": ""}}, {"null_if": "x"}, {"map": {}}, {"map": {"a": [1]}, "defualt": 1}, {"pad_left": {"length": 0, "with": "ab"}}, {"substring": {"length": 2}}, {"divide": 0}, {"round": 20}, {"split": ""}, {"multiply": "x"}, {"prefix": "a", "suffix": "b"}, 3]}"#),
-            """
-            {
-              "slug": "Bad Slug",
-              "source": {"type": "filesystem", "url": "ftp://x", "formats": ["csv"], "csv": {"delimiter": ";;", "quote": "", "encoding": "latin1", "header_row": 0}, "xlsx": {"sheet": 0}, "json": {"pointer": "data"}, "format": "xls"},
-              "target": {"table": "ingest_runs", "key": ["skuu", "sku", "sku"], "on_duplicate": "merge", "newer_by": "x"},
-              "headers": {"match": "fuzzy", "strict": "yes"},
-              "transaction": "chunks",
-              "chunk_size": 0,
-              "row_log": "some",
-              "error_budget": {"max_failed_ratio": 1.5, "max_failed_rows": -1},
-              "colums": {},
-              "columns": {
-                "sku": {"from": [], "type": "int", "formats": ["yyyy"], "nullable": 1},
-                "Sku": {"from": "A", "value": 1},
-                "1bad": {"template": "{First} {"},
-                "d": {"from": "D", "type": "date", "formats": ["YYYY-MM-dd", "'T", "--"], "true_values": ["y"]},
-                "b": {"from": "B", "type": "boolean", "true_values": ["y", "Y"], "false_values": ["n", "y"]},
-                "n": {"from": "N", "type": "decimal", "decimal_separator": ",,", "thousands_separator": "."},
-                "m": {"from": "M", "type": "decimal", "thousands_separator": "."},
-                "l": {"from": "L", "lookup": {"table": "bad name", "select": "1x", "create_missing": "no"}},
-                "s": {"from": "S", "sql_type": "TEXT; DROP TABLE x"},
-                "v": {"value": "{{run.idd}} {{run.id"},
-                "t": {},
-                "e": {"frm": "E"}
-              },
-              "examples": [{"row": {"A": [1]}, "expect": {"values": {"nope": 1}, "errors": ["x"]}}, {"row": {}, "expect": {}}, {"expect": {"errors": ["sku", "zzz"]}}]
-            }
-            """,
-            #"{"target": {"table": "t", "on_duplicate": "update_if_newer"}, "columns": {"a": {"from": "A"}}}"#,
-            #"{"target": {"table": "t", "on_duplicate": "update"}, "columns": {"a": {"from": "A"}}}"#,
-            #"{"source": {"type": "url"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#,
-            #"{"source": {"type": "filesystem", "path": "../etc/passwd"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#,
-            #"{"source": {"type": "url", "url": "https://x.y/a", "headers": {"Bad Name": "x", "X-Ok": "a\nb"}}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#,
-            #"{}"#,
-            #"[]"#,
-            #"{"target": {"table": "t"}, "columns": {}}"#,
+        let cases: [(String, String)] = [
+            ("unknown rule with suggestion".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required|emial"}, "status": {"from": "S"}}}"#),
+            ("unknown rule without suggestion".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "frobnicate"}, "status": {"from": "S"}}}"#),
+            ("min without argument".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "min"}, "status": {"from": "S"}}}"#),
+            ("min not a number".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "min:a"}, "status": {"from": "S"}}}"#),
+            ("between one bound".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "between:1"}, "status": {"from": "S"}}}"#),
+            ("between not numbers".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "between:a,b"}, "status": {"from": "S"}}}"#),
+            ("between reversed".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "between:10,1"}, "status": {"from": "S"}}}"#),
+            ("size two arguments".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "size:1,2"}, "status": {"from": "S"}}}"#),
+            ("digits not a number".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "digits:x"}, "status": {"from": "S"}}}"#),
+            ("digits_between reversed".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "digits_between:3,1"}, "status": {"from": "S"}}}"#),
+            ("in empty".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "in:"}, "status": {"from": "S"}}}"#),
+            ("exists one argument".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "exists:categories"}, "status": {"from": "S"}}}"#),
+            ("exists identifiers".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "exists:categories,slug-name"}, "status": {"from": "S"}}}"#),
+            ("required_if one argument".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required_if:a"}, "status": {"from": "S"}}}"#),
+            ("required_if unknown column".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required_if:stauts,active"}, "status": {"from": "S"}}}"#),
+            ("required_with unknown column".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required_with:a,zzz"}, "status": {"from": "S"}}}"#),
+            ("required_without nothing".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required_without:"}, "status": {"from": "S"}}}"#),
+            ("date_format bad pattern".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "date_format:Y-m-d"}, "status": {"from": "S"}}}"#),
+            ("before without date".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "before: "}, "status": {"from": "S"}}}"#),
+            ("regex without delimiter".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "regex:abc"}, "status": {"from": "S"}}}"#),
+            ("regex unclosed".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required|regex:/abc|max:3"}, "status": {"from": "S"}}}"#),
+            ("regex unknown flag".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "regex:/a|b/g|max:3"}, "status": {"from": "S"}}}"#),
+            ("regex invalid".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "regex:/a(b/|max:3"}, "status": {"from": "S"}}}"#),
+            ("regex trailing text".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "regex:/a/ b|max:3"}, "status": {"from": "S"}}}"#),
+            ("no-argument rule with argument".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "email:strict"}, "status": {"from": "S"}}}"#),
+            ("empty rule".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required||email|"}, "status": {"from": "S"}}}"#),
+            ("empty string".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": ""}, "status": {"from": "S"}}}"#),
+            ("escaped string points at the string".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required|\u006dinn:2"}, "status": {"from": "S"}}}"#),
+            ("list: unknown rule object".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"mxa": 3}]}, "status": {"from": "S"}}}"#),
+            ("list: no-argument rule as object".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"email": true}]}, "status": {"from": "S"}}}"#),
+            ("list: too many arguments".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"max": [1, 2]}]}, "status": {"from": "S"}}}"#),
+            ("list: null argument".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"max": null}]}, "status": {"from": "S"}}}"#),
+            ("list: object argument".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"in": [{"a": 1}]}]}, "status": {"from": "S"}}}"#),
+            ("list: two keys".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"max": 1, "min": 0}]}, "status": {"from": "S"}}}"#),
+            ("list: rule with message problems".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"rule": "mx:3", "message": ""}, {"rule": 3}, {"rule": "max:3", "messages": "x"}]}, "status": {"from": "S"}}}"#),
+            ("list: regex item with pipe is one rule".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": ["regex:/a|b/|max:3"]}, "status": {"from": "S"}}}"#),
+            ("list: not a rule".replacingOccurrences(of: "'", with: ""), #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [true, ["required"]]}, "status": {"from": "S"}}}"#),
         ]
-        for c in cases {
-            print("=====")
-            for p in TestFixtures.problems(c, fileName: "importers/x.json") { print(p) }
+        var out = ""
+        for (label, json) in cases {
+            let problems = TestFixtures.problems(json, fileName: "importers/x.json")
+            let literal = json.contains("\n") ? json.debugDescription : "#\"" + json + "\"#"
+            out += "        ProblemCase(\(label.debugDescription), \(literal), [\n"
+            for p in problems { out += "            \(p.debugDescription),\n" }
+            out += "        ]),\n"
         }
+        try? out.write(toFile: "/tmp/defs/rulecases.swift", atomically: true, encoding: .utf8)
     }
 }

@@ -36,7 +36,7 @@ struct RunExecutorTests {
         let run = try f.run("items", csv: "SKU,Name,Price\nA1,Apple,1,,\nA2,Banana\nA3,Cherry,3,extra\n")
         #expect(run.counts.created == 1 && run.counts.failed == 2)
         let failed = try f.failedRows(run.id)
-        #expect(failed.map { $0.errors?.message } == ["Row 3 has 2 fields, but the header has 3.", "Row 4 has 4 fields, but the header has 3."])
+        #expect(failed.map { $0.errors?.message } == ["The row has 2 fields, but the header has 3.", "The row has 4 fields, but the header has 3."])
         #expect(failed[1].data.last?.key == "_extra_1")
     }
 

@@ -13,7 +13,7 @@ struct MultipartParserTests {
         "Content-Disposition: form-data; name=\"file\"; filename=\"a \\\"quoted\\\" name.csv\"; filename*=UTF-8''%E2%82%AC%20rates.csv\r\n",
         "Content-Type: text/csv\r\n",
         "\r\n",
-        "a,b\r\n1,2\r\n--XyZ-not-a-boundary-because-it-continues\r\n",
+        "a,b\r\n1,2\r\n--Xy\r\n-\r\n--XY\r\n\r",
         "\r\n--XyZ--\r\n",
         "epilogue, also ignored",
     ].joined()
@@ -68,7 +68,7 @@ struct MultipartParserTests {
         #expect(file.name == "file")
         #expect(file.filename == "€ rates.csv")
         #expect(file.contentType == "text/csv")
-        #expect(String(decoding: fileBody, as: UTF8.self) == "a,b\r\n1,2\r\n--XyZ-not-a-boundary-because-it-continues\r\n")
+        #expect(String(decoding: fileBody, as: UTF8.self) == "a,b\r\n1,2\r\n--Xy\r\n-\r\n--XY\r\n\r")
         #expect(events[2] == .partEnd)
         #expect(events[5] == .partEnd)
         #expect(events[6] == .end)

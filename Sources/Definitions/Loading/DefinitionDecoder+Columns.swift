@@ -43,7 +43,8 @@ extension DefinitionDecoder {
         if inputKeys.isEmpty {
             report("set exactly one of 'from', 'value', 'template' to give the column its raw value", at: pointer, node.position)
         } else if inputKeys.count > 1 {
-            let names = inputKeys.map { "'\($0)'" }.joined(separator: " and ")
+            let quoted = inputKeys.map { "'\($0)'" }
+            let names = quoted.dropLast().joined(separator: ", ") + " and " + (quoted.last ?? "")
             let second = inputKeys[1]
             report("set exactly one of 'from', 'value', 'template', not \(names)", at: pointer + "/" + second, members[second]?.keyPosition)
         } else if let key = inputKeys.first, let m = members[key] {
@@ -219,7 +220,8 @@ extension DefinitionDecoder {
             }
             if key == "decimal_separator" { column.decimalSeparator = s } else { column.thousandsSeparator = s }
         }
-        if let thousands = column.thousandsSeparator, thousands == (column.decimalSeparator ?? "."), let m = members["thousands_separator"] {
+        let decimalUsable = members["decimal_separator"] == nil || column.decimalSeparator != nil
+        if decimalUsable, let thousands = column.thousandsSeparator, thousands == (column.decimalSeparator ?? "."), let m = members["thousands_separator"] {
             report("the thousands separator '\(thousands)' equals the decimal separator; set a different decimal_separator", at: pointer + "/thousands_separator", m.value.position)
         }
     }
@@ -280,11 +282,11 @@ extension DefinitionDecoder {
             if letters.contains(c) {
                 usesField = true
             } else if c.isLetter {
-                return "'\(c)' is not a date pattern letter in '\(pattern)' (use y M d H h m s S a; quote literal text like 'T')"
+                return "'\(c)' is not a date pattern letter in \"\(pattern)\" (use y M d H h m s S a; quote literal text like 'T')"
             }
         }
-        if inQuote { return "unterminated quoted text in date pattern '\(pattern)'" }
-        if !usesField { return "date pattern '\(pattern)' has no date or time field (y M d H h m s S a)" }
+        if inQuote { return "unterminated quoted text in date pattern \"\(pattern)\"" }
+        if !usesField { return "date pattern \"\(pattern)\" has no date or time field (y M d H h m s S a)" }
         return nil
     }
 

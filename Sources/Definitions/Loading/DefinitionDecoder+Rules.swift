@@ -78,11 +78,12 @@ extension DefinitionDecoder {
                         arguments = [String(String.UnicodeScalarView(s[i..<end]))]
                         i = end
                     } catch {
-                        report("\(name): \(error.message)", at: rulePointer, node.position(ofScalar: error.scalarOffset))
+                        report("rule '\(name)': \(error.message)", at: rulePointer, node.position(ofScalar: error.scalarOffset))
                         usable = false
+                        if let resume = error.resumeOffset { i = resume }
                     }
                     if usable && i < s.count && s[i] != "|" {
-                        report("\(name): unexpected text after the regex's closing delimiter (separate rules with '|')", at: rulePointer, node.position(ofScalar: i))
+                        report("rule '\(name)': unexpected text after the regex's closing delimiter (separate rules with '|')", at: rulePointer, node.position(ofScalar: i))
                         usable = false
                     }
                     if !usable {
@@ -153,12 +154,9 @@ extension DefinitionDecoder {
                 guard let fields = object(item, pointer, allowed: DefinitionKeys.ruleWithMessage),
                       let ruleMember = fields["rule"],
                       let text = string(ruleMember.value, pointer + "/rule", nonEmpty: true) else { return nil }
-                var message: String?
-                if let m = fields["message"] {
-                    guard let custom = string(m.value, pointer + "/message", nonEmpty: true) else { return nil }
-                    message = custom
-                }
-                return parseSingleRule(text, ruleMember.value, pointer, message: message)
+                let message = fields["message"].map { string($0.value, pointer + "/message", nonEmpty: true) }
+                let rule = parseSingleRule(text, ruleMember.value, pointer, message: message ?? nil)
+                return message.map { $0 != nil } ?? true ? rule : nil
             }
             guard members.count == 1, let member = members.first else {
                 report("a rule object has one key, the rule name ({\"max\": 255}), or 'rule' and 'message'", at: pointer, item.position)

@@ -157,7 +157,7 @@ extension DefinitionDecoder {
         let bytes = Array(s.utf8)
         guard bytes.count == 1, bytes[0] != 0x0A, bytes[0] != 0x0D else {
             let extra = what == "delimiter" ? " (or \"auto\")" : ""
-            report("the \(what) must be a single one-byte character other than a line break\(extra), got '\(s)'", at: pointer, node.position)
+            report("the \(what) must be a single one-byte character other than a line break\(extra), got \"\(s)\"", at: pointer, node.position)
             return nil
         }
         return bytes[0]

@@ -81,13 +81,15 @@ extension DefinitionDecoder {
         switch name {
         case "replace":
             guard let args = object(value, pointer, allowed: DefinitionKeys.replaceArguments) else { return nil }
-            guard let from = requiredString(args, "from", value, pointer, nonEmpty: true),
-                  let to = requiredString(args, "to", value, pointer, nonEmpty: false) else { return nil }
+            let from = requiredString(args, "from", value, pointer, nonEmpty: true)
+            let to = requiredString(args, "to", value, pointer, nonEmpty: false)
+            guard let from, let to else { return nil }
             return .replace(from: from, to: to)
         case "regex_replace":
             guard let args = object(value, pointer, allowed: DefinitionKeys.regexReplaceArguments) else { return nil }
-            guard let pattern = requiredString(args, "pattern", value, pointer, nonEmpty: true),
-                  let with = requiredString(args, "with", value, pointer, nonEmpty: false) else { return nil }
+            let pattern = requiredString(args, "pattern", value, pointer, nonEmpty: true)
+            let with = requiredString(args, "with", value, pointer, nonEmpty: false)
+            guard let pattern, let with else { return nil }
             do {
                 _ = try NSRegularExpression(pattern: pattern)
             } catch {

@@ -233,7 +233,9 @@ final class DefinitionDecoder {
         return s
     }
 
-    /// A non-empty array of strings, each checked by `check` (which reports and returns false).
+    /// The strings of an array, with each item's node and pointer. Items that are not (non-empty)
+    /// strings are reported and left out, so the others can still be checked; nil when `node` is
+    /// not an array, or is empty and `allowEmpty` is false.
     func stringList(_ node: JSONNode, _ pointer: String, allowEmpty: Bool = false, nonEmptyItems: Bool = true) -> [(String, JSONNode, String)]? {
         guard case .array(let items) = node.value else {
             report("expected an array of strings, got \(node.kindDescription)", at: pointer, node.position)
@@ -244,16 +246,13 @@ final class DefinitionDecoder {
             return nil
         }
         var result: [(String, JSONNode, String)] = []
-        var ok = true
         for (i, item) in items.enumerated() {
             let itemPointer = JSONPointer.appending(pointer, i)
             if let s = string(item, itemPointer, nonEmpty: nonEmptyItems) {
                 result.append((s, item, itemPointer))
-            } else {
-                ok = false
             }
         }
-        return ok ? result : nil
+        return result
     }
 
     /// Reports `name` unless it is a declared target column; `role` says what referred to it.

@@ -94,14 +94,13 @@ public struct RegexLiteral: Sendable, Equatable {
             i += 1
         }
         guard i < scalars.count else {
-            throw RegexLiteralError(message: "the regex is not closed: no closing '\(Character(close))'", scalarOffset: start)
+            throw RegexLiteralError(message: "the regex is not closed: no closing '\(Character(close))'", scalarOffset: start, resumeOffset: scalars.count)
         }
         i += 1
-        while i < scalars.count, isASCIILetter(scalars[i]) {
-            guard knownFlags.contains(Character(scalars[i])) else {
-                throw RegexLiteralError(message: "unknown regex flag '\(Character(scalars[i]))' (use i, m, s, x or u)", scalarOffset: i)
-            }
-            i += 1
+        let flagsStart = i
+        while i < scalars.count, isASCIILetter(scalars[i]) { i += 1 }
+        for k in flagsStart..<i where !knownFlags.contains(Character(scalars[k])) {
+            throw RegexLiteralError(message: "unknown regex flag '\(Character(scalars[k]))' (use i, m, s, x or u)", scalarOffset: k, resumeOffset: i)
         }
         return i
     }
@@ -110,6 +109,12 @@ public struct RegexLiteral: Sendable, Equatable {
 /// Why a `regex:` argument is not a usable delimited pattern.
 public struct RegexLiteralError: Error, Sendable, Equatable {
     public var message: String
-    /// Unicode-scalar offset inside the literal where the problem is.
+    /// Unicode-scalar offset inside the scanned text where the problem is.
     public var scalarOffset: Int
+    /// Where scanning can safely resume (past the literal), when the literal's end is known.
+    public var resumeOffset: Int?
+
+    public init(message: String, scalarOffset: Int, resumeOffset: Int? = nil) {
+        self.message = message; self.scalarOffset = scalarOffset; self.resumeOffset = resumeOffset
+    }
 }

@@ -39,7 +39,7 @@ final class RowParser: @unchecked Sendable {
                 // Spreadsheets often pad rows with empty trailing cells: those are not ragged.
                 while cells.count > width, cells.last?.isEmpty == true { cells.removeLast() }
                 if cells.count != width {
-                    let message = "Row \(row.recordNumber) has \(cells.count) \(cells.count == 1 ? "field" : "fields"), but the header has \(width)."
+                    let message = "The row has \(cells.count) \(cells.count == 1 ? "field" : "fields"), but the header has \(width)."
                     chunk.append(PendingRow(recordNumber: row.recordNumber, cells: cells, values: [], errors: RowErrors(message: message)))
                 } else {
                     let outcome = processor.process(cells)

@@ -273,7 +273,6 @@ final class RunExecutor {
 
     static func describe(_ error: any Error) -> String {
         if let e = error as? SQLiteError { return e.message }
-        if let e = error as? CustomStringConvertible { return e.description }
         return String(describing: error)
     }
 }

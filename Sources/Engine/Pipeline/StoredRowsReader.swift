@@ -33,7 +33,7 @@ final class StoredRowsReader: TableReader {
     func nextRow() throws(TabularError) -> TableRow? {
         let hasRow: Bool
         do { hasRow = try statement.step() } catch {
-            throw TabularError.custom("could not read the logged rows: \(error.message)")
+            throw TabularError(.io, "could not read the logged rows: \(error.message)")
         }
         guard hasRow else { return nil }
         index += 1

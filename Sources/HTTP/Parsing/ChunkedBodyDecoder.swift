@@ -44,8 +44,7 @@ struct ChunkedBodyDecoder {
         while index < input.endIndex && state != .done {
             switch state {
             case .sizeLine:
-                guard let lineEnd = try collectLine(input, from: &index, limit: Self.maxSizeLineBytes) else { continue }
-                _ = lineEnd
+                guard try collectLine(input, from: &index, limit: Self.maxSizeLineBytes) != nil else { continue }
                 state = try parseSizeLine()
             case .data(let remaining):
                 let room = maxOutput - produced

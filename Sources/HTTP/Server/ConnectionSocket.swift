@@ -94,14 +94,19 @@ final class ConnectionSocket {
         if let wake { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
         while true {
             let remaining = ContinuousClock.now.duration(to: deadline)
-            if remaining <= .zero { throw .timedOut }
-            let milliseconds = Int32(clamping: Int(remaining.components.seconds * 1000) + Int(remaining.components.attoseconds / 1_000_000_000_000_000) + 1)
+            // A deadline already past still polls once without waiting, so that what has
+            // already arrived can be read.
+            let milliseconds = remaining <= .zero ? 0
+                : Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
             let ready = poll(&fds, nfds_t(fds.count), milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw .system(errno: errno)
             }
-            if ready == 0 { continue }
+            if ready == 0 {
+                if remaining <= .zero { throw .timedOut }
+                continue
+            }
             if fds.count > 1 && fds[1].revents != 0 { throw .shuttingDown }
             // POLLHUP / POLLERR also wake us: the following call reports what happened.
             if fds[0].revents != 0 { return }

@@ -61,7 +61,15 @@ final class HTTPConnection {
                 return
             case .head(let head, let startedAt):
                 isFirst = false
-                guard handle(head, startedAt: startedAt) else {
+                switch handle(head, startedAt: startedAt) {
+                case .keepAlive:
+                    continue
+                case .close:
+                    // Nothing of the client's is left unread, so only what already arrived
+                    // needs discarding.
+                    socket.lingeringClose(linger: .zero)
+                    return
+                case .closeAbandoningInput:
                     socket.lingeringClose()
                     return
                 }
@@ -133,25 +141,46 @@ final class HTTPConnection {
 
     // MARK: - Handling one request
 
-    /// Handles one request whose head was read; returns whether the connection stays open.
-    private func handle(_ head: HTTPRequestHead, startedAt: ContinuousClock.Instant) -> Bool {
+    /// What happens to the connection after a response.
+    private enum Disposition {
+        case keepAlive
+        /// Close; the request was read completely.
+        case close
+        /// Close while the client may still be sending (an unread or failed body).
+        case closeAbandoningInput
+    }
+
+    /// Handles one request whose head was read.
+    private func handle(_ head: HTTPRequestHead, startedAt: ContinuousClock.Instant) -> Disposition {
         let isHead = head.method == .head
         var close = head.version == .http1_0 || head.headers.containsToken("close", in: "Connection")
+        // Set when the response goes out before the body was read: the connection cannot carry
+        // another request, and the client may still be sending.
+        var abandonsInput = false
         var request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, remoteAddress: remoteAddress)
         var bodySource: SocketBodySource?
 
         let response: HTTPResponse
         do throws(HTTPError) {
-            let framing = try BodyFraming.determine(for: head)
+            let framing: BodyFraming
+            do throws(HTTPError) {
+                framing = try BodyFraming.determine(for: head)
+            } catch {
+                // RFC 9112 §6.3: when the body length cannot be determined, the server MUST
+                // close the connection after responding.
+                abandonsInput = true
+                throw error
+            }
             guard head.target.hasPrefix("/") || head.target.contains("://") || (head.target == "*" && head.method == .options) else {
+                if framing != .none { abandonsInput = true }
                 throw HTTPError(.badRequest, message: "The request target is not a path.")
             }
             switch router.resolve(head.method, path: request.path) {
             case .notFound:
-                if framing != .none { close = true }
+                if framing != .none { abandonsInput = true }
                 throw Router.notFoundError
             case .methodNotAllowed(let allowed):
-                if framing != .none { close = true }
+                if framing != .none { abandonsInput = true }
                 throw Router.methodNotAllowedError(allowed)
             case .matched(let route, let parameters):
                 request.parameters = parameters
@@ -160,7 +189,7 @@ final class HTTPConnection {
                 if case .length(let length) = framing, length > limit {
                     // Refuse before reading (and before any 100 Continue), so the client need
                     // not upload what will be thrown away.
-                    close = true
+                    abandonsInput = true
                     throw HTTPError(.contentTooLarge, message: "The request body is larger than \(limit) bytes.")
                 }
                 var expectsContinue = false
@@ -168,7 +197,7 @@ final class HTTPConnection {
                     // RFC 9110 §10.1.1: 100-continue is the only expectation defined; a server
                     // MAY answer any other with 417. HTTP/1.0 expectations MUST be ignored.
                     guard expectation.trimmingHTTPWhitespace().lowercased() == "100-continue" else {
-                        if framing != .none { close = true }
+                        if framing != .none { abandonsInput = true }
                         throw HTTPError(.expectationFailed, message: "Only the 100-continue expectation is supported.")
                     }
                     expectsContinue = framing != .none
@@ -192,7 +221,7 @@ final class HTTPConnection {
                 } catch {
                     response = HTTPResponse(error: error)
                     if !(error is any HTTPResponseError) {
-                        logger("error \(head.method) \(request.path): \(String(describing: type(of: error)))")
+                        logger("error \(head.method) \(request.path): \(String(describing: error))")
                     }
                 }
             }
@@ -202,13 +231,14 @@ final class HTTPConnection {
 
         // A body the handler did not read to the end (or that failed) leaves the stream
         // position unknown, so the connection cannot carry another request.
-        if let bodySource, !bodySource.isAtEnd || bodySource.failed { close = true }
+        if let bodySource, !bodySource.isAtEnd || bodySource.failed { abandonsInput = true }
         if isShuttingDown() { close = true }
-        let sent = write(response, isHead: isHead, version: head.version, close: close)
+        let sent = write(response, isHead: isHead, version: head.version, close: close || abandonsInput)
         log(method: head.method.rawValue, path: request.path, status: response.status, bytes: sent ?? 0, startedAt: startedAt)
-        guard sent != nil else { return false }
-        if case .stream = response.body, head.version == .http1_0 { return false }
-        return !close
+        if abandonsInput { return .closeAbandoningInput }
+        guard sent != nil else { return .close }
+        if case .stream = response.body, head.version == .http1_0 { return .close }
+        return close ? .close : .keepAlive
     }
 
     // MARK: - Body
@@ -314,7 +344,7 @@ final class HTTPConnection {
         } catch {
             // The head is gone; closing without the last chunk tells the client the content is
             // incomplete, which is the only honest signal left.
-            logger("error streaming response: \(String(describing: type(of: error)))")
+            logger("error streaming response: \(String(describing: error))")
             return nil
         }
         return writer.bytesWritten

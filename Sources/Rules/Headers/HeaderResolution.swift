@@ -1,3 +1,5 @@
+import Definitions
+
 /// Which source column feeds each target column, decided once per file.
 public struct HeaderResolution: Sendable {
     /// The header as read from the file.

@@ -58,10 +58,8 @@ extension CompiledImporter {
         case (.string(let e), .integer(let a)): return Int64(e) == a
         case (.string(let e), .real(let a)): return Double(e) == a
         case (.bool(let b), .text(let a)): return a == (b ? "true" : "false")
-        case (.integer(let e), .text(let a)), (.number(_), .text(let a)) where Double(a) != nil:
-            if case .integer = expected { return Double(a) == Double(e) }
-            if case .number(let d) = expected { return Double(a) == d }
-            return false
+        case (.integer(let e), .text(let a)): return Double(a) == Double(e)
+        case (.number(let e), .text(let a)): return Double(a) == e
         default: return false
         }
     }

@@ -77,6 +77,22 @@ final class FileByteSource {
         return out
     }
 
+    /// Reads up to `buffer.count` bytes at `offset` into `buffer`; returns how many (0 at end).
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(TabularError) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + Int64(done)))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw TabularError(.io, "cannot read file: \(Self.errnoText())", byteOffset: offset + Int64(done))
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
     /// 1-based line number of the byte at `offset`, counting LF (and lone CR) line ends before it.
     /// Only called when reporting an error, so re-reading the prefix costs nothing on the happy path.
     func lineNumber(ofByteAt offset: Int64) -> Int? {
