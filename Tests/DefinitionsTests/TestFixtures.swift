@@ -3,9 +3,20 @@ import Foundation
 
 /// Factories for definitions under test and paths to the files next to the tests.
 enum TestFixtures {
-    /// The repository root (for `importers/` and `schemas/`).
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    /// The repository root (for `importers/` and `schemas/`), found from this file; symlinks
+    /// are resolved so a checkout that links the test folder elsewhere still finds it.
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `schemas/importer.schema.json`.
+    static let schemaURL = repositoryRoot.appendingPathComponent("schemas/importer.schema.json")
+
+    /// Every `importers/*.json` shipped at the repository root.
+    static func shippedImporters() -> [URL] {
+        let directory = repositoryRoot.appendingPathComponent("importers")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().map { directory.appendingPathComponent($0) }
+    }
 
     /// Loads `json` as if it were the file `fileName`.
     static func load(_ json: String, fileName: String = "importers/test.json") -> LoadedDefinition {

@@ -63,7 +63,7 @@ struct DuplicateStrategyTests {
 
     @Test("without a key every row inserts")
     func noKey() throws {
-        let definition = itemsDefinition().replacingOccurrences(of: #""key": ["sku"], "#, with: "")
+        let definition = itemsDefinition().replacingOccurrences(of: #", "key": ["sku"], "on_duplicate": "update""#, with: "")
         let f = try EngineFixture(importers: ["items": definition])
         let run = try f.run("items", csv: "SKU,Name,Price\nA1,Apple,1\nA1,Apple,1\n")
         #expect(run.counts.created == 2)

@@ -47,6 +47,8 @@ struct GracefulShutdownTests {
     func signal() throws {
         let server = HTTPServer(configuration: TestServer.configuration(), router: TestServer.router(), logger: HTTPServer.silentLogger)
         try server.start()
+        // Ignored from the start, so an early signal cannot terminate the test process.
+        Glibc.signal(SIGUSR2, SIG_IGN)
         let received = Mutex<Int32?>(nil)
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {

@@ -52,7 +52,9 @@ struct HTTPServerTests {
             #expect(try client.exchange(chunked).text == "Wikipedia")
             let streamed = "POST /stream-echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
             #expect(try client.exchange(streamed).text == "3:abc")
-            // The connection is still usable after both.
+            let trailers = "POST /trailers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\nX-Sum: 97\r\n\r\n"
+            #expect(try client.exchange(trailers).text == "2 97")
+            // The connection is still usable after all of them.
             #expect(try client.exchange("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").text == "hello")
         }
     }
@@ -69,6 +71,20 @@ struct HTTPServerTests {
                 #expect(response.status == 200)
                 #expect(response.text.hasSuffix("ping"))
             }
+        }
+    }
+
+    @Test("an HTTP/1.0 request is answered and the connection closed, streamed content included")
+    func http10() throws {
+        try TestServer.with(TestServer.router()) { port, _ in
+            let client = try TestClient(port: port)
+            let response = try client.exchange("GET /hello HTTP/1.0\r\n\r\n")
+            #expect(response.text == "hello")
+            #expect(response.headers["Connection"] == "close")
+            #expect(client.waitForClose(timeout: .seconds(2)))
+            let streamed = try TestClient(port: port).exchange("GET /download HTTP/1.0\r\n\r\n")
+            #expect(streamed.headers["Transfer-Encoding"] == nil)
+            #expect(streamed.text == "line 0\nline 1\nline 2\n")
         }
     }
 
@@ -112,6 +128,15 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("a producer that fails mid-stream leaves the client with an incomplete response")
+    func brokenStream() throws {
+        try TestServer.with(TestServer.router()) { port, _ in
+            let client = try TestClient(port: port)
+            try client.send("GET /broken-download HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(throws: TestClient.Failure.self) { _ = try client.readResponse() }
+        }
+    }
+
     @Test("handler errors map to their status; unknown errors to a 500 that reveals nothing")
     func handlerErrors() throws {
         let logs = LogCapture()
@@ -139,6 +164,27 @@ struct HTTPServerTests {
             )
             #expect(response.status == 200)
             #expect(response.text == "hi|data.csv|14|id,name\n1,Ada\n")
+        }
+    }
+
+    @Test("a large chunked multipart upload reaches the file intact")
+    func largeUpload() throws {
+        try TestServer.with(TestServer.router()) { port, _ in
+            let client = try TestClient(port: port)
+            let line = Array("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n".utf8)
+            let head = Array(("--big\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n").utf8)
+            try client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=big\r\nTransfer-Encoding: chunked\r\n\r\n")
+            func chunk(_ bytes: [UInt8]) throws {
+                try client.send(Array(String(bytes.count, radix: 16).utf8) + [13, 10] + bytes + [13, 10])
+            }
+            try chunk(head)
+            let block = Array((0..<1024).map { _ in line }.joined())
+            for _ in 0..<20 { try chunk(block) }
+            try chunk(Array("\r\n--big--\r\n".utf8))
+            try client.send("0\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.text.hasPrefix("-|big.csv|\(20 * 1024 * 64)|"))
         }
     }
 

@@ -55,13 +55,13 @@ struct ConnectionTests {
         struct Boom: Error {}
         do {
             try db.transaction { () throws(Boom) in
-                try? db.execute("INSERT INTO t VALUES (1)", [])
+                _ = try? db.execute("INSERT INTO t VALUES (1)", [])
                 throw Boom()
             }
         } catch {}
         #expect(try db.scalar("SELECT COUNT(*) FROM t") == .integer(0))
         #expect(!db.isInTransaction)
-        try db.transaction { () throws(SQLiteError) in try db.execute("INSERT INTO t VALUES (2)", []) }
+        _ = try db.transaction { () throws(SQLiteError) in try db.execute("INSERT INTO t VALUES (2)", []) }
         #expect(try db.scalar("SELECT COUNT(*) FROM t") == .integer(1))
     }
 

@@ -114,6 +114,22 @@ struct JSONRowReaderTests {
         #expect(try Self.read("", format: .ndjson).header == nil)
     }
 
+    @Test("reports what it detected")
+    func detected() throws {
+        let path = try TemporaryFile.make(#"{"data": [{"a": 1}]}"#, extension: "json")
+        defer { TemporaryFile.remove(path) }
+        let (_, rows, reader) = try TemporaryFile.readAll(path: path, options: ReadOptions(jsonPointer: "/data"))
+        #expect(rows.map(\.cells) == [["1"]])
+        #expect(reader.detected == ["format": "json", "encoding": "utf-8", "jsonPointer": "/data", "headerSampleObjects": "1"])
+        #expect(reader.bytesRead == reader.totalBytes)
+    }
+
+    @Test("refuses UTF-16 JSON with a clear error")
+    func utf16() {
+        let error = TemporaryFile.error { try TemporaryFile.readAll(bytes: [0xFF, 0xFE, 0x5B, 0x00, 0x5D, 0x00], extension: "json") }
+        #expect(error?.kind == .invalidEncoding)
+    }
+
     @Test("caps nesting depth")
     func depth() {
         let deep = "[{\"a\": " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}]"

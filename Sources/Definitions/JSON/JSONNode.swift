@@ -18,6 +18,7 @@ public struct JSONNode: Sendable, Equatable {
         case object([JSONMember])
     }
 
+    /// The value itself.
     public var value: Value
     /// Position of the first byte of the value (the quote of a string, the `{` of an object).
     public var position: SourcePosition
@@ -77,17 +78,5 @@ public struct JSONNode: Sendable, Equatable {
         }
         // +1 for the opening quote.
         return position.advanced(byScalars: 1 + count, bytes: 1 + bytes)
-    }
-}
-
-/// One `"key": value` member of an object, with the position of its key.
-public struct JSONMember: Sendable, Equatable {
-    public var key: String
-    /// Position of the key's opening quote: where "unknown key" problems point.
-    public var keyPosition: SourcePosition
-    public var value: JSONNode
-
-    public init(key: String, keyPosition: SourcePosition, value: JSONNode) {
-        self.key = key; self.keyPosition = keyPosition; self.value = value
     }
 }

@@ -6,6 +6,8 @@ struct JSONParser {
     private var line = 1
     private var lineStart = 0
     private var depth = 0
+    private var cachedOffset = 0
+    private var cachedColumn = 1
 
     init(bytes: [UInt8], maxDepth: Int) {
         self.bytes = bytes
@@ -28,17 +30,25 @@ struct JSONParser {
 
     // MARK: - Positions
 
-    private func position(at offset: Int) -> SourcePosition {
+    /// Columns are counted from the last computed position when it is on the same line and not
+    /// past `offset`, so a long minified line costs linear time rather than quadratic.
+    private mutating func position(at offset: Int) -> SourcePosition {
         var column = 1
         var i = lineStart
+        if cachedOffset >= lineStart && cachedOffset <= offset {
+            column = cachedColumn
+            i = cachedOffset
+        }
         while i < offset && i < bytes.count {
             if bytes[i] & 0xC0 != 0x80 { column += 1 }
             i += 1
         }
+        cachedOffset = offset
+        cachedColumn = column
         return SourcePosition(offset: offset, line: line, column: column)
     }
 
-    private func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+    private mutating func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
         JSONSyntaxError(message: message, position: position(at: offset ?? index))
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// String form, Laravel style: `"required|email|max:255"`. Rules are separated by `|`; a rule's
 /// name ends at the first `:` and its arguments follow, separated by `,` (an argument may be
 /// double-quoted to contain a comma: `in:"a,b",c`). Two exceptions keep patterns intact:
-/// - `regex:` / `not_regex:` take one delimited pattern (see `RegexLiteral`) that runs from its
+/// - `regex:` / `not_regex:` take one delimited pattern (see `DelimitedRegex`) that runs from its
 ///   opening delimiter to the matching closing one, flags included, so it may contain `|` and `,`;
 /// - `date_format:` takes the rest of the rule as one pattern.
 ///
@@ -74,7 +74,7 @@ extension DefinitionDecoder {
                 i += 1
                 if name == "regex" || name == "not_regex" {
                     do {
-                        let end = try RegexLiteral.scan(s, from: i)
+                        let end = try DelimitedRegex.scan(s, from: i)
                         arguments = [String(String.UnicodeScalarView(s[i..<end]))]
                         i = end
                     } catch {
@@ -154,9 +154,14 @@ extension DefinitionDecoder {
                 guard let fields = object(item, pointer, allowed: DefinitionKeys.ruleWithMessage),
                       let ruleMember = fields["rule"],
                       let text = string(ruleMember.value, pointer + "/rule", nonEmpty: true) else { return nil }
-                let message = fields["message"].map { string($0.value, pointer + "/message", nonEmpty: true) }
-                let rule = parseSingleRule(text, ruleMember.value, pointer, message: message ?? nil)
-                return message.map { $0 != nil } ?? true ? rule : nil
+                var message: String?
+                var messageUsable = true
+                if let m = fields["message"] {
+                    message = string(m.value, pointer + "/message", nonEmpty: true)
+                    messageUsable = message != nil
+                }
+                let rule = parseSingleRule(text, ruleMember.value, pointer, message: message)
+                return messageUsable ? rule : nil
             }
             guard members.count == 1, let member = members.first else {
                 report("a rule object has one key, the rule name ({\"max\": 255}), or 'rule' and 'message'", at: pointer, item.position)
@@ -261,13 +266,16 @@ extension DefinitionDecoder {
             if arguments[0].trimmingCharacters(in: .whitespaces).isEmpty { fail("expected a date\(usage)") }
         case "regex", "not_regex":
             do {
-                _ = try RegexLiteral(arguments[0])
+                _ = try DelimitedRegex(arguments[0])
             } catch {
                 fail(error.message)
             }
         case "exists":
             for argument in arguments where !Self.isIdentifier(argument) {
                 fail("'\(argument)' is not an SQL identifier\(usage)")
+            }
+            if ok && arguments[0].lowercased().hasPrefix("ingest_") {
+                fail("table names starting with 'ingest_' are reserved for Ingest's own bookkeeping")
             }
         case "required_if":
             if !columnNames.contains(arguments[0]) {

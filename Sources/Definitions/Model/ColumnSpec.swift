@@ -14,21 +14,31 @@ public struct ColumnSpec: Sendable, Equatable {
     public var name: String
     /// JSON pointer of this column in the definition (`/columns/price`), for messages.
     public var pointer: String
+    /// Where the raw value comes from.
     public var input: Input
+    /// Steps applied in order before type coercion.
     public var transforms: [TransformSpec]
     /// Used when the value is empty (missing column, empty cell, or `null_if` hit).
     public var defaultValue: JSONScalar?
+    /// Coercion target (default `text`).
     public var type: ColumnType
     /// Date/datetime patterns (`yyyy-MM-dd`), tried in order; empty means ISO 8601.
     public var formats: [String]
     /// Boolean spellings; nil means the built-in lists.
     public var trueValues: [String]?
+    /// Like `trueValues`, for false.
     public var falseValues: [String]?
+    /// One character; nil means `.`.
     public var decimalSeparator: String?
+    /// One character, different from the decimal separator; nil means none.
     public var thousandsSeparator: String?
+    /// Validation rules in the order written.
     public var rules: [RuleSpec]
+    /// Turns the value into a foreign key.
     public var lookup: LookupSpec?
+    /// An empty value is allowed and stored as NULL (same as the `nullable` rule).
     public var nullable: Bool
+    /// Values must be unique within one file (same as the `distinct` rule).
     public var uniqueInFile: Bool
     /// Overrides the SQL type of a created column.
     public var sqlType: String?
@@ -57,8 +67,11 @@ public enum ColumnType: String, Sendable, Equatable, CaseIterable {
 
 /// Turns a value into a foreign key: `SELECT select FROM table WHERE match = value`.
 public struct LookupSpec: Sendable, Equatable {
+    /// The table looked in (an SQL identifier).
     public var table: String
+    /// The column compared with the value.
     public var match: String
+    /// The column whose value is stored (default `id`).
     public var select: String
     /// Insert `match = value` when not found (never on a dry run).
     public var createMissing: Bool

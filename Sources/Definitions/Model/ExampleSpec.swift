@@ -6,6 +6,7 @@ public struct ExampleSpec: Sendable, Equatable {
     public var expectedValues: [String: JSONScalar]?
     /// Columns expected to fail, when the row should fail.
     public var expectedErrors: [String]?
+    /// JSON pointer of the example in the definition (`/examples/0`), for reports.
     public var pointer: String
     public init(row: [String: JSONScalar], expectedValues: [String: JSONScalar]? = nil, expectedErrors: [String]? = nil, pointer: String = "") {
         self.row = row; self.expectedValues = expectedValues; self.expectedErrors = expectedErrors; self.pointer = pointer

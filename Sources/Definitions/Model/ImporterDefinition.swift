@@ -5,18 +5,27 @@
 public struct ImporterDefinition: Sendable, Equatable {
     /// Id in URLs and the CLI, `^[a-z0-9][a-z0-9-]*$`; defaults to the file name.
     public var slug: String
+    /// For people.
     public var name: String?
+    /// For people.
     public var description: String?
+    /// Where rows come from (default: uploads of any format).
     public var source: SourceSpec
+    /// The table rows land in.
     public var target: TargetSpec
     /// Target columns in the order they appear in the file.
     public var columns: [ColumnSpec]
+    /// How headers are matched (default: normalized, not strict).
     public var headers: HeaderSpec
+    /// What a failure undoes (default `none`).
     public var transaction: TransactionMode
     /// Rows per transaction and per progress update (default 1000).
     public var chunkSize: Int
+    /// Which rows `ingest_rows` keeps (default `failed`).
     public var rowLog: RowLogLevel
+    /// Past this a run stops as `failed`; nil means no budget.
     public var errorBudget: ErrorBudget?
+    /// Rows with expected outcomes, run by `ingest check`.
     public var examples: [ExampleSpec]
 
     public init(
@@ -45,6 +54,7 @@ public enum RowLogLevel: String, Sendable, Equatable, CaseIterable {
 
 /// Past this budget a run stops as `failed`.
 public struct ErrorBudget: Sendable, Equatable {
+    /// Failed rows tolerated (≥ 0); nil means no limit on the count.
     public var maxFailedRows: Int?
     /// 0...1, compared against failed / processed after each chunk.
     public var maxFailedRatio: Double?
@@ -55,7 +65,9 @@ public struct ErrorBudget: Sendable, Equatable {
 
 /// How source headers are matched to `from` names.
 public struct HeaderSpec: Sendable, Equatable {
+    /// `exact`, or `normalized` (case, spacing, `_`/`-`/punctuation and accents ignored).
     public enum Match: String, Sendable, Equatable, CaseIterable { case exact, normalized }
+    /// Default `normalized`.
     public var match: Match
     /// Every `from` column must find its header, else the run fails before any row.
     public var strict: Bool

@@ -1,6 +1,8 @@
 /// One validation rule as written: `min:2` is name `min`, arguments `["2"]`.
 public struct RuleSpec: Sendable, Equatable {
+    /// The rule's name, one of `RuleSpec.names`.
     public var name: String
+    /// Arguments as written, in order. `regex`/`not_regex` keep the whole `/…/flags` text (see `DelimitedRegex`).
     public var arguments: [String]
     /// A custom message that replaces the built-in one.
     public var message: String?

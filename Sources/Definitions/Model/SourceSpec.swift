@@ -1,7 +1,9 @@
 /// Where rows come from and how the file is read.
 public struct SourceSpec: Sendable, Equatable {
+    /// How a run gets its file: uploaded, read from the data root, or downloaded.
     public enum SourceType: String, Sendable, Equatable, CaseIterable { case upload, filesystem, url }
 
+    /// Default `upload`.
     public var type: SourceType
     /// Allowed formats; empty means every format.
     public var formats: [FileFormat]
@@ -17,8 +19,11 @@ public struct SourceSpec: Sendable, Equatable {
     public var httpHeaders: [String: String]
     /// nil means `auto` (extension, then content sniffing).
     public var format: FileFormat?
+    /// CSV/TSV dialect.
     public var csv: CSVOptions
+    /// Which XLSX sheet to read.
     public var xlsx: XLSXOptions
+    /// Where the rows are inside a JSON document.
     public var json: JSONOptions
 
     public init(
@@ -42,6 +47,7 @@ public enum FileFormat: String, Sendable, Equatable, CaseIterable {
 public struct CSVOptions: Sendable, Equatable {
     /// One byte; nil means sniffed from the first lines.
     public var delimiter: UInt8?
+    /// One byte; default `"`.
     public var quote: UInt8
     /// nil means `auto`.
     public var encoding: TextEncodingName?
@@ -57,13 +63,16 @@ public enum TextEncodingName: String, Sendable, Equatable, CaseIterable {
     case utf8 = "utf-8", utf16 = "utf-16", windows1252 = "windows-1252", iso88591 = "iso-8859-1"
 }
 
+/// XLSX options.
 public struct XLSXOptions: Sendable, Equatable {
+    /// A sheet by name, or by 1-based position.
     public enum Sheet: Sendable, Equatable { case name(String), index(Int) }
     /// nil means the first sheet.
     public var sheet: Sheet?
     public init(sheet: Sheet? = nil) { self.sheet = sheet }
 }
 
+/// JSON source options.
 public struct JSONOptions: Sendable, Equatable {
     /// RFC 6901 pointer to the array of row objects; nil means the top-level array.
     public var pointer: String?

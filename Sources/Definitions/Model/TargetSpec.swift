@@ -1,8 +1,10 @@
 /// The table rows land in and what to do when a key already exists.
 public struct TargetSpec: Sendable, Equatable {
+    /// An SQL identifier not starting with `ingest_`.
     public var table: String
     /// Target columns identifying a record; empty means every row inserts.
     public var key: [String]
+    /// What to do when a row's key exists (default `skip`).
     public var onDuplicate: DuplicateStrategy
     /// `update_if_newer`: the column compared as a date/time or number.
     public var newerBy: String?
@@ -13,6 +15,7 @@ public struct TargetSpec: Sendable, Equatable {
     }
 }
 
+/// What to do when a row's key already exists in the target table.
 public enum DuplicateStrategy: String, Sendable, Equatable, CaseIterable {
     case skip, update, upsert, fail
     case updateIfNewer = "update_if_newer"

@@ -184,7 +184,8 @@ public final class DefinitionRegistry: Sendable {
 
     /// Polls the directory every `interval` on a background thread and applies changes, so an
     /// edit is live within about one interval (default 250 ms, well within the one second the
-    /// hot-reload promise allows). Does nothing when already watching.
+    /// hot-reload promise allows). Does nothing when already watching. The thread keeps the
+    /// registry alive until `stopWatching()`.
     /// - Parameter onChange: called on the polling thread with the changed slugs.
     public func startWatching(interval: Duration = .milliseconds(250), onChange: (@Sendable ([String]) -> Void)? = nil) {
         let generation: Int? = watch.withLock { watch in

@@ -132,7 +132,7 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
             failure = "The download is larger than the limit of \(maxBytes) bytes."
             completionHandler(.cancel); return
         }
-        FileManager.default.createFile(atPath: destination, contents: nil)
+        _ = FileManager.default.createFile(atPath: destination, contents: nil)
         handle = FileHandle(forWritingAtPath: destination)
         completionHandler(handle == nil ? .cancel : .allow)
     }

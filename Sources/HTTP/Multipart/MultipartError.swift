@@ -27,6 +27,7 @@ public enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
     /// Writing an uploaded file failed; `operation` names the system call.
     case fileSystem(operation: String, errno: Int32)
 
+    /// The status of the error response.
     public var status: HTTPStatus {
         switch self {
         case .notMultipart: .unsupportedMediaType
@@ -37,6 +38,7 @@ public enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
         }
     }
 
+    /// A client-safe description, sent as `{"message": ...}`.
     public var message: String {
         switch self {
         case .notMultipart: "The request body must be multipart/form-data with a boundary."

@@ -2,8 +2,11 @@
 public struct MultipartForm: Sendable, Equatable {
     /// One non-file field.
     public struct Field: Sendable, Equatable {
+        /// The name, decoded.
         public var name: String
+        /// The value, decoded.
         public var value: String
+        /// Creates one name/value pair.
         public init(name: String, value: String) {
             self.name = name
             self.value = value

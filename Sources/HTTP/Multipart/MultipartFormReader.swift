@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads a whole `multipart/form-data` body: fields into memory, files straight to disk.
 ///
@@ -35,7 +31,10 @@ public enum MultipartFormReader {
     ) throws(MultipartError) -> MultipartForm {
         var parser = try MultipartParser(boundary: boundary, limits: limits)
         var form = MultipartForm()
-        var current: Part?
+        // The part being read: a file being written, or a field being collected.
+        var file: TempFile?
+        var fieldName: String?
+        var fieldValue: [UInt8] = []
         var chunk: [UInt8] = []
         do throws(MultipartError) {
             while true {
@@ -53,33 +52,30 @@ public enum MultipartFormReader {
                     switch event {
                     case .partHeaders(let head):
                         if let filename = head.filename {
-                            let file = try TempFile.create(in: fileDirectory)
-                            current = .file(head, filename, file)
-                            form.files.append(MultipartFile(name: head.name ?? "", filename: filename, contentType: head.contentType, path: file.path, size: 0))
+                            let created = try TempFile.create(in: fileDirectory)
+                            file = created
+                            form.files.append(
+                                MultipartFile(name: head.name ?? "", filename: filename, contentType: head.contentType, path: created.path, size: 0)
+                            )
                         } else {
-                            current = .field(head.name ?? "", [])
+                            fieldName = head.name ?? ""
+                            fieldValue.removeAll(keepingCapacity: true)
                         }
                     case .bodyChunk(let bytes):
-                        switch current {
-                        case .file(_, _, let file):
+                        if let file {
                             try file.write(bytes)
                             form.files[form.files.count - 1].size += bytes.count
-                        case .field(let name, var value):
-                            value.append(contentsOf: bytes)
-                            current = .field(name, value)
-                        case nil:
-                            break
+                        } else if fieldName != nil {
+                            fieldValue.append(contentsOf: bytes)
                         }
                     case .partEnd:
-                        switch current {
-                        case .file(_, _, let file):
-                            try file.close()
-                        case .field(let name, let value):
-                            form.fields.append(MultipartForm.Field(name: name, value: String(decoding: value, as: UTF8.self)))
-                        case nil:
-                            break
+                        if let current = file {
+                            file = nil
+                            try current.close()
+                        } else if let name = fieldName {
+                            form.fields.append(MultipartForm.Field(name: name, value: String(decoding: fieldValue, as: UTF8.self)))
+                            fieldName = nil
                         }
-                        current = nil
                     case .end:
                         break
                     }
@@ -95,15 +91,10 @@ public enum MultipartFormReader {
                 }
             }
         } catch {
-            if case .file(_, _, let file) = current { try? file.close() }
-            for file in form.files { _ = unlink(file.path) }
+            try? file?.close()
+            for written in form.files { _ = unlink(written.path) }
             throw error
         }
         return form
-    }
-
-    private enum Part {
-        case field(String, [UInt8])
-        case file(MultipartPartHead, String, TempFile)
     }
 }

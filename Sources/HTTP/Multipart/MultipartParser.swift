@@ -31,6 +31,9 @@ public struct MultipartParser: Sendable {
     private var currentIsFile = false
     private var currentBytes = 0
     private var preambleBytes = 0
+    /// Where the search for the end of a part's headers resumes, so trickled headers are
+    /// scanned once.
+    private var headerSearchFrom = 0
 
     /// Creates a parser for `boundary` (RFC 2046 §5.1.1: 1 to 70 characters, no trailing space).
     public init(boundary: String, limits: MultipartLimits = MultipartLimits()) throws(MultipartError) {
@@ -132,13 +135,15 @@ public struct MultipartParser: Sendable {
             if pending.count >= 2 && pending[0] == 13 && pending[1] == 10 {
                 headerEnd = 0
                 consumed = 2
-            } else if let found = find([13, 10, 13, 10], in: pending) {
+            } else if let found = find([13, 10, 13, 10], in: pending, from: headerSearchFrom) {
                 headerEnd = found
                 consumed = found + 4
             } else {
                 if pending.count > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
+                headerSearchFrom = max(0, pending.count - 3)
                 return false
             }
+            headerSearchFrom = 0
             if headerEnd > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
             let head = try Self.parsePartHead(pending[0..<headerEnd])
             pending.removeFirst(consumed)
@@ -181,9 +186,9 @@ public struct MultipartParser: Sendable {
     }
 
     /// The first index where `needle` occurs in `haystack`.
-    private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    private func find(_ needle: [UInt8], in haystack: [UInt8], from offset: Int = 0) -> Int? {
         guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var start = 0
+        var start = offset
         let last = haystack.count - needle.count
         while start <= last {
             guard let candidate = haystack[start...last].firstIndex(of: first) else { return nil }

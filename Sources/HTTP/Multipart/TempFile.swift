@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A new file opened for writing with `O_EXCL` and mode 0600, so an upload can neither
 /// overwrite an existing file nor be read by other users.

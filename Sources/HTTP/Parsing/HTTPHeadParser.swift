@@ -48,7 +48,8 @@ struct HTTPHeadParser {
         guard start < buffer.endIndex else { return nil }
 
         guard let requestLineEnd = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.endIndex - start > maxRequestLineBytes { throw Self.uriTooLong }
+            // One byte of slack for the CR of a line that is exactly at the limit.
+            if buffer.endIndex - start > maxRequestLineBytes + 1 { throw Self.uriTooLong }
             return nil
         }
         let requestLine = Self.trimmingCR(buffer[start..<requestLineEnd])

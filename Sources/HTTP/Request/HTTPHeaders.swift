@@ -5,13 +5,14 @@
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     /// One header field line.
     public struct Field: Sendable, Equatable {
-        /// The name as sent (original case).
-        public var name: String
+        /// The name as sent (original case); immutable so it cannot drift from ``key``.
+        public let name: String
         /// The value with surrounding whitespace removed.
         public var value: String
         /// The lower-cased name, for case-insensitive comparison (RFC 9110 §5.1).
-        var key: String
+        let key: String
 
+        /// Creates one name/value pair.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -29,6 +30,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         for (name, value) in pairs { add(name: name, value: value) }
     }
 
+    /// Creates headers from a literal, in order.
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
@@ -90,6 +92,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         return false
     }
 
+    /// Iterates the field lines in order.
     public func makeIterator() -> IndexingIterator<[Field]> {
         fields.makeIterator()
     }

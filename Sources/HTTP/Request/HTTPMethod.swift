@@ -16,16 +16,25 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, Comparable, Cust
         self.rawValue = rawValue
     }
 
+    /// `GET`.
     public static let get = HTTPMethod("GET")
+    /// `HEAD`.
     public static let head = HTTPMethod("HEAD")
+    /// `POST`.
     public static let post = HTTPMethod("POST")
+    /// `PUT`.
     public static let put = HTTPMethod("PUT")
+    /// `PATCH`.
     public static let patch = HTTPMethod("PATCH")
+    /// `DELETE`.
     public static let delete = HTTPMethod("DELETE")
+    /// `OPTIONS`.
     public static let options = HTTPMethod("OPTIONS")
 
+    /// The method token.
     public var description: String { rawValue }
 
+    /// Alphabetical order, so `Allow` lists are stable.
     public static func < (lhs: HTTPMethod, rhs: HTTPMethod) -> Bool {
         lhs.rawValue < rhs.rawValue
     }

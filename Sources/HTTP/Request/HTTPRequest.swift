@@ -2,6 +2,7 @@
 ///
 /// Not `Sendable`: its ``body`` reads from the connection's socket on the connection thread.
 public struct HTTPRequest {
+    /// The request method.
     public var method: HTTPMethod
     /// The request-target exactly as sent, e.g. `/runs?page=2`.
     public var target: String
@@ -9,7 +10,9 @@ public struct HTTPRequest {
     public var path: String
     /// The decoded query string.
     public var query: QueryParameters
+    /// The protocol version of the request line.
     public var version: HTTPVersion
+    /// The header fields, in order.
     public var headers: HTTPHeaders
     /// Values captured by `:name` segments of the matched route, percent-decoded.
     public var parameters: [String: String]

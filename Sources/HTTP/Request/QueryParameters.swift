@@ -5,8 +5,11 @@
 public struct QueryParameters: Sendable, Equatable, Sequence {
     /// One decoded pair.
     public struct Item: Sendable, Equatable {
+        /// The name, decoded.
         public var name: String
+        /// The value, decoded.
         public var value: String
+        /// Creates one name/value pair.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -58,6 +61,7 @@ public struct QueryParameters: Sendable, Equatable, Sequence {
     /// Whether there are no pairs.
     public var isEmpty: Bool { items.isEmpty }
 
+    /// Iterates the pairs in order.
     public func makeIterator() -> IndexingIterator<[Item]> {
         items.makeIterator()
     }

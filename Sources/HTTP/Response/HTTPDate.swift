@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The IMF-fixdate format of the `Date` header (RFC 9110 §5.6.7), e.g.
 /// `Sun, 06 Nov 1994 08:49:37 GMT`.

@@ -4,8 +4,11 @@
 /// ``BodyStream`` throws it, so a handler can let body errors propagate and the client still gets
 /// the right status.
 public struct HTTPError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
+    /// The response status.
     public var status: HTTPStatus
+    /// A client-safe message, sent as `{"message": ...}`.
     public var message: String
+    /// The header fields, in order.
     public var headers: HTTPHeaders
 
     /// Creates an error; `message` defaults to the status's reason phrase.
@@ -15,5 +18,6 @@ public struct HTTPError: HTTPResponseError, Sendable, Equatable, CustomStringCon
         self.headers = headers
     }
 
+    /// The status and message, for logs.
     public var description: String { "HTTPError(\(status.code): \(message))" }
 }

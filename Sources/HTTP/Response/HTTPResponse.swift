@@ -5,8 +5,11 @@ import Foundation
 /// The server adds `Content-Length` or `Transfer-Encoding`, `Date` and `Connection` itself;
 /// handlers set only what describes their content.
 public struct HTTPResponse {
+    /// The response status.
     public var status: HTTPStatus
+    /// The header fields, in order.
     public var headers: HTTPHeaders
+    /// The content.
     public var body: HTTPResponseBody
 
     /// Creates a response.

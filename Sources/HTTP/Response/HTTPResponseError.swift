@@ -16,8 +16,10 @@ public protocol HTTPResponseError: Error {
 }
 
 extension HTTPResponseError {
+    /// No extra headers by default.
     public var headers: HTTPHeaders { HTTPHeaders() }
 
+    /// A JSON `{"message": ...}` response with ``headers``.
     public func makeResponse() -> HTTPResponse {
         HTTPResponse.message(message, status: status, headers: headers)
     }

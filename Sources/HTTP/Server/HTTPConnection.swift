@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Serves the requests of one connection, in order, on the thread that owns it.
 ///
@@ -253,9 +249,16 @@ final class HTTPConnection {
         }
     }
 
-    fileprivate var bufferedBody: ArraySlice<UInt8> { unconsumed }
+    /// Whether body bytes are already buffered.
+    fileprivate var hasBufferedBody: Bool { inboundStart < inbound.count }
 
-    fileprivate func consumeBody(_ count: Int) { consume(count) }
+    /// Lets `use` look at the buffered bytes and consumes as many as it reports using. The
+    /// slice is gone before the buffer is compacted, so compaction never copies it.
+    fileprivate func consumeBuffered(_ use: (ArraySlice<UInt8>) throws(HTTPError) -> Int) throws(HTTPError) -> Int {
+        let used = try use(inbound[inboundStart...])
+        consume(used)
+        return used
+    }
 
     fileprivate func sendContinue() throws(HTTPError) {
         do throws(HTTPIOError) {
@@ -397,15 +400,17 @@ private final class SocketBodySource: BodySource {
             if decoder != nil {
                 return try readChunked(into: &buffer, maxBytes: maxBytes)
             }
-            if connection.bufferedBody.isEmpty {
+            if !connection.hasBufferedBody {
                 if try connection.receiveBody() == 0 {
                     throw HTTPError(.badRequest, message: "The request body ended before its Content-Length.")
                 }
             }
-            let available = connection.bufferedBody
-            let count = min(remaining, maxBytes, available.count)
-            buffer.append(contentsOf: available.prefix(count))
-            connection.consumeBody(count)
+            let wanted = min(remaining, maxBytes)
+            let count = try connection.consumeBuffered { available throws(HTTPError) in
+                let count = min(wanted, available.count)
+                buffer.append(contentsOf: available.prefix(count))
+                return count
+            }
             remaining -= count
             if remaining == 0 { isAtEnd = true }
             return count
@@ -420,10 +425,10 @@ private final class SocketBodySource: BodySource {
         defer { self.decoder = decoder }
         let before = buffer.count
         while true {
-            let available = connection.bufferedBody
-            if !available.isEmpty {
-                let used = try decoder.decode(available, into: &buffer, maxOutput: maxBytes)
-                connection.consumeBody(used)
+            if connection.hasBufferedBody {
+                _ = try connection.consumeBuffered { available throws(HTTPError) in
+                    try decoder.decode(available, into: &buffer, maxOutput: maxBytes)
+                }
                 if decoder.isComplete {
                     isAtEnd = true
                     return buffer.count - before

@@ -1,9 +1,5 @@
 import Dispatch
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension HTTPServer {
     /// Runs the server until one of `signals` arrives (default SIGINT and SIGTERM), then shuts

@@ -1,11 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A blocking HTTP/1.1 server: one thread per connection, deadlines by `poll()`.
 ///
@@ -34,6 +30,7 @@ public final class HTTPServer: Sendable {
     /// Discards every line, for tests.
     public static let silentLogger: Logger = { _ in }
 
+    /// The configuration the server was created with.
     public let configuration: HTTPServerConfiguration
     private let router: Router
     private let logger: Logger
@@ -207,7 +204,16 @@ public final class HTTPServer: Sendable {
                 if isShuttingDown { return }
                 Thread.sleep(forTimeInterval: 0.002)
             }
-            guard let (descriptor, remoteAddress) = listener.accept() else { continue }
+            guard let (descriptor, remoteAddress) = listener.accept() else {
+                let error = errno
+                if error != EAGAIN && error != EWOULDBLOCK && error != EINTR && error != ECONNABORTED {
+                    // Out of descriptors or memory: the connection stays pending, so pause
+                    // instead of spinning on a listening socket that stays readable.
+                    logger("error accept: errno \(error)")
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                continue
+            }
             let admitted = state.withLock { state -> (id: Int, admitted: Bool, reject: Bool) in
                 if state.connections.count < configuration.maxConnections {
                     let id = state.nextConnectionID

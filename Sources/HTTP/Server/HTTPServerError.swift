@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Why the server could not start.
 public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -13,6 +9,7 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
     /// `start()` was called on a server that already started.
     case alreadyStarted
 
+    /// A readable description for logs and the CLI.
     public var description: String {
         switch self {
         case .invalidAddress(let host, let port): "Cannot resolve \(host):\(port)."

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The listening TCP socket: bound, listening, non-blocking so `accept()` never waits.
 struct ListeningSocket: Sendable {
@@ -16,11 +12,7 @@ struct ListeningSocket: Sendable {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
             throw .invalidAddress(host: host, port: port)
@@ -31,11 +23,7 @@ struct ListeningSocket: Sendable {
         var cursor: UnsafeMutablePointer<addrinfo>? = first
         while let info = cursor {
             cursor = info.pointee.ai_next
-            #if canImport(Glibc)
             let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-            #else
-            let type = SOCK_STREAM
-            #endif
             let descriptor = socket(info.pointee.ai_family, type, 0)
             guard descriptor >= 0 else {
                 lastError = .socket(operation: "socket", errno: errno)

@@ -39,7 +39,9 @@ struct ColumnCompiler {
     mutating func compile(_ spec: ColumnSpec) -> (ColumnPlan, CompiledColumn) {
         let attribute = MessageCatalog.attribute(spec.name)
         let separators = NumberText.Separators(decimal: spec.decimalSeparator, thousands: spec.thousandsSeparator)
-        if separators.decimal == separators.thousands {
+        if !separators.isValid {
+            problem(spec.pointer, "decimal_separator and thousands_separator must be one character each")
+        } else if separators.decimal == separators.thousands {
             problem(spec.pointer, "decimal_separator and thousands_separator must differ")
         }
 
@@ -111,6 +113,8 @@ struct ColumnCompiler {
             : .string
 
         // Rules.
+        let dateType: ColumnType = spec.type == .date ? .date : .datetime
+        var tables = ValidatorTables(dateRuleCoercion: Coercion(type: dateType, separators: separators, formats: formats, trueWords: nil, falseWords: nil))
         var validators: [Validator] = []
         var unique: DeferredRule? = nil
         var exists: ExistsRule? = nil
@@ -137,16 +141,18 @@ struct ColumnCompiler {
                                     message: MessageCatalog.message(rule: "exists", custom: rule.message, sizeKind: sizeKind, placeholders: basePlaceholders()))
                 continue
             case "distinct":
-                if validators.contains(where: { $0.name == "distinct" }) { continue }
+                if validators.contains(where: { if case .distinct = $0.check { return true }; return false }) { continue }
                 check = .distinct; placeholders = basePlaceholders()
             case "required": required = true; check = .required; placeholders = basePlaceholders()
             case "required_if":
                 guard args.count >= 2 else { problem(pointer, "required_if needs a column and at least one value: required_if:column,value"); continue }
                 guard let other = column(named: args[0]) else { problem(pointer, "required_if names unknown column '\(args[0])'"); continue }
                 let values = Array(args.dropFirst())
-                let otherType = definition.columns[other].type
-                let asBoolean: [Bool]? = otherType == .boolean ? values.compactMap(Coercion.parseDefaultBoolean) : nil
-                check = .requiredIf(column: other, values: values, asBoolean: asBoolean)
+                var booleans: UInt8 = 0
+                if definition.columns[other].type == .boolean {
+                    for b in values.compactMap(Coercion.parseDefaultBoolean) { booleans |= b ? 2 : 1 }
+                }
+                check = .requiredIf(column: other, list: tables.add(strings: values), booleans: booleans)
                 placeholders = basePlaceholders(["other": MessageCatalog.attribute(definition.columns[other].name), "value": values.joined(separator: ", ")])
             case "required_with", "required_without":
                 guard !args.isEmpty else { problem(pointer, "\(rule.name) needs at least one column"); continue }
@@ -154,7 +160,8 @@ struct ColumnCompiler {
                 for a in args {
                     if let o = column(named: a) { others.append(o) } else { problem(pointer, "\(rule.name) names unknown column '\(a)'") }
                 }
-                check = rule.name == "required_with" ? .requiredWith(others) : .requiredWithout(others)
+                let list = tables.add(columns: others)
+                check = rule.name == "required_with" ? .requiredWith(list: list) : .requiredWithout(list: list)
                 placeholders = basePlaceholders(["values": others.map { MessageCatalog.attribute(definition.columns[$0].name) }.joined(separator: " / ")])
             case "string": check = .string; placeholders = basePlaceholders()
             case "integer": check = .integer; placeholders = basePlaceholders()
@@ -168,13 +175,12 @@ struct ColumnCompiler {
             case "alpha_num": check = .alphaNum; placeholders = basePlaceholders()
             case "alpha_dash": check = .alphaDash; placeholders = basePlaceholders()
             case "date":
-                let dateType: ColumnType = spec.type == .date ? .date : .datetime
-                check = .date(Coercion(type: dateType, separators: separators, formats: formats, trueWords: nil, falseWords: nil))
+                check = .date
                 placeholders = basePlaceholders()
             case "date_format":
                 let pattern = args.joined(separator: ",")
                 switch DateFormat.compile(pattern) {
-                case .success(let f): check = .dateFormat(f)
+                case .success(let f): check = .dateFormat(tables.add(format: f))
                 case .failure(let e): problem(pointer, e.message); continue
                 }
                 placeholders = basePlaceholders(["format": pattern])
@@ -211,31 +217,34 @@ struct ColumnCompiler {
                 placeholders = basePlaceholders(["min": args[0], "max": args[1]])
             case "in", "not_in":
                 guard !args.isEmpty else { problem(pointer, "\(rule.name) needs at least one value"); continue }
-                check = rule.name == "in" ? .inList(args) : .notIn(args)
+                let list = tables.add(strings: args)
+                check = rule.name == "in" ? .inList(list) : .notIn(list)
                 placeholders = basePlaceholders(["values": args.joined(separator: ", ")])
             case "regex", "not_regex":
                 let text = args.joined(separator: ",")
                 switch PatternMatcher.compile(text) {
-                case .success(let m): check = rule.name == "regex" ? .regex(m) : .notRegex(m)
+                case .success(let m):
+                    let index = tables.add(pattern: m)
+                    check = rule.name == "regex" ? .regex(index) : .notRegex(index)
                 case .failure(let e): problem(pointer, e.message); continue
                 }
                 placeholders = basePlaceholders()
             case "starts_with", "ends_with":
                 guard !args.isEmpty else { problem(pointer, "\(rule.name) needs at least one value"); continue }
-                check = rule.name == "starts_with" ? .startsWith(args) : .endsWith(args)
+                let list = tables.add(strings: args)
+                check = rule.name == "starts_with" ? .startsWith(list) : .endsWith(list)
                 placeholders = basePlaceholders(["values": args.joined(separator: ", ")])
             default:
                 problem(pointer, "unknown rule '\(rule.name)'")
                 continue
             }
             let message = MessageCatalog.message(rule: rule.name, custom: rule.message, sizeKind: sizeKind, placeholders: placeholders)
-            validators.append(Validator(check: check, name: rule.name, message: message,
+            validators.append(Validator(check: check, message: tables.add(message: message),
                                         messageUsesInput: rule.message?.contains(":input") ?? false))
         }
         if spec.uniqueInFile && !validators.contains(where: { if case .distinct = $0.check { return true }; return false }) {
-            validators.append(Validator(check: .distinct, name: "distinct",
-                                        message: MessageCatalog.message(rule: "distinct", custom: nil, sizeKind: sizeKind, placeholders: ["attribute": attribute]),
-                                        messageUsesInput: false))
+            let message = MessageCatalog.message(rule: "distinct", custom: nil, sizeKind: sizeKind, placeholders: ["attribute": attribute])
+            validators.append(Validator(check: .distinct, message: tables.add(message: message), messageUsesInput: false))
         }
         var distinctSlot: Int? = nil
         if validators.contains(where: { if case .distinct = $0.check { return true }; return false }) {
@@ -276,7 +285,7 @@ struct ColumnCompiler {
 
         let plan = ColumnPlan(
             name: spec.name, input: input, transforms: transforms, separators: separators, coercion: coercion,
-            defaultValue: defaultValue, validators: validators, typeMessage: typeMessage,
+            defaultValue: defaultValue, validators: validators, tables: tables, typeMessage: typeMessage,
             calendarMessage: calendarMessage, numberMessage: numberMessage, sizeKind: sizeKind,
             distinctSlot: distinctSlot)
         let sqlType = spec.sqlType ?? (spec.lookup != nil ? "INTEGER" : CompiledColumn.sqlType(for: spec.type))

@@ -1,7 +1,10 @@
 import Definitions
 
 /// The executable form of one column: everything `RowProcessor` needs, precomputed.
-struct ColumnPlan: Sendable {
+///
+/// A final class, not a struct: the processor reads a plan per cell, and copying a struct of
+/// this many references would cost a retain/release per field each time.
+final class ColumnPlan: Sendable {
     /// Where the raw text comes from, before header resolution.
     enum Input: Sendable {
         /// Header keys (already normalised for matching) and the names as written.
@@ -23,6 +26,14 @@ struct ColumnPlan: Sendable {
     let coercion: Coercion
     let defaultValue: Default?
     let validators: [Validator]
+    /// Tables the validators refer to by index.
+    let messages: [String]
+    let patterns: [PatternMatcher]
+    let stringLists: [[String]]
+    let columnLists: [[Int]]
+    let dateFormats: [DateFormat]
+    /// How the `date` rule parses a value of a text column (ISO, or the column's formats).
+    let dateRuleCoercion: Coercion
     /// Message for a value that does not coerce to the type.
     let typeMessage: String
     /// Message for a well-formed date that does not exist (2021-02-30).
@@ -33,5 +44,33 @@ struct ColumnPlan: Sendable {
     /// Index into the processor's seen-values sets, when the column is `distinct`.
     let distinctSlot: Int?
 
-    var type: ColumnType { coercion.type }
+    let type: ColumnType
+
+    init(name: String, input: Input, transforms: [Transform], separators: NumberText.Separators, coercion: Coercion,
+         defaultValue: Default?, validators: [Validator], tables: ValidatorTables, typeMessage: String, calendarMessage: String,
+         numberMessage: String, sizeKind: MessageCatalog.SizeKind, distinctSlot: Int?) {
+        self.name = name; self.input = input; self.transforms = transforms; self.separators = separators
+        self.coercion = coercion; self.defaultValue = defaultValue; self.validators = validators
+        self.messages = tables.messages; self.patterns = tables.patterns; self.stringLists = tables.stringLists
+        self.columnLists = tables.columnLists; self.dateFormats = tables.dateFormats
+        self.dateRuleCoercion = tables.dateRuleCoercion
+        self.typeMessage = typeMessage; self.calendarMessage = calendarMessage; self.numberMessage = numberMessage
+        self.sizeKind = sizeKind; self.distinctSlot = distinctSlot; self.type = coercion.type
+    }
+}
+
+/// The side tables a column's validators index into, filled while compiling its rules.
+struct ValidatorTables {
+    var messages: [String] = []
+    var patterns: [PatternMatcher] = []
+    var stringLists: [[String]] = []
+    var columnLists: [[Int]] = []
+    var dateFormats: [DateFormat] = []
+    var dateRuleCoercion: Coercion
+
+    mutating func add(message: String) -> Int { messages.append(message); return messages.count - 1 }
+    mutating func add(pattern: PatternMatcher) -> Int { patterns.append(pattern); return patterns.count - 1 }
+    mutating func add(strings: [String]) -> Int { stringLists.append(strings); return stringLists.count - 1 }
+    mutating func add(columns: [Int]) -> Int { columnLists.append(columns); return columnLists.count - 1 }
+    mutating func add(format: DateFormat) -> Int { dateFormats.append(format); return dateFormats.count - 1 }
 }

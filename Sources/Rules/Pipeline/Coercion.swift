@@ -4,7 +4,8 @@ import Definitions
 ///
 /// Numbers, booleans and dates are read from the UTF-8 bytes with the column's separators and
 /// patterns; surrounding whitespace is tolerated for every type but text.
-struct Coercion: Sendable {
+/// A final class: one instance per column, read per cell without copying its tables.
+final class Coercion: Sendable {
     /// A value that does not fit the type: wrong shape, or a well-formed but impossible date.
     enum Failure: Error, Sendable, Equatable { case type, calendar }
 
@@ -15,6 +16,11 @@ struct Coercion: Sendable {
     /// Lower-cased custom boolean spellings; nil means the built-in lists.
     let trueWords: Set<String>?
     let falseWords: Set<String>?
+
+    init(type: ColumnType, separators: NumberText.Separators, formats: [DateFormat], trueWords: Set<String>?, falseWords: Set<String>?) {
+        self.type = type; self.separators = separators; self.formats = formats
+        self.trueWords = trueWords; self.falseWords = falseWords
+    }
 
     func coerce(_ value: CellValue) -> Result<TypedValue, Failure> {
         switch value {

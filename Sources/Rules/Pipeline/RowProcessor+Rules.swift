@@ -8,15 +8,16 @@ extension RowProcessor {
         switch v.check {
         case .required:
             return present
-        case .requiredIf(let other, let expected, let asBoolean):
+        case .requiredIf(let other, let list, let booleans):
             if present { return true }
             guard states[other] == .present else { return true }
-            if let asBoolean, case .integer(let i) = values[other] { return !asBoolean.contains(i != 0) }
+            if booleans != 0, case .integer(let i) = values[other] { return booleans & (i != 0 ? 2 : 1) == 0 }
+            let expected = plan.stringLists[list]
             return !(expected.contains(texts[other]) || expected.contains(values[other].textValue ?? ""))
-        case .requiredWith(let others):
-            return present || !others.contains { states[$0] == .present }
-        case .requiredWithout(let others):
-            return present || others.allSatisfy { states[$0] == .present }
+        case .requiredWith(let list):
+            return present || !plan.columnLists[list].contains { states[$0] == .present }
+        case .requiredWithout(let list):
+            return present || plan.columnLists[list].allSatisfy { states[$0] == .present }
         case .distinct:
             guard let slot = plan.distinctSlot else { return true }
             return !seen[slot].contains(values[c])
@@ -50,12 +51,12 @@ extension RowProcessor {
             return plan.type == .integer || plan.type == .decimal || NumberText.parseDecimal(text, separators: plan.separators) != nil
         case .boolean:
             return plan.type == .boolean || plan.coercion.parseBoolean(text) != nil
-        case .date(let coercion):
+        case .date:
             if plan.type == .date || plan.type == .datetime { return true }
-            if case .success = coercion.parseDate(text) { return true }
+            if case .success = plan.dateRuleCoercion.parseDate(text) { return true }
             return false
-        case .dateFormat(let format):
-            if case .success = format.parse(text) { return true }
+        case .dateFormat(let index):
+            if case .success = plan.dateFormats[index].parse(text) { return true }
             return false
         case .email: return FormatCheck.isEmail(text)
         case .url: return FormatCheck.isURL(text)
@@ -68,12 +69,12 @@ extension RowProcessor {
         case .digitsBetween(let a, let b):
             guard let n = FormatCheck.digitCount(text) else { return false }
             return n >= a && n <= b
-        case .inList(let allowed): return allowed.contains(comparable(plan, text, value))
-        case .notIn(let denied): return !denied.contains(comparable(plan, text, value))
-        case .regex(let m): return m.matches(text)
-        case .notRegex(let m): return !m.matches(text)
-        case .startsWith(let prefixes): return prefixes.contains { text.hasPrefix($0) }
-        case .endsWith(let suffixes): return suffixes.contains { text.hasSuffix($0) }
+        case .inList(let list): return plan.stringLists[list].contains(comparable(plan, text, value))
+        case .notIn(let list): return !plan.stringLists[list].contains(comparable(plan, text, value))
+        case .regex(let index): return plan.patterns[index].matches(text)
+        case .notRegex(let index): return !plan.patterns[index].matches(text)
+        case .startsWith(let list): return plan.stringLists[list].contains { text.hasPrefix($0) }
+        case .endsWith(let list): return plan.stringLists[list].contains { text.hasSuffix($0) }
         default: return true
         }
     }

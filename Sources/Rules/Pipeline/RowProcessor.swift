@@ -87,27 +87,46 @@ public final class RowProcessor {
         }
 
         // Phase 1: every column's value, so rules may look at other columns of the row.
+        let plans = self.plans
+        let sources = self.sources
+        let hasLists = self.hasLists
         for c in 0..<count {
             let plan = plans[c]
-            let raw: String
+            var text: String
             switch sources[c] {
-            case .cell(let i): raw = i < cells.count ? cells[i] : ""
-            case .constant(let s): raw = s
-            case .pieces(let pieces): raw = RowProcessor.build(pieces, cells)
+            case .cell(let i): text = i < cells.count ? cells[i] : ""
+            case .constant(let s): text = s
+            case .pieces(let pieces): text = RowProcessor.build(pieces, cells)
             }
-            var cell = CellValue.text(raw)
+            // Fast path: text-to-text transforms on a plain String.
+            var cell: CellValue? = nil
             var failed = false
-            for t in plan.transforms {
-                switch t.apply(cell, separators: plan.separators) {
-                case .success(let v): cell = v
-                case .failure: failed = true
+            let transforms = plan.transforms
+            var k = 0
+            while k < transforms.count {
+                guard let out = transforms[k].applyText(text) else { break }
+                text = out
+                k += 1
+            }
+            if k < transforms.count {
+                var value = CellValue.text(text)
+                while k < transforms.count {
+                    switch transforms[k].apply(value, separators: plan.separators) {
+                    case .success(let v): value = v
+                    case .failure: failed = true
+                    }
+                    if failed { break }
+                    k += 1
                 }
-                if failed { break }
+                cell = value
             }
             if hasLists { lists[c] = nil }
             if failed { states[c] = .numberFailed; continue }
-            if plan.type != .text, case .text(let s) = cell, RowProcessor.isBlank(s) { cell = .text("") }
-            if cell.isEmpty {
+            let type = plan.type
+            if let value = cell {
+                if case .text(let s) = value { text = s; cell = nil } else { text = value.text }
+            }
+            if cell == nil && (text.isEmpty || (type != .text && RowProcessor.isBlank(text))) {
                 if let d = plan.defaultValue {
                     values[c] = d.value; texts[c] = d.text; states[c] = .present
                 } else {
@@ -115,14 +134,27 @@ public final class RowProcessor {
                 }
                 continue
             }
-            switch cell {
-            case .text(let s):
-                if plan.type == .text { values[c] = .text(s); texts[c] = s; states[c] = .present; continue }
-                texts[c] = TextOps.trim(s)
-            case .number(let d): texts[c] = NumberText.render(d)
-            case .list(let items): texts[c] = items.joined(separator: ","); lists[c] = items
+            if type == .text && cell == nil {
+                values[c] = .text(text); texts[c] = text; states[c] = .present
+                continue
             }
-            switch plan.coercion.coerce(cell) {
+            let result: Result<TypedValue, Coercion.Failure>
+            if let value = cell {
+                if case .list(let items) = value {
+                    if items.isEmpty, let d = plan.defaultValue {
+                        values[c] = d.value; texts[c] = d.text; states[c] = .present; continue
+                    }
+                    if items.isEmpty { texts[c] = ""; states[c] = .empty; continue }
+                    lists[c] = items
+                }
+                texts[c] = text
+                result = plan.coercion.coerce(value)
+            } else {
+                let trimmed = TextOps.trim(text)
+                texts[c] = trimmed
+                result = plan.coercion.coerce(text: trimmed)
+            }
+            switch result {
             case .success(let v): values[c] = v; states[c] = .present
             case .failure(.type): states[c] = .typeFailed
             case .failure(.calendar): states[c] = .calendarFailed
@@ -140,13 +172,13 @@ public final class RowProcessor {
             case .empty:
                 for v in plan.validators where v.appliesToEmpty {
                     if !passes(v, c, values, texts, lists, states) {
-                        errors.append((plan.name, [message(v, texts[c])])); break
+                        errors.append((plan.name, [message(v, plan, texts[c])])); break
                     }
                 }
             case .present:
                 var messages: [String] = []
                 for v in plan.validators where !passes(v, c, values, texts, lists, states) {
-                    messages.append(message(v, texts[c]))
+                    messages.append(message(v, plan, texts[c]))
                     if v.bails { break }
                 }
                 if !messages.isEmpty { errors.append((plan.name, messages)) }
@@ -160,8 +192,9 @@ public final class RowProcessor {
         return RowOutcome(values: values, errors: errors)
     }
 
-    private func message(_ v: Validator, _ input: String) -> String {
-        v.messageUsesInput ? v.message.replacingAll(":input", with: input) : v.message
+    private func message(_ v: Validator, _ plan: ColumnPlan, _ input: String) -> String {
+        let text = plan.messages[v.message]
+        return v.messageUsesInput ? text.replacingAll(":input", with: input) : text
     }
 
     /// A template's text; empty when every referenced cell is empty (so `default` applies).

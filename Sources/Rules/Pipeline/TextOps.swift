@@ -8,9 +8,11 @@ enum TextOps {
 
     /// Trims whitespace at both ends (Unicode whitespace too, like Laravel's `Str::trim`).
     static func trim(_ s: String) -> String {
-        let utf8 = s.utf8
-        guard let first = utf8.first, let last = utf8.last else { return s }
-        if first < 0x80 && last < 0x80 && !isASCIISpace(first) && !isASCIISpace(last) { return s }
+        let untouched: Bool = FormatCheck.withBytes(s) { b in
+            guard let first = b.first, let last = b.last else { return true }
+            return first < 0x80 && last < 0x80 && !isASCIISpace(first) && !isASCIISpace(last)
+        }
+        if untouched { return s }
         let chars = Substring(s)
         guard let start = chars.firstIndex(where: { !$0.isWhitespace }),
               let end = chars.lastIndex(where: { !$0.isWhitespace }) else { return "" }

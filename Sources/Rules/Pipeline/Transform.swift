@@ -127,6 +127,31 @@ enum Transform: Sendable {
         }
     }
 
+    /// The text-to-text steps on text, without wrapping values: the per-cell fast path.
+    /// Returns nil for steps that make numbers or lists (the caller falls back to `apply`).
+    @inline(__always)
+    func applyText(_ s: String) -> String? {
+        switch self {
+        case .nullIf(let values): return values.contains(s) ? "" : s
+        case .map(let table, let fallback):
+            if let mapped = table[s] { return mapped ?? "" }
+            if let fallback { return fallback ?? "" }
+            return s
+        case .multiply, .divide, .round, .split: return nil
+        default: break
+        }
+        if s.isEmpty { return s }
+        switch self {
+        case .trim: return TextOps.trim(s)
+        case .collapseWhitespace: return TextOps.collapseWhitespace(s)
+        case .lowercase: return TextOps.lowercase(s)
+        case .uppercase: return TextOps.uppercase(s)
+        default:
+            if case .success(.text(let out)) = apply(.text(s), separators: NumberText.Separators()) { return out }
+            return nil
+        }
+    }
+
     /// PHP `round`: half away from zero, at `places` decimals.
     static func round(_ d: Double, places: Int) -> Double {
         var scale = 1.0

@@ -11,7 +11,7 @@
 ///
 /// Backtracking is bounded: after a few thousand steps the matcher starts memoising failed
 /// (instruction, position) states, which makes the worst case linear in pattern × input.
-struct ByteRegex: Sendable {
+final class ByteRegex: Sendable {
     enum Op: UInt8, Sendable { case byte, asciiSet, set, any, begin, end, split, jump, match }
 
     struct Instruction: Sendable {
@@ -28,6 +28,11 @@ struct ByteRegex: Sendable {
     let dollarEndOnly: Bool
     /// A byte every match must start with, to skip start positions cheaply.
     let firstByte: UInt8?
+
+    init(program: [Instruction], classes: [ByteClass], anchoredAtStart: Bool, dollarEndOnly: Bool, firstByte: UInt8?) {
+        self.program = program; self.classes = classes; self.anchoredAtStart = anchoredAtStart
+        self.dollarEndOnly = dollarEndOnly; self.firstByte = firstByte
+    }
 
     /// Steps before memoisation starts; below it, matching allocates nothing.
     private static let memoAfterSteps = 4096

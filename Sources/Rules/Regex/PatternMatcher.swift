@@ -3,7 +3,7 @@ import Foundation
 /// A compiled `regex:`/`not_regex:` pattern: `ByteRegex` when it can, ICU otherwise.
 ///
 /// Both answer the same question with the same (ICU) semantics; only speed differs.
-struct PatternMatcher: Sendable {
+final class PatternMatcher: Sendable {
     enum Engine: Sendable {
         case bytes(ByteRegex)
         case foundation(FoundationRegex)
@@ -12,6 +12,8 @@ struct PatternMatcher: Sendable {
     let engine: Engine
     /// The text as written, for messages.
     let source: String
+
+    init(engine: Engine, source: String) { self.engine = engine; self.source = source }
 
     /// Compiles `/pattern/flags` (or a bare pattern); the error says why in words.
     static func compile(_ text: String) -> Result<PatternMatcher, PatternError> {

@@ -1,25 +1,35 @@
 /// One compiled rule of a column: what to check and the finished message when it fails.
 ///
+/// Plain data on purpose (no strings, arrays or classes inside): validators are read for
+/// every cell, and a trivially copyable value costs no reference counting. Patterns, lists
+/// and messages live in the column's `ColumnPlan` tables and are referred to by index.
+///
 /// `unique`, `exists` and `lookup` are not validators: they need the database, so the engine
 /// checks them with the messages `CompiledColumn` exposes. `nullable` needs nothing: empty
 /// values are already null.
 struct Validator: Sendable {
     enum Check: Sendable {
         case required
-        /// Required when another column's value is one of `values` (compared as text, or as booleans).
-        case requiredIf(column: Int, values: [String], asBoolean: [Bool]?)
-        case requiredWith([Int])
-        case requiredWithout([Int])
+        /// Required when another column's value is one of `stringLists[list]` (compared as text);
+        /// for a boolean column, `booleans` has bit 0 for "false" and bit 1 for "true" among them.
+        case requiredIf(column: Int, list: Int, booleans: UInt8)
+        /// Columns in `columnLists[list]`.
+        case requiredWith(list: Int)
+        case requiredWithout(list: Int)
         case string, integer, numeric, boolean, email, url, uuid, ip
-        case date(Coercion)
-        case dateFormat(DateFormat)
+        /// Parsed with `dateRuleCoercion`.
+        case date
+        /// `dateFormats[index]`.
+        case dateFormat(Int)
         case before(DateBound), after(DateBound)
         case min(Double), max(Double), between(Double, Double), size(Double)
         case digits(Int), digitsBetween(Int, Int)
-        case inList([String]), notIn([String])
-        case regex(PatternMatcher), notRegex(PatternMatcher)
+        /// `stringLists[list]`.
+        case inList(Int), notIn(Int)
+        /// `patterns[index]`.
+        case regex(Int), notRegex(Int)
         case alpha, alphaNum, alphaDash
-        case startsWith([String]), endsWith([String])
+        case startsWith(Int), endsWith(Int)
         case distinct
     }
 
@@ -34,9 +44,8 @@ struct Validator: Sendable {
     }
 
     let check: Check
-    /// The rule's name as written (`min`), for custom type messages and tests.
-    let name: String
-    let message: String
+    /// Index into the plan's `messages`.
+    let message: Int
     /// The custom message uses `:input`: filled in with the failing value.
     let messageUsesInput: Bool
 

@@ -5,9 +5,11 @@
 /// zone; a date column is parsed once per row. Patterns use the ICU letters people know from
 /// spreadsheets and Java; PHP `date_format` letters (`Y-m-d`) are translated when the
 /// pattern contains `Y`, so Laravel-style rules work too.
-struct DateFormat: Sendable, Equatable {
+final class DateFormat: Sendable {
+    /// Plain data (literals packed into a word) so walking the tokens costs no reference counting.
     enum Token: Sendable, Equatable {
-        case literal([UInt8])
+        /// Up to 8 bytes, little-endian; longer literals are split into several tokens.
+        case literal(packed: UInt64, count: Int)
         /// A number of `min...max` digits stored into a field.
         case number(Field, min: Int, max: Int)
         case fraction(digits: Int)
@@ -25,9 +27,23 @@ struct DateFormat: Sendable, Equatable {
     let pattern: String
     let hasTime: Bool
 
+    init(tokens: [Token], pattern: String, hasTime: Bool) {
+        self.tokens = tokens; self.pattern = pattern; self.hasTime = hasTime
+    }
+
+    /// Literal tokens for `bytes`, 8 bytes per token.
+    static func literalTokens(_ bytes: [UInt8]) -> [Token] {
+        stride(from: 0, to: bytes.count, by: 8).map { start in
+            let chunk = bytes[start..<min(start + 8, bytes.count)]
+            var packed: UInt64 = 0
+            for (k, b) in chunk.enumerated() { packed |= UInt64(b) << (8 * UInt64(k)) }
+            return .literal(packed: packed, count: chunk.count)
+        }
+    }
+
     /// The ISO 8601 date a `date` column accepts by default.
     static let isoDate = DateFormat(tokens: [
-        .number(.year, min: 4, max: 4), .literal([45]), .number(.month, min: 2, max: 2), .literal([45]),
+        .number(.year, min: 4, max: 4), .literal(packed: 45, count: 1), .number(.month, min: 2, max: 2), .literal(packed: 45, count: 1),
         .number(.day, min: 2, max: 2), .iso8601Tail,
     ], pattern: "yyyy-MM-dd", hasTime: false)
 
@@ -46,7 +62,7 @@ struct DateFormat: Sendable, Equatable {
         var literal: [UInt8] = []
         var hasTime = false, hasHour12 = false, hasAmPm = false
         var i = 0
-        func flush() { if !literal.isEmpty { tokens.append(.literal(literal)); literal = [] } }
+        func flush() { if !literal.isEmpty { tokens.append(contentsOf: literalTokens(literal)); literal = [] } }
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "'") {
@@ -147,10 +163,12 @@ struct DateFormat: Sendable, Equatable {
         var hour12 = 0
         for token in tokens {
             switch token {
-            case .literal(let lit):
-                guard i + lit.count <= n else { return .failure(.shape) }
-                for (k, c) in lit.enumerated() where b[i + k] != c { return .failure(.shape) }
-                i += lit.count
+            case .literal(let packed, let count):
+                guard i + count <= n else { return .failure(.shape) }
+                for k in 0..<count where b[i + k] != UInt8(truncatingIfNeeded: packed >> (8 * UInt64(k))) {
+                    return .failure(.shape)
+                }
+                i += count
             case .number(let field, let minDigits, let maxDigits):
                 var value = 0, count = 0
                 while count < maxDigits, i < n, b[i] >= 48, b[i] <= 57 {

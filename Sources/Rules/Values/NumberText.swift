@@ -4,13 +4,31 @@
 /// case; only unusual inputs (exponents, very long mantissas) go through `Double(String)`.
 enum NumberText {
     /// Separators a column declared; the decimal separator defaults to ".".
+    ///
+    /// Plain data (up to 4 UTF-8 bytes each, one scalar) so passing it per cell costs nothing.
     struct Separators: Sendable, Equatable {
-        var decimal: [UInt8] = [UInt8(ascii: ".")]
-        var thousands: [UInt8] = []
+        var decimal = Separator(".")
+        var thousands = Separator("")
 
         init(decimal: String? = nil, thousands: String? = nil) {
-            if let d = decimal, !d.isEmpty { self.decimal = Array(d.utf8) }
-            if let t = thousands, !t.isEmpty { self.thousands = Array(t.utf8) }
+            if let d = decimal, !d.isEmpty { self.decimal = Separator(d) }
+            if let t = thousands, !t.isEmpty { self.thousands = Separator(t) }
+        }
+
+        /// Whether both fit (at most 4 UTF-8 bytes each).
+        var isValid: Bool { decimal.count > 0 && decimal.count <= 4 && thousands.count <= 4 }
+    }
+
+    /// A separator of at most 4 bytes, packed into one word.
+    struct Separator: Sendable, Equatable {
+        let packed: UInt32
+        let count: Int
+
+        init(_ text: String) {
+            var p: UInt32 = 0
+            for (i, b) in text.utf8.prefix(4).enumerated() { p |= UInt32(b) << (8 * UInt32(i)) }
+            packed = p
+            count = text.utf8.count
         }
     }
 
@@ -31,11 +49,14 @@ enum NumberText {
     static func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
 
     @inline(__always)
-    private static func matches(_ sep: [UInt8], _ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
+    private static func matches(_ sep: Separator, _ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
         let n = sep.count
-        guard n > 0, i + n <= end, b[i] == sep[0] else { return false }
-        var k = 1
-        while k < n { if b[i + k] != sep[k] { return false }; k += 1 }
+        guard n > 0, n <= 4, i + n <= end else { return false }
+        var k = 0
+        while k < n {
+            if b[i + k] != UInt8(truncatingIfNeeded: sep.packed >> (8 * UInt32(k))) { return false }
+            k += 1
+        }
         return true
     }
 

@@ -81,6 +81,7 @@ public final class CSVReader: TableReader {
         }
     }
 
+    /// The header record: the first non-blank record at or after `headerRow`; nil for an empty file.
     public func readHeader() throws(TabularError) -> [String]? {
         if headerDone { return header }
         while let record = try nextRecord() {
@@ -92,6 +93,7 @@ public final class CSVReader: TableReader {
         return header
     }
 
+    /// The next non-blank record after the header; `recordNumber` counts every record, blank ones included.
     public func nextRow() throws(TabularError) -> TableRow? {
         if !headerDone { _ = try readHeader() }
         while let record = try nextRecord() {

@@ -1,9 +1,10 @@
 /// A pull cursor over a `ByteChunkSource`: peek/advance one byte at a time, refilling across
 /// chunk boundaries, so hand-written tokenizers (JSON, XML) never see a boundary.
 ///
+/// A value type so that tokenizers holding it pay no dynamic exclusivity checks per byte.
 /// Memory: one chunk of the source (the cursor copies nothing except what a caller asks to
 /// collect). Offsets count bytes from the start of the source.
-final class ByteCursor {
+struct ByteCursor {
     private let source: any ByteChunkSource
     private var chunk = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     private var position = 0
@@ -19,20 +20,20 @@ final class ByteCursor {
 
     /// The next byte without consuming it; nil at the end.
     @inline(__always)
-    func peek() throws(TabularError) -> UInt8? {
+    mutating func peek() throws(TabularError) -> UInt8? {
         if position < chunk.count { return chunk[position] }
         return try refill() ? chunk[position] : nil
     }
 
     /// Consumes the byte last returned by `peek()`.
     @inline(__always)
-    func advance() {
+    mutating func advance() {
         position += 1
     }
 
     /// The next byte, consumed; nil at the end.
     @inline(__always)
-    func next() throws(TabularError) -> UInt8? {
+    mutating func next() throws(TabularError) -> UInt8? {
         if position < chunk.count {
             defer { position += 1 }
             return chunk[position]
@@ -45,7 +46,7 @@ final class ByteCursor {
     /// Appends bytes to `buffer` until one for which `stop` is true (not consumed) or the end.
     /// Returns false if the end came first. Fails with `.limitExceeded` past `limit` bytes.
     @inline(__always)
-    func collect(into buffer: inout [UInt8], limit: Int, until stop: (UInt8) -> Bool) throws(TabularError) -> Bool {
+    mutating func collect(into buffer: inout [UInt8], limit: Int, until stop: (UInt8) -> Bool) throws(TabularError) -> Bool {
         while true {
             if position >= chunk.count {
                 guard try refill() else { return false }
@@ -67,7 +68,7 @@ final class ByteCursor {
 
     /// Skips bytes until one for which `stop` is true (not consumed). Returns false at the end.
     @inline(__always)
-    func skip(until stop: (UInt8) -> Bool) throws(TabularError) -> Bool {
+    mutating func skip(until stop: (UInt8) -> Bool) throws(TabularError) -> Bool {
         while true {
             if position >= chunk.count {
                 guard try refill() else { return false }
@@ -81,7 +82,7 @@ final class ByteCursor {
         }
     }
 
-    private func refill() throws(TabularError) -> Bool {
+    private mutating func refill() throws(TabularError) -> Bool {
         while !ended {
             chunkStart += Int64(chunk.count)
             position = 0

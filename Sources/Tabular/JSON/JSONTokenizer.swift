@@ -3,8 +3,8 @@
 ///
 /// Numbers are returned as the exact text written (no Double round trip, so `1.0E+12` or
 /// `12345678901234567890` survive). Strings are unescaped and validated as UTF-8.
-final class JSONTokenizer {
-    let cursor: ByteCursor
+struct JSONTokenizer {
+    var cursor: ByteCursor
     /// Largest string or number, in bytes.
     let maxValueBytes: Int
     private var scratch: [UInt8] = []
@@ -20,7 +20,7 @@ final class JSONTokenizer {
     }
 
     /// Skips whitespace and returns the next significant byte without consuming it (nil at end).
-    func peekSignificant() throws(TabularError) -> UInt8? {
+    mutating func peekSignificant() throws(TabularError) -> UInt8? {
         while let b = try cursor.peek() {
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
                 cursor.advance()
@@ -32,14 +32,14 @@ final class JSONTokenizer {
     }
 
     /// Consumes `byte` after optional whitespace, or fails naming what was expected.
-    func expect(_ byte: UInt8, _ what: String) throws(TabularError) {
+    mutating func expect(_ byte: UInt8, _ what: String) throws(TabularError) {
         guard let b = try peekSignificant() else { throw error("unexpected end of JSON, expected \(what)") }
         guard b == byte else { throw error("expected \(what), found \(Self.describe(b))") }
         cursor.advance()
     }
 
     /// Reads a string whose opening quote is the next byte.
-    func readString() throws(TabularError) -> String {
+    mutating func readString() throws(TabularError) -> String {
         let start = cursor.offset
         guard try cursor.next() == UInt8(ascii: "\"") else { throw error("expected a string") }
         scratch.removeAll(keepingCapacity: true)
@@ -64,7 +64,7 @@ final class JSONTokenizer {
         return String(decoding: scratch, as: UTF8.self)
     }
 
-    private func readEscape() throws(TabularError) {
+    private mutating func readEscape() throws(TabularError) {
         guard let e = try cursor.next() else { throw error("unterminated escape") }
         switch e {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(e)
@@ -92,7 +92,7 @@ final class JSONTokenizer {
         }
     }
 
-    private func readHex4() throws(TabularError) -> UInt32 {
+    private mutating func readHex4() throws(TabularError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let h = try cursor.next() else { throw error("unterminated \\u escape") }
@@ -109,7 +109,7 @@ final class JSONTokenizer {
     }
 
     /// Reads a number and returns it exactly as written, after checking the RFC 8259 grammar.
-    func readNumber() throws(TabularError) -> String {
+    mutating func readNumber() throws(TabularError) -> String {
         let start = cursor.offset
         scratch.removeAll(keepingCapacity: true)
         _ = try cursor.collect(into: &scratch, limit: maxValueBytes) {
@@ -122,7 +122,7 @@ final class JSONTokenizer {
     }
 
     /// Reads `true`, `false` or `null`.
-    func readLiteral() throws(TabularError) -> String {
+    mutating func readLiteral() throws(TabularError) -> String {
         let start = cursor.offset
         scratch.removeAll(keepingCapacity: true)
         _ = try cursor.collect(into: &scratch, limit: 16) { !($0 >= 0x61 && $0 <= 0x7A) }

@@ -7,7 +7,7 @@
 ///
 /// Memory: the current element's name and attributes and one text run, capped by
 /// `maxTextBytes`.
-final class XMLPullParser {
+struct XMLPullParser {
     /// What `next()` found.
     enum Event: Equatable {
         /// A start tag; see `name` and `attributes`. A self-closing tag is reported as start then end.
@@ -20,7 +20,7 @@ final class XMLPullParser {
         case endOfDocument
     }
 
-    private let cursor: ByteCursor
+    private var cursor: ByteCursor
     /// Name of the part being parsed, for messages.
     let partName: String
     private let maxTextBytes: Int
@@ -51,7 +51,7 @@ final class XMLPullParser {
     }
 
     /// The next event.
-    func next() throws(TabularError) -> Event {
+    mutating func next() throws(TabularError) -> Event {
         if pendingEnd {
             pendingEnd = false
             return .end
@@ -100,7 +100,7 @@ final class XMLPullParser {
     }
 
     /// Skips to the end of the current element (after its start event), nested content included.
-    func skipElement() throws(TabularError) {
+    mutating func skipElement() throws(TabularError) {
         var depth = 1
         while depth > 0 {
             switch try next() {
@@ -116,7 +116,7 @@ final class XMLPullParser {
         b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=")
     }
 
-    private func readName() throws(TabularError) {
+    private mutating func readName() throws(TabularError) {
         scratch.removeAll(keepingCapacity: true)
         guard try cursor.collect(into: &scratch, limit: 1024, until: Self.isNameEnd) else { throw error("unexpected end inside a tag") }
         guard !scratch.isEmpty else { throw error("empty tag name") }
@@ -127,7 +127,7 @@ final class XMLPullParser {
         }
     }
 
-    private func readAttributes() throws(TabularError) {
+    private mutating func readAttributes() throws(TabularError) {
         attributes.removeAll(keepingCapacity: true)
         while true {
             guard try cursor.skip(until: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }),
@@ -159,13 +159,13 @@ final class XMLPullParser {
         }
     }
 
-    private func skipPast(_ terminator: [UInt8]) throws(TabularError) {
+    private mutating func skipPast(_ terminator: [UInt8]) throws(TabularError) {
         scratch.removeAll(keepingCapacity: true)
         try collectPast(terminator, keep: false)
     }
 
     /// Reads until `terminator` (consumed); the bytes before it end up in `scratch` when `keep`.
-    private func collectPast(_ terminator: [UInt8], keep: Bool = true) throws(TabularError) {
+    private mutating func collectPast(_ terminator: [UInt8], keep: Bool = true) throws(TabularError) {
         let last = terminator[terminator.count - 1]
         while let b = try cursor.next() {
             scratch.append(b)
@@ -183,7 +183,7 @@ final class XMLPullParser {
     }
 
     /// Decodes entity and character references (XML 1.0 §4.1, §4.6).
-    private func decode(_ raw: [UInt8]) throws(TabularError) -> String {
+    private mutating func decode(_ raw: [UInt8]) throws(TabularError) -> String {
         guard raw.contains(UInt8(ascii: "&")) else { return String(decoding: raw, as: UTF8.self) }
         decoded.removeAll(keepingCapacity: true)
         var i = 0

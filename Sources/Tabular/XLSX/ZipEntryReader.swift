@@ -76,7 +76,9 @@ final class ZipEntryReader: ByteChunkSource {
         if inflatedBytes > entry.uncompressedSize {
             throw TabularError(.malformedXLSX, "\(entry.name) inflates to more than its declared \(entry.uncompressedSize) bytes")
         }
-        if inflatedBytes > Self.ratioFloorBytes, inflatedBytes > Int64(limits.maxCompressionRatio) * max(compressedRead, 1) {
+        // Compare with the compressed bytes inflate actually consumed, not those read ahead.
+        let consumed = compressedRead - Int64(stream.pointee.avail_in)
+        if inflatedBytes > Self.ratioFloorBytes, inflatedBytes > Int64(limits.maxCompressionRatio) * max(consumed, 1) {
             throw TabularError(.limitExceeded, "\(entry.name) expands more than \(limits.maxCompressionRatio)× (maxCompressionRatio); refusing a possible zip bomb")
         }
         return chunk

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#endif
 @testable import HTTP
 
 /// A raw loopback TCP client for tests: sends exactly the bytes it is given and parses what

@@ -2,13 +2,6 @@ import Foundation
 import Synchronization
 @testable import HTTP
 
-/// Collects log lines so tests stay quiet and can assert on the access log.
-final class LogCapture: Sendable {
-    private let storage = Mutex<[String]>([])
-    var lines: [String] { storage.withLock { $0 } }
-    var logger: HTTPServer.Logger { { [self] line in storage.withLock { $0.append(line) } } }
-}
-
 enum TestServer {
     /// A configuration on an ephemeral loopback port with short timeouts.
     static func configuration(
@@ -55,12 +48,23 @@ enum TestServer {
             let content = file.flatMap { try? String(contentsOfFile: $0.path, encoding: .utf8) } ?? ""
             return .text("\(form[field: "note"] ?? "-")|\(file?.filename ?? "-")|\(file?.size ?? -1)|\(content)")
         }
+        router.post("/trailers", options: RouteOptions(streamingBody: true)) { request in
+            let bytes = try request.body.collect()
+            return .text("\(bytes.count) \(request.body.trailers["X-Sum"] ?? "-")")
+        }
         router.get("/download") { _ in
             .stream(headers: ["Content-Type": "text/csv"]) { writer in
                 for index in 0..<3 {
                     try writer.write("line \(index)\n")
                     try writer.flush()
                 }
+            }
+        }
+        router.get("/broken-download") { _ in
+            .stream { writer in
+                try writer.write("partial\n")
+                try writer.flush()
+                throw HTTPError(.internalServerError)
             }
         }
         router.get("/boom") { _ in

@@ -10,7 +10,7 @@ import Foundation
 /// closing delimiter: `i` (ignore case), `m` (anchors match at line breaks), `s` (dot matches
 /// line breaks), `x` (ignore whitespace and comments) and `u` (accepted for PHP compatibility;
 /// patterns are always Unicode). The pattern itself is NSRegularExpression (ICU) syntax.
-public struct RegexLiteral: Sendable, Equatable {
+public struct DelimitedRegex: Sendable, Equatable {
     /// The full text, delimiters and flags included: how rules store the argument.
     public var text: String
     /// The pattern between the delimiters.
@@ -22,11 +22,11 @@ public struct RegexLiteral: Sendable, Equatable {
     public static let knownFlags: Set<Character> = ["i", "m", "s", "x", "u"]
 
     /// Parses and compile-checks `text`, which must be exactly one literal.
-    public init(_ text: String) throws(RegexLiteralError) {
+    public init(_ text: String) throws(DelimitedRegexError) {
         let scalars = Array(text.unicodeScalars)
         let end = try Self.scan(scalars, from: 0)
         guard end == scalars.count else {
-            throw RegexLiteralError(message: "unexpected text after the regex's closing delimiter", scalarOffset: end)
+            throw DelimitedRegexError(message: "unexpected text after the regex's closing delimiter", scalarOffset: end)
         }
         self.text = text
         let closing = Self.closingIndex(scalars)
@@ -46,11 +46,11 @@ public struct RegexLiteral: Sendable, Equatable {
     }
 
     /// The compiled expression; throws when ICU rejects the pattern.
-    public func compile() throws(RegexLiteralError) -> NSRegularExpression {
+    public func compile() throws(DelimitedRegexError) -> NSRegularExpression {
         do {
             return try NSRegularExpression(pattern: pattern, options: options)
         } catch {
-            throw RegexLiteralError(message: "invalid regular expression '\(pattern)'", scalarOffset: 1)
+            throw DelimitedRegexError(message: "invalid regular expression '\(pattern)'", scalarOffset: 1)
         }
     }
 
@@ -67,13 +67,13 @@ public struct RegexLiteral: Sendable, Equatable {
 
     /// Scans a literal starting at `start` (the opening delimiter) and returns the index just past
     /// its flags. Used both for whole literals and to find where a regex ends inside a rule string.
-    static func scan(_ scalars: [Unicode.Scalar], from start: Int) throws(RegexLiteralError) -> Int {
+    static func scan(_ scalars: [Unicode.Scalar], from start: Int) throws(DelimitedRegexError) -> Int {
         guard start < scalars.count else {
-            throw RegexLiteralError(message: "expected a delimited pattern such as /^[a-z]+$/", scalarOffset: start)
+            throw DelimitedRegexError(message: "expected a delimited pattern such as /^[a-z]+$/", scalarOffset: start)
         }
         let open = scalars[start]
         if isASCIILetter(open) || (open >= "0" && open <= "9") || open == "\\" || open.properties.isWhitespace {
-            throw RegexLiteralError(message: "a regex must start with a delimiter such as '/', as in /^[a-z]+$/", scalarOffset: start)
+            throw DelimitedRegexError(message: "a regex must start with a delimiter such as '/', as in /^[a-z]+$/", scalarOffset: start)
         }
         let pairs: [Unicode.Scalar: Unicode.Scalar] = ["(": ")", "[": "]", "{": "}", "<": ">"]
         let close = pairs[open] ?? open
@@ -94,27 +94,14 @@ public struct RegexLiteral: Sendable, Equatable {
             i += 1
         }
         guard i < scalars.count else {
-            throw RegexLiteralError(message: "the regex is not closed: no closing '\(Character(close))'", scalarOffset: start, resumeOffset: scalars.count)
+            throw DelimitedRegexError(message: "the regex is not closed: no closing '\(Character(close))'", scalarOffset: start, resumeOffset: scalars.count)
         }
         i += 1
         let flagsStart = i
         while i < scalars.count, isASCIILetter(scalars[i]) { i += 1 }
         for k in flagsStart..<i where !knownFlags.contains(Character(scalars[k])) {
-            throw RegexLiteralError(message: "unknown regex flag '\(Character(scalars[k]))' (use i, m, s, x or u)", scalarOffset: k, resumeOffset: i)
+            throw DelimitedRegexError(message: "unknown regex flag '\(Character(scalars[k]))' (use i, m, s, x or u)", scalarOffset: k, resumeOffset: i)
         }
         return i
-    }
-}
-
-/// Why a `regex:` argument is not a usable delimited pattern.
-public struct RegexLiteralError: Error, Sendable, Equatable {
-    public var message: String
-    /// Unicode-scalar offset inside the scanned text where the problem is.
-    public var scalarOffset: Int
-    /// Where scanning can safely resume (past the literal), when the literal's end is known.
-    public var resumeOffset: Int?
-
-    public init(message: String, scalarOffset: Int, resumeOffset: Int? = nil) {
-        self.message = message; self.scalarOffset = scalarOffset; self.resumeOffset = resumeOffset
     }
 }
