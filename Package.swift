@@ -30,6 +30,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "APITests", dependencies: ["API"], swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", dependencies: ["CLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

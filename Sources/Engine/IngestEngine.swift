@@ -142,6 +142,11 @@ public final class IngestEngine: Sendable {
         do { return try store.requestCancellation(of: id) } catch { throw .database(error) }
     }
 
+    /// Raises the cancellation flag of every run executing in this process (server shutdown).
+    public func cancelAllRunningHere() {
+        for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
+    }
+
     /// Whether this process is running `id` right now.
     public func isRunningHere(_ id: Int64) -> Bool { flags.withLock { $0[id] != nil } }
 }

@@ -99,7 +99,7 @@ struct XLSXReaderTests {
     @Test("caps the size of one cell and of the shared strings")
     func textCaps() {
         let cell = TemporaryFile.error { try Self.read("handmade", options: ReadOptions(limits: ReadLimits(maxFieldBytes: 8))) }
-        #expect(cell?.kind == .limitExceeded)
+        #expect(cell?.kind == .limitExceeded, "\(String(describing: cell))")
         let strings = TemporaryFile.error { try Self.read("handmade", options: ReadOptions(limits: ReadLimits(maxSharedStringsBytes: 20))) }
         #expect(strings?.kind == .limitExceeded)
     }
@@ -121,6 +121,16 @@ struct XLSXReaderTests {
     func corrupt() {
         let error = TemporaryFile.error { try Self.read("corrupt") }
         #expect(error?.kind == .malformedXLSX)
+    }
+
+    @Test("recognises legacy .xls and encrypted workbooks")
+    func compoundFile() {
+        let bytes: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 600)
+        let asXLSX = TemporaryFile.error { try TemporaryFile.readAll(bytes: bytes, extension: "xlsx") }
+        #expect(asXLSX?.kind == .malformedXLSX)
+        #expect(asXLSX?.message.contains("legacy .xls") == true)
+        let sniffed = TemporaryFile.error { try TemporaryFile.readAll(bytes: bytes, extension: "bin") }
+        #expect(sniffed?.kind == .unsupportedFormat)
     }
 
     @Test("refuses files that are not workbooks")

@@ -92,7 +92,7 @@ final class Coercion: Sendable {
     /// Parses with the column's patterns (ISO 8601 by default); a calendar failure wins over a
     /// shape failure so "2021-02-30" is reported as an invalid date, not a wrong format.
     func parseDate(_ s: String) -> Result<DateParts, DateFormat.Failure> {
-        let trimmed = TextOps.trim(s)
+        let trimmed = TextOps.trim(s)  // a no-op (no allocation) when already trimmed
         if formats.isEmpty {
             return type == .datetime ? DateFormat.parseISODateTime(trimmed) : DateFormat.isoDate.parse(trimmed)
         }

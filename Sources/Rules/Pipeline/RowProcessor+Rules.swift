@@ -2,9 +2,10 @@ import Definitions
 
 extension RowProcessor {
     /// Whether column `c` of the current row passes `v`.
-    func passes(_ v: Validator, _ c: Int, _ values: [TypedValue], _ texts: [String], _ lists: [[String]?], _ states: [State]) -> Bool {
-        let plan = plans[c]
-        let present = states[c] == .present && !(plan.type == .text && RowProcessor.isBlank(texts[c]))
+    func passes(_ v: Validator, _ plan: ColumnPlan, _ c: Int, _ values: [TypedValue], _ texts: [String], _ lists: [[String]?], _ states: [State]) -> Bool {
+        var present: Bool {
+            states[c] == .present && !(plan.type == .text && RowProcessor.isBlank(rowText(c, values, texts)))
+        }
         switch v.check {
         case .required:
             return present
@@ -13,7 +14,7 @@ extension RowProcessor {
             guard states[other] == .present else { return true }
             if booleans != 0, case .integer(let i) = values[other] { return booleans & (i != 0 ? 2 : 1) == 0 }
             let expected = plan.stringLists[list]
-            return !(expected.contains(texts[other]) || expected.contains(values[other].textValue ?? ""))
+            return !(expected.contains(rowText(other, values, texts)) || expected.contains(values[other].textValue ?? ""))
         case .requiredWith(let list):
             return present || !plan.columnLists[list].contains { states[$0] == .present }
         case .requiredWithout(let list):
@@ -37,8 +38,16 @@ extension RowProcessor {
             if v.isItemwise, let items = lists.isEmpty ? nil : lists[c] {
                 return items.allSatisfy { passesText(v, plan, $0, .text($0)) }
             }
-            return passesText(v, plan, texts[c], values[c])
+            return passesText(v, plan, rowText(c, values, texts), values[c])
         }
+    }
+
+    /// The text rules see for column `c`: text columns keep it only in `values` (one string
+    /// reference per cell instead of two); other columns keep their trimmed text in `texts`.
+    @inline(__always)
+    func rowText(_ c: Int, _ values: [TypedValue], _ texts: [String]) -> String {
+        if case .text(let s) = values[c], plans[c].type == .text { return s }
+        return texts[c]
     }
 
     /// Rules that look at one value's text (or its typed form for type rules).
@@ -95,18 +104,18 @@ extension RowProcessor {
             case .integer(let i): return Double(i)
             case .real(let d): return d
             default:
-                if let d = NumberText.parseDecimal(texts[c], separators: plans[c].separators) { return d }
-                return Double(FormatCheck.length(texts[c]))
+                if let d = NumberText.parseDecimal(rowText(c, values, texts), separators: plans[c].separators) { return d }
+                return Double(FormatCheck.length(rowText(c, values, texts)))
             }
         case .string:
-            return Double(FormatCheck.length(texts[c]))
+            return Double(FormatCheck.length(rowText(c, values, texts)))
         }
     }
 
     /// A column's value as an instant, for `before`/`after`.
     private func orderKey(_ c: Int, _ values: [TypedValue], _ texts: [String]) -> Int? {
         let plan = plans[c]
-        let text = (plan.type == .date || plan.type == .datetime) ? (values[c].textValue ?? "") : texts[c]
+        let text = (plan.type == .date || plan.type == .datetime) ? (values[c].textValue ?? "") : rowText(c, values, texts)
         if case .success(let p) = DateFormat.parseISODateTime(text) { return p.orderKey }
         if case .success(let p) = plan.coercion.parseDate(text) { return p.orderKey }
         return nil

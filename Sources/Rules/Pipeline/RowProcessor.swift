@@ -91,7 +91,7 @@ public final class RowProcessor {
         let sources = self.sources
         let hasLists = self.hasLists
         for c in 0..<count {
-            let plan = plans[c]
+            unowned(unsafe) let plan = plans[c]
             var text: String
             switch sources[c] {
             case .cell(let i): text = i < cells.count ? cells[i] : ""
@@ -135,7 +135,7 @@ public final class RowProcessor {
                 continue
             }
             if type == .text && cell == nil {
-                values[c] = .text(text); texts[c] = text; states[c] = .present
+                values[c] = .text(text); states[c] = .present
                 continue
             }
             let result: Result<TypedValue, Coercion.Failure>
@@ -164,21 +164,21 @@ public final class RowProcessor {
         // Phase 2: rules, in column order then rule order.
         var errors: [(column: String, messages: [String])] = []
         for c in 0..<count {
-            let plan = plans[c]
+            unowned(unsafe) let plan = plans[c]
             switch states[c] {
             case .typeFailed: errors.append((plan.name, [plan.typeMessage])); continue
             case .calendarFailed: errors.append((plan.name, [plan.calendarMessage])); continue
             case .numberFailed: errors.append((plan.name, [plan.numberMessage])); continue
             case .empty:
                 for v in plan.validators where v.appliesToEmpty {
-                    if !passes(v, c, values, texts, lists, states) {
-                        errors.append((plan.name, [message(v, plan, texts[c])])); break
+                    if !passes(v, plan, c, values, texts, lists, states) {
+                        errors.append((plan.name, [message(v, plan, rowText(c, values, texts))])); break
                     }
                 }
             case .present:
                 var messages: [String] = []
-                for v in plan.validators where !passes(v, c, values, texts, lists, states) {
-                    messages.append(message(v, plan, texts[c]))
+                for v in plan.validators where !passes(v, plan, c, values, texts, lists, states) {
+                    messages.append(message(v, plan, rowText(c, values, texts)))
                     if v.bails { break }
                 }
                 if !messages.isEmpty { errors.append((plan.name, messages)) }

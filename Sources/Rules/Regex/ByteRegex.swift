@@ -22,6 +22,8 @@ final class ByteRegex: Sendable {
 
     let program: [Instruction]
     let classes: [ByteClass]
+    /// The ASCII bitmaps of `classes`, as plain words: read per byte without reference counting.
+    let asciiBitmaps: [UInt64]
     /// The pattern begins with `^`: only position 0 needs trying.
     let anchoredAtStart: Bool
     /// `$` only at the very end (PCRE `D`), not before a final line terminator.
@@ -31,6 +33,7 @@ final class ByteRegex: Sendable {
 
     init(program: [Instruction], classes: [ByteClass], anchoredAtStart: Bool, dollarEndOnly: Bool, firstByte: UInt8?) {
         self.program = program; self.classes = classes; self.anchoredAtStart = anchoredAtStart
+        self.asciiBitmaps = classes.flatMap { [$0.low, $0.high] }
         self.dollarEndOnly = dollarEndOnly; self.firstByte = firstByte
     }
 
@@ -54,6 +57,7 @@ final class ByteRegex: Sendable {
         var steps = 0
         let width = n + 1
         return program.withUnsafeBufferPointer { prog -> Bool in
+          asciiBitmaps.withUnsafeBufferPointer { bitmaps -> Bool in
             var start = 0
             while start <= n {
                 if start > 0 && start < n && bytes[start] & 0xC0 == 0x80 { start += 1; continue }
@@ -92,7 +96,8 @@ final class ByteRegex: Sendable {
                         case .asciiSet:
                             guard pos < n else { break thread }
                             let byte = bytes[pos]
-                            guard byte < 128, classes[Int(inst.a)].containsASCII(byte) else { break thread }
+                            let word = bitmaps[Int(inst.a) &* 2 &+ Int(byte >> 6)]
+                            guard byte < 128, (word >> UInt64(byte & 63)) & 1 == 1 else { break thread }
                             pos += 1; pc += 1
                         case .set:
                             guard pos < n else { break thread }
@@ -126,6 +131,7 @@ final class ByteRegex: Sendable {
                 start += 1
             }
             return false
+          }
         }
     }
 

@@ -7,7 +7,8 @@ public struct ReadOptions: Sendable, Equatable {
         case csv, tsv, xlsx, json, ndjson
     }
 
-    /// Text encodings for CSV/TSV (JSON and XLSX are always UTF-8 here).
+    /// Text encodings for CSV/TSV (JSON and XLSX are always UTF-8 here). For `.utf16` a BOM
+    /// decides the byte order; without one, little-endian unless the text starts with a zero byte.
     public enum Encoding: String, Sendable, CaseIterable {
         case utf8 = "utf-8"
         case utf16 = "utf-16"
@@ -31,7 +32,8 @@ public struct ReadOptions: Sendable, Equatable {
     public var quote: UInt8
     /// nil = auto: BOM → UTF-8/UTF-16, valid UTF-8 → UTF-8, else Windows-1252.
     public var encoding: Encoding?
-    /// 1-based record (XLSX: row) holding the header; records before it are skipped. Default 1.
+    /// 1-based record (XLSX: sheet row) holding the header; records before it are skipped, and
+    /// if that record is blank the next non-blank one is the header. Default 1. Ignored for JSON.
     public var headerRow: Int
     /// Worksheet for XLSX; nil = the first sheet.
     public var sheet: Sheet?

@@ -37,8 +37,14 @@ public enum TableReaders {
         }
         let source = try FileByteSource(path: path)
         let head = try source.read(at: 0, count: 4096)
+        if head.starts(with: compoundFileMagic) {
+            throw TabularError(.unsupportedFormat, "this is a legacy .xls workbook or an encrypted .xlsx; save it as .xlsx (without a password) or CSV")
+        }
         return sniffFormat(head)
     }
+
+    /// OLE2 compound file signature: legacy .xls, or an .xlsx encrypted with a password.
+    static let compoundFileMagic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
 
     /// Content sniffing over the first bytes of a file.
     static func sniffFormat(_ head: [UInt8]) -> ReadOptions.Format {

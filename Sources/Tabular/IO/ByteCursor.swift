@@ -66,6 +66,30 @@ struct ByteCursor {
         }
     }
 
+    /// Hands `body` the bytes up to (not including) the first one for which `stop` is true,
+    /// without copying when they lie in the current chunk (the common case) and through
+    /// `scratch` when they cross a chunk boundary. Returns nil if the end came first.
+    @inline(__always)
+    mutating func run<R>(limit: Int, scratch: inout [UInt8], until stop: (UInt8) -> Bool,
+                         _ body: (UnsafeBufferPointer<UInt8>) -> R) throws(TabularError) -> R? {
+        if position < chunk.count, let base = chunk.baseAddress {
+            var j = position
+            let end = chunk.count
+            while j < end && !stop(base[j]) { j += 1 }
+            if j < end {
+                if j - position > limit {
+                    throw TabularError(.limitExceeded, "value larger than \(limit) bytes (maxFieldBytes)", byteOffset: offset)
+                }
+                let result = body(UnsafeBufferPointer(start: base + position, count: j - position))
+                position = j
+                return result
+            }
+        }
+        scratch.removeAll(keepingCapacity: true)
+        guard try collect(into: &scratch, limit: limit, until: stop) else { return nil }
+        return scratch.withUnsafeBufferPointer(body)
+    }
+
     /// Skips bytes until one for which `stop` is true (not consumed). Returns false at the end.
     @inline(__always)
     mutating func skip(until stop: (UInt8) -> Bool) throws(TabularError) -> Bool {

@@ -59,9 +59,9 @@ struct XMLPullParser {
         while true {
             guard let b = try cursor.peek() else { return .endOfDocument }
             if b != UInt8(ascii: "<") {
-                scratch.removeAll(keepingCapacity: true)
-                _ = try cursor.collect(into: &scratch, limit: maxTextBytes) { $0 == UInt8(ascii: "<") }
-                text = try decode(scratch)
+                let piece = try cursor.run(limit: maxTextBytes, scratch: &scratch, until: { $0 == UInt8(ascii: "<") }, Self.text(of:))
+                    ?? Self.text(of: UnsafeBufferPointer(start: nil, count: 0))
+                text = try resolve(piece)
                 return .text
             }
             cursor.advance()
@@ -117,13 +117,55 @@ struct XMLPullParser {
     }
 
     private mutating func readName() throws(TabularError) {
-        scratch.removeAll(keepingCapacity: true)
-        guard try cursor.collect(into: &scratch, limit: 1024, until: Self.isNameEnd) else { throw error("unexpected end inside a tag") }
-        guard !scratch.isEmpty else { throw error("empty tag name") }
-        if let colon = scratch.lastIndex(of: UInt8(ascii: ":")) {
-            name = String(decoding: scratch[(colon + 1)...], as: UTF8.self)
-        } else {
-            name = String(decoding: scratch, as: UTF8.self)
+        guard let local = try cursor.run(limit: 1024, scratch: &scratch, until: Self.isNameEnd, Self.localName(of:)) else {
+            throw error("unexpected end inside a tag")
+        }
+        guard !local.isEmpty else { throw error("empty tag name") }
+        name = local
+    }
+
+    /// The part of a qualified name after its namespace prefix.
+    private static func localName(of bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var start = bytes.count
+        while start > 0 && bytes[start - 1] != UInt8(ascii: ":") { start -= 1 }
+        let local = UnsafeBufferPointer(rebasing: bytes[start...])
+        // The names of every cell, given as literals: skips UTF-8 validation on the hot path.
+        switch local.count {
+        case 1:
+            switch local[0] {
+            case UInt8(ascii: "c"): return "c"
+            case UInt8(ascii: "v"): return "v"
+            case UInt8(ascii: "t"): return "t"
+            case UInt8(ascii: "r"): return "r"
+            case UInt8(ascii: "s"): return "s"
+            case UInt8(ascii: "f"): return "f"
+            default: break
+            }
+        case 2 where local[0] == UInt8(ascii: "i") && local[1] == UInt8(ascii: "s"):
+            return "is"
+        case 3 where local[0] == UInt8(ascii: "r") && local[1] == UInt8(ascii: "o") && local[2] == UInt8(ascii: "w"):
+            return "row"
+        default:
+            break
+        }
+        return String(decoding: local, as: UTF8.self)
+    }
+
+    /// Raw character data: a finished string when it has no references, else the bytes to decode.
+    private enum RawText {
+        case plain(String)
+        case references([UInt8])
+    }
+
+    private static func text(of bytes: UnsafeBufferPointer<UInt8>) -> RawText {
+        if bytes.contains(UInt8(ascii: "&")) { return .references(Array(bytes)) }
+        return .plain(bytes.isEmpty ? "" : String(decoding: bytes, as: UTF8.self))
+    }
+
+    private mutating func resolve(_ raw: RawText) throws(TabularError) -> String {
+        switch raw {
+        case .plain(let string): return string
+        case .references(let bytes): return try decode(bytes)
         }
     }
 
@@ -131,31 +173,31 @@ struct XMLPullParser {
         attributes.removeAll(keepingCapacity: true)
         while true {
             guard try cursor.skip(until: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }),
-                  let b = try cursor.next() else { throw error("unexpected end inside a tag") }
-            if b == UInt8(ascii: ">") { return }
+                  let b = try cursor.peek() else { throw error("unexpected end inside a tag") }
+            if b == UInt8(ascii: ">") {
+                cursor.advance()
+                return
+            }
             if b == UInt8(ascii: "/") {
+                cursor.advance()
                 guard try cursor.next() == UInt8(ascii: ">") else { throw error("malformed empty-element tag") }
                 pendingEnd = true
                 return
             }
-            scratch.removeAll(keepingCapacity: true)
-            scratch.append(b)
-            guard try cursor.collect(into: &scratch, limit: 1024, until: Self.isNameEnd) else { throw error("unexpected end inside a tag") }
-            let attributeName: String
-            if let colon = scratch.lastIndex(of: UInt8(ascii: ":")) {
-                attributeName = String(decoding: scratch[(colon + 1)...], as: UTF8.self)
-            } else {
-                attributeName = String(decoding: scratch, as: UTF8.self)
+            guard let attributeName = try cursor.run(limit: 1024, scratch: &scratch, until: Self.isNameEnd, Self.localName(of:)) else {
+                throw error("unexpected end inside a tag")
             }
+            guard !attributeName.isEmpty else { throw error("malformed attribute") }
             _ = try cursor.skip { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
             guard try cursor.next() == UInt8(ascii: "=") else { throw error("attribute \(attributeName) without a value") }
             _ = try cursor.skip { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
             guard let quote = try cursor.next(), quote == 0x22 || quote == 0x27 else { throw error("attribute \(attributeName) value not quoted") }
-            scratch.removeAll(keepingCapacity: true)
-            guard try cursor.collect(into: &scratch, limit: maxTextBytes, until: { $0 == quote }) else { throw error("unterminated attribute value") }
+            guard let piece = try cursor.run(limit: maxTextBytes, scratch: &scratch, until: { $0 == quote }, Self.text(of:)) else {
+                throw error("unterminated attribute value")
+            }
             cursor.advance()
             if attributes.count >= 256 { throw error("too many attributes") }
-            attributes.append((attributeName, try decode(scratch)))
+            attributes.append((attributeName, try resolve(piece)))
         }
     }
 
@@ -173,10 +215,10 @@ struct XMLPullParser {
                 scratch.removeLast(terminator.count)
                 return
             }
-            if !keep && scratch.count > 64 {
-                scratch.removeFirst(scratch.count - terminator.count)
+            if !keep {
+                if scratch.count > 64 { scratch.removeFirst(scratch.count - terminator.count) }
             } else if scratch.count > maxTextBytes {
-                throw error("text larger than \(maxTextBytes) bytes (maxFieldBytes)")
+                throw TabularError(.limitExceeded, "\(partName): text larger than \(maxTextBytes) bytes (maxFieldBytes)", byteOffset: cursor.offset)
             }
         }
         throw error("unexpected end of document")

@@ -34,6 +34,9 @@ final class ZipArchive {
     }
 
     private func readCentralDirectory() throws(TabularError) {
+        if try file.read(at: 0, count: 8) == TableReaders.compoundFileMagic {
+            throw Self.malformed("this is a legacy .xls workbook or an encrypted .xlsx, not an XLSX (ZIP) file; save it as .xlsx without a password")
+        }
         guard let size = file.totalBytes, size >= 22 else {
             throw Self.malformed("not an XLSX file: too short to be a ZIP archive")
         }

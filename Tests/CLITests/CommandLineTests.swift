@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import CLI
+@testable import Engine
+
+@Suite("The ingest command line")
+struct CommandLineTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    @Test("help for each command matches its golden file", arguments: ["run", "check", "failed-rows"])
+    func helpGolden(command: String) throws {
+        let cli = try CLIHarness()
+        #expect(cli.run(command, "--help") == 0)
+        let expected = try String(contentsOf: Self.golden.appendingPathComponent("help-\(command).txt"), encoding: .utf8)
+        #expect(cli.stdout == expected)
+        #expect(cli.run("help", command) == 0)
+        #expect(cli.stdout == expected)
+    }
+
+    @Test("the overview lists every subcommand")
+    func overview() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run() == 0)
+        for name in ["run", "list", "runs", "status", "cancel", "retry", "errors", "failed-rows", "check"] {
+            #expect(cli.stdout.contains("\n  \(name) "))
+        }
+    }
+
+    @Test("usage errors print Error and the usage on stderr and exit 64")
+    func usageErrors() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("run") == 64)
+        #expect(cli.stderr.hasPrefix("Error: Missing expected argument '<slug>'.\nUsage: ingest run <slug> [<file>]"))
+        #expect(cli.run("run", "products", "--dry-rn") == 64)
+        #expect(cli.stderr.hasPrefix("Error: Unknown option '--dry-rn'. Did you mean '--dry-run'?"))
+        #expect(cli.run("status", "abc") == 64)
+        #expect(cli.stderr.hasPrefix("Error: The value 'abc' is invalid for '<id>': expected an integer."))
+        #expect(cli.run("stauts") == 64)
+        #expect(cli.stderr.hasPrefix("Error: Unknown subcommand 'stauts'. Did you mean 'status'?"))
+        #expect(cli.run("runs", "--status", "nope") == 64)
+        #expect(cli.run("list", "extra") == 64)
+        #expect(cli.stderr.hasPrefix("Error: Unexpected argument 'extra'."))
+    }
+
+    @Test("ingest run on the shipped example loads the good rows, reports the bad ones and exits 2")
+    func runExample() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("run", "products", cli.path("examples/products.csv")) == 2)
+        #expect(cli.stdout.contains("completed_with_errors"))
+        #expect(cli.stdout.contains("16 processed, 8 successful (7 created, 1 updated, 0 skipped), 8 failed"))
+        #expect(cli.stdout.contains("Row 7: The email field must be a valid email address."))
+        #expect(cli.run("status", "1", "--json") == 0)
+        let json = try JSONValue.parse(cli.stdout)
+        #expect(json["status"]?.stringValue == "completed_with_errors")
+        #expect(json["progress"]?["failed"]?.intValue == 8)
+        #expect(cli.run("runs") == 0)
+        #expect(cli.stdout.contains("completed_with_errors"))
+    }
+
+    @Test("errors, failed-rows, fix and re-import, retry")
+    func failedRowsWorkflow() throws {
+        let cli = try CLIHarness()
+        cli.run("run", "products", cli.path("examples/products.csv"))
+        #expect(cli.run("errors", "1") == 0)
+        #expect(cli.stdout.contains("8 failed rows"))
+        #expect(cli.stdout.contains("The given data was invalid."))
+        let out = cli.path("failed.csv")
+        #expect(cli.run("failed-rows", "1", "-o", out) == 0)
+        let csv = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(csv.hasPrefix("SKU,Name,Contact Email,Price,Stock,Category,Released On,Active,Weight (kg),Description,_error_message,_row_number\r\n"))
+        #expect(csv.components(separatedBy: "\r\n").count == 10)
+        // Fix two rows and import the file again: they succeed, the rest still fail.
+        let fixed = csv.replacingOccurrences(of: "SKU-00000005,,", with: "SKU-00000005,Hammer,")
+            .replacingOccurrences(of: "not-an-email", with: "music@example.com")
+        try fixed.write(toFile: out, atomically: true, encoding: .utf8)
+        #expect(cli.run("run", "products", out) == 2)
+        #expect(cli.stdout.contains("8 processed, 2 successful (2 created, 0 updated, 0 skipped), 6 failed"))
+        #expect(cli.run("retry", "1") == 2)
+        #expect(cli.stdout.contains("8 processed"))
+        #expect(cli.run("failed-rows", "999") == 1)
+        #expect(cli.stderr == "Error: No ingest run found with the id 999.\n")
+    }
+
+    @Test("dry run writes nothing and says what would happen")
+    func dryRun() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("run", "products", cli.path("examples/products.csv"), "--dry-run") == 2)
+        #expect(cli.stdout.contains("dry run"))
+        #expect(cli.stdout.contains("7 would be created"))
+        #expect(cli.run("list") == 0)
+    }
+
+    @Test("check compiles the shipped importers and runs their examples")
+    func check() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("check") == 0)
+        #expect(cli.stdout.contains("ok     products (importers/products.json): 2/2 examples passed"))
+        #expect(cli.stdout.contains("ok     users (importers/users.json): 2/2 examples passed"))
+        let broken = cli.path("importers/broken.json")
+        try #"{"target": {"table": "t", "on_duplicate": "updat"}, "columns": {"a": {"from": "A", "rules": "requird"}}}"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        #expect(cli.run("check", broken) == 1)
+        #expect(cli.stderr.contains("/target/on_duplicate"))
+        #expect(cli.stderr.contains("did you mean 'required'?"))
+    }
+
+    @Test("cancel reports finished and unknown runs")
+    func cancel() throws {
+        let cli = try CLIHarness()
+        cli.run("run", "products", cli.path("examples/products.csv"))
+        #expect(cli.run("cancel", "1") == 1)
+        #expect(cli.stderr.contains("already finished"))
+        #expect(cli.run("cancel", "42") == 1)
+    }
+
+    @Test("a missing file is a clear error")
+    func missingFile() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("run", "products", cli.path("nope.csv")) == 1)
+        #expect(cli.stderr.hasPrefix("Error: Cannot read the file"))
+        #expect(cli.run("run", "nope", cli.path("examples/products.csv")) == 1)
+        #expect(cli.stderr == "Error: No importer found with the slug 'nope'.\n")
+    }
+}
