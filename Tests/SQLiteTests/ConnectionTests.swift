@@ -115,3 +115,24 @@ struct ConnectionTests {
         #expect(quoteIdentifier("a\"b") == "\"a\"\"b\"")
     }
 }
+
+@Suite("Row execution")
+struct RowExecutionTests {
+    @Test("executeRow binds packed text, numbers and nulls, and reports constraint errors")
+    func executeRow() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (k TEXT PRIMARY KEY, a TEXT, b INTEGER, c REAL, d TEXT)")
+        let insert = try db.prepare("INSERT INTO t VALUES (?, ?, ?, ?, ?) ON CONFLICT (k) DO NOTHING")
+        var scratch: [UInt8] = []
+        #expect(try insert.executeRow(["k1", "a longer text value that is not a small string", .integer(3), .real(1.5), ""], scratch: &scratch) == 1)
+        #expect(try insert.executeRow(["k2", "ü", .null, .null, "x"], scratch: &scratch) == 1)
+        #expect(try insert.executeRow(["k1", "dup", .null, .null, .null], scratch: &scratch) == 0)
+        #expect(try db.query("SELECT k, a, b, c, d FROM t ORDER BY k") == [
+            ["k1", "a longer text value that is not a small string", .integer(3), .real(1.5), ""],
+            ["k2", "ü", .null, .null, "x"],
+        ])
+        let strict = try db.prepare("INSERT INTO t (k) VALUES (?)")
+        #expect(throws: SQLiteError.self) { try strict.executeRow(["k1"], scratch: &scratch) }
+        #expect(try strict.executeRow(["k3"], scratch: &scratch) == 1)
+    }
+}

@@ -7,7 +7,6 @@ import Foundation
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
-    private var head = 0
     /// Maximum queued elements (chunks).
     let capacity: Int
 
@@ -16,7 +15,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     /// Appends, waiting while the queue is full.
     func push(_ element: Element) {
         condition.lock()
-        while items.count - head >= capacity { condition.wait() }
+        while items.count >= capacity { condition.wait() }
         items.append(element)
         condition.broadcast()
         condition.unlock()
@@ -25,13 +24,10 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     /// Removes the oldest element, waiting while the queue is empty.
     func pop() -> Element {
         condition.lock()
-        while items.count - head == 0 { condition.wait() }
-        let element = items[head]
-        head += 1
-        if head > 64 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while items.isEmpty { condition.wait() }
+        // removeFirst is O(capacity), a handful of elements; keeping popped chunks in the array
+        // instead would keep their rows alive.
+        let element = items.removeFirst()
         condition.broadcast()
         condition.unlock()
         return element

@@ -64,7 +64,12 @@ final class ChunkWriter {
             update = nil
         }
         nonKeyIndexes = nonKey
+        checkedColumns = table.columns.indices.filter { table.columns[$0].unique != nil || table.columns[$0].exists != nil || table.columns[$0].lookup != nil }
     }
+
+    /// Columns with a database-backed check (unique, exists, lookup): the only ones the
+    /// per-row loop visits, so plain columns cost nothing here.
+    private let checkedColumns: [Int]
 
     private let nonKeyIndexes: [Int]
 
@@ -83,7 +88,8 @@ final class ChunkWriter {
         try prefetchLookups(valid)
         var uniqueTaken: [Int: Set<TypedValue>] = [:]
         var existsFound: [Int: Set<TypedValue>] = [:]
-        for (i, column) in table.columns.enumerated() {
+        for i in checkedColumns {
+            let column = table.columns[i]
             if column.unique != nil {
                 uniqueTaken[i] = try existing(values: valid.map { $0.values[i] }, table: table.name, column: column.name)
             }
@@ -97,14 +103,15 @@ final class ChunkWriter {
             var errors = row.errors
             var values = row.values
             var toCreate: [(column: Int, value: TypedValue)] = []
-            if errors == nil {
+            if errors == nil && !checkedColumns.isEmpty {
                 var validation: [(column: String, messages: [String])] = []
-                for (i, column) in table.columns.enumerated() {
+                for i in checkedColumns {
                     let value = values[i]
                     if value == .null { continue }
+                    let column = table.columns[i]
                     var messages: [String] = []
-                    if let rule = column.unique {
-                        if uniqueTaken[i, default: []].contains(value) { messages.append(rule.message) }
+                    if let rule = column.unique, uniqueTaken[i, default: []].contains(value) {
+                        messages.append(rule.message)
                     }
                     if let rule = column.exists, !existsFound[i, default: []].contains(value) {
                         messages.append(rule.message)
@@ -185,22 +192,25 @@ final class ChunkWriter {
                 guard let n = newerByIndex, values[n] != .null else { return .skipped }
                 args.append(ChunkWriter.value(values[n]))
             }
-            return try update.execute(args) > 0 ? .updated : .skipped
+            return try update.executeRow(args, scratch: &scratch) > 0 ? .updated : .skipped
         }
     }
 
     /// Inserts; false when the key already exists.
     private func insertRow(_ values: [TypedValue]) throws(SQLiteError) -> Bool {
-        insert.reset()
-        for (i, v) in values.enumerated() { try insert.bind(ChunkWriter.value(v), at: Int32(i + 1)) }
-        while try insert.step() {}
-        if table.key.isEmpty { return true }
-        return db.changes > 0
+        bindValues.removeAll(keepingCapacity: true)
+        for v in values { bindValues.append(ChunkWriter.value(v)) }
+        let changed = try insert.executeRow(bindValues, scratch: &scratch)
+        return table.key.isEmpty || changed > 0
     }
 
+    /// Reused across rows: the bound values and their packed text.
+    private var bindValues: [Value] = []
+    private var scratch: [UInt8] = []
+
     private func prefetchLookups(_ rows: [PendingRow]) throws(SQLiteError) {
-        for (i, column) in table.columns.enumerated() {
-            guard let lookup = column.lookup else { continue }
+        for i in checkedColumns {
+            guard let lookup = table.columns[i].lookup else { continue }
             var cache = lookupCache[i] ?? [:]
             if cache.count > ChunkWriter.lookupCacheLimit { cache.removeAll(keepingCapacity: true) }
             var wanted: [TypedValue] = []

@@ -38,7 +38,9 @@ struct ColumnCompiler {
 
     mutating func compile(_ spec: ColumnSpec) -> (ColumnPlan, CompiledColumn) {
         let attribute = MessageCatalog.attribute(spec.name)
-        let separators = NumberText.Separators(decimal: spec.decimalSeparator, thousands: spec.thousandsSeparator)
+        // A thousands separator of "." implies a decimal comma unless one was declared.
+        let decimal = spec.decimalSeparator ?? (spec.thousandsSeparator == "." ? "," : nil)
+        let separators = NumberText.Separators(decimal: decimal, thousands: spec.thousandsSeparator)
         if !separators.isValid {
             problem(spec.pointer, "decimal_separator and thousands_separator must be one character each")
         } else if separators.decimal == separators.thousands {

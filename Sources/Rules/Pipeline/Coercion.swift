@@ -129,16 +129,13 @@ final class Coercion: Sendable {
                 if c >= 65 && c <= 90 { c |= 0x20 }
                 word = word << 8 | UInt64(c)
             }
-            if defaultTrueWords.contains(word) { return true }
-            if defaultFalseWords.contains(word) { return false }
-            return nil
+            // The words packed big-endian into one integer: "yes" is 0x79_65_73.
+            switch word {
+            case 0x31, 0x74_72_75_65, 0x79_65_73, 0x79, 0x6F_6E: return true           // 1 true yes y on
+            case 0x30, 0x66_61_6C_73_65, 0x6E_6F, 0x6E, 0x6F_66_66: return false       // 0 false no n off
+            default: return nil
+            }
         }
     }
 
-    private static let defaultTrueWords: [UInt64] = ["1", "true", "yes", "y", "on"].map(packed)
-    private static let defaultFalseWords: [UInt64] = ["0", "false", "no", "n", "off"].map(packed)
-
-    private static func packed(_ s: String) -> UInt64 {
-        s.utf8.reduce(0) { $0 << 8 | UInt64($1) }
-    }
 }

@@ -2,7 +2,7 @@ import Definitions
 
 extension RowProcessor {
     /// Whether column `c` of the current row passes `v`.
-    func passes(_ v: Validator, _ plan: ColumnPlan, _ c: Int, _ values: [TypedValue], _ texts: [String], _ lists: [[String]?], _ states: [State]) -> Bool {
+    func passes(_ v: Validator, _ plan: ColumnPlan, _ c: Int, _ values: UnsafeMutablePointer<TypedValue>, _ texts: UnsafeMutablePointer<String>, _ lists: UnsafeMutablePointer<[String]?>, _ states: UnsafeMutablePointer<State>) -> Bool {
         var present: Bool {
             states[c] == .present && !(plan.type == .text && RowProcessor.isBlank(rowText(c, values, texts)))
         }
@@ -35,7 +35,7 @@ extension RowProcessor {
             guard let value = orderKey(c, values, texts), let limit = boundKey(bound, values, texts, states) else { return false }
             return value > limit
         default:
-            if v.isItemwise, let items = lists.isEmpty ? nil : lists[c] {
+            if v.isItemwise, hasLists, let items = lists[c] {
                 return items.allSatisfy { passesText(v, plan, $0, .text($0)) }
             }
             return passesText(v, plan, rowText(c, values, texts), values[c])
@@ -45,7 +45,7 @@ extension RowProcessor {
     /// The text rules see for column `c`: text columns keep it only in `values` (one string
     /// reference per cell instead of two); other columns keep their trimmed text in `texts`.
     @inline(__always)
-    func rowText(_ c: Int, _ values: [TypedValue], _ texts: [String]) -> String {
+    func rowText(_ c: Int, _ values: UnsafeMutablePointer<TypedValue>, _ texts: UnsafeMutablePointer<String>) -> String {
         if case .text(let s) = values[c], plans[c].type == .text { return s }
         return texts[c]
     }
@@ -95,10 +95,10 @@ extension RowProcessor {
     }
 
     /// The measure for `min`/`max`/`between`/`size`: value, characters or items.
-    private func size(_ c: Int, _ values: [TypedValue], _ texts: [String], _ lists: [[String]?]) -> Double {
+    private func size(_ c: Int, _ values: UnsafeMutablePointer<TypedValue>, _ texts: UnsafeMutablePointer<String>, _ lists: UnsafeMutablePointer<[String]?>) -> Double {
         switch plans[c].sizeKind {
         case .array:
-            return Double(lists.isEmpty ? 0 : lists[c]?.count ?? 0)
+            return Double(hasLists ? lists[c]?.count ?? 0 : 0)
         case .numeric:
             switch values[c] {
             case .integer(let i): return Double(i)
@@ -113,7 +113,7 @@ extension RowProcessor {
     }
 
     /// A column's value as an instant, for `before`/`after`.
-    private func orderKey(_ c: Int, _ values: [TypedValue], _ texts: [String]) -> Int? {
+    private func orderKey(_ c: Int, _ values: UnsafeMutablePointer<TypedValue>, _ texts: UnsafeMutablePointer<String>) -> Int? {
         let plan = plans[c]
         let text = (plan.type == .date || plan.type == .datetime) ? (values[c].textValue ?? "") : rowText(c, values, texts)
         if case .success(let p) = DateFormat.parseISODateTime(text) { return p.orderKey }
@@ -121,7 +121,7 @@ extension RowProcessor {
         return nil
     }
 
-    private func boundKey(_ bound: Validator.DateBound, _ values: [TypedValue], _ texts: [String], _ states: [State]) -> Int? {
+    private func boundKey(_ bound: Validator.DateBound, _ values: UnsafeMutablePointer<TypedValue>, _ texts: UnsafeMutablePointer<String>, _ states: UnsafeMutablePointer<State>) -> Int? {
         switch bound {
         case .fixed(let key): return key
         case .relative(let days, let now): return now ? runStartKey : (runStartDay + days) * 86_400

@@ -23,15 +23,25 @@ public final class RowProcessor {
 
     let plans: [ColumnPlan]
     let sources: [Source]
+    /// Per column, the cell index it reads, or -1 when `sources` says otherwise: plain integers
+    /// so the per-cell path does not copy an enum with payloads.
+    let cellIndexes: [Int]
+    /// Every column's validators and transforms in one flat array each, with `start` offsets
+    /// (count + 1 entries): one array reference per row instead of one per column.
+    let validators: [Validator]
+    let validatorStart: [Int]
+    let transforms: [Transform]
+    let transformStart: [Int]
     /// Seconds since 1970 of the run start, and its day: "now" and "today" for `before`/`after`.
     let runStartKey: Int
     let runStartDay: Int
     let hasLists: Bool
 
-    // Scratch, swapped out while a row is processed (one exclusivity check per row, not per cell).
-    var texts: [String]
-    var states: [State]
-    var lists: [[String]?]
+    // Per-row scratch, one slot per column, owned by the processor and reused for every row.
+    // Raw buffers rather than arrays: no uniqueness or exclusivity checks on the per-cell path.
+    let texts: UnsafeMutablePointer<String>
+    let states: UnsafeMutablePointer<State>
+    let lists: UnsafeMutablePointer<[String]?>
     var seen: [Set<TypedValue>]
 
     init(plans: [ColumnPlan], inputs: [ResolvedInput], run: RunFacts, distinctSlots: Int) {
@@ -55,6 +65,15 @@ public final class RowProcessor {
                 return .pieces(resolved)
             }
         }
+        cellIndexes = sources.map { if case .cell(let i) = $0 { return i }; return -1 }
+        var validators: [Validator] = [], validatorStart: [Int] = [0]
+        var transforms: [Transform] = [], transformStart: [Int] = [0]
+        for plan in plans {
+            validators.append(contentsOf: plan.validators); validatorStart.append(validators.count)
+            transforms.append(contentsOf: plan.transforms); transformStart.append(transforms.count)
+        }
+        self.validators = validators; self.validatorStart = validatorStart
+        self.transforms = transforms; self.transformStart = transformStart
         let start = DateFormat.parseISODateTime(run.startedAt)
         if case .success(let p) = start {
             runStartKey = p.orderKey
@@ -63,54 +82,74 @@ public final class RowProcessor {
             runStartKey = 0; runStartDay = 0
         }
         hasLists = plans.contains { plan in plan.transforms.contains { if case .split = $0 { return true }; return false } }
-        texts = Array(repeating: "", count: plans.count)
-        states = Array(repeating: .empty, count: plans.count)
-        lists = Array(repeating: nil, count: plans.count)
+        texts = UnsafeMutablePointer<String>.allocate(capacity: plans.count)
+        texts.initialize(repeating: "", count: plans.count)
+        states = UnsafeMutablePointer<State>.allocate(capacity: plans.count)
+        states.initialize(repeating: .empty, count: plans.count)
+        lists = UnsafeMutablePointer<[String]?>.allocate(capacity: plans.count)
+        lists.initialize(repeating: nil, count: plans.count)
         seen = Array(repeating: [], count: distinctSlots)
+    }
+
+    deinit {
+        texts.deinitialize(count: plans.count); texts.deallocate()
+        states.deinitialize(count: plans.count); states.deallocate()
+        lists.deinitialize(count: plans.count); lists.deallocate()
     }
 
     /// Turns one source row into target values or errors. Cells beyond or short of the header
     /// are the engine's concern; a missing cell reads as empty.
     public func process(_ cells: [String]) -> RowOutcome {
-        let count = plans.count
-        var values = [TypedValue](repeating: .null, count: count)
-        var texts: [String] = []
-        var states: [State] = []
-        var lists: [[String]?] = []
-        swap(&texts, &self.texts)
-        swap(&states, &self.states)
-        if hasLists { swap(&lists, &self.lists) }
-        defer {
-            swap(&texts, &self.texts)
-            swap(&states, &self.states)
-            if hasLists { swap(&lists, &self.lists) }
+        var values = [TypedValue](repeating: .null, count: plans.count)
+        let errors = values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return [(column: String, messages: [String])]() }
+            return process(cells, into: base)
         }
+        if errors.isEmpty && !seen.isEmpty {
+            for c in 0..<plans.count {
+                if let slot = plans[c].distinctSlot, states[c] == .present { seen[slot].insert(values[c]) }
+            }
+        }
+        return RowOutcome(values: values, errors: errors)
+    }
+
+    /// Both phases over `values` (one slot per column, already `.null`); returns the errors.
+    private func process(_ cells: [String], into values: UnsafeMutablePointer<TypedValue>) -> [(column: String, messages: [String])] {
+        let count = plans.count
+        let texts = self.texts, states = self.states, lists = self.lists
 
         // Phase 1: every column's value, so rules may look at other columns of the row.
         let plans = self.plans
-        let sources = self.sources
+        let cellIndexes = self.cellIndexes
+        let transforms = self.transforms
+        let transformStart = self.transformStart
         let hasLists = self.hasLists
         for c in 0..<count {
             unowned(unsafe) let plan = plans[c]
             var text: String
-            switch sources[c] {
-            case .cell(let i): text = i < cells.count ? cells[i] : ""
-            case .constant(let s): text = s
-            case .pieces(let pieces): text = RowProcessor.build(pieces, cells)
+            let index = cellIndexes[c]
+            if index >= 0 {
+                text = index < cells.count ? cells[index] : ""
+            } else {
+                switch sources[c] {
+                case .cell(let i): text = i < cells.count ? cells[i] : ""
+                case .constant(let s): text = s
+                case .pieces(let pieces): text = RowProcessor.build(pieces, cells)
+                }
             }
             // Fast path: text-to-text transforms on a plain String.
             var cell: CellValue? = nil
             var failed = false
-            let transforms = plan.transforms
-            var k = 0
-            while k < transforms.count {
+            var k = transformStart[c]
+            let transformEnd = transformStart[c + 1]
+            while k < transformEnd {
                 guard let out = transforms[k].applyText(text) else { break }
                 text = out
                 k += 1
             }
-            if k < transforms.count {
+            if k < transformEnd {
                 var value = CellValue.text(text)
-                while k < transforms.count {
+                while k < transformEnd {
                     switch transforms[k].apply(value, separators: plan.separators) {
                     case .success(let v): value = v
                     case .failure: failed = true
@@ -163,33 +202,38 @@ public final class RowProcessor {
 
         // Phase 2: rules, in column order then rule order.
         var errors: [(column: String, messages: [String])] = []
+        let validators = self.validators
+        let validatorStart = self.validatorStart
         for c in 0..<count {
+            let first = validatorStart[c], end = validatorStart[c + 1]
             unowned(unsafe) let plan = plans[c]
             switch states[c] {
             case .typeFailed: errors.append((plan.name, [plan.typeMessage])); continue
             case .calendarFailed: errors.append((plan.name, [plan.calendarMessage])); continue
             case .numberFailed: errors.append((plan.name, [plan.numberMessage])); continue
             case .empty:
-                for v in plan.validators where v.appliesToEmpty {
-                    if !passes(v, plan, c, values, texts, lists, states) {
+                var k = first
+                while k < end {
+                    let v = validators[k]
+                    k += 1
+                    if v.appliesToEmpty && !passes(v, plan, c, values, texts, lists, states) {
                         errors.append((plan.name, [message(v, plan, rowText(c, values, texts))])); break
                     }
                 }
             case .present:
                 var messages: [String] = []
-                for v in plan.validators where !passes(v, plan, c, values, texts, lists, states) {
+                var k = first
+                while k < end {
+                    let v = validators[k]
+                    k += 1
+                    if passes(v, plan, c, values, texts, lists, states) { continue }
                     messages.append(message(v, plan, rowText(c, values, texts)))
                     if v.bails { break }
                 }
                 if !messages.isEmpty { errors.append((plan.name, messages)) }
             }
         }
-        if errors.isEmpty && !seen.isEmpty {
-            for c in 0..<count {
-                if let slot = plans[c].distinctSlot, states[c] == .present { seen[slot].insert(values[c]) }
-            }
-        }
-        return RowOutcome(values: values, errors: errors)
+        return errors
     }
 
     private func message(_ v: Validator, _ plan: ColumnPlan, _ input: String) -> String {

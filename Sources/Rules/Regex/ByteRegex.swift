@@ -30,10 +30,13 @@ final class ByteRegex: Sendable {
     let dollarEndOnly: Bool
     /// A byte every match must start with, to skip start positions cheaply.
     let firstByte: UInt8?
+    /// No alternation or repetition: one pass per start position, no backtracking stack.
+    let isLinear: Bool
 
     init(program: [Instruction], classes: [ByteClass], anchoredAtStart: Bool, dollarEndOnly: Bool, firstByte: UInt8?) {
         self.program = program; self.classes = classes; self.anchoredAtStart = anchoredAtStart
         self.asciiBitmaps = classes.flatMap { [$0.low, $0.high] }
+        self.isLinear = !program.contains { $0.op == .split || $0.op == .jump }
         self.dollarEndOnly = dollarEndOnly; self.firstByte = firstByte
     }
 
@@ -50,6 +53,7 @@ final class ByteRegex: Sendable {
 
     /// Whether the pattern matches anywhere in `bytes` (valid UTF-8).
     func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if isLinear { return matchesLinear(bytes: bytes) }
         let n = bytes.count
         var stack: [Int] = []
         var memo: [UInt64] = []
@@ -96,8 +100,9 @@ final class ByteRegex: Sendable {
                         case .asciiSet:
                             guard pos < n else { break thread }
                             let byte = bytes[pos]
+                            guard byte < 128 else { break thread }
                             let word = bitmaps[Int(inst.a) &* 2 &+ Int(byte >> 6)]
-                            guard byte < 128, (word >> UInt64(byte & 63)) & 1 == 1 else { break thread }
+                            guard (word >> UInt64(byte & 63)) & 1 == 1 else { break thread }
                             pos += 1; pc += 1
                         case .set:
                             guard pos < n else { break thread }
@@ -132,6 +137,60 @@ final class ByteRegex: Sendable {
             }
             return false
           }
+        }
+    }
+
+    /// The common validation shape (`^SKU-[0-9]{8}$`): a straight line of instructions.
+    private func matchesLinear(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        return program.withUnsafeBufferPointer { prog -> Bool in
+            asciiBitmaps.withUnsafeBufferPointer { bitmaps -> Bool in
+                var start = 0
+                while start <= n {
+                    if start > 0 && start < n && bytes[start] & 0xC0 == 0x80 { start += 1; continue }
+                    var pos = start
+                    var pc = 0
+                    attempt: while true {
+                        let inst = prog[pc]
+                        switch inst.op {
+                        case .byte:
+                            guard pos < n, bytes[pos] == UInt8(truncatingIfNeeded: inst.a) else { break attempt }
+                            pos += 1
+                        case .asciiSet:
+                            guard pos < n else { break attempt }
+                            let byte = bytes[pos]
+                            guard byte < 128 else { break attempt }
+                            let word = bitmaps[Int(inst.a) &* 2 &+ Int(byte >> 6)]
+                            guard (word >> UInt64(byte & 63)) & 1 == 1 else { break attempt }
+                            pos += 1
+                        case .set:
+                            guard pos < n else { break attempt }
+                            let (scalar, length) = ByteRegex.decode(bytes, at: pos)
+                            guard classes[Int(inst.a)].contains(scalar: scalar) else { break attempt }
+                            pos += length
+                        case .any:
+                            guard pos < n else { break attempt }
+                            let (scalar, length) = ByteRegex.decode(bytes, at: pos)
+                            guard !ByteRegex.isLineTerminator(scalar) else { break attempt }
+                            pos += length
+                        case .begin:
+                            guard pos == 0 else { break attempt }
+                        case .end:
+                            guard pos == n || (!dollarEndOnly && ByteRegex.isFinalLineTerminator(bytes, at: pos)) else {
+                                break attempt
+                            }
+                        case .match:
+                            return true
+                        case .split, .jump:
+                            break attempt  // not in a linear program
+                        }
+                        pc += 1
+                    }
+                    if anchoredAtStart { return false }
+                    start += 1
+                }
+                return false
+            }
         }
     }
 

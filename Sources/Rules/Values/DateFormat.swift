@@ -187,14 +187,9 @@ final class DateFormat: Sendable {
                 }
             case .fraction(let digits):
                 guard i + digits <= n else { return .failure(.shape) }
-                var f: [UInt8] = []
-                for k in 0..<digits {
-                    guard b[i + k] >= 48, b[i + k] <= 57 else { return .failure(.shape) }
-                    f.append(b[i + k])
-                }
+                for k in 0..<digits where b[i + k] < 48 || b[i + k] > 57 { return .failure(.shape) }
+                p.setFraction(UnsafeBufferPointer(rebasing: b[i..<(i + digits)]))
                 i += digits
-                while f.last == 48 { f.removeLast() }
-                p.fraction = f
             case .monthName(let long):
                 guard let (month, length) = DateFormat.monthName(b, at: i, long: long) else { return .failure(.shape) }
                 p.month = month; i += length
@@ -214,7 +209,7 @@ final class DateFormat: Sendable {
                 if i < n {
                     guard let (time, length) = DateFormat.isoTime(b, at: i + 1), b[i] == UInt8(ascii: "T") || b[i] == 32,
                           i + 1 + length == n, time.hour == 0, time.minute == 0, time.second == 0,
-                          time.fraction.isEmpty, (time.offsetSeconds ?? 0) == 0 else { return .failure(.shape) }
+                          time.fractionCount == 0, (time.offsetSeconds ?? 0) == 0 else { return .failure(.shape) }
                     i = n
                 }
             }
@@ -253,7 +248,8 @@ final class DateFormat: Sendable {
             return .failure(.calendar)
         }
         parts.hour = time.hour; parts.minute = time.minute; parts.second = time.second
-        parts.fraction = time.fraction; parts.offsetSeconds = time.offsetSeconds
+        parts.fractionDigits = time.fractionDigits; parts.fractionCount = time.fractionCount
+        parts.offsetSeconds = time.offsetSeconds
         return .success(parts)
     }
 
@@ -277,11 +273,10 @@ final class DateFormat: Sendable {
             p.second = s
             if i < n, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
                 i += 1
-                var f: [UInt8] = []
-                while i < n, b[i] >= 48, b[i] <= 57 { f.append(b[i]); i += 1 }
-                guard !f.isEmpty else { return nil }
-                while f.last == 48 { f.removeLast() }
-                p.fraction = f
+                let start = i
+                while i < n, b[i] >= 48, b[i] <= 57 { i += 1 }
+                guard i > start else { return nil }
+                p.setFraction(UnsafeBufferPointer(rebasing: b[start..<i]))
             }
         }
         if i < n {

@@ -2,11 +2,21 @@
 struct DateParts: Sendable, Equatable {
     var year = 0, month = 1, day = 1
     var hour = 0, minute = 0, second = 0
-    /// Fraction-of-second digits as written (`"250"` for .250), without trailing zeros.
-    var fraction: [UInt8] = []
+    /// Fraction-of-second digits as written, without trailing zeros (.250 is digits 25, count 2),
+    /// kept as plain numbers so a parsed date costs no allocation.
+    var fractionDigits: UInt64 = 0
+    var fractionCount = 0
     /// Seconds east of UTC, when the text carried an offset or `Z`.
     var offsetSeconds: Int?
     var hasTime = false
+
+    /// Sets the fraction from digits as written, dropping trailing zeros; at most 9 digits count.
+    mutating func setFraction<C: Collection>(_ digits: C) where C.Element == UInt8 {
+        var value: UInt64 = 0, count = 0
+        for d in digits.prefix(9) { value = value * 10 + UInt64(d - 48); count += 1 }
+        while count > 0 && value % 10 == 0 { value /= 10; count -= 1 }
+        fractionDigits = value; fractionCount = count
+    }
 
     /// Shifts to UTC when an offset was given, so stored values compare as text.
     func normalizedToUTC() -> DateParts {
@@ -37,16 +47,19 @@ struct DateParts: Sendable, Equatable {
 
     /// `yyyy-MM-ddTHH:mm:ss`, with `.fraction` only when one was given.
     var dateTimeText: String {
-        String(unsafeUninitializedCapacity: 20 + fraction.count) { buf in
+        String(unsafeUninitializedCapacity: 20 + fractionCount) { buf in
             var i = writeDate(into: buf)
             func put2(_ v: Int) { buf[i] = UInt8(48 + v / 10 % 10); buf[i + 1] = UInt8(48 + v % 10); i += 2 }
             buf[i] = UInt8(ascii: "T"); i += 1
             put2(hour); buf[i] = UInt8(ascii: ":"); i += 1
             put2(minute); buf[i] = UInt8(ascii: ":"); i += 1
             put2(second)
-            if !fraction.isEmpty {
+            if fractionCount > 0 {
                 buf[i] = UInt8(ascii: "."); i += 1
-                for d in fraction { buf[i] = d; i += 1 }
+                var divisor: UInt64 = 1
+                for _ in 1..<fractionCount { divisor *= 10 }
+                var rest = fractionDigits
+                while divisor > 0 { buf[i] = UInt8(48 + rest / divisor); rest %= divisor; divisor /= 10; i += 1 }
             }
             return i
         }

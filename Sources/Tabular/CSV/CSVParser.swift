@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A sans-I/O RFC 4180 parser: feed it UTF-8 bytes in chunks of any size, it appends records.
 ///

@@ -1,6 +1,6 @@
 /// Reads CSV/TSV files as a stream of rows: file blocks → `TextDecoder` → `CSVParser`.
 ///
-/// Memory is constant in the file size: one 256 KiB read block, the records of that block, and
+/// Memory is constant in the file size: one 64 KiB read block, the records of that block, and
 /// the current field. The encoding and (unless set) the delimiter are detected from the first
 /// block, before any row is returned.
 public final class CSVReader: TableReader {

@@ -210,6 +210,10 @@ final class XLSXWorkbook {
                 inCellXfs = false
             case .start where parser.name == "xf" && inCellXfs:
                 let id = parser.attribute("numFmtId").flatMap { Int($0) } ?? 0
+                // Excel allows 64 000 cell formats; far more is a hostile file.
+                guard styleFormats.count < 1_000_000, customFormats.count < 1_000_000 else {
+                    throw TabularError(.limitExceeded, "styles.xml defines more than 1 000 000 cell formats")
+                }
                 styleFormats.append(customFormats[id] ?? NumberFormat.builtIn(id))
             case .endOfDocument:
                 return

@@ -12,6 +12,10 @@ final class ZipArchive {
     /// Bytes inflated so far from all entries, shared by every entry reader (zip-bomb budget).
     let budget: InflateBudget
 
+    /// Largest central directory read into memory, in bytes: 64 MiB, far above the ~100 bytes
+    /// per entry of real workbooks times `maxZipEntries`.
+    static let maxDirectoryBytes: Int64 = 64 << 20
+
     init(file: FileByteSource, limits: ReadLimits) throws(TabularError) {
         self.file = file
         self.limits = limits
@@ -63,20 +67,23 @@ final class ZipArchive {
         // ZIP64 (APPNOTE 4.3.14/4.3.15): a locator 20 bytes before the EOCD points to the real record.
         if entryCount == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF, e >= 20,
            Self.u32(tail, e - 20) == 0x0706_4B50 {
-            let recordOffset = Int64(Self.u64(tail, e - 20 + 8))
+            let recordOffset = Int64(truncatingIfNeeded: Self.u64(tail, e - 20 + 8))
+            guard recordOffset >= 0, recordOffset <= size - 56 else {
+                throw Self.malformed("damaged ZIP64 end of central directory locator")
+            }
             let record = try file.read(at: recordOffset, count: 56)
             guard record.count == 56, Self.u32(record, 0) == 0x0606_4B50 else {
                 throw Self.malformed("damaged ZIP64 end of central directory record", at: recordOffset)
             }
-            entryCount = Int64(Self.u64(record, 32))
-            directorySize = Int64(Self.u64(record, 40))
-            directoryOffset = Int64(Self.u64(record, 48))
+            entryCount = Int64(truncatingIfNeeded: Self.u64(record, 32))
+            directorySize = Int64(truncatingIfNeeded: Self.u64(record, 40))
+            directoryOffset = Int64(truncatingIfNeeded: Self.u64(record, 48))
         }
-        guard entryCount <= Int64(limits.maxZipEntries) else {
+        guard entryCount >= 0, entryCount <= Int64(limits.maxZipEntries) else {
             throw TabularError(.limitExceeded, "ZIP archive has \(entryCount) entries, more than \(limits.maxZipEntries) (maxZipEntries)")
         }
-        guard directoryOffset >= 0, directorySize >= 0, directoryOffset + directorySize <= size,
-              directorySize <= Int64(limits.maxZipEntries) * (46 + 3 * 65_535) else {
+        guard directoryOffset >= 0, directorySize >= 0, directoryOffset <= size, directorySize <= size - directoryOffset,
+              directorySize <= Self.maxDirectoryBytes else {
             throw Self.malformed("truncated or damaged ZIP archive: central directory outside the file")
         }
         let directory = try file.read(at: directoryOffset, count: Int(directorySize))
@@ -109,20 +116,21 @@ final class ZipArchive {
                 let length = Int(Self.u16(directory, x + 2))
                 if id == 0x0001 {
                     var f = x + 4
-                    if entry.uncompressedSize == 0xFFFF_FFFF, f + 8 <= x + 4 + length {
-                        entry.uncompressedSize = Int64(Self.u64(directory, f)); f += 8
+                    let fieldEnd = min(x + 4 + length, extraEnd)
+                    if entry.uncompressedSize == 0xFFFF_FFFF, f + 8 <= fieldEnd {
+                        entry.uncompressedSize = Int64(truncatingIfNeeded: Self.u64(directory, f)); f += 8
                     }
-                    if entry.compressedSize == 0xFFFF_FFFF, f + 8 <= x + 4 + length {
-                        entry.compressedSize = Int64(Self.u64(directory, f)); f += 8
+                    if entry.compressedSize == 0xFFFF_FFFF, f + 8 <= fieldEnd {
+                        entry.compressedSize = Int64(truncatingIfNeeded: Self.u64(directory, f)); f += 8
                     }
-                    if entry.localHeaderOffset == 0xFFFF_FFFF, f + 8 <= x + 4 + length {
-                        entry.localHeaderOffset = Int64(Self.u64(directory, f))
+                    if entry.localHeaderOffset == 0xFFFF_FFFF, f + 8 <= fieldEnd {
+                        entry.localHeaderOffset = Int64(truncatingIfNeeded: Self.u64(directory, f))
                     }
                 }
                 x += 4 + length
             }
             guard entry.compressedSize >= 0, entry.uncompressedSize >= 0, entry.localHeaderOffset >= 0,
-                  entry.localHeaderOffset + entry.compressedSize <= size else {
+                  entry.localHeaderOffset <= size, entry.compressedSize <= size - entry.localHeaderOffset else {
                 throw Self.malformed("truncated ZIP archive: entry \(name) extends past the end of the file")
             }
             entries[name] = entry

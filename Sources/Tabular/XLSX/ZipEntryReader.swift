@@ -78,7 +78,8 @@ final class ZipEntryReader: ByteChunkSource {
         }
         // Compare with the compressed bytes inflate actually consumed, not those read ahead.
         let consumed = compressedRead - Int64(stream.pointee.avail_in)
-        if inflatedBytes > Self.ratioFloorBytes, inflatedBytes > Int64(limits.maxCompressionRatio) * max(consumed, 1) {
+        let (allowed, overflow) = Int64(limits.maxCompressionRatio).multipliedReportingOverflow(by: max(consumed, 1))
+        if inflatedBytes > Self.ratioFloorBytes, !overflow, inflatedBytes > allowed {
             throw TabularError(.limitExceeded, "\(entry.name) expands more than \(limits.maxCompressionRatio)× (maxCompressionRatio); refusing a possible zip bomb")
         }
         return chunk

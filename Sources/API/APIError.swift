@@ -1,0 +1,171 @@
+import Engine
+import HTTP
+
+/// Every error the API answers, and the one place where errors become HTTP statuses.
+///
+/// Handlers throw whatever their callee throws (``EngineError``, ``MultipartError``,
+/// ``HTTPError``, `SQLiteError`, …); ``init(_:)`` maps each to a case here, so the status of a
+/// given failure is decided once for the whole API. Bodies are always `{"message": ...}`, plus
+/// `errors: {field: [messages]}` for `422` as Laravel's validator renders them. Messages never
+/// carry paths, SQL or stack traces: anything not recognised becomes `500 "Server Error."`.
+public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
+    /// `400`: a request the API cannot read at all (malformed JSON or multipart).
+    case badRequest(String)
+    /// `400`: a retry of a run without failed rows.
+    case noFailedRowsToRetry
+    /// `401`: no token, or one that matches no stored hash.
+    case unauthenticated
+    /// `404`: an unknown or non-integer run id.
+    case runNotFound(String)
+    /// `404`: an unknown importer slug.
+    case importerNotFound(slug: String)
+    /// `404`: a failed-rows download of a run without failed rows.
+    case noFailedRowsToDownload
+    /// `404`, `405`, `408`, `413`, … answered by the HTTP layer itself, passed through unchanged.
+    case http(HTTPError)
+    /// `409`: cancelling a run that already finished.
+    case alreadyFinished(RunStatus)
+    /// `409`: retrying a run that is still pending or processing.
+    case runStillActive(id: Int64)
+    /// `409`: retrying a run whose retry is already pending or processing.
+    case retryInProgress(runID: Int64, retryID: Int64)
+    /// `409`: any other state conflict reported by the engine.
+    case conflict
+    /// `413`: an upload above the importer's `max_size_mb` (or the server default), in bytes.
+    case uploadTooLarge(limitBytes: Int)
+    /// `415`: a request body that is not `multipart/form-data`.
+    case notMultipart
+    /// `415`: a file whose format the importer does not accept.
+    case unsupportedFormat(found: String, accepted: [String])
+    /// `422`: one invalid field, Laravel style.
+    case invalid(field: String, message: String)
+    /// `503`: the importer's definition has never compiled, so it cannot run.
+    case importerBroken(slug: String)
+    /// `500`: anything unexpected; the cause goes to the server log, never to the client.
+    case server
+
+    /// Maps any thrown error to the API's answer. This is the single mapping table.
+    public init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as EngineError:
+            self = APIError(engine: error)
+        case let error as MultipartError:
+            self = APIError(multipart: error)
+        case let error as HTTPError:
+            self = error.status == .internalServerError ? .server : .http(error)
+        default:
+            self = .server
+        }
+    }
+
+    private init(engine error: EngineError) {
+        switch error {
+        case .importerNotFound(let slug): self = .importerNotFound(slug: slug)
+        case .importerBroken(let slug, _): self = .importerBroken(slug: slug)
+        case .runNotFound(let id): self = .runNotFound(String(id))
+        case .noFailedRows: self = .noFailedRowsToRetry
+        case .conflict: self = .conflict
+        case .unsupportedFormat(let found, let accepted): self = .unsupportedFormat(found: found, accepted: accepted)
+        // Source problems are about the importer's configured source (a relative data-root
+        // path, a redacted URL) or the uploaded file; both are the client's to fix.
+        case .sourceUnavailable(let message): self = .invalid(field: "source", message: message)
+        case .invalidRequest(let message): self = .invalid(field: "importer", message: message)
+        case .database: self = .server
+        }
+    }
+
+    private init(multipart error: MultipartError) {
+        switch error {
+        case .notMultipart: self = .notMultipart
+        case .fileTooLarge(let limit): self = .uploadTooLarge(limitBytes: limit)
+        case .fileSystem: self = .server
+        case .body(let error): self = APIError(error)
+        default: self = error.status == .contentTooLarge ? .http(HTTPError(error.status, message: error.message)) : .badRequest(error.message)
+        }
+    }
+
+    /// The response status.
+    public var status: HTTPStatus {
+        switch self {
+        case .badRequest, .noFailedRowsToRetry: .badRequest
+        case .unauthenticated: .unauthorized
+        case .runNotFound, .importerNotFound, .noFailedRowsToDownload: .notFound
+        case .http(let error): error.status
+        case .alreadyFinished, .runStillActive, .retryInProgress, .conflict: .conflict
+        case .uploadTooLarge: .contentTooLarge
+        case .notMultipart, .unsupportedFormat: .unsupportedMediaType
+        case .invalid: .unprocessableContent
+        case .importerBroken: .serviceUnavailable
+        case .server: .internalServerError
+        }
+    }
+
+    /// The client-safe message.
+    public var message: String {
+        switch self {
+        case .badRequest(let message): message
+        case .noFailedRowsToRetry: "The original run has no failed rows to retry."
+        case .unauthenticated: "Unauthenticated."
+        case .runNotFound(let id): "No ingest run found with the id \(APIError.clipped(id))."
+        case .importerNotFound(let slug): "No importer found with the slug '\(APIError.clipped(slug))'."
+        case .noFailedRowsToDownload: "No failed rows found for this ingest run."
+        case .http(let error): error.message
+        case .alreadyFinished(let status): "The ingest run has already finished (\(status.rawValue))."
+        case .runStillActive(let id): "The ingest run \(id) has not finished yet; retry it once it has."
+        case .retryInProgress(let runID, let retryID):
+            "A retry of the ingest run \(runID) is already pending or processing (run \(retryID))."
+        case .conflict: "The request conflicts with the current state of the ingest run."
+        case .uploadTooLarge(let limit): "The file may not be larger than \(APIError.describe(bytes: limit))."
+        case .notMultipart: "The request body must be multipart/form-data with a 'file' field."
+        case .unsupportedFormat(let found, let accepted):
+            "This importer does not accept \(found) files; accepted formats: \(accepted.joined(separator: ", "))."
+        case .invalid(_, let message): message
+        case .importerBroken(let slug):
+            "The importer '\(APIError.clipped(slug))' has errors in its definition; see GET /importers/\(APIError.clipped(slug))."
+        case .server: "Server Error."
+        }
+    }
+
+    /// Extra headers: the challenge on `401`, whatever the HTTP layer set (`Allow`, …).
+    public var headers: HTTPHeaders {
+        switch self {
+        case .unauthenticated: ["WWW-Authenticate": "Bearer"]
+        case .http(let error): error.headers
+        case .importerBroken: ["Retry-After": "5"]
+        default: HTTPHeaders()
+        }
+    }
+
+    /// `{"message": ...}`, plus `errors` for `422` and `accepted_formats` for a format mismatch.
+    public func makeResponse() -> HTTPResponse {
+        var members: [(String, JSONValue)] = [("message", .string(message))]
+        switch self {
+        case .invalid(let field, let message):
+            members.append(("errors", .object([(field, .array([.string(message)]))])))
+        case .unsupportedFormat(_, let accepted):
+            members.append(("accepted_formats", .array(accepted.map(JSONValue.string))))
+        default:
+            break
+        }
+        return .json(.object(members), status: status, headers: headers)
+    }
+
+    /// The response for any thrown error, through the mapping above.
+    public static func response(for error: any Error) -> HTTPResponse {
+        APIError(error).makeResponse()
+    }
+
+    /// Client input echoed in a message, cut to a readable length.
+    static func clipped(_ text: String) -> String {
+        text.count > 100 ? String(text.prefix(100)) + "…" : text
+    }
+
+    /// `10 MB` for whole mebibytes, otherwise the byte count.
+    static func describe(bytes: Int) -> String {
+        let mebibyte = 1 << 20
+        if bytes >= mebibyte && bytes % mebibyte == 0 { return "\(bytes / mebibyte) MB" }
+        return "\(bytes) bytes"
+    }
+}

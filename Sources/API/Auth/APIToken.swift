@@ -1,0 +1,19 @@
+/// What `ingest token list` shows of a stored token: never the token, never its hash.
+public struct APIToken: Sendable, Equatable {
+    /// The unique name given at creation, e.g. `ci-deploy`.
+    public var name: String
+    /// The user recorded on runs the token starts, if any.
+    public var userID: Int64?
+    /// When the token was created (ISO 8601 UTC with microseconds).
+    public var createdAt: String
+    /// When the token last authenticated a request, to within ``BearerAuthenticator/usageRecordInterval``.
+    public var lastUsedAt: String?
+
+    /// Creates a token description.
+    public init(name: String, userID: Int64?, createdAt: String, lastUsedAt: String?) {
+        self.name = name
+        self.userID = userID
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+    }
+}

@@ -1,0 +1,90 @@
+import Engine
+import SQLite
+
+/// Reads and writes `ingest_tokens` (created by the engine's schema migration 2).
+///
+/// Like its connection, a store belongs to one thread at a time.
+public struct TokenStore {
+    /// One stored credential, as the authenticator compares it.
+    struct Credential {
+        var id: Int64
+        var name: String
+        var userID: Int64?
+        /// The stored SHA-256 hex digest, as bytes.
+        var hash: [UInt8]
+    }
+
+    /// The connection used; any connection opened through the engine is migrated.
+    public let connection: Connection
+
+    /// A store on `connection`.
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// Creates a token named `name` and returns it; only its hash is stored, so this is the only
+    /// time the token can be seen.
+    public func create(name: String, userID: Int64?) throws(TokenError) -> (token: String, record: APIToken) {
+        guard TokenStore.isValid(name: name) else { throw .invalidName(name) }
+        let token = TokenGenerator.makeToken()
+        let createdAt = Timestamp.now()
+        do {
+            let existing = try connection.scalar("SELECT COUNT(*) FROM ingest_tokens WHERE name = ?", [.text(name)])
+            if (existing?.integerValue ?? 0) > 0 { throw TokenError.nameTaken(name) }
+            _ = try connection.execute(
+                "INSERT INTO ingest_tokens (name, token_hash, user_id, created_at) VALUES (?, ?, ?, ?)",
+                [.text(name), .text(TokenGenerator.hash(of: token)), userID.map(Value.integer) ?? .null, .text(createdAt)]
+            )
+        } catch let error as TokenError {
+            throw error
+        } catch let error as SQLiteError {
+            // A concurrent create of the same name loses on the UNIQUE constraint.
+            if error.isConstraintViolation { throw .nameTaken(name) }
+            throw .database(error)
+        } catch {
+            throw .database(SQLiteError(extendedCode: 1, message: "unexpected error"))
+        }
+        return (token, APIToken(name: name, userID: userID, createdAt: createdAt, lastUsedAt: nil))
+    }
+
+    /// Every token, oldest first.
+    public func list() throws(TokenError) -> [APIToken] {
+        do {
+            return try connection.query("SELECT name, user_id, created_at, last_used_at FROM ingest_tokens ORDER BY id").map { row in
+                APIToken(name: row[0].textValue ?? "", userID: row[1].integerValue, createdAt: row[2].textValue ?? "",
+                         lastUsedAt: row[3].textValue)
+            }
+        } catch {
+            throw .database(error)
+        }
+    }
+
+    /// Deletes the token `name`; requests bearing it fail from the next one on.
+    public func revoke(name: String) throws(TokenError) {
+        let deleted: Int
+        do {
+            deleted = try connection.execute("DELETE FROM ingest_tokens WHERE name = ?", [.text(name)])
+        } catch {
+            throw .database(error)
+        }
+        if deleted == 0 { throw .notFound(name) }
+    }
+
+    /// Every stored credential, for the authenticator's constant-time scan.
+    func credentials() throws(SQLiteError) -> [Credential] {
+        try connection.query("SELECT id, name, user_id, token_hash FROM ingest_tokens").map { row in
+            Credential(id: row[0].integerValue ?? 0, name: row[1].textValue ?? "", userID: row[2].integerValue,
+                       hash: Array((row[3].textValue ?? "").utf8))
+        }
+    }
+
+    /// Stores that token `id` was used at `timestamp`.
+    func recordUse(of id: Int64, at timestamp: String) throws(SQLiteError) {
+        _ = try connection.execute("UPDATE ingest_tokens SET last_used_at = ? WHERE id = ?", [.text(timestamp), .integer(id)])
+    }
+
+    /// 1 to 100 characters, none of them control characters.
+    static func isValid(name: String) -> Bool {
+        !name.isEmpty && name.count <= 100 && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+}

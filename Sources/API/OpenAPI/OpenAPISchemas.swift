@@ -1,0 +1,232 @@
+import Engine
+
+/// The JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of the API's resources.
+///
+/// They describe what `IngestRun.json(rows:)`, `LoggedRow.json`, `ErrorSummary.json` and
+/// `ImporterSummary.json` write; a test validates live responses against the required fields.
+enum OpenAPISchemas {
+    /// `{"$ref": "#/components/schemas/<name>"}`.
+    static func ref(_ name: String) -> JSONValue {
+        .object([("$ref", .string("#/components/schemas/" + name))])
+    }
+
+    /// `components.schemas`.
+    static var components: JSONValue {
+        .object([
+            ("IngestRun", ingestRun),
+            ("IngestRunProgress", progress),
+            ("IngestRunSummary", runSummary),
+            ("IngestRow", ingestRow),
+            ("RowErrors", rowErrors),
+            ("IngestRunResource", envelope(ref("IngestRun"))),
+            ("IngestRunCollection", collection(of: "IngestRun")),
+            ("IngestRowCollection", collection(of: "IngestRow")),
+            ("PaginationLinks", paginationLinks),
+            ("PaginationMeta", paginationMeta),
+            ("ErrorSummaryEntry", object(["message": string, "count": integer], required: ["message", "count"])),
+            ("IngestErrorSummaryResource", envelope(errorSummary)),
+            ("Importer", importer),
+            ("ImporterDetail", importerDetail),
+            ("ImporterColumn", importerColumn),
+            ("ImporterCollection", envelope(array(of: ref("Importer")))),
+            ("ImporterResource", envelope(ref("ImporterDetail"))),
+            ("UploadRequest", uploadRequest),
+            ("DryRunRequest", object(["dry_run": .object([("type", "boolean"), ("default", false)])], required: [])),
+            ("Message", object(["message": string], required: ["message"])),
+            ("ValidationError", validationError),
+            ("UnsupportedFormatError", object(["message": string, "accepted_formats": array(of: string)],
+                                              required: ["message", "accepted_formats"])),
+            ("Health", object(["status": .object([("type", "string"), ("const", "ok")])], required: ["status"])),
+        ])
+    }
+
+    // MARK: - Building blocks
+
+    static let string: JSONValue = .object([("type", "string")])
+    static let integer: JSONValue = .object([("type", "integer")])
+    static let boolean: JSONValue = .object([("type", "boolean")])
+    static let nullableString: JSONValue = .object([("type", .array(["string", "null"]))])
+    static let nullableInteger: JSONValue = .object([("type", .array(["integer", "null"]))])
+    static let nullableTimestamp: JSONValue = .object([
+        ("type", .array(["string", "null"])), ("format", "date-time"),
+        ("description", "ISO 8601 UTC with microseconds, e.g. 2023-10-27T10:00:00.000000Z."),
+    ])
+    static let timestamp: JSONValue = .object([("type", "string"), ("format", "date-time")])
+
+    static func array(of items: JSONValue) -> JSONValue {
+        .object([("type", "array"), ("items", items)])
+    }
+
+    /// An object schema whose properties keep the order written.
+    static func object(_ properties: KeyValuePairs<String, JSONValue>, required: [String], additional: Bool = true) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("type", "object"),
+            ("properties", .object(properties.map { ($0.key, $0.value) })),
+        ]
+        if !required.isEmpty { members.append(("required", .array(required.map(JSONValue.string)))) }
+        if !additional { members.append(("additionalProperties", false)) }
+        return .object(members)
+    }
+
+    /// `{"data": schema}`.
+    static func envelope(_ schema: JSONValue) -> JSONValue {
+        object(["data": schema], required: ["data"])
+    }
+
+    /// A Laravel-style paginated collection of `item`.
+    static func collection(of item: String) -> JSONValue {
+        object(["data": array(of: ref(item)), "links": ref("PaginationLinks"), "meta": ref("PaginationMeta")],
+               required: ["data", "links", "meta"])
+    }
+
+    static func enumeration(_ values: [String]) -> JSONValue {
+        .object([("type", "string"), ("enum", .array(values.map(JSONValue.string)))])
+    }
+
+    // MARK: - Resources
+
+    static var ingestRun: JSONValue {
+        object([
+            "id": integer,
+            "importer": .object([("type", "string"), ("description", "The importer slug.")]),
+            "status": enumeration(RunStatus.allCases.map(\.rawValue)),
+            "user_id": nullableInteger,
+            "original_filename": nullableString,
+            "progress": ref("IngestRunProgress"),
+            "summary": .object([("oneOf", .array([ref("IngestRunSummary"), .object([("type", "null")])]))]),
+            "started_at": nullableTimestamp,
+            "completed_at": nullableTimestamp,
+            "rows": .object([("type", "array"), ("items", ref("IngestRow")),
+                             ("description", "Only on GET /{ingestRun}: the first 100 logged rows.")]),
+            "dry_run": boolean,
+            "parent_id": nullableInteger,
+            "retried_from_run_id": nullableInteger,
+            "definition_hash": nullableString,
+            "failure_reason": nullableString,
+            "cancel_requested": boolean,
+            "created_at": timestamp,
+        ], required: ["id", "importer", "status", "user_id", "original_filename", "progress", "summary", "started_at", "completed_at"])
+    }
+
+    static var progress: JSONValue {
+        object([
+            "total": integer, "processed": integer, "successful": integer, "failed": integer,
+            "created": integer, "updated": integer, "skipped": integer,
+            "bytes_read": integer, "bytes_total": nullableInteger,
+        ], required: ["total", "processed", "successful", "failed"])
+    }
+
+    static var runSummary: JSONValue {
+        object([
+            "errors": array(of: string),
+            "warnings": array(of: string),
+            "meta": object([
+                "total_rows": integer, "successful_rows": integer, "failed_rows": integer, "created_rows": integer,
+                "updated_rows": integer, "skipped_rows": integer, "duration_ms": integer, "rows_per_second": integer,
+                "dry_run": boolean, "source": .object([("type", "object"), ("additionalProperties", string)]),
+            ], required: ["total_rows", "successful_rows", "failed_rows", "created_rows", "updated_rows", "skipped_rows",
+                          "duration_ms", "rows_per_second"]),
+        ], required: ["errors", "warnings", "meta"])
+    }
+
+    static var ingestRow: JSONValue {
+        object([
+            "row_number": .object([("type", "integer"), ("description", "The record number in the source: header = 1, first data row = 2.")]),
+            "status": enumeration(LoggedRow.Status.allCases.map(\.rawValue)),
+            "data": .object([("type", "object"), ("additionalProperties", string),
+                             ("description", "The original row keyed by source header.")]),
+            "errors": .object([("oneOf", .array([ref("RowErrors"), .object([("type", "null")])]))]),
+        ], required: ["row_number", "status", "data", "errors"])
+    }
+
+    static var rowErrors: JSONValue {
+        object([
+            "message": string,
+            "validation": .object([("type", "object"), ("additionalProperties", array(of: string)),
+                                   ("description", "Column → messages.")]),
+        ], required: ["message"])
+    }
+
+    static var paginationLinks: JSONValue {
+        object([
+            "first": .object([("type", "string"), ("format", "uri")]),
+            "last": .object([("type", "string"), ("format", "uri")]),
+            "prev": .object([("type", .array(["string", "null"])), ("format", "uri")]),
+            "next": .object([("type", .array(["string", "null"])), ("format", "uri")]),
+        ], required: ["first", "last", "prev", "next"])
+    }
+
+    static var paginationMeta: JSONValue {
+        object([
+            "current_page": integer, "from": nullableInteger, "last_page": integer,
+            "path": .object([("type", "string"), ("format", "uri")]),
+            "per_page": integer, "to": nullableInteger, "total": integer,
+        ], required: ["current_page", "from", "last_page", "path", "per_page", "to", "total"])
+    }
+
+    static var errorSummary: JSONValue {
+        object([
+            "total_failed_rows": integer,
+            "error_summary": array(of: ref("ErrorSummaryEntry")),
+            "validation_summary": array(of: ref("ErrorSummaryEntry")),
+        ], required: ["total_failed_rows", "error_summary", "validation_summary"])
+    }
+
+    static var importer: JSONValue {
+        object([
+            "slug": string,
+            "name": nullableString,
+            "description": nullableString,
+            "source": .object([("type", .array(["string", "null"])), ("enum", .array(["upload", "filesystem", "url", .null]))]),
+            "target_table": nullableString,
+            "formats": array(of: enumeration(["csv", "tsv", "xlsx", "json", "ndjson"])),
+            "definition_hash": .object([("type", "string"), ("description", "SHA-256 of the definition version served.")]),
+            "file": string,
+            "valid": boolean,
+            "serving_previous_version": .object([("type", "boolean"),
+                                                 ("description", "The file is broken now; its last good version is still served.")]),
+            "errors": array(of: string),
+            "loaded_at": timestamp,
+        ], required: ["slug", "definition_hash", "valid", "errors"])
+    }
+
+    static var importerDetail: JSONValue {
+        .object([
+            ("allOf", .array([
+                ref("Importer"),
+                object([
+                    "key": array(of: string),
+                    "on_duplicate": string,
+                    "transaction": string,
+                    "chunk_size": integer,
+                    "columns": array(of: ref("ImporterColumn")),
+                ], required: []),
+            ])),
+        ])
+    }
+
+    static var importerColumn: JSONValue {
+        object([
+            "name": string, "type": string, "sql_type": string,
+            "from": array(of: string), "value": nullableString, "template": string,
+            "rules": array(of: string),
+            "lookup": object(["table": string, "match": string, "select": string, "create_missing": boolean], required: []),
+        ], required: ["name", "type", "sql_type", "rules"])
+    }
+
+    static var uploadRequest: JSONValue {
+        object([
+            "file": .object([("type", "string"), ("contentMediaType", "application/octet-stream"),
+                             ("description", "The data file (CSV, TSV, XLSX, JSON, NDJSON).")]),
+            "dry_run": .object([("type", "string"), ("enum", .array(["1", "0", "true", "false"])),
+                                ("description", "`1` or `true` simulates the run without saving data.")]),
+        ], required: ["file"])
+    }
+
+    static var validationError: JSONValue {
+        object([
+            "message": string,
+            "errors": .object([("type", "object"), ("additionalProperties", array(of: string))]),
+        ], required: ["message", "errors"])
+    }
+}

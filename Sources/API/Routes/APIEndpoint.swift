@@ -1,0 +1,50 @@
+import HTTP
+
+/// A handler of the API: the request and, on authenticated routes, the token that made it.
+typealias APIHandler = @Sendable (HTTPRequest, AuthenticatedToken?) throws -> HTTPResponse
+
+/// One endpoint: its route, who may call it, its OpenAPI description and its handler.
+///
+/// The router and the OpenAPI document are both built from the same list of endpoints
+/// (``IngestAPI/endpoints``), which is what keeps the document true.
+public struct APIEndpoint: Sendable {
+    /// Who may call an endpoint.
+    public enum Access: Sendable, Equatable {
+        /// Requires `Authorization: Bearer <token>`.
+        case token
+        /// Open to anyone (health check, the OpenAPI document).
+        case anonymous
+    }
+
+    /// The method.
+    public let method: HTTPMethod
+    /// The path under the prefix in OpenAPI template form: `/`, `/{ingestRun}/cancel`, ….
+    public let path: String
+    /// Who may call it.
+    public let access: Access
+    /// Body handling (streamed uploads, size limits).
+    let options: RouteOptions
+    /// Its description in the OpenAPI document.
+    let operation: OpenAPIOperation
+    /// The handler.
+    let handler: APIHandler
+
+    init(_ method: HTTPMethod, _ path: String, access: Access = .token, options: RouteOptions = RouteOptions(),
+         operation: OpenAPIOperation, handler: @escaping APIHandler) {
+        self.method = method
+        self.path = path
+        self.access = access
+        self.options = options
+        self.operation = operation
+        self.handler = handler
+    }
+
+    /// The router pattern under `prefix`: `{name}` segments become `:name`.
+    public func routerPattern(prefix: String) -> String {
+        let segments = path.split(separator: "/").map { segment -> String in
+            if segment.hasPrefix("{") && segment.hasSuffix("}") { return ":" + segment.dropFirst().dropLast() }
+            return String(segment)
+        }
+        return prefix + "/" + segments.joined(separator: "/")
+    }
+}

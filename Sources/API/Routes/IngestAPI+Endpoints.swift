@@ -1,0 +1,132 @@
+import HTTP
+
+/// The endpoint table: every route the API serves, with its OpenAPI description.
+extension IngestAPI {
+    /// Every endpoint, in the order of the seed's reference, then Ingest's additions.
+    public var endpoints: [APIEndpoint] {
+        let run = OpenAPIParameter.ingestRun
+        let slug = OpenAPIParameter.importerSlug
+        let notFound = OpenAPIResponse.message(404, "No ingest run with this ID.")
+        let importerNotFound = OpenAPIResponse.message(404, "No importer with this slug: `No importer found with the slug 'x'.`")
+        let importerBroken = OpenAPIResponse.message(503, "The importer's definition has never compiled; see GET /importers/{importerSlug}.")
+        let jsonBody = RouteOptions(maxBodyBytes: configuration.maxJSONBodyBytes)
+        return [
+            APIEndpoint(.get, "/", operation: OpenAPIOperation(
+                operationID: "listIngestRuns", summary: "List ingest runs",
+                description: "A paginated list of runs, newest first, optionally filtered by importer and status.",
+                tag: "Runs",
+                parameters: [
+                    .page, .perPage,
+                    .query("importer", "Only runs of this importer slug.", schema: OpenAPISchemas.string),
+                    .query("status", "Only runs with this status.", schema: OpenAPISchemas.enumeration(RunStatusNames.all)),
+                ],
+                responses: [
+                    .json(200, "A page of runs.", schema: "IngestRunCollection"),
+                    .validation("`page` or `per_page` is not a positive integer, or `status` is unknown."),
+                ]), handler: listRuns),
+            APIEndpoint(.get, "/{ingestRun}", operation: OpenAPIOperation(
+                operationID: "showIngestRun", summary: "Show an ingest run",
+                description: "One run with its progress, summary and its first 100 logged rows.",
+                tag: "Runs", parameters: [run],
+                responses: [.json(200, "The run.", schema: "IngestRunResource"), notFound]), handler: showRun),
+            APIEndpoint(.post, "/upload/{importerSlug}",
+                        options: RouteOptions(streamingBody: true, maxBodyBytes: Int.max),
+                        operation: OpenAPIOperation(
+                operationID: "uploadIngestFile", summary: "Upload a file and start a run",
+                description: """
+                    Streams the file to disk, records a pending run and answers 202 at once; a worker runs it. \
+                    The size limit is the importer's `max_size_mb`, else the server's `--max-upload-mb`; a larger \
+                    Content-Length is refused before the body is read.
+                    """,
+                tag: "Runs", parameters: [slug], requestBody: .uploadForm,
+                responses: [
+                    .json(202, "The run was created (status `pending`).", schema: "IngestRunResource"),
+                    .message(400, "The multipart body is malformed."),
+                    importerNotFound,
+                    .message(413, "The file is larger than the importer's limit."),
+                    .json(415, "Not multipart/form-data, or a file format the importer does not accept (with `accepted_formats`).",
+                          schema: "UnsupportedFormatError"),
+                    .validation("`file` is missing (`The file field is required.`) or `dry_run` is not 1, 0, true or false."),
+                    importerBroken,
+                ]), handler: upload),
+            APIEndpoint(.post, "/trigger/{importerSlug}", options: jsonBody, operation: OpenAPIOperation(
+                operationID: "triggerIngestRun", summary: "Start a run of a non-upload source",
+                description: "Starts a run of an importer whose source is a file under the data root or a URL.",
+                tag: "Runs", parameters: [slug], requestBody: .dryRunJSON,
+                responses: [
+                    .json(202, "The run was created (status `pending`).", schema: "IngestRunResource"),
+                    .message(400, "The body is not a JSON object."),
+                    importerNotFound,
+                    .validation("The importer imports uploads only, its source cannot be read, or `dry_run` is not a boolean."),
+                    importerBroken,
+                ]), handler: trigger),
+            APIEndpoint(.post, "/{ingestRun}/cancel", operation: OpenAPIOperation(
+                operationID: "cancelIngestRun", summary: "Cancel an ingest run",
+                description: "A pending run is cancelled at once; a processing run stops after its current chunk and ends `cancelled`.",
+                tag: "Runs", parameters: [run],
+                responses: [
+                    .message(200, "`{\"message\": \"Cancellation request sent.\"}`"),
+                    notFound,
+                    .message(409, "The run has already finished."),
+                ]), handler: cancelRun),
+            APIEndpoint(.post, "/{ingestRun}/retry", options: jsonBody, operation: OpenAPIOperation(
+                operationID: "retryIngestRun", summary: "Retry the failed rows of a run",
+                description: "Creates a new run containing only the failed rows of a finished run, under the current definition.",
+                tag: "Runs", parameters: [run], requestBody: .dryRunJSON,
+                responses: [
+                    .json(202, "The retry run was created (status `pending`).", schema: "IngestRunResource"),
+                    .message(400, "`The original run has no failed rows to retry.`, or the body is not a JSON object."),
+                    notFound,
+                    .message(409, "The run has not finished yet, or a retry of it is already pending or processing."),
+                    .validation("`dry_run` is not a boolean."),
+                    importerBroken,
+                ]), handler: retryRun),
+            APIEndpoint(.get, "/{ingestRun}/errors/summary", operation: OpenAPIOperation(
+                operationID: "ingestRunErrorSummary", summary: "Get the error summary of a run",
+                description: "Failed rows counted by row message and by `column: validation message`, most frequent first.",
+                tag: "Runs", parameters: [run],
+                responses: [.json(200, "The summary.", schema: "IngestErrorSummaryResource"), notFound]), handler: errorSummary),
+            APIEndpoint(.get, "/{ingestRun}/failed-rows/download", operation: OpenAPIOperation(
+                operationID: "downloadFailedRows", summary: "Download the failed rows as CSV",
+                description: "A streamed CSV of the failed rows: the original columns plus `_error_message` and `_row_number`.",
+                tag: "Runs", parameters: [run],
+                responses: [
+                    OpenAPIResponse(status: 200, description: "The CSV, as an attachment `ingest-run-<id>-failed-rows.csv`.",
+                                    content: [("text/csv", OpenAPISchemas.string)]),
+                    .message(404, "No such run, or `No failed rows found for this ingest run.`"),
+                ]), handler: downloadFailedRows),
+            APIEndpoint(.get, "/{ingestRun}/rows", operation: OpenAPIOperation(
+                operationID: "listIngestRows", summary: "List the logged rows of a run",
+                description: "The row log of a run (which rows are logged depends on the importer's `row_log`), paginated.",
+                tag: "Runs",
+                parameters: [run, .query("status", "Only rows with this status.", schema: OpenAPISchemas.enumeration(RunStatusNames.rowStatuses)),
+                             .page, .perPage],
+                responses: [
+                    .json(200, "A page of rows.", schema: "IngestRowCollection"),
+                    notFound,
+                    .validation("`page` or `per_page` is not a positive integer, or `status` is unknown."),
+                ]), handler: listRows),
+            APIEndpoint(.get, "/importers", operation: OpenAPIOperation(
+                operationID: "listImporters", summary: "List importers",
+                description: "Every definition file with its slug, source, target table, formats, hash and load errors.",
+                tag: "Importers",
+                responses: [.json(200, "The importers, by slug.", schema: "ImporterCollection")]), handler: listImporters),
+            APIEndpoint(.get, "/importers/{importerSlug}", operation: OpenAPIOperation(
+                operationID: "showImporter", summary: "Show an importer",
+                description: "One importer with its compiled column plan.",
+                tag: "Importers", parameters: [slug],
+                responses: [.json(200, "The importer.", schema: "ImporterResource"), importerNotFound]), handler: showImporter),
+            APIEndpoint(.get, "/openapi.json", access: .anonymous, operation: OpenAPIOperation(
+                operationID: "openAPIDocument", summary: "This OpenAPI document",
+                description: "The OpenAPI 3.1 document of the API. No authentication.",
+                tag: "Service",
+                responses: [OpenAPIResponse(status: 200, description: "The document.", content: [("application/json", .object([("type", "object")]))])]),
+                handler: openAPI),
+            APIEndpoint(.get, "/health", access: .anonymous, operation: OpenAPIOperation(
+                operationID: "health", summary: "Health check",
+                description: "`{\"status\":\"ok\"}` while the server is up. No authentication.",
+                tag: "Service",
+                responses: [.json(200, "The server is up.", schema: "Health")]), handler: health),
+        ]
+    }
+}

@@ -1,0 +1,98 @@
+import Engine
+import HTTP
+
+/// Reading runs: the list, one run, its row log, its error summary and its failed rows.
+extension IngestAPI {
+    /// `GET /`: runs newest first, paginated, filtered by `importer` and `status`.
+    func listRuns(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
+        let page = try PageRequest(query: request.query, defaultPerPage: configuration.defaultPerPage, maxPerPage: configuration.maxPerPage)
+        var filters: [(String, String)] = []
+        let importer = request.query["importer"].flatMap { $0.isEmpty ? nil : $0 }
+        if let importer { filters.append(("importer", importer)) }
+        var status: RunStatus?
+        if let text = request.query["status"], !text.isEmpty {
+            guard let parsed = RunStatus(rawValue: text) else {
+                throw APIError.invalid(field: "status", message: "The selected status is invalid; use one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            status = parsed
+            filters.append(("status", text))
+        }
+        let (runs, total) = try stores.withStore { store in
+            try store.runs(importer: importer, status: status, limit: page.perPage, offset: page.offset)
+        }
+        return PaginatedResource(items: runs.map { IngestRunResource.json($0) }, total: total, page: page,
+                                 path: absoluteURL("", for: request), filters: filters).response
+    }
+
+    /// `GET /{ingestRun}`: one run with its first logged rows.
+    func showRun(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
+        let id = try runID(request)
+        let (run, rows) = try stores.withStore { store in
+            let run = try existingRun(id, in: store)
+            return (run, try store.rows(of: id, limit: IngestRunResource.embeddedRowLimit, offset: 0).rows)
+        }
+        return IngestRunResource.response(run, rows: rows)
+    }
+
+    /// `GET /{ingestRun}/rows`: the row log, paginated, optionally of one `status`.
+    func listRows(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
+        let id = try runID(request)
+        let page = try PageRequest(query: request.query, defaultPerPage: configuration.defaultPerPage, maxPerPage: configuration.maxPerPage)
+        var filters: [(String, String)] = []
+        var status: LoggedRow.Status?
+        if let text = request.query["status"], !text.isEmpty {
+            guard let parsed = LoggedRow.Status(rawValue: text) else {
+                throw APIError.invalid(field: "status", message: "The selected status is invalid; use one of: \(LoggedRow.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            status = parsed
+            filters.append(("status", text))
+        }
+        let (rows, total) = try stores.withStore { store in
+            _ = try existingRun(id, in: store)
+            return try store.rows(of: id, status: status, limit: page.perPage, offset: page.offset)
+        }
+        return PaginatedResource(items: rows.map(\.json), total: total, page: page,
+                                 path: absoluteURL("/\(id)/rows", for: request), filters: filters).response
+    }
+
+    /// `GET /{ingestRun}/errors/summary`: failed rows counted by message.
+    func errorSummary(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
+        let id = try runID(request)
+        let summary = try stores.withStore { store in
+            _ = try existingRun(id, in: store)
+            return try store.errorSummary(of: id)
+        }
+        return ErrorSummaryResource.response(summary)
+    }
+
+    /// `GET /{ingestRun}/failed-rows/download`: the failed rows as a streamed CSV, with
+    /// `_error_message` and `_row_number` after the source columns.
+    func downloadFailedRows(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
+        let id = try runID(request)
+        let failed = try stores.withStore { store in
+            _ = try existingRun(id, in: store)
+            return try store.failedRowCount(of: id)
+        }
+        guard failed > 0 else { throw APIError.noFailedRowsToDownload }
+        let headers: HTTPHeaders = [
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": "attachment; filename=\"ingest-run-\(id)-failed-rows.csv\"",
+            "Cache-Control": "no-store",
+        ]
+        let engine = self.engine
+        let logger = self.logger
+        return .stream(headers: headers) { writer in
+            // A store of its own, opened only if the body is produced (not for HEAD): it lives
+            // as long as the download, which may outlast any pooled checkout.
+            do {
+                let store = try engine.openStore()
+                try FailedRowsExport.write(runID: id, store: store) { bytes in try writer.write(bytes) }
+            } catch {
+                // The head is out: the server closes the connection without the final chunk, so
+                // the client sees a truncated download rather than a silently short file.
+                if !(error is HTTPIOError) { logger("error GET failed-rows of run \(id): \(String(describing: error))") }
+                throw error
+            }
+        }
+    }
+}

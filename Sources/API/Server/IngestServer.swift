@@ -1,0 +1,92 @@
+import Engine
+import Foundation
+import HTTP
+import Synchronization
+
+/// The API server as a whole: engine, run workers, definition watcher and HTTP listener.
+///
+/// `ingest serve` and the API tests start exactly this, so the tests exercise what ships.
+/// Start order: workers first (recovering runs a crash left `processing`), then the watcher,
+/// then the listener. Stop order: stop accepting and drain in-flight requests, then cancel the
+/// runs in progress (they end `cancelled`) and stop the workers, then the watcher.
+public final class IngestServer: Sendable {
+    /// What ``start()`` did before accepting connections.
+    public struct Startup: Sendable {
+        /// The bound port (the ephemeral one when configured with port 0).
+        public var port: Int
+        /// Runs left `processing` by a previous process, now marked failed ("interrupted").
+        public var interruptedRunIDs: [Int64]
+    }
+
+    /// The configuration the server was created with.
+    public let configuration: IngestServerConfiguration
+    /// The engine shared by the API and the workers.
+    public let engine: IngestEngine
+    /// The API (router, OpenAPI document).
+    public let api: IngestAPI
+    private let workers: RunWorkerPool
+    private let http: HTTPServer
+    private let logger: HTTPServer.Logger
+    private let stopped = Mutex(false)
+
+    /// Opens (and migrates) the database and loads the importers; binds nothing yet.
+    /// - Parameter logger: receives the access log and error notes (default: standard error).
+    public init(configuration: IngestServerConfiguration, logger: @escaping HTTPServer.Logger = HTTPServer.standardErrorLogger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let engine = try IngestEngine(configuration: configuration.engine)
+        let workers = RunWorkerPool(engine: engine, workers: configuration.workers, pollInterval: configuration.workerPollInterval)
+        let api = IngestAPI(engine: engine, configuration: configuration.api, notifyWorkers: { workers.notify() }, logger: logger)
+        self.engine = engine
+        self.workers = workers
+        self.api = api
+        self.http = HTTPServer(configuration: configuration.http, router: api.makeRouter(), logger: logger)
+    }
+
+    /// The bound port, or 0 before ``start()``.
+    public var port: Int { http.port }
+
+    /// Starts the workers, the definition watcher and the listener.
+    public func start() throws -> Startup {
+        let interrupted = try workers.start()
+        for id in interrupted where engine.isTemporarySource(runID: id) {
+            // The interrupted run will never read its upload again.
+            if let path = try? engine.openStore().run(id)?.sourcePath { try? FileManager.default.removeItem(atPath: path) }
+        }
+        let logger = self.logger
+        engine.registry.startWatching(interval: configuration.definitionWatchInterval) { slugs in
+            logger("importers reloaded: \(slugs.joined(separator: ", "))")
+        }
+        do {
+            let port = try http.start()
+            return Startup(port: port, interruptedRunIDs: interrupted)
+        } catch {
+            stopBackground()
+            throw error
+        }
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully and returns.
+    /// - Parameter onSignal: called when the signal arrives, before the listener stops.
+    public func runUntilSignalled(onSignal: (@Sendable (Int32) -> Void)? = nil) throws {
+        try http.runUntilSignalled(onSignal: onSignal)
+        stopBackground()
+    }
+
+    /// Stops accepting, lets in-flight requests finish, then stops runs, workers and watcher.
+    /// Blocks until done; safe to call more than once.
+    public func stop() {
+        http.stop()
+        stopBackground()
+    }
+
+    private func stopBackground() {
+        let first = stopped.withLock { stopped -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        workers.stop(timeout: configuration.workerStopTimeout, cancelRunning: true)
+        engine.registry.stopWatching()
+    }
+}

@@ -1,0 +1,78 @@
+import Engine
+import Foundation
+import Testing
+
+@Suite("The run list is paginated like Laravel's resource collections")
+struct PaginationTests {
+    /// A fixture with 20 pending runs: 12 of `items`, 8 of `other`.
+    static func fixture() throws -> APIFixture {
+        let fixture = try APIFixture(importers: ["items": itemsDefinition(), "other": itemsDefinition()], serve: false)
+        for index in 0..<20 {
+            let slug = index % 5 < 3 ? "items" : "other"
+            #expect(try fixture.upload(slug, content: itemsCSV).status == 202)
+        }
+        return fixture
+    }
+
+    @Test("the first page has data, absolute links and meta, newest first")
+    func firstPage() throws {
+        let fixture = try Self.fixture()
+        let page = try #require(try fixture.request("GET", "/", headers: [("Host", "ingest.example.com:8443")]).json)
+        #expect(page.objectValue?.map(\.0) == ["data", "links", "meta"])
+        let ids = page["data"]?.arrayValue?.compactMap { $0.int("id") } ?? []
+        #expect(ids == Array((6...20).reversed()).map(Int64.init))
+        let base = "http://ingest.example.com:8443/api/v1/ingest"
+        #expect(page["links"] == .object([
+            ("first", .string(base + "?page=1")), ("last", .string(base + "?page=2")),
+            ("prev", .null), ("next", .string(base + "?page=2")),
+        ]))
+        #expect(page["meta"] == .object([
+            ("current_page", 1), ("from", 1), ("last_page", 2), ("path", .string(base)),
+            ("per_page", 15), ("to", 15), ("total", 20),
+        ]))
+        #expect(page["data"]?.arrayValue?.first?["rows"] == nil)
+    }
+
+    @Test("per_page, page and the filters carry into the links")
+    func filtersAndPerPage() throws {
+        let fixture = try Self.fixture()
+        let page = try #require(try fixture.get("/?importer=items&status=pending&per_page=5&page=2").json)
+        #expect(page["data"]?.arrayValue?.count == 5)
+        #expect(page["data"]?.arrayValue?.allSatisfy { $0.string("importer") == "items" } == true)
+        #expect(page["meta"]?.int("total") == 12)
+        #expect(page["meta"]?.int("from") == 6)
+        #expect(page["meta"]?.int("to") == 10)
+        #expect(page["meta"]?.int("last_page") == 3)
+        let base = "http://127.0.0.1:8080/api/v1/ingest?importer=items&status=pending&per_page=5"
+        #expect(page["links"]?.string("prev") == base + "&page=1")
+        #expect(page["links"]?.string("next") == base + "&page=3")
+    }
+
+    @Test("past the last page the data is empty and from/to are null; per_page is capped at 100")
+    func edges() throws {
+        let fixture = try Self.fixture()
+        let beyond = try #require(try fixture.get("/?page=9").json)
+        #expect(beyond["data"]?.arrayValue?.isEmpty == true)
+        #expect(beyond["meta"]?["from"] == .null)
+        #expect(beyond["meta"]?["to"] == .null)
+        #expect(beyond["links"]?["next"] == .null)
+        #expect(try fixture.get("/?per_page=500").json?["meta"]?.int("per_page") == 100)
+    }
+
+    @Test("a page or per_page that is not a positive integer, or an unknown status, is 422", arguments: [
+        "/?page=0", "/?page=abc", "/?per_page=-3", "/?status=done",
+    ])
+    func invalidQuery(path: String) throws {
+        let fixture = try APIFixture(importers: [:], serve: false)
+        let response = try fixture.get(path)
+        #expect(response.status == 422)
+        #expect(response.json?["errors"]?.objectValue?.count == 1)
+    }
+
+    @Test("a Host header that is not a host name falls back to the configured one")
+    func hostileHost() throws {
+        let fixture = try APIFixture(importers: [:], serve: false)
+        let page = try fixture.request("GET", "/", headers: [("Host", "evil.com/x?y=")]).json
+        #expect(page?["meta"]?.string("path") == "http://127.0.0.1:8080/api/v1/ingest")
+    }
+}
