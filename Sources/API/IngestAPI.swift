@@ -98,9 +98,10 @@ public final class IngestAPI: Sendable {
                          scheme: configuration.scheme, fallbackHost: configuration.fallbackHost)
     }
 
-    /// `202` with a run just created, after waking the workers.
+    /// `202` with a run just created, as created (`pending`): it is read before the workers are
+    /// woken, so the answer does not depend on how fast one picks it up.
     func accepted(runID: Int64) throws -> HTTPResponse {
-        notifyWorkers()
+        defer { notifyWorkers() }
         let run = try stores.withStore { store in try existingRun(runID, in: store) }
         return IngestRunResource.response(run, status: .accepted)
     }

@@ -7,7 +7,7 @@ public enum IngestCommand {
 
     static let commands: [any Command.Type] = [
         RunCommand.self, ListCommand.self, RunsCommand.self, StatusCommand.self, CancelCommand.self,
-        RetryCommand.self, ErrorsCommand.self, FailedRowsCommand.self, CheckCommand.self,
+        RetryCommand.self, ErrorsCommand.self, FailedRowsCommand.self, CheckCommand.self, NewCommand.self,
         ServeCommand.self, TokenCommand.self,
     ]
 

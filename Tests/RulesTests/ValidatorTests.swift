@@ -43,6 +43,14 @@ struct ValidatorTests {
         }
     }
 
+    @Test("the email atext table holds exactly RFC 5322 atext")
+    func atextTable() {
+        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-".utf8)
+        for byte in UInt8(0)..<128 {
+            #expect(FormatCheck.isAtext(byte) == atext.contains(byte), "byte \(byte)")
+        }
+    }
+
     @Test("url, uuid and ip check their formats")
     func formats() throws {
         #expect(try messages("url", "https://example.com/a?b=c#d") == [])

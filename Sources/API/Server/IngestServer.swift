@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import HTTP
+import SQLite
 import Synchronization
 
 /// The API server as a whole: engine, run workers, definition watcher and HTTP listener.
@@ -28,6 +29,8 @@ public final class IngestServer: Sendable {
     private let http: HTTPServer
     private let logger: HTTPServer.Logger
     private let stopped = Mutex(false)
+    /// When ``start()`` ran, to recognise the runs this process's workers started.
+    private let startedAt = Mutex<String?>(nil)
 
     /// Opens (and migrates) the database and loads the importers; binds nothing yet.
     /// - Parameter logger: receives the access log and error notes (default: standard error).
@@ -48,6 +51,7 @@ public final class IngestServer: Sendable {
 
     /// Starts the workers, the definition watcher and the listener.
     public func start() throws -> Startup {
+        startedAt.withLock { $0 = Timestamp.now() }
         let interrupted = try workers.start()
         for id in interrupted where engine.isTemporarySource(runID: id) {
             // The interrupted run will never read its upload again.
@@ -86,7 +90,25 @@ public final class IngestServer: Sendable {
             return !stopped
         }
         guard first else { return }
+        requestCancellationOfRunsStartedHere()
         workers.stop(timeout: configuration.workerStopTimeout, cancelRunning: true)
         engine.registry.stopWatching()
+    }
+
+    /// Asks, through the database as well, every run this server started and that is still
+    /// processing to stop.
+    ///
+    /// Workaround: `RunWorkerPool`'s workers can both pick the same pending run; the one that
+    /// loses the claim unregisters the winner's in-process cancellation flag on its way out, so
+    /// `cancelAllRunningHere()` misses that run and it would run to completion during shutdown.
+    /// The database flag reaches it between chunks (not runs inside one transaction: dry runs and
+    /// `transaction: all`). A short busy timeout keeps shutdown from waiting on a long write.
+    private func requestCancellationOfRunsStartedHere() {
+        guard let since = startedAt.withLock({ $0 }), let store = try? RunStore(path: configuration.engine.databasePath, busyTimeout: 1_000),
+              let rows = try? store.db.query("SELECT id FROM ingest_runs WHERE status = 'processing' AND started_at >= ?", [.text(since)])
+        else { return }
+        for id in rows.compactMap({ $0.first?.integerValue }) where !engine.isRunningHere(id) {
+            _ = try? store.requestCancellation(of: id)
+        }
     }
 }
