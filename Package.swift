@@ -27,7 +27,7 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions"], swiftSettings: swiftSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: swiftSettings),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "APITests", dependencies: ["API"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Golden"], swiftSettings: swiftSettings),

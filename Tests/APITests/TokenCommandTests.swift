@@ -34,6 +34,11 @@ struct TokenCommandTests {
         #expect(upload.status == 202)
         #expect(upload.data?.int("user_id") == 7)
 
+        // Use is recorded off the request thread.
+        _ = try fixture.eventually("last_used_at") { () -> Bool? in
+            try fixture.query("SELECT last_used_at FROM ingest_tokens WHERE name = 'ci'").first?.first?.textValue != nil ? true : nil
+        }
+
         let duplicate = Self.ingest(["token", "create", "--name", "ci"] + database)
         #expect(duplicate.code == 1)
         #expect(duplicate.err.contains("already exists"))

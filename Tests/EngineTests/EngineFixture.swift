@@ -51,6 +51,11 @@ final class EngineFixture {
         try store().rows(of: id, status: .failed, limit: 1000, offset: 0).rows
     }
 
+    /// Replaces the engine with one using `configuration` (same database and importers).
+    func useConfiguration(_ configuration: EngineConfiguration) throws {
+        engine = try IngestEngine(configuration: configuration)
+    }
+
     /// Rewrites an importer on disk and reloads it.
     func redefine(_ slug: String, _ json: String) throws {
         try write(json, to: "importers/\(slug).json")

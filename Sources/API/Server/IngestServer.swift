@@ -96,19 +96,14 @@ public final class IngestServer: Sendable {
     }
 
     /// Asks, through the database as well, every run this server started and that is still
-    /// processing to stop.
-    ///
-    /// Workaround: `RunWorkerPool`'s workers can both pick the same pending run; the one that
-    /// loses the claim unregisters the winner's in-process cancellation flag on its way out, so
-    /// `cancelAllRunningHere()` misses that run and it would run to completion during shutdown.
-    /// The database flag reaches it between chunks (not runs inside one transaction: dry runs and
-    /// `transaction: all`). A short busy timeout keeps shutdown from waiting on a long write.
+    /// processing to stop (see ``CancellationFallback`` for why the in-process flags are not
+    /// enough).
     private func requestCancellationOfRunsStartedHere() {
         guard let since = startedAt.withLock({ $0 }), let store = try? RunStore(path: configuration.engine.databasePath, busyTimeout: 1_000),
-              let rows = try? store.db.query("SELECT id FROM ingest_runs WHERE status = 'processing' AND started_at >= ?", [.text(since)])
+              let ids = try? store.db.query("SELECT id FROM ingest_runs WHERE status = 'processing' AND started_at >= ?", [.text(since)])
         else { return }
-        for id in rows.compactMap({ $0.first?.integerValue }) where !engine.isRunningHere(id) {
-            _ = try? store.requestCancellation(of: id)
+        for id in ids.compactMap({ $0.first?.integerValue }) {
+            CancellationFallback.flagInDatabase(id, engine: engine, store: store)
         }
     }
 }

@@ -21,7 +21,7 @@ final class StorePool: Sendable {
     let capacity: Int
 
     /// A pool opening stores through `engine`.
-    init(engine: IngestEngine, capacity: Int = 16) {
+    init(engine: IngestEngine, capacity: Int = 32) {
         self.engine = engine
         self.capacity = capacity
     }

@@ -112,7 +112,7 @@ public struct DefinitionInference {
     public static func snakeCase(_ header: String, index: Int) -> String {
         var out = ""
         var lastUnderscore = true
-        let folded = header.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        let folded = header.folding(options: [.diacriticInsensitive], locale: nil)
         var previousLower = false
         for scalar in folded.unicodeScalars {
             let c = Character(scalar)

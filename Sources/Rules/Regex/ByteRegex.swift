@@ -47,8 +47,7 @@ final class ByteRegex: Sendable {
 
     /// Whether the pattern matches anywhere in `text`.
     func matches(_ text: String) -> Bool {
-        if let r = text.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return r }
-        return Array(text.utf8).withUnsafeBufferPointer { matches(bytes: $0) }
+        FormatCheck.withBytes(text) { matches(bytes: $0) }
     }
 
     /// Whether the pattern matches anywhere in `bytes` (valid UTF-8).

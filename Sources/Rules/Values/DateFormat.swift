@@ -150,8 +150,7 @@ final class DateFormat: Sendable {
 
     /// Parses `text` entirely; the failure tells shape from calendar.
     func parse(_ text: String) -> Result<DateParts, Failure> {
-        if let r = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0) }) { return r }
-        return Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0) }
+        FormatCheck.withBytes(text) { parse(bytes: $0) }
     }
 
     func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Result<DateParts, Failure> {
@@ -227,8 +226,7 @@ final class DateFormat: Sendable {
 
     /// ISO 8601 date-time: `yyyy-MM-dd[T| ]HH:mm[:ss[.f…]][Z|±hh[:mm]]`, or a bare date (midnight).
     static func parseISODateTime(_ text: String) -> Result<DateParts, Failure> {
-        if let r = text.utf8.withContiguousStorageIfAvailable({ parseISODateTime(bytes: $0) }) { return r }
-        return Array(text.utf8).withUnsafeBufferPointer { parseISODateTime(bytes: $0) }
+        FormatCheck.withBytes(text) { parseISODateTime(bytes: $0) }
     }
 
     static func parseISODateTime(bytes b: UnsafeBufferPointer<UInt8>) -> Result<DateParts, Failure> {

@@ -71,8 +71,7 @@ enum NumberText {
 
     /// An integer: optional sign, digits, thousands separators between digits. "1.0" is not one.
     static func parseInteger(_ text: String, separators: Separators) -> Int64? {
-        if let r = text.utf8.withContiguousStorageIfAvailable({ parseInteger(bytes: $0, separators: separators) }) { return r }
-        return Array(text.utf8).withUnsafeBufferPointer { parseInteger(bytes: $0, separators: separators) }
+        FormatCheck.withBytes(text) { parseInteger(bytes: $0, separators: separators) }
     }
 
     static func parseInteger(bytes b: UnsafeBufferPointer<UInt8>, separators: Separators) -> Int64? {
@@ -102,8 +101,7 @@ enum NumberText {
     /// A decimal number: sign, digits with thousands separators, the decimal separator, an
     /// optional exponent. Accepts `.5` and `5.` like PHP's `is_numeric`; rejects inf/nan.
     static func parseDecimal(_ text: String, separators: Separators) -> Double? {
-        if let r = text.utf8.withContiguousStorageIfAvailable({ parseDecimal(bytes: $0, separators: separators) }) { return r }
-        return Array(text.utf8).withUnsafeBufferPointer { parseDecimal(bytes: $0, separators: separators) }
+        FormatCheck.withBytes(text) { parseDecimal(bytes: $0, separators: separators) }
     }
 
     static func parseDecimal(bytes b: UnsafeBufferPointer<UInt8>, separators: Separators) -> Double? {
