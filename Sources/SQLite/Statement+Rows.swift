@@ -14,7 +14,9 @@ extension Statement {
         sqlite3_reset(handle)
         scratch.removeAll(keepingCapacity: true)
         for value in values {
-            if case .text(let s) = value { scratch.append(contentsOf: s.utf8) }
+            // withUTF8 hands over small (inline) strings as a buffer too, where `append(contentsOf: s.utf8)`
+            // would copy them byte by byte.
+            if case .text(var s) = value { s.withUTF8 { scratch.append(contentsOf: $0) } }
         }
         let db = connection.handle
         let rc: Int32 = scratch.withUnsafeBufferPointer { buffer -> Int32 in

@@ -101,7 +101,8 @@ final class ChunkWriter {
         // 2. Row by row, in file order.
         for row in rows {
             var errors = row.errors
-            var values = row.values
+            let values = row.values
+            var resolved: [(column: Int, id: Int64)] = []
             var toCreate: [(column: Int, value: TypedValue)] = []
             if errors == nil && !checkedColumns.isEmpty {
                 var validation: [(column: String, messages: [String])] = []
@@ -118,7 +119,7 @@ final class ChunkWriter {
                     }
                     if let lookup = column.lookup {
                         if let id = lookupCache[i]?[value] {
-                            values[i] = .integer(id)
+                            resolved.append((i, id))
                         } else if lookup.createMissing {
                             toCreate.append((i, value))
                         } else {
@@ -135,8 +136,8 @@ final class ChunkWriter {
                 let savepoint = mode == .row && !toCreate.isEmpty
                 if savepoint { try db.savepoint("ingest_row") }
                 do {
-                    for (i, value) in toCreate { values[i] = .integer(try createLookup(column: i, value: value)) }
-                    switch try writeRow(values) {
+                    for (i, value) in toCreate { resolved.append((i, try createLookup(column: i, value: value))) }
+                    switch try writeRow(values, lookups: resolved) {
                     case .created: result.created += 1
                     case .updated: result.updated += 1
                     case .skipped: result.skipped += 1; status = .skipped
@@ -179,29 +180,25 @@ final class ChunkWriter {
 
     enum WriteOutcome { case created, updated, skipped, duplicate }
 
-    private func writeRow(_ values: [TypedValue]) throws(SQLiteError) -> WriteOutcome {
-        if try insertRow(values) { return .created }
+    private func writeRow(_ values: [TypedValue], lookups: [(column: Int, id: Int64)]) throws(SQLiteError) -> WriteOutcome {
+        bindValues.removeAll(keepingCapacity: true)
+        for v in values { bindValues.append(ChunkWriter.value(v)) }
+        for (i, id) in lookups { bindValues[i] = .integer(id) }
+        let changed = try insert.executeRow(bindValues, scratch: &scratch)
+        if table.key.isEmpty || changed > 0 { return .created }
         switch definition.target.onDuplicate {
         case .skip: return .skipped
         case .fail: return .duplicate
         case .update, .upsert, .updateIfNewer:
             guard let update else { return .updated }  // only key columns: nothing to change
-            var args = nonKeyIndexes.map { ChunkWriter.value(values[$0]) }
-            args += table.keyIndexes.map { ChunkWriter.value(values[$0]) }
+            var args = nonKeyIndexes.map { bindValues[$0] }
+            args += table.keyIndexes.map { bindValues[$0] }
             if definition.target.onDuplicate == .updateIfNewer {
                 guard let n = newerByIndex, values[n] != .null else { return .skipped }
-                args.append(ChunkWriter.value(values[n]))
+                args.append(bindValues[n])
             }
             return try update.executeRow(args, scratch: &scratch) > 0 ? .updated : .skipped
         }
-    }
-
-    /// Inserts; false when the key already exists.
-    private func insertRow(_ values: [TypedValue]) throws(SQLiteError) -> Bool {
-        bindValues.removeAll(keepingCapacity: true)
-        for v in values { bindValues.append(ChunkWriter.value(v)) }
-        let changed = try insert.executeRow(bindValues, scratch: &scratch)
-        return table.key.isEmpty || changed > 0
     }
 
     /// Reused across rows: the bound values and their packed text.

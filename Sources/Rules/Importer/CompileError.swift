@@ -12,6 +12,7 @@ public struct CompileError: Error, CustomStringConvertible, Sendable, Equatable 
         public init(pointer: String, message: String) { self.pointer = pointer; self.message = message }
     }
 
+    /// Every problem, in definition order; never empty.
     public let problems: [Problem]
 
     public init(problems: [Problem]) { self.problems = problems }

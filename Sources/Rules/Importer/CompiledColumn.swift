@@ -5,12 +5,14 @@ import Definitions
 public struct CompiledColumn: Sendable {
     /// Target column name.
     public let name: String
+    /// The declared type; decides how `values` are typed (see `TypedValue`).
     public let type: ColumnType
     /// The created column's type: `TEXT`, `INTEGER`, `REAL`, or `ColumnSpec.sqlType`;
     /// a lookup column holds the selected key, so it is `INTEGER` unless overridden.
     public let sqlType: String
     /// Part of `target.key`.
     public let isKey: Bool
+    /// `lookup`: the engine turns the row's value into this foreign key (or the lookup error).
     public let lookup: LookupSpec?
     /// `unique`: the value must not already exist in the target table (one `IN` query per chunk).
     public let unique: DeferredRule?

@@ -6,6 +6,7 @@ import Definitions
 /// Immutable and `Sendable`: one compiled importer serves every run of a definition version;
 /// per-run state (`distinct`) lives in the `RowProcessor` it makes.
 public struct CompiledImporter: Sendable {
+    /// The definition as loaded, kept so the engine reads target, chunking and modes from one place.
     public let definition: ImporterDefinition
     /// One per definition column, in definition order; `RowOutcome.values` follows this order.
     public let columns: [CompiledColumn]

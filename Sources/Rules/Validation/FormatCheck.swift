@@ -5,10 +5,8 @@
 enum FormatCheck {
     @inline(__always)
     static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        // `withUTF8` reads native and small strings in place (small ones from a stack copy);
-        // it only copies a bridged string, which Linux never has.
-        var copy = text
-        return copy.withUTF8(body)
+        if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     // MARK: email
