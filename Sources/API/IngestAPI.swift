@@ -72,7 +72,7 @@ public final class IngestAPI: Sendable {
     /// The document's bytes, built once.
     func openAPIBytes() -> [UInt8] {
         if let cached = openAPICache.withLock({ $0 }) { return cached }
-        let bytes = Array(openAPIDocument().text.utf8)
+        let bytes = JSONBytesWriter.bytes(openAPIDocument())
         openAPICache.withLock { $0 = bytes }
         return bytes
     }

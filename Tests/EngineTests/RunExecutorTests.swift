@@ -30,6 +30,22 @@ struct RunExecutorTests {
         #expect(run.summary?.errors == [])
     }
 
+    @Test("chunks larger than a batch commit whole, and a file ending mid-chunk keeps its rows", arguments: [512, 1000, 1300])
+    func batchesAndChunks(rows: Int) throws {
+        let f = try EngineFixture(importers: ["items": itemsDefinition(chunkSize: 1000)])
+        let csv = "SKU,Name,Price\n" + (0..<rows).map { "S\($0),Item,1" }.joined(separator: "\n") + "\n"
+        let database = f.database
+        let run = try f.run("items", csv: csv) { progress in
+            // Between chunk boundaries nothing is committed yet: another connection sees whole chunks only.
+            if progress.counts.processed < rows,
+               let count = try? SQLite.Connection(path: database).scalar("SELECT COUNT(*) FROM items")?.integerValue {
+                #expect(count % 1000 == 0)
+            }
+        }
+        #expect(run.status == .completed && run.counts.created == rows)
+        #expect(try f.query("SELECT COUNT(*) FROM items") == [[.integer(Int64(rows))]])
+    }
+
     @Test("ragged rows fail as rows, trailing empty cells are tolerated")
     func ragged() throws {
         let f = try EngineFixture(importers: ["items": itemsDefinition()])

@@ -1,5 +1,6 @@
 import Dispatch
 import Engine
+import Foundation
 import HTTP
 import Synchronization
 
@@ -10,15 +11,18 @@ import Synchronization
 /// matched. Tokens are read from the database on every request, so `ingest token revoke` from
 /// another process takes effect at once.
 ///
-/// `last_used_at` is written at most once per ``usageRecordInterval`` per token, off the request
-/// thread: a write per request would queue API reads behind long import transactions.
+/// `last_used_at` is written only when the stored value is older than ``usageRecordInterval``,
+/// off the request thread and one write at a time: a write per request would queue API reads
+/// behind long import transactions. The check uses the value read with the credentials, so the
+/// request path takes no lock.
 final class BearerAuthenticator: Sendable {
     /// How often `last_used_at` is refreshed for a busy token: 60 s.
     static let usageRecordInterval: Duration = .seconds(60)
 
     private let stores: StorePool
     private let databasePath: String
-    private let lastRecorded = Mutex<[Int64: ContinuousClock.Instant]>([:])
+    /// Whether a `last_used_at` write is queued or running; further ones are skipped meanwhile.
+    private let recording = Atomic<Bool>(false)
     private let recorder = DispatchQueue(label: "ingest.api.token-usage")
 
     init(stores: StorePool, databasePath: String) {
@@ -37,7 +41,7 @@ final class BearerAuthenticator: Sendable {
             if ConstantTime.equals(credential.hash, digest) { match = credential }
         }
         guard let match else { throw APIError.unauthenticated }
-        recordUse(of: match.id)
+        if BearerAuthenticator.isUsageStale(match.lastUsedAt) { recordUse(of: match.id) }
         return AuthenticatedToken(id: match.id, name: match.name, userID: match.userID)
     }
 
@@ -46,33 +50,25 @@ final class BearerAuthenticator: Sendable {
         guard let value = headers["Authorization"] else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: [" ", "\t"])
+        let token = String(parts[1]).trimmingASCIIWhitespace()
         return token.isEmpty ? nil : token
     }
 
+    /// Whether `lastUsedAt` is missing or older than ``usageRecordInterval``.
+    static func isUsageStale(_ lastUsedAt: String?) -> Bool {
+        guard let lastUsedAt, let last = Timestamp.parse(lastUsedAt) else { return true }
+        return Date().timeIntervalSince(last) >= Double(usageRecordInterval.components.seconds)
+    }
+
     private func recordUse(of id: Int64) {
-        let now = ContinuousClock.now
-        let due = lastRecorded.withLock { recorded -> Bool in
-            if let last = recorded[id], now - last < BearerAuthenticator.usageRecordInterval { return false }
-            recorded[id] = now
-            return true
-        }
-        guard due else { return }
+        guard recording.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         let timestamp = Timestamp.now()
         let path = databasePath
-        recorder.async {
+        recorder.async { [self] in
+            defer { recording.store(false, ordering: .releasing) }
             // Best effort with a short busy timeout: a missed update only makes last_used_at older.
             guard let store = try? RunStore(path: path, busyTimeout: 2_000) else { return }
             try? TokenStore(connection: store.db).recordUse(of: id, at: timestamp)
         }
-    }
-}
-
-private extension Substring {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        var text = self
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
     }
 }

@@ -12,6 +12,8 @@ public struct TokenStore {
         var userID: Int64?
         /// The stored SHA-256 hex digest, as bytes.
         var hash: [UInt8]
+        /// When the token was last recorded as used, if ever.
+        var lastUsedAt: String?
     }
 
     /// The connection used; any connection opened through the engine is migrated.
@@ -72,9 +74,9 @@ public struct TokenStore {
 
     /// Every stored credential, for the authenticator's constant-time scan.
     func credentials() throws(SQLiteError) -> [Credential] {
-        try connection.query("SELECT id, name, user_id, token_hash FROM ingest_tokens").map { row in
+        try connection.query("SELECT id, name, user_id, token_hash, last_used_at FROM ingest_tokens").map { row in
             Credential(id: row[0].integerValue ?? 0, name: row[1].textValue ?? "", userID: row[2].integerValue,
-                       hash: Array((row[3].textValue ?? "").utf8))
+                       hash: Array((row[3].textValue ?? "").utf8), lastUsedAt: row[4].textValue)
         }
     }
 

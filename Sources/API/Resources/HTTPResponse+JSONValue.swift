@@ -4,7 +4,7 @@ import HTTP
 extension HTTPResponse {
     /// A JSON response of `value`, written compactly in its member order.
     static func json(_ value: JSONValue, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
-        .json(bytes: Array(value.text.utf8), status: status, headers: headers)
+        .json(bytes: JSONBytesWriter.bytes(value), status: status, headers: headers)
     }
 
     /// `{"data": value}`, the envelope of every resource.

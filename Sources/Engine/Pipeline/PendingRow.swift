@@ -13,7 +13,8 @@ struct PendingRow: Sendable {
 
 /// What travels from the parse thread to the write thread.
 enum PipelineMessage: Sendable {
-    case chunk([PendingRow], bytesRead: Int64)
+    /// A batch of rows; `endsChunk` marks the last batch of a chunk (a transaction boundary).
+    case batch([PendingRow], bytesRead: Int64, endsChunk: Bool)
     /// The reader hit an error it cannot get past; rows before it were sent.
     case readFailed(String)
     case end(bytesRead: Int64, warnings: [String])

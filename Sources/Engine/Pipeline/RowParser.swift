@@ -9,6 +9,9 @@ final class RowParser: @unchecked Sendable {
     private let processor: RowProcessor
     private let header: [String]
     private let chunkSize: Int
+    /// Rows per batch handed to the writer: small, so memory stays flat whatever the chunk size;
+    /// batches never straddle a chunk boundary.
+    static let maxBatchRows = 256
     private let queue: BoundedQueue<PipelineMessage>
     private let stop: CancellationFlag
     /// Warnings kept for the summary; more are counted, not stored.
@@ -26,7 +29,9 @@ final class RowParser: @unchecked Sendable {
 
     func run() {
         var chunk: [PendingRow] = []
-        chunk.reserveCapacity(chunkSize)
+        let batchRows = min(chunkSize, RowParser.maxBatchRows)
+        chunk.reserveCapacity(batchRows)
+        var rowsInChunk = 0
         var warnings: [String] = []
         var extraWarnings = 0
         let width = header.count
@@ -51,17 +56,20 @@ final class RowParser: @unchecked Sendable {
                                                 errors: RowErrors(message: RowErrors.invalidData, validation: validation)))
                     }
                 }
-                if chunk.count >= chunkSize {
-                    queue.push(.chunk(chunk, bytesRead: reader.bytesRead))
+                rowsInChunk += 1
+                let endsChunk = rowsInChunk == chunkSize
+                if endsChunk || chunk.count >= batchRows {
+                    queue.push(.batch(chunk, bytesRead: reader.bytesRead, endsChunk: endsChunk))
                     chunk.removeAll(keepingCapacity: true)
+                    if endsChunk { rowsInChunk = 0 }
                     if stop.isRaised { break }
                 }
             }
-            if !chunk.isEmpty { queue.push(.chunk(chunk, bytesRead: reader.bytesRead)) }
+            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, endsChunk: true)) }
             if extraWarnings > 0 { warnings.append("… and \(extraWarnings) more warnings.") }
             queue.push(.end(bytesRead: reader.bytesRead, warnings: warnings))
         } catch {
-            if !chunk.isEmpty { queue.push(.chunk(chunk, bytesRead: reader.bytesRead)) }
+            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, endsChunk: true)) }
             queue.push(.readFailed(RunExecutor.describe(error)))
         }
     }

@@ -120,36 +120,45 @@ final class RunExecutor {
         while true {
             let message = queue.pop()
             if outcome != nil {
-                if case .chunk = message { continue }
+                if case .batch = message { continue }
                 break
             }
             switch message {
-            case .chunk(let rows, let read):
+            case .batch(let rows, let read, let endsChunk):
                 bytesRead = read
-                if let o = writeChunk(rows, writer: writer) {
+                if let o = writeBatch(rows, endsChunk: endsChunk, writer: writer) {
                     outcome = o
                     stop.raise()
                 }
             case .readFailed(let reason):
+                // Rows before the broken part: kept in `none`/`row` mode, undone with their chunk in `chunk` mode.
+                if let failure = closeOpenChunk(commit: definition.transaction != .chunk) { return failure }
                 return .readFailed(reason)
             case .end(let read, let readerWarnings):
                 bytesRead = read
                 warnings += readerWarnings
+                if let failure = closeOpenChunk(commit: true) { return failure }
                 return .finished
             }
         }
         return outcome ?? .finished
     }
 
-    /// Writes one chunk in its transaction. Returns an outcome when the run must stop.
-    private func writeChunk(_ rows: [PendingRow], writer: ChunkWriter) -> Outcome? {
+    /// Counters of the chunk whose transaction is open (not yet committed).
+    private var open = RunCounts()
+
+    /// Writes one batch inside its chunk's transaction, committing at the end of the chunk.
+    /// Returns an outcome when the run must stop.
+    private func writeBatch(_ rows: [PendingRow], endsChunk: Bool, writer: ChunkWriter) -> Outcome? {
         do {
-            if !isSingleTransaction { try db.begin(.immediate) }
+            if !isSingleTransaction && !db.isInTransaction { try db.begin(.immediate) }
             let result = try writer.write(rows)
             if let fatal = result.fatal {
+                // The open chunk (or the whole run) is undone; its rows count as processed, the failing ones as failed.
                 counts.failed += result.failed
-                counts.processed += result.created + result.updated + result.skipped + result.failed
+                counts.processed += open.processed + result.created + result.updated + result.skipped + result.failed
                 counts.total = counts.processed
+                open = RunCounts()
                 if !isSingleTransaction {
                     try db.rollback()
                     writer.invalidateCaches()
@@ -164,24 +173,28 @@ final class RunExecutor {
                 errors += result.firstErrors.prefix(max(0, 20 - errors.count))
                 return .failed(fatal)
             }
-            counts.created += result.created
-            counts.updated += result.updated
-            counts.skipped += result.skipped
-            counts.failed += result.failed
-            counts.successful = counts.created + counts.updated + counts.skipped
-            counts.processed = counts.successful + counts.failed
-            counts.total = estimatedTotal()
+            open.created += result.created
+            open.updated += result.updated
+            open.skipped += result.skipped
+            open.failed += result.failed
+            open.successful = open.created + open.updated + open.skipped
+            open.processed = open.successful + open.failed
             errors += result.firstErrors.prefix(max(0, 20 - errors.count))
-            if isSingleTransaction {
-                deferredLog += result.logged
-            } else {
-                try store.append(result.logged)
+            if isSingleTransaction { deferredLog += result.logged } else { try store.append(result.logged) }
+            guard endsChunk else {
+                observer?(progress(including: open))
+                return nil
+            }
+            counts = progress(including: open).counts
+            open = RunCounts()
+            if !isSingleTransaction {
                 try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead)
                 try db.commit()
             }
         } catch {
             try? db.rollback()
             writer.invalidateCaches()
+            open = RunCounts()
             return .failed("Could not write to the database: \(RunExecutor.describe(error))")
         }
         observer?(progress())
@@ -200,13 +213,40 @@ final class RunExecutor {
         return nil
     }
 
-    private func estimatedTotal() -> Int {
-        guard let total = bytesTotal, bytesRead > 0, bytesRead < total else { return counts.processed }
-        return max(counts.processed, Int(Double(counts.processed) * Double(total) / Double(bytesRead)))
+    /// Commits (or rolls back) a chunk left open when the input ended between chunk boundaries.
+    private func closeOpenChunk(commit: Bool) -> Outcome? {
+        guard !isSingleTransaction, db.isInTransaction else { return nil }
+        do {
+            if commit {
+                counts = progress(including: open).counts
+                try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead)
+                try db.commit()
+            } else {
+                try db.rollback()
+            }
+            open = RunCounts()
+            return nil
+        } catch {
+            try? db.rollback()
+            return .failed("Could not write to the database: \(RunExecutor.describe(error))")
+        }
     }
 
-    private func progress() -> RunProgress {
-        RunProgress(runID: run.id, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started))
+    private func estimatedTotal(processed: Int) -> Int {
+        guard let total = bytesTotal, bytesRead > 0, bytesRead < total else { return processed }
+        return max(processed, Int(Double(processed) * Double(total) / Double(bytesRead)))
+    }
+
+    private func progress(including pending: RunCounts = RunCounts()) -> RunProgress {
+        var c = counts
+        c.created += pending.created
+        c.updated += pending.updated
+        c.skipped += pending.skipped
+        c.failed += pending.failed
+        c.successful = c.created + c.updated + c.skipped
+        c.processed = c.successful + c.failed
+        c.total = estimatedTotal(processed: c.processed)
+        return RunProgress(runID: run.id, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started))
     }
 
     /// Closes the transaction the outcome calls for and records the final status.
