@@ -182,3 +182,18 @@ struct RunExecutorTests {
         #expect(try f.query("SELECT sku FROM items ORDER BY sku") == [["A1"], ["A5"]])
     }
 }
+
+@Suite("JSON values")
+struct JSONValueTests {
+    @Test("strings are escaped per RFC 8259 and read back unchanged")
+    func escaping() throws {
+        let text = "quote \" backslash \\ slash / tab \t newline \n bell \u{07} ünïcode 😀"
+        let json = JSONValue.object([("k", .string(text)), ("n", .integer(-3)), ("d", .number(1.5)), ("b", .bool(true)), ("z", .null)])
+        #expect(json.text == #"{"k":"quote \" backslash \\ slash \/ tab \t newline \n bell \u0007 ünïcode 😀","n":-3,"d":1.5,"b":true,"z":null}"#)
+        #expect(try JSONValue.parse(json.text) == json)
+        #expect(try JSONValue.parse(#"["\ud83d\ude00", 1e3, 0.25, []]"#) == .array([.string("😀"), .number(1000), .number(0.25), .array([])]))
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(#"{"a": 1,}"#) }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(#"["\ud83d"]"#) }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("[1] x") }
+    }
+}
