@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Definitions"], swiftSettings: swiftSettings),
         .target(name: "Engine", dependencies: ["SQLite", "Tabular", "Definitions", "Rules"], swiftSettings: swiftSettings),
         .target(name: "HTTP", swiftSettings: swiftSettings),
-        .target(name: "API", dependencies: ["HTTP", "Engine"], swiftSettings: swiftSettings),
+        .target(name: "API", dependencies: ["HTTP", "Engine", "SQLite", "Definitions"], swiftSettings: swiftSettings),
         .target(name: "CLI", dependencies: ["API", "Engine"], swiftSettings: swiftSettings),
         .executableTarget(name: "ingest", dependencies: ["CLI"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
@@ -29,7 +29,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: swiftSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: swiftSettings),
-        .testTarget(name: "APITests", dependencies: ["API"], swiftSettings: swiftSettings),
+        .testTarget(name: "APITests", dependencies: ["API", "CLI"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

@@ -91,55 +91,92 @@ public final class IngestEngine: Sendable {
     }
 
     /// Runs the pending run `id` to its end on the calling thread (plus one parse thread).
-    /// `observer` is called after every chunk.
+    /// `observer` is called after every batch of rows.
+    ///
+    /// The run is claimed (`pending → processing`) before anything else, so when several workers
+    /// race for one run exactly one executes it; the others get `.conflict` and touch nothing
+    /// (no flag, no source file).
     @discardableResult
     public func execute(runID id: Int64, removeSourceWhenDone: Bool = false,
                         observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
         let store = try openStore()
         do {
             guard let run = try store.run(id) else { throw EngineError.runNotFound(id: id) }
-            defer {
-                if removeSourceWhenDone, let path = run.sourcePath { try? FileManager.default.removeItem(atPath: path) }
-            }
             guard run.status == .pending else { throw EngineError.conflict("Run \(id) is \(run.status.rawValue), not pending.") }
-            let compiled: CompiledImporter
             var hash = run.definitionHash
-            if let h = hash, let definition = versions.withLock({ $0[h] }) {
-                compiled = try CompiledImporter(definition: definition)
-            } else {
-                let (c, loaded) = try importer(run.importer)
-                compiled = c
-                hash = loaded.contentHash
+            var compiled: CompiledImporter?
+            var failure: String?
+            do {
+                if let h = hash, let definition = versions.withLock({ $0[h] }) {
+                    compiled = try CompiledImporter(definition: definition)
+                } else {
+                    let (c, loaded) = try importer(run.importer)
+                    compiled = c
+                    hash = loaded.contentHash
+                }
+            } catch let error as EngineError {
+                failure = error.description
+            } catch {
+                failure = "The importer '\(run.importer)' does not compile: \(error)"
             }
-            let source: RowSource
+            guard try store.claim(id, definitionHash: hash, bytesTotal: nil) else {
+                throw EngineError.conflict("Run \(id) was claimed by another worker.")
+            }
+            // From here on the run is ours alone.
+            let flag = CancellationFlag()
+            flags.withLock { $0[id] = flag }
+            let signalPath = cancelSignalPath(id)
+            defer {
+                flags.withLock { if $0[id] === flag { $0.removeValue(forKey: id) } }
+                if removeSourceWhenDone, let path = run.sourcePath { try? FileManager.default.removeItem(atPath: path) }
+                try? FileManager.default.removeItem(atPath: signalPath)
+            }
+            var source = RowSource.file(path: "", fileName: nil)
             if let from = run.retriedFromRunID {
                 source = .storedRows(databasePath: configuration.databasePath, runID: from)
             } else if let path = run.sourcePath {
                 source = .file(path: path, fileName: run.originalFilename)
             } else {
-                throw EngineError.invalidRequest("Run \(id) has no source file.")
+                failure = failure ?? "Run \(id) has no source file."
             }
-            let flag = CancellationFlag()
-            flags.withLock { $0[id] = flag }
-            defer { _ = flags.withLock { $0.removeValue(forKey: id) } }
-            let executor = RunExecutor(store: store, run: run, importer: compiled, source: source, cancellation: flag, observer: observer)
-            return try executor.execute(definitionHash: hash)
+            let executor = RunExecutor(store: store, run: run, importer: compiled, source: source, cancellation: flag,
+                                       cancelRequestedElsewhere: { FileManager.default.fileExists(atPath: signalPath) },
+                                       observer: observer)
+            if let failure { return try executor.fail(failure) }
+            return try executor.execute()
         } catch let e as EngineError { throw e } catch let e as SQLiteError { throw .database(e) } catch {
-            throw .conflict(String(describing: error))
+            throw .invalidRequest("The run could not be executed.")
         }
     }
 
+    /// A file whose existence asks run `id` to stop. Creating it needs no database lock, so a
+    /// cancel from another process gets through even while the run holds the write lock for a
+    /// long transaction (`transaction: all`, dry runs) or retakes it after every chunk.
+    func cancelSignalPath(_ id: Int64) -> String {
+        configuration.databasePath + "-cancel/\(id)"
+    }
+
     /// Asks a run to stop: at once when pending, between chunks when processing (in this process
-    /// through a flag, in others through the database).
+    /// through a flag; in others through a signal file and the database flag).
     public func requestCancellation(of id: Int64) throws(EngineError) -> RunStore.CancelResult {
         if let flag = flags.withLock({ $0[id] }) {
-            // Running in this process: the flag is enough, and a database write could wait on the
-            // run's own long transaction (transaction: all, dry runs).
             flag.raise()
             return .requested
         }
         let store = try openStore()
-        do { return try store.requestCancellation(of: id) } catch { throw .database(error) }
+        do {
+            guard let run = try store.run(id) else { return .notFound }
+            if run.status.isFinished { return .alreadyFinished(run.status) }
+            try? FileManager.default.createDirectory(atPath: configuration.databasePath + "-cancel", withIntermediateDirectories: true)
+            let signalled = FileManager.default.createFile(atPath: cancelSignalPath(id), contents: Data())
+            do {
+                // A short wait: a running writer may hold the lock, and the signal file already reaches it.
+                let quick = try Connection(path: configuration.databasePath, busyTimeout: signalled ? 1_000 : 10_000)
+                return try RunStore(connection: quick).requestCancellation(of: id)
+            } catch where error.isBusy && signalled {
+                return .requested
+            }
+        } catch { throw .database(error) }
     }
 
     /// Raises the cancellation flag of every run executing in this process (server shutdown).

@@ -16,15 +16,20 @@ public struct Migrator: Sendable {
     /// Applies the missing migrations; returns the versions applied.
     @discardableResult
     public func migrate(_ db: Connection) throws(SQLiteError) -> [Int] {
-        try db.execute("""
+        if try !db.tableExists("ingest_migrations") {
+            try db.execute("""
             CREATE TABLE IF NOT EXISTS ingest_migrations (
                 version INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
             )
             """)
+        }
         var applied: [Int] = []
-        for migration in migrations {
+        // Read first: an up-to-date database needs no write lock, so opening it never waits on a
+        // long-running writer (a run in `transaction: all`).
+        let done = Set(try db.query("SELECT version FROM ingest_migrations").compactMap { $0[0].integerValue.map(Int.init) })
+        for migration in migrations where !done.contains(migration.version) {
             // Check inside an IMMEDIATE transaction so two processes opening at once don't both apply it.
             try db.begin(.immediate)
             do {

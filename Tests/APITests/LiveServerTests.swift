@@ -73,6 +73,8 @@ struct LiveServerTests {
         _ = try fixture.waitForRun(id) { $0.string("status") == "processing" }
         let server = try #require(fixture.server)
         let port = server.port
+        // Exactly one worker executes the run, so its in-process cancellation flag is registered.
+        #expect(fixture.engine.isRunningHere(id))
         server.stop()
         let run = try #require(try fixture.engine.openStore().run(id))
         #expect(run.status == .cancelled)

@@ -15,9 +15,6 @@ extension IngestAPI {
         case .alreadyFinished(let status):
             throw APIError.alreadyFinished(status)
         case .requested:
-            if let store = try? RunStore(path: engine.configuration.databasePath, busyTimeout: 1_000) {
-                CancellationFallback.flagInDatabase(id, engine: engine, store: store)
-            }
             removeUploadOfRunCancelledBeforeStart(id)
             return .json(.object([("message", .string("Cancellation request sent."))]))
         }

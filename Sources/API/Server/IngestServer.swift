@@ -1,7 +1,6 @@
 import Engine
 import Foundation
 import HTTP
-import SQLite
 import Synchronization
 
 /// The API server as a whole: engine, run workers, definition watcher and HTTP listener.
@@ -29,8 +28,6 @@ public final class IngestServer: Sendable {
     private let http: HTTPServer
     private let logger: HTTPServer.Logger
     private let stopped = Mutex(false)
-    /// When ``start()`` ran, to recognise the runs this process's workers started.
-    private let startedAt = Mutex<String?>(nil)
 
     /// Opens (and migrates) the database and loads the importers; binds nothing yet.
     /// - Parameter logger: receives the access log and error notes (default: standard error).
@@ -51,7 +48,6 @@ public final class IngestServer: Sendable {
 
     /// Starts the workers, the definition watcher and the listener.
     public func start() throws -> Startup {
-        startedAt.withLock { $0 = Timestamp.now() }
         let interrupted = try workers.start()
         for id in interrupted where engine.isTemporarySource(runID: id) {
             // The interrupted run will never read its upload again.
@@ -90,20 +86,7 @@ public final class IngestServer: Sendable {
             return !stopped
         }
         guard first else { return }
-        requestCancellationOfRunsStartedHere()
-        workers.stop(timeout: configuration.workerStopTimeout, cancelRunning: true)
+        workers.stop(timeout: configuration.workerStopTimeout)
         engine.registry.stopWatching()
-    }
-
-    /// Asks, through the database as well, every run this server started and that is still
-    /// processing to stop (see ``CancellationFallback`` for why the in-process flags are not
-    /// enough).
-    private func requestCancellationOfRunsStartedHere() {
-        guard let since = startedAt.withLock({ $0 }), let store = try? RunStore(path: configuration.engine.databasePath, busyTimeout: 1_000),
-              let ids = try? store.db.query("SELECT id FROM ingest_runs WHERE status = 'processing' AND started_at >= ?", [.text(since)])
-        else { return }
-        for id in ids.compactMap({ $0.first?.integerValue }) {
-            CancellationFallback.flagInDatabase(id, engine: engine, store: store)
-        }
     }
 }

@@ -15,9 +15,12 @@ import Tabular
 final class RunExecutor {
     let store: RunStore
     let run: IngestRun
-    let importer: CompiledImporter
+    /// nil when the definition did not compile (the run then ends through `fail`).
+    let compiled: CompiledImporter?
     let source: RowSource
     let cancellation: CancellationFlag
+    /// Whether another process asked to stop (the engine's signal file).
+    let cancelRequestedElsewhere: () -> Bool
     let observer: (@Sendable (RunProgress) -> Void)?
 
     private var counts = RunCounts()
@@ -32,23 +35,30 @@ final class RunExecutor {
     /// Chunks in flight between the threads.
     static let queueCapacity = 4
 
-    init(store: RunStore, run: IngestRun, importer: CompiledImporter, source: RowSource,
-         cancellation: CancellationFlag, observer: (@Sendable (RunProgress) -> Void)?) {
+    init(store: RunStore, run: IngestRun, importer: CompiledImporter?, source: RowSource, cancellation: CancellationFlag,
+         cancelRequestedElsewhere: @escaping () -> Bool, observer: (@Sendable (RunProgress) -> Void)?) {
         self.store = store
         self.run = run
-        self.importer = importer
+        self.compiled = importer
+        self.cancelRequestedElsewhere = cancelRequestedElsewhere
         self.source = source
         self.cancellation = cancellation
         self.observer = observer
     }
 
-    var definition: ImporterDefinition { importer.definition }
+    var definition: ImporterDefinition { compiled?.definition ?? ImporterDefinition(slug: run.importer, target: TargetSpec(table: ""), columns: []) }
     var db: Connection { store.db }
     /// One transaction for the whole run.
     var isSingleTransaction: Bool { run.dryRun || definition.transaction == .all }
 
-    /// Runs to the end and records the outcome. Throws only when the bookkeeping itself fails.
-    func execute(definitionHash: String?) throws -> IngestRun {
+    /// Ends a claimed run as `failed` before any row (the definition broke, the source is gone).
+    func fail(_ reason: String) throws -> IngestRun {
+        try finish(.failed, reason: reason)
+    }
+
+    /// Runs a claimed run to the end and records the outcome. Throws only when the bookkeeping itself fails.
+    func execute() throws -> IngestRun {
+        guard let importer = compiled else { return try finish(.failed, reason: "The importer did not compile.") }
         let reader: any TableReader
         do {
             reader = try source.open(definition: definition)
@@ -56,10 +66,6 @@ final class RunExecutor {
             return try finish(.failed, reason: RunExecutor.describe(error))
         }
         bytesTotal = reader.totalBytes
-        guard try store.claim(run.id, definitionHash: definitionHash, bytesTotal: bytesTotal) else {
-            // Cancelled while pending, or claimed by someone else: leave it as it is.
-            return try store.run(run.id) ?? run
-        }
         detected = reader.detected
         let header: [String]
         do {
@@ -165,7 +171,7 @@ final class RunExecutor {
                     // The failing rows are still worth keeping for the failed-rows export.
                     try db.begin(.immediate)
                     try store.append(result.logged.filter { $0.status == .failed })
-                    try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead)
+                    try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal)
                     try db.commit()
                 } else {
                     deferredLog += result.logged.filter { $0.status == .failed }
@@ -188,7 +194,7 @@ final class RunExecutor {
             counts = progress(including: open).counts
             open = RunCounts()
             if !isSingleTransaction {
-                try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead)
+                try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal)
                 try db.commit()
             }
         } catch {
@@ -198,7 +204,7 @@ final class RunExecutor {
             return .failed("Could not write to the database: \(RunExecutor.describe(error))")
         }
         observer?(progress())
-        if cancellation.isRaised || (!isSingleTransaction && ((try? store.isCancelRequested(run.id)) ?? false)) {
+        if cancellation.isRaised || cancelRequestedElsewhere() || (!isSingleTransaction && ((try? store.isCancelRequested(run.id)) ?? false)) {
             return .cancelled
         }
         if let budget = definition.errorBudget {
@@ -219,7 +225,7 @@ final class RunExecutor {
         do {
             if commit {
                 counts = progress(including: open).counts
-                try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead)
+                try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal)
                 try db.commit()
             } else {
                 try db.rollback()
@@ -290,7 +296,7 @@ final class RunExecutor {
         try db.begin(.immediate)
         do {
             try store.append(deferredLog)
-            try store.finish(run.id, status: status, counts: counts, bytesRead: bytesRead, summary: summary, failureReason: reason)
+            try store.finish(run.id, status: status, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal, summary: summary, failureReason: reason)
             try db.commit()
         } catch {
             try? db.rollback()

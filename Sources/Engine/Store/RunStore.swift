@@ -53,16 +53,16 @@ public final class RunStore {
     public func claim(_ id: Int64, definitionHash: String?, bytesTotal: Int64?) throws(SQLiteError) -> Bool {
         try db.execute("""
             UPDATE ingest_runs SET status = 'processing', started_at = ?, definition_hash = COALESCE(?, definition_hash),
-                bytes_total = ? WHERE id = ? AND status = 'pending'
+                bytes_total = COALESCE(?, bytes_total) WHERE id = ? AND status = 'pending'
             """, [.text(Timestamp.now()), definitionHash.map(Value.text) ?? .null, bytesTotal.map(Value.integer) ?? .null, .integer(id)]) == 1
     }
 
     /// Stores progress counters.
-    public func updateProgress(_ id: Int64, counts: RunCounts, bytesRead: Int64) throws(SQLiteError) {
+    public func updateProgress(_ id: Int64, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil) throws(SQLiteError) {
         try db.execute("""
             UPDATE ingest_runs SET total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?, created_rows = ?,
-                updated_rows = ?, skipped_rows = ?, bytes_read = ? WHERE id = ?
-            """, RunStore.countValues(counts) + [.integer(bytesRead), .integer(id)])
+                updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total) WHERE id = ?
+            """, RunStore.countValues(counts) + [.integer(bytesRead), bytesTotal.map(Value.integer) ?? .null, .integer(id)])
     }
 
     static func countValues(_ c: RunCounts) -> [Value] {
@@ -70,13 +70,13 @@ public final class RunStore {
     }
 
     /// Ends a run.
-    public func finish(_ id: Int64, status: RunStatus, counts: RunCounts, bytesRead: Int64, summary: RunSummary?, failureReason: String?) throws(SQLiteError) {
+    public func finish(_ id: Int64, status: RunStatus, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil, summary: RunSummary?, failureReason: String?) throws(SQLiteError) {
         try db.execute("""
             UPDATE ingest_runs SET status = ?, total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?,
-                created_rows = ?, updated_rows = ?, skipped_rows = ?, bytes_read = ?, summary = ?, failure_reason = ?,
+                created_rows = ?, updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total), summary = ?, failure_reason = ?,
                 started_at = COALESCE(started_at, ?), completed_at = ? WHERE id = ?
             """, [.text(status.rawValue)] + RunStore.countValues(counts) + [
-                .integer(bytesRead), summary.map { .text(RunStore.encode($0).text) } ?? .null,
+                .integer(bytesRead), bytesTotal.map(Value.integer) ?? .null, summary.map { .text(RunStore.encode($0).text) } ?? .null,
                 failureReason.map(Value.text) ?? .null, .text(Timestamp.now()), .text(Timestamp.now()), .integer(id)])
     }
 

@@ -160,13 +160,6 @@ final class APIFixture {
     }
 }
 
-/// Server log lines, collected so tests stay quiet.
-final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
-}
-
 extension JSONValue {
     /// Member `key` as an integer.
     func int(_ key: String) -> Int64? { self[key]?.intValue }
