@@ -122,3 +122,38 @@ struct CancellationTests {
         #expect(try store.run(id)?.failureReason?.hasPrefix("interrupted") == true)
     }
 }
+
+@Suite("Cancellation from another process")
+struct CrossProcessCancellationTests {
+    @Test("a run holding one transaction (transaction: all) is cancelled through the signal file and writes nothing")
+    func allModeCancelledElsewhere() throws {
+        let f = try EngineFixture(importers: ["items": itemsDefinition(transaction: "all", chunkSize: 100)])
+        var csv = "SKU,Name,Price\n"
+        for i in 0..<20_000 { csv += "S\(i),Item \(i),\(i)\n" }
+        let path = try f.write(csv, to: "files/big.csv")
+        let id = try f.engine.createRun(slug: "items", path: path, originalFilename: "big.csv", dryRun: false, userID: nil)
+        let configuration = f.engine.configuration
+        let asked = CancellationFlag()
+        let run = try f.engine.execute(runID: id) { progress in
+            // A second engine stands for another process: it cannot take the write lock the run holds.
+            if progress.counts.processed == 500, !asked.isRaised, let other = try? IngestEngine(configuration: configuration) {
+                asked.raise()
+                let result = Result { try other.requestCancellation(of: progress.runID) }
+                #expect((try? result.get()) == .requested, "\(result)")
+            }
+        }
+        #expect(run.status == .cancelled)
+        #expect(try f.query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'items'") == [[.integer(0)]])
+        #expect(!FileManager.default.fileExists(atPath: f.database + "-cancel/\(id)"))
+    }
+
+    @Test("two workers racing for one run: exactly one executes it")
+    func raceForOneRun() throws {
+        let f = try EngineFixture(importers: ["items": itemsDefinition()])
+        let path = try f.write("SKU,Name,Price\nA1,Apple,1\n", to: "files/a.csv")
+        let id = try f.engine.createRun(slug: "items", path: path, originalFilename: "a.csv", dryRun: false, userID: nil)
+        _ = try f.engine.execute(runID: id)
+        #expect(throws: EngineError.conflict("Run \(id) is completed, not pending.")) { try f.engine.execute(runID: id, removeSourceWhenDone: true) }
+        #expect(FileManager.default.fileExists(atPath: path), "the loser must not delete the winner's source")
+    }
+}
