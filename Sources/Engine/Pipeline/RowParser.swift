@@ -1,3 +1,4 @@
+import Foundation
 import Rules
 import Tabular
 
@@ -14,11 +15,13 @@ final class RowParser: @unchecked Sendable {
     static let maxBatchRows = 256
     private let queue: BoundedQueue<PipelineMessage>
     private let stop: CancellationFlag
+    private let recycle: RecycleBin
     /// Warnings kept for the summary; more are counted, not stored.
     private static let maxWarnings = 20
 
     init(reader: Handoff<any TableReader>, processor: Handoff<RowProcessor>, header: [String], chunkSize: Int,
-         queue: BoundedQueue<PipelineMessage>, stop: CancellationFlag) {
+         queue: BoundedQueue<PipelineMessage>, stop: CancellationFlag, recycle: RecycleBin) {
+        self.recycle = recycle
         self.reader = reader.value
         self.processor = processor.value
         self.header = header
@@ -28,6 +31,7 @@ final class RowParser: @unchecked Sendable {
     }
 
     func run() {
+        defer { if getenv("INGEST_DEBUG_TIMING") != nil { var t = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); FileHandle.standardError.write(Data("parser cpu \(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9)\n".utf8)) } }
         var chunk: [PendingRow] = []
         let batchRows = min(chunkSize, RowParser.maxBatchRows)
         chunk.reserveCapacity(batchRows)
@@ -60,7 +64,9 @@ final class RowParser: @unchecked Sendable {
                 let endsChunk = rowsInChunk == chunkSize
                 if endsChunk || chunk.count >= batchRows {
                     queue.push(.batch(chunk, bytesRead: reader.bytesRead, endsChunk: endsChunk))
-                    chunk.removeAll(keepingCapacity: true)
+                    chunk = []
+                    chunk.reserveCapacity(batchRows)
+                    recycle.empty()
                     if endsChunk { rowsInChunk = 0 }
                     if stop.isRaised { break }
                 }

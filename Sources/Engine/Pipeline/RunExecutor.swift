@@ -107,13 +107,21 @@ final class RunExecutor {
         let processor = importer.makeProcessor(resolution: resolution, run: facts)
         let queue = BoundedQueue<PipelineMessage>(capacity: RunExecutor.queueCapacity)
         let stop = CancellationFlag()
+        let recycle = RecycleBin()
         let parser = RowParser(reader: Handoff(value: reader), processor: Handoff(value: processor), header: header,
-                               chunkSize: definition.chunkSize, queue: queue, stop: stop)
+                               chunkSize: definition.chunkSize, queue: queue, stop: stop, recycle: recycle)
         let thread = Thread { parser.run() }
         thread.stackSize = 4 << 20
         thread.start()
 
-        let outcome = consume(queue: queue, writer: writer, stop: stop)
+        let checkpointer = Checkpointer(databasePath: db.path)
+        if checkpointer != nil { try? db.execute("PRAGMA wal_autocheckpoint=0") }
+        let outcome = consume(queue: queue, writer: writer, stop: stop, recycle: recycle)
+        if let checkpointer {
+            checkpointer.stop()
+            try? db.execute("PRAGMA wal_autocheckpoint=1000")
+        }
+        if getenv("INGEST_DEBUG_TIMING") != nil { var t = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); FileHandle.standardError.write(Data("writer cpu \(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9)\n".utf8)) }
         return try end(outcome, writer: writer)
     }
 
@@ -121,7 +129,7 @@ final class RunExecutor {
 
     /// The write loop: runs until the parser ends or the run must stop; always drains the queue
     /// so the parse thread can exit.
-    private func consume(queue: BoundedQueue<PipelineMessage>, writer: ChunkWriter, stop: CancellationFlag) -> Outcome {
+    private func consume(queue: BoundedQueue<PipelineMessage>, writer: ChunkWriter, stop: CancellationFlag, recycle: RecycleBin) -> Outcome {
         var outcome: Outcome?
         while true {
             let message = queue.pop()
@@ -132,7 +140,9 @@ final class RunExecutor {
             switch message {
             case .batch(let rows, let read, let endsChunk):
                 bytesRead = read
-                if let o = writeBatch(rows, endsChunk: endsChunk, writer: writer) {
+                let stopOutcome = writeBatch(rows, endsChunk: endsChunk, writer: writer)
+                recycle.put(rows)
+                if let o = stopOutcome {
                     outcome = o
                     stop.raise()
                 }
