@@ -1,4 +1,3 @@
-import Foundation
 import Rules
 import Tabular
 
@@ -31,7 +30,6 @@ final class RowParser: @unchecked Sendable {
     }
 
     func run() {
-        defer { if getenv("INGEST_DEBUG_TIMING") != nil { var t = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); FileHandle.standardError.write(Data("parser cpu \(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9)\n".utf8)) } }
         var chunk: [PendingRow] = []
         let batchRows = min(chunkSize, RowParser.maxBatchRows)
         chunk.reserveCapacity(batchRows)

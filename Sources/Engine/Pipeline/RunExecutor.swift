@@ -121,7 +121,6 @@ final class RunExecutor {
             checkpointer.stop()
             try? db.execute("PRAGMA wal_autocheckpoint=1000")
         }
-        if getenv("INGEST_DEBUG_TIMING") != nil { var t = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); FileHandle.standardError.write(Data("writer cpu \(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9)\n".utf8)) }
         return try end(outcome, writer: writer)
     }
 
