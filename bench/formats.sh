@@ -24,7 +24,7 @@ for ext in csv ndjson xlsx; do
   /usr/bin/time -v "$bin" run products "$base.$ext" --database "$work/db.sqlite" --importers importers >/dev/null 2>"$work/time.log" || true
   end=$(date +%s.%N)
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.log")
-  size=$(stat -c %s "$base.$ext")
+  size=$(stat -L -c %s "$base.$ext")
   wall=$(echo "$end - $start" | bc -l)
   printf '%-8s %10.1f %10.2f %12.0f %10.1f\n' "$ext" "$(echo "$size / 1048576" | bc -l)" "$wall" "$(echo "$rows / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 done
