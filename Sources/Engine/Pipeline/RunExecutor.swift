@@ -188,12 +188,7 @@ final class RunExecutor {
                 errors += result.firstErrors.prefix(max(0, 20 - errors.count))
                 return .failed(fatal)
             }
-            open.created += result.created
-            open.updated += result.updated
-            open.skipped += result.skipped
-            open.failed += result.failed
-            open.successful = open.created + open.updated + open.skipped
-            open.processed = open.successful + open.failed
+            open.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
             errors += result.firstErrors.prefix(max(0, 20 - errors.count))
             if isSingleTransaction { deferredLog += result.logged } else { try store.append(result.logged) }
             guard endsChunk else {
@@ -254,12 +249,7 @@ final class RunExecutor {
 
     private func progress(including pending: RunCounts = RunCounts()) -> RunProgress {
         var c = counts
-        c.created += pending.created
-        c.updated += pending.updated
-        c.skipped += pending.skipped
-        c.failed += pending.failed
-        c.successful = c.created + c.updated + c.skipped
-        c.processed = c.successful + c.failed
+        c.add(created: pending.created, updated: pending.updated, skipped: pending.skipped, failed: pending.failed)
         c.total = estimatedTotal(processed: c.processed)
         return RunProgress(runID: run.id, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started))
     }
