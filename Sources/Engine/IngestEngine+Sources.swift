@@ -14,15 +14,15 @@ extension IngestEngine {
             return try createRun(slug: slug, path: path, originalFilename: (path as NSString).lastPathComponent, dryRun: dryRun, userID: userID)
         case .url:
             guard let address = source.url else { throw .invalidRequest("The importer '\(slug)' has no source.url.") }
-            let file = try URLDownloader(configuration: configuration).download(address, headers: source.httpHeaders,
-                                                                               timeout: source.timeoutSeconds ?? 60,
-                                                                               maxBytes: source.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
+            // Refusals (scheme, host allow-list, internal addresses) answer now; the download
+            // itself happens when a worker starts the run, so a trigger answers at once.
+            let url = try URLDownloader(configuration: configuration).validate(address)
+            let name = url.lastPathComponent.isEmpty || url.lastPathComponent == "/" ? "download" : url.lastPathComponent
+            let store = try openStore()
             do {
-                return try createRun(slug: slug, path: file.path, originalFilename: file.fileName, dryRun: dryRun, userID: userID)
-            } catch {
-                try? FileManager.default.removeItem(atPath: file.path)
-                throw error
-            }
+                return try store.createRun(.init(importer: slug, userID: userID, originalFilename: name,
+                                                 definitionHash: registry.loaded(slug: slug)?.contentHash, dryRun: dryRun, sourceURL: address))
+            } catch { throw .database(error) }
         }
     }
 

@@ -126,9 +126,11 @@ public final class IngestEngine: Sendable {
             let flag = CancellationFlag()
             flags.withLock { $0[id] = flag }
             let signalPath = cancelSignalPath(id)
+            var downloaded: String?
             defer {
                 flags.withLock { if $0[id] === flag { $0.removeValue(forKey: id) } }
                 if removeSourceWhenDone, let path = run.sourcePath { try? FileManager.default.removeItem(atPath: path) }
+                if let downloaded { try? FileManager.default.removeItem(atPath: downloaded) }
                 try? FileManager.default.removeItem(atPath: signalPath)
             }
             var source = RowSource.file(path: "", fileName: nil)
@@ -136,6 +138,18 @@ public final class IngestEngine: Sendable {
                 source = .storedRows(databasePath: configuration.databasePath, runID: from)
             } else if let path = run.sourcePath {
                 source = .file(path: path, fileName: run.originalFilename)
+            } else if let address = run.sourceURL, failure == nil, let spec = compiled?.definition.source {
+                // A `url` source: downloaded now, by the worker, into the uploads folder.
+                do {
+                    let file = try URLDownloader(configuration: configuration).download(
+                        address, headers: spec.httpHeaders, timeout: spec.timeoutSeconds ?? 60,
+                        maxBytes: spec.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
+                    downloaded = file.path
+                    _ = try checkFormat(slug: run.importer, path: file.path, fileName: file.fileName)
+                    source = .file(path: file.path, fileName: file.fileName)
+                } catch {
+                    failure = error.description
+                }
             } else {
                 failure = failure ?? "Run \(id) has no source file."
             }

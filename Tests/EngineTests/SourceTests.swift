@@ -81,12 +81,18 @@ struct SourceTests {
         return f
     }
 
-    @Test("a url source downloads, imports and removes its temp file")
+    /// Creates a url run (checked at once) and executes it (downloaded by the "worker").
+    func runURL(_ f: EngineFixture) throws -> IngestRun {
+        let id = try f.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
+        #expect(try f.store().run(id)?.status == .pending)
+        return try f.engine.execute(runID: id)
+    }
+
+    @Test("a url source is downloaded when the run starts, imported, and its temp file removed")
     func url() throws {
         try withServer { port in
             let f = try urlFixture("http://127.0.0.1:\(port)/items.csv")
-            let id = try f.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
-            let run = try f.engine.execute(runID: id, removeSourceWhenDone: f.engine.isTemporarySource(runID: id))
+            let run = try runURL(f)
             #expect(run.status == .completed && run.counts.created == 2)
             #expect(run.originalFilename == "items.csv")
             let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: f.engine.configuration.uploadsDirectory)) ?? []
@@ -97,16 +103,14 @@ struct SourceTests {
     @Test("redirects are followed up to five times")
     func redirects() throws {
         try withServer { port in
-            let ok = try urlFixture("http://127.0.0.1:\(port)/hop/4")
-            #expect(throws: Never.self) { try ok.engine.createSourceRun(slug: "items", dryRun: false, userID: nil) }
-            let tooMany = try urlFixture("http://127.0.0.1:\(port)/hop/5")
-            #expect(throws: EngineError.sourceUnavailable("Too many redirects (more than 5).")) {
-                try tooMany.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
-            }
+            #expect(try runURL(try urlFixture("http://127.0.0.1:\(port)/hop/4")).status == .completed)
+            let tooMany = try runURL(try urlFixture("http://127.0.0.1:\(port)/hop/5"))
+            #expect(tooMany.status == .failed)
+            #expect(tooMany.failureReason == "Too many redirects (more than 5).")
         }
     }
 
-    @Test("loopback, private addresses, unlisted hosts, errors and oversize downloads are refused")
+    @Test("loopback, private addresses and unlisted hosts are refused at once; errors and oversize downloads fail the run")
     func refusals() throws {
         try withServer { port in
             let closed = try urlFixture("http://127.0.0.1:\(port)/items.csv", allowPrivate: false)
@@ -117,14 +121,13 @@ struct SourceTests {
             #expect(throws: EngineError.sourceUnavailable("The host '127.0.0.1' is not in the allowed URL hosts.")) {
                 try unlisted.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
             }
-            let missing = try urlFixture("http://127.0.0.1:\(port)/missing.csv")
-            #expect(throws: EngineError.sourceUnavailable("The download answered HTTP 404.")) {
-                try missing.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
-            }
+            let missing = try runURL(try urlFixture("http://127.0.0.1:\(port)/missing.csv"))
+            #expect(missing.status == .failed && missing.failureReason == "The download answered HTTP 404.")
             let big = try urlFixture("http://127.0.0.1:\(port)/big.csv", maxSizeMB: 64)
-            #expect(throws: EngineError.sourceUnavailable("The download is larger than the limit of 65536 bytes.")) {
-                try big.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
-            }
+            let bigRun = try runURL(big)
+            #expect(bigRun.status == .failed && bigRun.failureReason == "The download is larger than the limit of 65536 bytes.")
+            let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: big.engine.configuration.uploadsDirectory)) ?? []
+            #expect(leftovers.isEmpty)
         }
         #expect(URLDownloader.isInternal("10.1.2.3") && URLDownloader.isInternal("192.168.0.1") && URLDownloader.isInternal("172.20.0.1"))
         #expect(URLDownloader.isInternal("169.254.169.254") && URLDownloader.isInternal("::1") && URLDownloader.isInternal("fe80::1"))

@@ -7,6 +7,8 @@ public struct IngestRun: Sendable, Equatable {
     public var originalFilename: String?
     /// The local file read (temp upload, data-root path); nil for retries.
     public var sourcePath: String?
+    /// A `url` source still to download (the worker downloads it when the run starts).
+    public var sourceURL: String?
     /// SHA-256 of the definition file the run used.
     public var definitionHash: String?
     public var dryRun: Bool

@@ -12,11 +12,17 @@ struct URLDownloader {
 
     struct Downloaded { let path: String; let fileName: String }
 
-    func download(_ address: String, headers: [String: String], timeout: Double, maxBytes: Int64) throws(EngineError) -> Downloaded {
+    /// The URL if it may be downloaded: http(s), an allowed host, no internal address.
+    func validate(_ address: String) throws(EngineError) -> URL {
         guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw .invalidRequest("source.url must be an http or https address.")
         }
         try check(url)
+        return url
+    }
+
+    func download(_ address: String, headers: [String: String], timeout: Double, maxBytes: Int64) throws(EngineError) -> Downloaded {
+        let url = try validate(address)
         let target = try IngestEngineUploads.path(configuration)
         var request = URLRequest(url: url, timeoutInterval: timeout)
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }

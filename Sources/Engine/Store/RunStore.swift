@@ -16,7 +16,7 @@ public final class RunStore {
     static let runColumns = """
         id, importer, status, user_id, original_filename, source_path, definition_hash, dry_run, parent_id,
         retried_from_run_id, total_rows, processed_rows, successful_rows, failed_rows, created_rows, updated_rows,
-        skipped_rows, bytes_read, bytes_total, summary, failure_reason, cancel_requested, created_at, started_at, completed_at
+        skipped_rows, bytes_read, bytes_total, summary, failure_reason, cancel_requested, created_at, started_at, completed_at, source_url
         """
 
     /// Facts of a new run.
@@ -25,12 +25,15 @@ public final class RunStore {
         public var userID: Int64?
         public var originalFilename: String?
         public var sourcePath: String?
+        public var sourceURL: String?
         public var definitionHash: String?
         public var dryRun: Bool
         public var parentID: Int64?
         public var retriedFromRunID: Int64?
         public init(importer: String, userID: Int64? = nil, originalFilename: String? = nil, sourcePath: String? = nil,
-                    definitionHash: String? = nil, dryRun: Bool = false, parentID: Int64? = nil, retriedFromRunID: Int64? = nil) {
+                    definitionHash: String? = nil, dryRun: Bool = false, parentID: Int64? = nil, retriedFromRunID: Int64? = nil,
+                    sourceURL: String? = nil) {
+            self.sourceURL = sourceURL
             self.importer = importer; self.userID = userID; self.originalFilename = originalFilename
             self.sourcePath = sourcePath; self.definitionHash = definitionHash; self.dryRun = dryRun
             self.parentID = parentID; self.retriedFromRunID = retriedFromRunID
@@ -41,11 +44,11 @@ public final class RunStore {
     public func createRun(_ run: NewRun) throws(SQLiteError) -> Int64 {
         try db.execute("""
             INSERT INTO ingest_runs (importer, status, user_id, original_filename, source_path, definition_hash, dry_run,
-                parent_id, retried_from_run_id, created_at) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)
+                parent_id, retried_from_run_id, created_at, source_url) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(run.importer), run.userID.map(Value.integer) ?? .null, run.originalFilename.map(Value.text) ?? .null,
                   run.sourcePath.map(Value.text) ?? .null, run.definitionHash.map(Value.text) ?? .null,
                   .integer(run.dryRun ? 1 : 0), run.parentID.map(Value.integer) ?? .null,
-                  run.retriedFromRunID.map(Value.integer) ?? .null, .text(Timestamp.now())])
+                  run.retriedFromRunID.map(Value.integer) ?? .null, .text(Timestamp.now()), run.sourceURL.map(Value.text) ?? .null])
         return db.lastInsertRowID
     }
 
@@ -186,7 +189,7 @@ public final class RunStore {
         let summary = r[19].textValue.flatMap { try? JSONValue.parse($0) }.flatMap(RunStore.decodeSummary)
         return IngestRun(
             id: r[0].integerValue ?? 0, importer: r[1].textValue ?? "", status: RunStatus(rawValue: r[2].textValue ?? "") ?? .failed,
-            userID: r[3].integerValue, originalFilename: r[4].textValue, sourcePath: r[5].textValue, definitionHash: r[6].textValue,
+            userID: r[3].integerValue, originalFilename: r[4].textValue, sourcePath: r[5].textValue, sourceURL: r[25].textValue, definitionHash: r[6].textValue,
             dryRun: r[7].integerValue == 1, parentID: r[8].integerValue, retriedFromRunID: r[9].integerValue, counts: counts,
             bytesRead: r[17].integerValue ?? 0, bytesTotal: r[18].integerValue, summary: summary, failureReason: r[20].textValue,
             cancelRequested: r[21].integerValue == 1, createdAt: r[22].textValue ?? "", startedAt: r[23].textValue, completedAt: r[24].textValue)

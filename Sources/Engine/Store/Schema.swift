@@ -55,6 +55,7 @@ enum Schema {
                 last_used_at TEXT
             );
             """),
+        .init(version: 3, name: "url sources", sql: "ALTER TABLE ingest_runs ADD COLUMN source_url TEXT"),
     ])
 
     /// Opens the database at `path` and brings its schema up to date.
