@@ -14,6 +14,7 @@ public final class Connection {
     /// Opens (creating if needed) the database at `path`.
     /// - Parameter busyTimeout: how long to wait on another connection's lock, in milliseconds.
     public init(path: String, busyTimeout: Int32 = 10_000, readOnly: Bool = false) throws(SQLiteError) {
+        _ = Connection.configureOnce
         self.path = path
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
@@ -32,6 +33,12 @@ public final class Connection {
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
     }
+
+    /// Process-wide SQLite settings, applied before the first connection opens: no global memory
+    /// statistics (their mutex costs every allocation; Ingest never reads them).
+    private static let configureOnce: Void = {
+        _ = ingest_sqlite_disable_memstatus()
+    }()
 
     deinit {
         statementCache.removeAll()
