@@ -6,7 +6,10 @@ enum FormatCheck {
     @inline(__always)
     static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
-        return Array(text.utf8).withUnsafeBufferPointer(body)
+        // Small (inline) strings have no contiguous storage to lend: withUTF8 spills them to the
+        // stack, where Array(text.utf8) would allocate on the heap for every cell.
+        var copy = text
+        return copy.withUTF8(body)
     }
 
     // MARK: email
