@@ -86,7 +86,7 @@ public final class IngestEngine: Sendable {
                                              definitionHash: loaded.contentHash, dryRun: dryRun,
                                              parentID: original.id, retriedFromRunID: original.id))
         } catch let e as EngineError { throw e } catch let e as SQLiteError { throw .database(e) } catch {
-            throw .conflict(String(describing: error))
+            throw .invalidRequest("The retry could not be created.")
         }
     }
 
