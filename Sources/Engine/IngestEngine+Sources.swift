@@ -47,13 +47,4 @@ extension IngestEngine {
         let uploads = (configuration.uploadsDirectory as NSString).standardizingPath
         return (path as NSString).standardizingPath.hasPrefix(uploads + "/")
     }
-
-    /// A new file path in the uploads folder (created if needed).
-    public func newUploadPath(suffix: String = "") throws(EngineError) -> String {
-        do {
-            try FileManager.default.createDirectory(atPath: configuration.uploadsDirectory, withIntermediateDirectories: true)
-        } catch { throw .sourceUnavailable("Cannot create the uploads folder.") }
-        let safeSuffix = String(suffix.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "." }.prefix(12).map(Character.init))
-        return (configuration.uploadsDirectory as NSString).appendingPathComponent(UUID().uuidString.lowercased() + safeSuffix)
-    }
 }

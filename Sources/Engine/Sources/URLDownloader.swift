@@ -23,7 +23,7 @@ struct URLDownloader {
 
     func download(_ address: String, headers: [String: String], timeout: Double, maxBytes: Int64) throws(EngineError) -> Downloaded {
         let url = try validate(address)
-        let target = try IngestEngineUploads.path(configuration)
+        let target = try configuration.newUploadPath(prefix: "download-")
         var request = URLRequest(url: url, timeoutInterval: timeout)
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         let delegate = DownloadDelegate(downloader: self, destination: target, maxBytes: maxBytes)
@@ -159,12 +159,12 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
     }
 }
 
-/// Upload/download paths in the configured uploads folder.
-enum IngestEngineUploads {
-    static func path(_ configuration: EngineConfiguration) throws(EngineError) -> String {
-        do { try FileManager.default.createDirectory(atPath: configuration.uploadsDirectory, withIntermediateDirectories: true) } catch {
+extension EngineConfiguration {
+    /// A new, unused file path in the uploads folder (created if needed).
+    func newUploadPath(prefix: String = "") throws(EngineError) -> String {
+        do { try FileManager.default.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true) } catch {
             throw .sourceUnavailable("Cannot create the uploads folder.")
         }
-        return (configuration.uploadsDirectory as NSString).appendingPathComponent("download-" + UUID().uuidString.lowercased())
+        return (uploadsDirectory as NSString).appendingPathComponent(prefix + UUID().uuidString.lowercased())
     }
 }

@@ -86,23 +86,17 @@ final class ZipEntryReader: ByteChunkSource {
     }
 
     /// Reads the next piece of compressed data into `input`; returns its length.
-    private func readInput() throws(TabularError) -> Int {
-        let remaining = entry.compressedSize - compressedRead
-        guard remaining > 0 else { return 0 }
-        let wanted = Int(min(Int64(input.count), remaining))
-        let n = try archive.file.read(at: dataOffset + compressedRead, into: UnsafeMutableRawBufferPointer(rebasing: input[0..<wanted]))
-        guard n == wanted else {
-            throw TabularError(.malformedXLSX, "truncated ZIP archive while reading \(entry.name)")
-        }
-        compressedRead += Int64(n)
-        return n
-    }
+    private func readInput() throws(TabularError) -> Int { try readCompressed(into: input) }
 
-    private func copySome() throws(TabularError) -> Int {
+    /// A stored (uncompressed) entry: its bytes go straight to `output`.
+    private func copySome() throws(TabularError) -> Int { try readCompressed(into: output) }
+
+    /// Reads the entry's next raw bytes into `buffer`; 0 at the end of the entry.
+    private func readCompressed(into buffer: UnsafeMutableRawBufferPointer) throws(TabularError) -> Int {
         let remaining = entry.compressedSize - compressedRead
         guard remaining > 0 else { return 0 }
-        let wanted = Int(min(Int64(output.count), remaining))
-        let n = try archive.file.read(at: dataOffset + compressedRead, into: UnsafeMutableRawBufferPointer(rebasing: output[0..<wanted]))
+        let wanted = Int(min(Int64(buffer.count), remaining))
+        let n = try archive.file.read(at: dataOffset + compressedRead, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]))
         guard n == wanted else {
             throw TabularError(.malformedXLSX, "truncated ZIP archive while reading \(entry.name)")
         }
