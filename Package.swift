@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Definitions"], swiftSettings: swiftSettings),
         .target(name: "Engine", dependencies: ["SQLite", "Tabular", "Definitions", "Rules"], swiftSettings: swiftSettings),
         .target(name: "HTTP", swiftSettings: swiftSettings),
-        .target(name: "API", dependencies: ["HTTP", "Engine", "SQLite", "Definitions"], swiftSettings: swiftSettings),
+        .target(name: "API", dependencies: ["HTTP", "Engine", "Definitions"], swiftSettings: swiftSettings),
         .target(name: "CLI", dependencies: ["API", "Engine"], swiftSettings: swiftSettings),
         .executableTarget(name: "ingest", dependencies: ["CLI"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),

@@ -25,12 +25,9 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     case http(HTTPError)
     /// `409`: cancelling a run that already finished.
     case alreadyFinished(RunStatus)
-    /// `409`: retrying a run that is still pending or processing.
-    case runStillActive(id: Int64)
-    /// `409`: retrying a run whose retry is already pending or processing.
-    case retryInProgress(runID: Int64, retryID: Int64)
-    /// `409`: any other state conflict reported by the engine.
-    case conflict
+    /// `409`: any other state conflict reported by the engine (a retry of a running run, a
+    /// second retry, an apply or resume of a changed file or definition), with its reason.
+    case conflict(String)
     /// `413`: an upload above the importer's `max_size_mb` (or the server default), in bytes.
     case uploadTooLarge(limitBytes: Int)
     /// `415`: a request body that is not `multipart/form-data`.
@@ -66,7 +63,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .importerBroken(let slug, _): self = .importerBroken(slug: slug)
         case .runNotFound(let id): self = .runNotFound(String(id))
         case .noFailedRows: self = .noFailedRowsToRetry
-        case .conflict: self = .conflict
+        case .conflict(let reason): self = .conflict(reason)
         case .unsupportedFormat(let found, let accepted): self = .unsupportedFormat(found: found, accepted: accepted)
         // Source problems are about the importer's configured source (a relative data-root
         // path, a redacted URL) or the uploaded file; both are the client's to fix.
@@ -93,7 +90,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .unauthenticated: .unauthorized
         case .runNotFound, .importerNotFound, .noFailedRowsToDownload: .notFound
         case .http(let error): error.status
-        case .alreadyFinished, .runStillActive, .retryInProgress, .conflict: .conflict
+        case .alreadyFinished, .conflict: .conflict
         case .uploadTooLarge: .contentTooLarge
         case .notMultipart, .unsupportedFormat: .unsupportedMediaType
         case .invalid: .unprocessableContent
@@ -113,10 +110,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .noFailedRowsToDownload: "No failed rows found for this ingest run."
         case .http(let error): error.message
         case .alreadyFinished(let status): "The ingest run has already finished (\(status.rawValue))."
-        case .runStillActive(let id): "The ingest run \(id) has not finished yet; retry it once it has."
-        case .retryInProgress(let runID, let retryID):
-            "A retry of the ingest run \(runID) is already pending or processing (run \(retryID))."
-        case .conflict: "The request conflicts with the current state of the ingest run."
+        case .conflict(let reason): reason
         case .uploadTooLarge(let limit): "The file may not be larger than \(APIError.describe(bytes: limit))."
         case .notMultipart: "The request body must be multipart/form-data with a 'file' field."
         case .unsupportedFormat(let found, let accepted):

@@ -20,9 +20,6 @@ public final class IngestAPI: Sendable {
     let authenticator: BearerAuthenticator
     let notifyWorkers: @Sendable () -> Void
     let logger: @Sendable (String) -> Void
-    /// Serialises "is a retry of run N already active?" with creating one, so two concurrent
-    /// retry requests cannot both pass the check.
-    let retryGate = Mutex(())
     private let openAPICache = Mutex<[UInt8]?>(nil)
 
     /// Creates the API.

@@ -34,11 +34,24 @@ enum CommonOptions {
     static let json = CommandSpec.Option("json", help: "Print machine-readable JSON.")
     static let storage = [database, importers]
 
-    static func engine(_ args: ParsedArguments, _ context: CommandContext) throws -> IngestEngine {
+    /// The engine of `--database` and `--importers`. With `recover`, runs left `processing` by a
+    /// process that is gone are ended first (a note on stderr names them), so a crashed import
+    /// never stays `processing`.
+    static func engine(_ args: ParsedArguments, _ context: CommandContext, recover: Bool = true) throws -> IngestEngine {
         var config = EngineConfiguration(databasePath: args.value("database") ?? "ingest.sqlite",
                                          importersDirectory: args.value("importers") ?? "importers")
         if let root = context.environment["INGEST_DATA_ROOT"] { config.dataRoot = root }
         if let uploads = context.environment["INGEST_UPLOADS"] { config.uploadsDirectory = uploads }
-        return try IngestEngine(configuration: config)
+        let engine = try IngestEngine(configuration: config)
+        if recover {
+            do {
+                for id in try engine.recoverAbandonedRuns() {
+                    context.stderr("Note: run \(id) was interrupted (its process is gone); resume it with 'ingest resume \(id)'.\n")
+                }
+            } catch {
+                context.stderr("Warning: could not check for interrupted runs: \(error.description)\n")
+            }
+        }
+        return engine
     }
 }

@@ -7,8 +7,8 @@ public enum IngestCommand {
 
     static let commands: [any Command.Type] = [
         RunCommand.self, ListCommand.self, RunsCommand.self, StatusCommand.self, CancelCommand.self,
-        RetryCommand.self, ErrorsCommand.self, FailedRowsCommand.self, CheckCommand.self, NewCommand.self,
-        ServeCommand.self, TokenCommand.self,
+        RetryCommand.self, ApplyCommand.self, ResumeCommand.self, RecoverCommand.self, ErrorsCommand.self,
+        FailedRowsCommand.self, CheckCommand.self, NewCommand.self, ServeCommand.self, TokenCommand.self,
     ]
 
     /// Entry point of the executable: runs and exits with the command's code.

@@ -14,6 +14,9 @@ public struct EngineConfiguration: Sendable {
     public var allowPrivateURLs: Bool
     /// Default upload cap in bytes when an importer sets no `max_size_mb`.
     public var maxUploadBytes: Int64
+    /// How long a run's final status write is retried (with backoff) before the run is released
+    /// to recovery: 60 seconds.
+    public var finalWriteBudget: Duration = .seconds(60)
 
     public init(databasePath: String = "ingest.sqlite", importersDirectory: String = "importers",
                 uploadsDirectory: String? = nil, dataRoot: String = ".", allowedURLHosts: [String] = [],

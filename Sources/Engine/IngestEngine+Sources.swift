@@ -38,13 +38,10 @@ extension IngestEngine {
         let real = (joined as NSString).resolvingSymlinksInPath
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         guard real.hasPrefix(rootPrefix) else { throw .sourceUnavailable("source.path '\(relative)' leads outside the data root.") }
+        let uploads = (configuration.uploadsDirectory as NSString).resolvingSymlinksInPath
+        guard !(real + "/").hasPrefix(uploads + "/") else {
+            throw .sourceUnavailable("source.path '\(relative)' is inside the uploads folder, whose files belong to runs.")
+        }
         return real
-    }
-
-    /// Whether the run's source file is ours to delete when it ends (uploads and downloads).
-    public func isTemporarySource(runID: Int64) -> Bool {
-        guard let store = try? openStore(), let run = try? store.run(runID), let path = run.sourcePath else { return false }
-        let uploads = (configuration.uploadsDirectory as NSString).standardizingPath
-        return (path as NSString).standardizingPath.hasPrefix(uploads + "/")
     }
 }

@@ -1,4 +1,5 @@
 import Definitions
+import Engine
 import HTTP
 import Testing
 @testable import API

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The live server: cancellation, hot reload, access")
 struct LiveServerTests {
-    @Test("cancelling a long run ends it cancelled with the target consistent with its counts")
+    @Test("cancelling a long run ends it cancelled with the target consistent with its counts; resume completes it")
     func cancelLongRun() throws {
         let fixture = try APIFixture(importers: ["items": itemsDefinition(chunkSize: 100)])
         var csv = "SKU,Name,Price\n"
@@ -20,6 +20,17 @@ struct LiveServerTests {
         let created = try #require(run["progress"]?.int("created"))
         #expect(created < 200_000)
         #expect(Int64(try fixture.count("items")) == created)
+        // The upload of a resumable run is kept, then resume continues from the last committed chunk.
+        #expect(fixture.uploadedFiles().count == 1)
+        let resume = try fixture.post("/\(id)/resume")
+        #expect(resume.status == 202)
+        let resumedID = try #require(resume.data?.int("id"))
+        let resumed = try fixture.waitUntilFinished(resumedID)
+        #expect(resumed.string("status") == "completed")
+        #expect(resumed["progress"]?.int("processed") == 200_000)
+        #expect(resumed["progress"]?.int("created") == 200_000)
+        #expect(try fixture.count("items") == 200_000)
+        #expect(try fixture.post("/\(id)/resume").status == 409, "a run is resumed once")
         _ = try fixture.eventually("the upload to be removed") { fixture.uploadedFiles().isEmpty ? true : nil }
     }
 

@@ -27,7 +27,7 @@ struct RunStateTests {
         #expect(early.status == 409)
         #expect(early.message == "The ingest run \(id) has not finished yet; retry it once it has.")
 
-        let original = try fixture.engine.execute(runID: id, removeSourceWhenDone: true)
+        let original = try fixture.engine.execute(runID: id)
         #expect(original.status == .completedWithErrors)
         let first = try fixture.post("/\(id)/retry", json: "{\"dry_run\": true}")
         #expect(first.status == 202)

@@ -116,10 +116,14 @@ struct CancellationTests {
         let f = try EngineFixture(importers: ["items": itemsDefinition()])
         let store = try f.store()
         let id = try store.createRun(.init(importer: "items"))
-        #expect(try store.claim(id, definitionHash: nil, bytesTotal: nil))
-        #expect(try store.failInterruptedRuns() == [id])
+        // Claimed by a process of this host that holds no lock: it is gone.
+        let dead = RunOwner(host: LocalRunOwnership.hostName, pid: 999_999, startedAt: "2020-01-01T00:00:00.000000Z")
+        #expect(try store.claim(id, owner: dead, definitionHash: nil))
+        #expect(try f.engine.recoverAbandonedRuns() == [id])
         #expect(try store.run(id)?.status == .failed)
         #expect(try store.run(id)?.failureReason?.hasPrefix("interrupted") == true)
+        #expect(try store.run(id)?.resumable == true)
+        #expect(try f.engine.recoverAbandonedRuns() == [])
     }
 }
 
@@ -153,7 +157,7 @@ struct CrossProcessCancellationTests {
         let path = try f.write("SKU,Name,Price\nA1,Apple,1\n", to: "files/a.csv")
         let id = try f.engine.createRun(slug: "items", path: path, originalFilename: "a.csv", dryRun: false, userID: nil)
         _ = try f.engine.execute(runID: id)
-        #expect(throws: EngineError.conflict("Run \(id) is completed, not pending.")) { try f.engine.execute(runID: id, removeSourceWhenDone: true) }
+        #expect(throws: EngineError.conflict("Run \(id) is completed, not pending.")) { try f.engine.execute(runID: id) }
         #expect(FileManager.default.fileExists(atPath: path), "the loser must not delete the winner's source")
     }
 }

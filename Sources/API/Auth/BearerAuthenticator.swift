@@ -34,7 +34,7 @@ final class BearerAuthenticator: Sendable {
     func authenticate(_ headers: HTTPHeaders) throws -> AuthenticatedToken {
         guard let presented = BearerAuthenticator.bearerToken(in: headers) else { throw APIError.unauthenticated }
         let digest = Array(TokenGenerator.hash(of: presented).utf8)
-        let credentials = try stores.withStore { store in try TokenStore(connection: store.db).credentials() }
+        let credentials = try stores.withStore { store in try TokenStore(store).credentials() }
         var match: TokenStore.Credential?
         for credential in credentials {
             // Every credential is compared, even after a match.
@@ -68,7 +68,7 @@ final class BearerAuthenticator: Sendable {
             defer { recording.store(false, ordering: .releasing) }
             // Best effort with a short busy timeout: a missed update only makes last_used_at older.
             guard let store = try? RunStore(path: path, busyTimeout: 2_000) else { return }
-            try? TokenStore(connection: store.db).recordUse(of: id, at: timestamp)
+            try? TokenStore(store).recordUse(of: id, at: timestamp)
         }
     }
 }

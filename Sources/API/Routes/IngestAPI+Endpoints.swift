@@ -77,10 +77,39 @@ extension IngestAPI {
                     .json(202, "The retry run was created (status `pending`).", schema: "IngestRunResource"),
                     .message(400, "`The original run has no failed rows to retry.`, or the body is not a JSON object."),
                     notFound,
-                    .message(409, "The run has not finished yet, or a retry of it is already pending or processing."),
+                    .message(409, "The run has not finished yet, a retry of it is already pending or processing, or a retry of its failed rows alone would leave partial data (a dry run, a rolled-back run, a run stopped before the end of its file); the message says what to do instead."),
                     .validation("`dry_run` is not a boolean."),
                     importerBroken,
                 ]), handler: retryRun),
+            APIEndpoint(.post, "/{ingestRun}/apply", options: jsonBody, operation: OpenAPIOperation(
+                operationID: "applyIngestRun", summary: "Apply a dry run",
+                description: """
+                    Creates a real run of a completed dry run's file under the same definition version. Refused (409, \
+                    with the reason) when the definition or the file changed since the dry run, the file is gone, or \
+                    the dry run was already applied.
+                    """,
+                tag: "Runs", parameters: [run],
+                responses: [
+                    .json(202, "The run was created (status `pending`).", schema: "IngestRunResource"),
+                    notFound,
+                    .message(409, "Not a completed dry run, changed definition or file, or already applied."),
+                    importerBroken,
+                ]), handler: applyRun),
+            APIEndpoint(.post, "/{ingestRun}/resume", options: jsonBody, operation: OpenAPIOperation(
+                operationID: "resumeIngestRun", summary: "Resume a stopped run",
+                description: """
+                    Creates a run that continues a cancelled or interrupted run from its last committed chunk: it \
+                    skips the rows already committed and starts from the stopped run's counters, so its counters add \
+                    up to the file's rows. A `transaction: all` run or a dry run is run again whole. Refused (409, \
+                    with the reason) when the definition or the file changed since, or the run failed on its own rows.
+                    """,
+                tag: "Runs", parameters: [run],
+                responses: [
+                    .json(202, "The run was created (status `pending`).", schema: "IngestRunResource"),
+                    notFound,
+                    .message(409, "Not resumable, changed definition or file, or already resumed."),
+                    importerBroken,
+                ]), handler: resumeRun),
             APIEndpoint(.get, "/{ingestRun}/errors/summary", operation: OpenAPIOperation(
                 operationID: "ingestRunErrorSummary", summary: "Get the error summary of a run",
                 description: "Failed rows counted by row message and by `column: validation message`, most frequent first.",

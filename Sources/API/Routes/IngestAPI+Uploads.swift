@@ -53,7 +53,8 @@ extension IngestAPI {
         let dryRun = try BooleanInput.parse(formValue: dryRunField, field: "dry_run")
         let originalName = IngestAPI.displayName(ofUpload: file.filename)
         do {
-            return try engine.createRun(slug: slug, path: file.path, originalFilename: originalName, dryRun: dryRun, userID: token?.userID)
+            return try engine.createRun(slug: slug, path: file.path, originalFilename: originalName, dryRun: dryRun,
+                                        userID: token?.userID, ownsFile: true)
         } catch {
             guard case .sourceUnavailable(let message) = error else { throw error }
             // The reader's message may name the temporary file; show the client's name instead.

@@ -35,7 +35,9 @@ public final class IngestServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         let engine = try IngestEngine(configuration: configuration.engine)
-        let workers = RunWorkerPool(engine: engine, workers: configuration.workers, pollInterval: configuration.workerPollInterval)
+        try IngestServer.checkFolders(configuration.engine)
+        let workers = RunWorkerPool(engine: engine, workers: configuration.workers, pollInterval: configuration.workerPollInterval,
+                                    log: { logger("worker: " + $0) })
         let api = IngestAPI(engine: engine, configuration: configuration.api, notifyWorkers: { workers.notify() }, logger: logger)
         self.engine = engine
         self.workers = workers
@@ -48,11 +50,8 @@ public final class IngestServer: Sendable {
 
     /// Starts the workers, the definition watcher and the listener.
     public func start() throws -> Startup {
+        // Interrupted runs keep their files: they can be resumed.
         let interrupted = try workers.start()
-        for id in interrupted where engine.isTemporarySource(runID: id) {
-            // The interrupted run will never read its upload again.
-            if let path = try? engine.openStore().run(id)?.sourcePath { try? FileManager.default.removeItem(atPath: path) }
-        }
         let logger = self.logger
         engine.registry.startWatching(interval: configuration.definitionWatchInterval) { slugs in
             logger("importers reloaded: \(slugs.joined(separator: ", "))")
@@ -78,6 +77,22 @@ public final class IngestServer: Sendable {
     public func stop() {
         http.stop()
         stopBackground()
+    }
+
+    /// Refuses an uploads folder that is the data root or holds it: uploads are deleted when
+    /// their runs end, and feeds must never be. (The default layout keeps the uploads folder
+    /// inside the data root, `.`: a `filesystem` source may not read from it, see
+    /// `IngestEngine.resolveDataPath`.)
+    static func checkFolders(_ configuration: EngineConfiguration) throws {
+        let root = (configuration.dataRoot as NSString).standardizingPath
+        let uploads = (configuration.uploadsDirectory as NSString).standardizingPath
+        let absoluteRoot = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        let absoluteUploads = uploads.hasPrefix("/") ? uploads : FileManager.default.currentDirectoryPath + "/" + uploads
+        let r = (absoluteRoot as NSString).standardizingPath, u = (absoluteUploads as NSString).standardizingPath
+        if r == u || (r + "/").hasPrefix(u + "/") {
+            throw EngineError.invalidRequest("The uploads folder (--uploads) may not be the data root (--data-root) or contain it: "
+                + "uploads are deleted when their runs end.")
+        }
     }
 
     private func stopBackground() {

@@ -46,7 +46,7 @@ final class StorePool: Sendable {
         let entry = try shard.idle.withLock { $0.popLast() } ?? Entry(store: engine.openStore())
         defer {
             // A store left inside a transaction by a failed body must not be reused.
-            if !entry.store.db.isInTransaction {
+            if !entry.store.isInTransaction {
                 shard.idle.withLock { if $0.count < capacityPerShard { $0.append(entry) } }
             }
         }

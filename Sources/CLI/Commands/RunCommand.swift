@@ -45,7 +45,7 @@ enum RunCommand: Command {
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         interrupt.setEventHandler {
-            context.stderr("\nCancelling after the current chunk…\n")
+            context.stderr("\nCancelling after the current chunk… (continue later with 'ingest resume \(runID)')\n")
             _ = try? engine.requestCancellation(of: runID)
         }
         interrupt.resume()
@@ -53,7 +53,7 @@ enum RunCommand: Command {
             interrupt.cancel()
             signal(SIGINT, SIG_DFL)
         }
-        let run = try engine.execute(runID: runID, removeSourceWhenDone: engine.isTemporarySource(runID: runID)) { progress in
+        let run = try engine.execute(runID: runID) { progress in
             bar?.update(progress)
         }
         bar?.finish()

@@ -1,6 +1,5 @@
 import API
 import Engine
-import SQLite
 
 /// `ingest token create|list|revoke`: the bearer tokens of the API.
 enum TokenCommand: Command {
@@ -78,6 +77,6 @@ enum TokenCommand: Command {
     /// The token table of `--database`, migrated on open.
     private static func store(_ args: ParsedArguments) throws -> TokenStore {
         let runs = try RunStore(path: args.value("database") ?? "ingest.sqlite")
-        return TokenStore(connection: runs.db)
+        return TokenStore(runs)
     }
 }

@@ -27,10 +27,25 @@ enum RunReport {
                 for w in s.warnings.prefix(10) { out += "    \(w)\n" }
             }
         }
-        if c.failed > 0 && run.status.isFinished {
-            out += "  Failed rows: 'ingest failed-rows \(run.id) -o failed.csv' to fix and re-import, or 'ingest retry \(run.id)'.\n"
+        if let undone = run.summary?.meta.rolledBack, !run.dryRun, run.rolledBackRows > 0 {
+            out += "  rolled back: \(undone.created) would have been created, \(undone.updated) updated, \(undone.skipped) skipped; none of them is in the table\n"
         }
+        if let next = nextStep(run) { out += "  Next: \(next)\n" }
         return out
+    }
+
+    /// What to do next, never a retry that would leave partial data.
+    static func nextStep(_ run: IngestRun) -> String? {
+        guard run.status.isFinished else { return nil }
+        let export = "'ingest failed-rows \(run.id) -o failed.csv' lists the failed rows to fix"
+        if run.resumable { return "resume it from where it stopped with 'ingest resume \(run.id)'." }
+        if run.dryRun {
+            guard run.status == .completed || run.status == .completedWithErrors else { return nil }
+            return "import it for real with 'ingest apply \(run.id)'" + (run.counts.failed > 0 ? " (failed rows stay out; \(export))." : ".")
+        }
+        guard run.counts.failed > 0 else { return nil }
+        if run.retryRefusal != nil { return "\(export); then import the whole file again (its rows were rolled back)." }
+        return "\(export) and re-import, or 'ingest retry \(run.id)'."
     }
 
     static func formatDuration(_ seconds: Double) -> String {

@@ -44,6 +44,8 @@ public final class DefinitionRegistry: Sendable {
     /// Serialises `load` and `reloadIfChanged` so two reloads never interleave.
     private let reloadLock = Mutex(())
     private let watch = Mutex(WatchState())
+    /// Wakes the polling thread at once when watching stops.
+    private let watchWake = NSCondition()
 
     /// An empty registry; call `load(directory:)`.
     public init() {}
@@ -198,7 +200,10 @@ public final class DefinitionRegistry: Sendable {
         let seconds = max(0.01, Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
         let thread = Thread { [self] in
             while isWatching(generation) {
-                Thread.sleep(forTimeInterval: seconds)
+                watchWake.lock()
+                let deadline = Date().addingTimeInterval(seconds)
+                while isWatching(generation) && watchWake.wait(until: deadline) {}
+                watchWake.unlock()
                 guard isWatching(generation) else { break }
                 let changed = reloadIfChanged()
                 if !changed.isEmpty { onChange?(changed) }
@@ -208,12 +213,15 @@ public final class DefinitionRegistry: Sendable {
         thread.start()
     }
 
-    /// Stops the polling thread; it exits within one interval. Safe to call when not watching.
+    /// Stops the polling thread; it wakes and exits at once. Safe to call when not watching.
     public func stopWatching() {
+        watchWake.lock()
         watch.withLock { watch in
             watch.running = false
             watch.generation += 1
         }
+        watchWake.broadcast()
+        watchWake.unlock()
     }
 
     /// True while the polling thread started as `generation` should keep going.

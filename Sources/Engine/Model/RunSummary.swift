@@ -18,11 +18,25 @@ public struct RunSummary: Sendable, Equatable, Codable {
         public var dryRun: Bool
         /// What the reader detected: format, delimiter, encoding.
         public var source: [String: String]
+        /// What was written and then rolled back (a dry run, or `transaction: all`/`chunk` after a
+        /// bad row): what the run would have done. The counters above say what is in the table.
+        public var rolledBack: Outcome?
 
         enum CodingKeys: String, CodingKey {
             case totalRows = "total_rows", successfulRows = "successful_rows", failedRows = "failed_rows"
             case createdRows = "created_rows", updatedRows = "updated_rows", skippedRows = "skipped_rows"
             case durationMs = "duration_ms", rowsPerSecond = "rows_per_second", dryRun = "dry_run", source
+            case rolledBack = "rolled_back"
+        }
+    }
+
+    /// Row outcomes of a part of a run.
+    public struct Outcome: Sendable, Equatable, Codable {
+        public var created: Int
+        public var updated: Int
+        public var skipped: Int
+        public init(created: Int, updated: Int, skipped: Int) {
+            self.created = created; self.updated = updated; self.skipped = skipped
         }
     }
 

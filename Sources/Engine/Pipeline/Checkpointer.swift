@@ -8,9 +8,10 @@ import SQLite
 /// PASSIVE checkpoint from another connection runs alongside the writer instead, so the writer
 /// turns automatic checkpoints off for the run and this thread does them.
 final class Checkpointer: @unchecked Sendable {
-    // `@unchecked`: `connection` is used by the checkpoint thread only; `stopFlag`/`done` synchronise.
+    // `@unchecked`: `connection` is used by the checkpoint thread only; `wake` guards `stopping`.
     private let connection: Connection
-    private let stopFlag = CancellationFlag()
+    private let wake = NSCondition()
+    private var stopping = false
     private let done = DispatchSemaphore(value: 0)
     /// Time between checkpoints.
     static let interval: TimeInterval = 0.2
@@ -21,8 +22,8 @@ final class Checkpointer: @unchecked Sendable {
         guard databasePath != ":memory:", let c = try? Connection(path: databasePath, busyTimeout: 100) else { return nil }
         connection = c
         let thread = Thread { [self] in
-            while !stopFlag.isRaised {
-                Thread.sleep(forTimeInterval: Checkpointer.interval)
+            // A failed checkpoint is only a missed one: the next (or SQLite's own) catches up.
+            while waitForNextCheckpoint() {
                 _ = try? connection.query("PRAGMA wal_checkpoint(PASSIVE)")
             }
             _ = try? connection.query("PRAGMA wal_checkpoint(PASSIVE)")
@@ -32,9 +33,21 @@ final class Checkpointer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs a last checkpoint and stops.
+    /// Waits one interval; false as soon as `stop` is called.
+    private func waitForNextCheckpoint() -> Bool {
+        wake.lock()
+        defer { wake.unlock() }
+        let deadline = Date().addingTimeInterval(Checkpointer.interval)
+        while !stopping && wake.wait(until: deadline) {}
+        return !stopping
+    }
+
+    /// Runs a last checkpoint and stops, without waiting out the interval.
     func stop() {
-        stopFlag.raise()
+        wake.lock()
+        stopping = true
+        wake.signal()
+        wake.unlock()
         done.wait()
     }
 }

@@ -24,12 +24,14 @@ final class ChunkWriter {
     /// Parameters per `IN (…)` query, far below SQLite's 32766 limit.
     private static let inBatch = 500
 
-    struct Result {
+    /// What writing a batch did. The writer never stops at a failing row: in `chunk` and `all`
+    /// modes the executor decides to roll back, and the rest of the file is still checked.
+    struct BatchOutcome {
         var created = 0, updated = 0, skipped = 0, failed = 0
         var logged: [LoggedRow] = []
-        /// Set when the transaction mode turns a failing row into a failed run.
-        var fatal: String?
         var firstErrors: [String] = []
+        /// The first failing row of the batch: its record number and message.
+        var firstFailure: (row: Int, message: String)?
     }
 
     init(db: Connection, table: TargetTable, definition: ImporterDefinition, header: [String], runID: Int64) throws(SQLiteError) {
@@ -77,8 +79,8 @@ final class ChunkWriter {
     func invalidateCaches() { lookupCache.removeAll() }
 
     /// Writes one chunk inside the caller's transaction.
-    func write(_ rows: [PendingRow]) throws(SQLiteError) -> Result {
-        var result = Result()
+    func write(_ rows: [PendingRow]) throws(SQLiteError) -> BatchOutcome {
+        var result = BatchOutcome()
         let mode = definition.transaction
         let logAll = definition.rowLog == .all
         let logFailed = definition.rowLog != .none
@@ -166,14 +168,11 @@ final class ChunkWriter {
                 if result.firstErrors.count < 20 {
                     result.firstErrors.append("Row \(row.recordNumber): \(errors.flatMessage)")
                 }
-                if mode == .chunk || mode == .all {
-                    result.fatal = "Row \(row.recordNumber) failed (\(errors.flatMessage)), so the \(mode == .chunk ? "chunk holding it was" : "whole run was") rolled back (transaction: \(mode.rawValue))."
-                }
+                if result.firstFailure == nil { result.firstFailure = (row.recordNumber, errors.flatMessage) }
             }
             if logAll || (logFailed && status == .failed) {
                 result.logged.append(LoggedRow(runID: runID, rowNumber: row.recordNumber, status: status, data: data(of: row), errors: errors))
             }
-            if result.fatal != nil { break }
         }
         return result
     }

@@ -13,8 +13,9 @@ struct PendingRow: Sendable {
 
 /// What travels from the parse thread to the write thread.
 enum PipelineMessage: Sendable {
-    /// A batch of rows; `endsChunk` marks the last batch of a chunk (a transaction boundary).
-    case batch([PendingRow], bytesRead: Int64, endsChunk: Bool)
+    /// A batch of rows; `rowsRead` counts the source rows read through its last one (the resume
+    /// position once its chunk commits); `endsChunk` marks the last batch of a chunk (a transaction boundary).
+    case batch([PendingRow], bytesRead: Int64, rowsRead: Int, endsChunk: Bool)
     /// The reader hit an error it cannot get past; rows before it were sent.
     case readFailed(String)
     case end(bytesRead: Int64, warnings: [String])

@@ -17,10 +17,14 @@ final class RowParser: @unchecked Sendable {
     private let recycle: RecycleBin
     /// Warnings kept for the summary; more are counted, not stored.
     private static let maxWarnings = 20
+    /// Source rows a resumed run already committed: read and validated again (so state spanning
+    /// rows, such as `distinct`, is what it was), but not sent to the writer.
+    private let skip: Int
 
     init(reader: Handoff<any TableReader>, processor: Handoff<RowProcessor>, header: [String], chunkSize: Int,
-         queue: BoundedQueue<PipelineMessage>, stop: CancellationFlag, recycle: RecycleBin) {
+         queue: BoundedQueue<PipelineMessage>, stop: CancellationFlag, recycle: RecycleBin, skip: Int = 0) {
         self.recycle = recycle
+        self.skip = max(0, skip)
         self.reader = reader.value
         self.processor = processor.value
         self.header = header
@@ -37,9 +41,17 @@ final class RowParser: @unchecked Sendable {
         var warnings: [String] = []
         var extraWarnings = 0
         let width = header.count
+        var rowsRead = 0
         do {
             while let row = try reader.nextRow() {
+                rowsRead += 1
                 var cells = row.cells
+                if rowsRead <= skip {
+                    while cells.count > width, cells.last?.isEmpty == true { cells.removeLast() }
+                    if cells.count == width { _ = processor.process(cells) }
+                    if stop.isRaised { break }
+                    continue
+                }
                 for w in row.warnings {
                     if warnings.count < RowParser.maxWarnings { warnings.append("Row \(row.recordNumber): \(w)") } else { extraWarnings += 1 }
                 }
@@ -61,7 +73,7 @@ final class RowParser: @unchecked Sendable {
                 rowsInChunk += 1
                 let endsChunk = rowsInChunk == chunkSize
                 if endsChunk || chunk.count >= batchRows {
-                    queue.push(.batch(chunk, bytesRead: reader.bytesRead, endsChunk: endsChunk))
+                    queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: endsChunk))
                     chunk = []
                     chunk.reserveCapacity(batchRows)
                     recycle.empty()
@@ -69,11 +81,11 @@ final class RowParser: @unchecked Sendable {
                     if stop.isRaised { break }
                 }
             }
-            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, endsChunk: true)) }
+            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: true)) }
             if extraWarnings > 0 { warnings.append("… and \(extraWarnings) more warnings.") }
             queue.push(.end(bytesRead: reader.bytesRead, warnings: warnings))
         } catch {
-            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, endsChunk: true)) }
+            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: true)) }
             queue.push(.readFailed(RunExecutor.describe(error)))
         }
     }

@@ -4,14 +4,23 @@ import Rules
 import SQLite
 import Tabular
 
-/// Carries one run from `pending` to its final status.
+/// Carries one claimed run from its first row to its ending (the final status is written by the
+/// engine, see `IngestEngine+Lifecycle`).
 ///
 /// Two threads share the work: the parse thread reads the source and validates rows (pure CPU),
 /// the calling thread writes chunks to SQLite; a bounded queue between them keeps memory flat.
 /// Transactions: in `none`, `row` and `chunk` modes each chunk commits on its own, together with
-/// its logged rows and the run's counters, so progress and cancellation work across processes.
-/// In `all` mode and on dry runs the whole run is one transaction (rolled back for a dry run);
-/// row logs are then kept aside and written after it ends, and progress is reported in-process.
+/// its logged rows, the run's counters and its resume position, so progress, cancellation and
+/// resume work across processes. In `all` mode and on dry runs the whole run is one transaction
+/// (rolled back for a dry run); row logs are then kept aside and written with the final status.
+///
+/// Every bad row is reported: in `chunk` and `all` modes the first bad row dooms the open
+/// transaction (nothing after the last commit will be kept), but the executor keeps writing the
+/// rest of the file into it, so every row is judged exactly as a write would judge it (lookups,
+/// `exists`, `unique`, duplicates), then rolls it back.
+///
+/// ``runToEnd()`` never throws: whatever goes wrong ends in a `failed` ending whose counters are the
+/// committed ones.
 final class RunExecutor {
     let store: RunStore
     let run: IngestRun
@@ -23,14 +32,29 @@ final class RunExecutor {
     let cancelRequestedElsewhere: () -> Bool
     let observer: (@Sendable (RunProgress) -> Void)?
 
-    private var counts = RunCounts()
+    /// Counters of committed chunks (in single-transaction mode: of everything written so far).
+    private var counts: RunCounts
+    /// Source rows whose outcome is committed: where a resume continues.
+    private var position: Int
     private var bytesRead: Int64 = 0
     private var bytesTotal: Int64?
     private var errors: [String] = []
     private var warnings: [String] = []
     private var detected: [String: String] = [:]
-    private var deferredLog: [LoggedRow] = []
+    /// Logged rows written with the final status (single-transaction runs, doomed transactions).
+    private(set) var deferredLog: [LoggedRow] = []
     private let started = Date()
+
+    /// Counters of the chunk whose transaction is open (not yet committed).
+    private var open = RunCounts()
+    /// Logged rows of the open chunk, kept until it commits in case it is doomed.
+    private var openLog: [LoggedRow] = []
+    /// Source rows read through the last batch written.
+    private var rowsRead: Int
+    /// Set by the first bad row in `chunk`/`all` mode: the open transaction will be rolled back.
+    private var doom: (row: Int, message: String)?
+    /// Outcomes written into the doomed transaction (what would have been).
+    private var doomed = RunCounts()
 
     /// Chunks in flight between the threads.
     static let queueCapacity = 4
@@ -44,6 +68,10 @@ final class RunExecutor {
         self.source = source
         self.cancellation = cancellation
         self.observer = observer
+        // A resumed run inherits the counters and position of the run it continues.
+        counts = run.counts
+        position = run.resumePosition
+        rowsRead = run.resumePosition
     }
 
     var definition: ImporterDefinition { compiled?.definition ?? ImporterDefinition(slug: run.importer, target: TargetSpec(table: ""), columns: []) }
@@ -51,65 +79,79 @@ final class RunExecutor {
     /// One transaction for the whole run.
     var isSingleTransaction: Bool { run.dryRun || definition.transaction == .all }
 
-    /// Ends a claimed run as `failed` before any row (the definition broke, the source is gone).
-    func fail(_ reason: String) throws -> IngestRun {
-        try finish(.failed, reason: reason)
+    /// Runs the claimed run to its ending. Never throws.
+    func runToEnd() -> RunStore.Ending {
+        do {
+            return try execute()
+        } catch {
+            return failure("The run stopped on an unexpected error: \(RunExecutor.describe(error))", resumable: true)
+        }
     }
 
-    /// Runs a claimed run to the end and records the outcome. Throws only when the bookkeeping itself fails.
-    func execute() throws -> IngestRun {
-        guard let importer = compiled else { return try finish(.failed, reason: "The importer did not compile.") }
+    /// An ending `failed` with `reason`, after rolling back whatever is open: counters are the committed ones.
+    func failure(_ reason: String, resumable: Bool = false) -> RunStore.Ending {
+        let rolledBack = rollbackOpenWork(keepFailures: !resumable)
+        return ending(.failed, reason: reason, rolledBack: rolledBack, resumable: resumable)
+    }
+
+    private func execute() throws -> RunStore.Ending {
+        guard let importer = compiled else { return failure("The importer did not compile.") }
         let reader: any TableReader
-        do {
-            reader = try source.open(definition: definition)
-        } catch {
-            return try finish(.failed, reason: RunExecutor.describe(error))
-        }
-        bytesTotal = reader.totalBytes
-        detected = reader.detected
         let header: [String]
         do {
-            guard let h = try reader.readHeader() else {
-                return try finish(.failed, reason: "The file is empty: it has no header row.")
-            }
+            reader = try source.open(definition: definition)
+            bytesTotal = reader.totalBytes
+            detected = reader.detected
+            guard let h = try reader.readHeader() else { return failure("The file is empty: it has no header row.") }
             header = RunExecutor.uniqued(h)
         } catch {
-            return try finish(.failed, reason: RunExecutor.describe(error))
+            return failure(RunExecutor.describe(error))
         }
         let resolution = importer.resolve(header: header)
-        guard resolution.isUsable else {
-            return try finish(.failed, reason: resolution.problems.joined(separator: " "))
-        }
+        guard resolution.isUsable else { return failure(resolution.problems.joined(separator: " ")) }
         for name in resolution.missing {
             warnings.append("No header matches '\(name)'; its column gets its default or stays empty.")
         }
-
         let table = TargetTable(importer: importer)
-        if isSingleTransaction { try db.begin(.immediate) }
-        do {
-            if !isSingleTransaction { try db.begin(.immediate) }
-            try table.prepare(on: db, definition: definition)
-            if !isSingleTransaction { try db.commit() }
-        } catch let failure as RunFailure {
-            try db.rollback()
-            return try finish(.failed, reason: failure.reason)
-        }
-
         let writer: ChunkWriter
         do {
-            writer = try ChunkWriter(db: db, table: table, definition: definition, header: header, runID: run.id)
+            writer = try prepare(table: table, header: header)
+        } catch let failure as RunFailure {
+            return self.failure(failure.reason)
+        }
+        let outcome = pipeline(reader: reader, importer: importer, resolution: resolution, header: header, writer: writer)
+        return try end(outcome)
+    }
+
+    /// Creates or checks the target table and prepares the writer's statements.
+    private func prepare(table: TargetTable, header: [String]) throws -> ChunkWriter {
+        try db.begin(.immediate)
+        do {
+            try table.prepare(on: db, definition: definition)
+            if !isSingleTransaction { try db.commit() }
         } catch {
             try db.rollback()
-            return try finish(.failed, reason: "Could not prepare the writes: \(error.message)")
+            throw error
         }
+        do {
+            return try ChunkWriter(db: db, table: table, definition: definition, header: header, runID: run.id)
+        } catch {
+            try db.rollback()
+            throw RunFailure("Could not prepare the writes: \(error.message)")
+        }
+    }
 
+    /// Starts the parse thread and writes what it sends until the run ends.
+    private func pipeline(reader: any TableReader, importer: CompiledImporter, resolution: HeaderResolution, header: [String],
+                          writer: ChunkWriter) -> Outcome {
         let facts = RunFacts(id: run.id, originalFilename: run.originalFilename, startedAt: run.startedAt ?? Timestamp.now())
         let processor = importer.makeProcessor(resolution: resolution, run: facts)
         let queue = BoundedQueue<PipelineMessage>(capacity: RunExecutor.queueCapacity)
         let stop = CancellationFlag()
         let recycle = RecycleBin()
         let parser = RowParser(reader: Handoff(value: reader), processor: Handoff(value: processor), header: header,
-                               chunkSize: definition.chunkSize, queue: queue, stop: stop, recycle: recycle)
+                               chunkSize: definition.chunkSize, queue: queue, stop: stop, recycle: recycle,
+                               skip: isSingleTransaction ? 0 : run.resumePosition)
         let thread = Thread { parser.run() }
         thread.stackSize = 4 << 20
         thread.start()
@@ -121,7 +163,7 @@ final class RunExecutor {
             checkpointer.stop()
             try? db.execute("PRAGMA wal_autocheckpoint=1000")
         }
-        return try end(outcome, writer: writer)
+        return outcome
     }
 
     enum Outcome { case finished, cancelled, failed(String), readFailed(String) }
@@ -137,9 +179,9 @@ final class RunExecutor {
                 break
             }
             switch message {
-            case .batch(let rows, let read, let endsChunk):
+            case .batch(let rows, let read, let rowsRead, let endsChunk):
                 bytesRead = read
-                let stopOutcome = writeBatch(rows, endsChunk: endsChunk, writer: writer)
+                let stopOutcome = writeBatch(rows, rowsRead: rowsRead, endsChunk: endsChunk, writer: writer)
                 recycle.put(rows)
                 if let o = stopOutcome {
                     outcome = o
@@ -159,87 +201,130 @@ final class RunExecutor {
         return outcome ?? .finished
     }
 
-    /// Counters of the chunk whose transaction is open (not yet committed).
-    private var open = RunCounts()
-
     /// Writes one batch inside its chunk's transaction, committing at the end of the chunk.
     /// Returns an outcome when the run must stop.
-    private func writeBatch(_ rows: [PendingRow], endsChunk: Bool, writer: ChunkWriter) -> Outcome? {
+    private func writeBatch(_ rows: [PendingRow], rowsRead: Int, endsChunk: Bool, writer: ChunkWriter) -> Outcome? {
         do {
-            if !isSingleTransaction && !db.isInTransaction { try db.begin(.immediate) }
+            if !db.isInTransaction { try db.begin(.immediate) }
             let result = try writer.write(rows)
-            if let fatal = result.fatal {
-                // The open chunk (or the whole run) is undone; its rows count as processed, the failing ones as failed.
-                counts.failed += result.failed
-                counts.processed += open.processed + result.created + result.updated + result.skipped + result.failed
-                counts.total = counts.processed
-                open = RunCounts()
-                if !isSingleTransaction {
-                    try db.rollback()
-                    writer.invalidateCaches()
-                    // The failing rows are still worth keeping for the failed-rows export.
-                    try db.begin(.immediate)
-                    try store.append(result.logged.filter { $0.status == .failed })
-                    try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal)
-                    try db.commit()
-                } else {
-                    deferredLog += result.logged.filter { $0.status == .failed }
-                }
-                errors += result.firstErrors.prefix(max(0, 20 - errors.count))
-                return .failed(fatal)
-            }
-            open.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
+            self.rowsRead = rowsRead
             errors += result.firstErrors.prefix(max(0, 20 - errors.count))
-            if isSingleTransaction { deferredLog += result.logged } else { try store.append(result.logged) }
-            guard endsChunk else {
-                observer?(progress(including: open))
-                return nil
+            if doom == nil, let first = result.firstFailure, definition.transaction == .chunk || definition.transaction == .all {
+                doom = first
+                // Everything since the last commit will be rolled back with the doomed transaction.
+                doomed = open
+                deferredLog += openLog
+                open = RunCounts()
+                openLog = []
             }
-            counts = progress(including: open).counts
-            open = RunCounts()
-            if !isSingleTransaction {
-                try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal)
-                try db.commit()
+            record(result)
+            if endsChunk, doom == nil {
+                try commitChunk()
+            } else {
+                observer?(progress(including: open))
+                if !endsChunk { return nil }
             }
         } catch {
-            try? db.rollback()
-            writer.invalidateCaches()
-            open = RunCounts()
+            // `end` rolls back what is open; no more rows are written.
             return .failed("Could not write to the database: \(RunExecutor.describe(error))")
         }
+        return stopReason()
+    }
+
+    /// Adds a batch's outcomes and logged rows to the open chunk, or to the doomed part.
+    private func record(_ result: ChunkWriter.BatchOutcome) {
+        if doom != nil {
+            doomed.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
+            deferredLog += result.logged
+        } else {
+            open.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
+            if isSingleTransaction { deferredLog += result.logged } else { openLog += result.logged }
+        }
+    }
+
+    /// Commits the open chunk with its logged rows, counters and resume position; the in-memory
+    /// counters change only once the commit succeeded.
+    private func commitChunk() throws {
+        var next = counts
+        next.add(created: open.created, updated: open.updated, skipped: open.skipped, failed: open.failed)
+        if isSingleTransaction {
+            counts = next
+        } else {
+            next.total = next.processed
+            try store.append(openLog)
+            try store.updateProgress(run.id, counts: next, bytesRead: bytesRead, bytesTotal: bytesTotal, resumePosition: rowsRead)
+            try db.commit()
+            counts = next
+            position = rowsRead
+        }
+        open = RunCounts()
+        openLog = []
         observer?(progress())
+    }
+
+    /// Whether the run must stop after a chunk: cancelled, or over its error budget.
+    private func stopReason() -> Outcome? {
         if cancellation.isRaised || cancelRequestedElsewhere() || (!isSingleTransaction && ((try? store.isCancelRequested(run.id)) ?? false)) {
             return .cancelled
         }
-        if let budget = definition.errorBudget {
-            if let max = budget.maxFailedRows, counts.failed > max {
-                return .failed("Error budget exceeded: \(counts.failed) failed rows (at most \(max) allowed).")
-            }
-            if let ratio = budget.maxFailedRatio, counts.processed > 0, Double(counts.failed) / Double(counts.processed) > ratio {
-                let percent = (Double(counts.failed) / Double(counts.processed) * 1000).rounded() / 10
-                return .failed("Error budget exceeded: \(percent)% of rows failed (at most \(ratio * 100)% allowed).")
-            }
+        guard let budget = definition.errorBudget else { return nil }
+        let failed = counts.failed + doomed.failed
+        let processed = counts.processed + doomed.processed
+        if let max = budget.maxFailedRows, failed > max {
+            return .failed("Error budget exceeded: \(failed) failed rows (at most \(max) allowed).")
+        }
+        if let ratio = budget.maxFailedRatio, processed > 0, Double(failed) / Double(processed) > ratio {
+            let percent = (Double(failed) / Double(processed) * 1000).rounded() / 10
+            return .failed("Error budget exceeded: \(percent)% of rows failed (at most \(ratio * 100)% allowed).")
         }
         return nil
     }
 
     /// Commits (or rolls back) a chunk left open when the input ended between chunk boundaries.
     private func closeOpenChunk(commit: Bool) -> Outcome? {
-        guard !isSingleTransaction, db.isInTransaction else { return nil }
+        guard !isSingleTransaction, doom == nil, db.isInTransaction else { return nil }
         do {
-            if commit {
-                counts = progress(including: open).counts
-                try store.updateProgress(run.id, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal)
-                try db.commit()
-            } else {
-                try db.rollback()
-            }
-            open = RunCounts()
+            if commit { try commitChunk() } else { _ = rollbackOpenWork(keepFailures: true) }
             return nil
         } catch {
-            try? db.rollback()
             return .failed("Could not write to the database: \(RunExecutor.describe(error))")
         }
+    }
+
+    /// Rolls back whatever is uncommitted. Returns the outcomes undone (what would have been).
+    ///
+    /// With `keepFailures` false (a run that can be resumed), the failed rows of an open chunk are
+    /// forgotten too: resume judges them again, so no row is counted twice.
+    private func rollbackOpenWork(keepFailures: Bool = true) -> RunCounts {
+        if !keepFailures && !isSingleTransaction && doom == nil {
+            open = RunCounts()
+            openLog = []
+        }
+        var undone = doomed
+        undone.add(created: open.created, updated: open.updated, skipped: open.skipped, failed: open.failed)
+        if isSingleTransaction {
+            undone.add(created: counts.created, updated: counts.updated, skipped: counts.skipped, failed: counts.failed)
+            // Failed rows stay counted: they are what the run reports.
+            counts = RunCounts()
+            counts.add(created: 0, updated: 0, skipped: 0, failed: undone.failed)
+        } else {
+            counts.add(created: 0, updated: 0, skipped: 0, failed: undone.failed)
+        }
+        // A dry run's rows keep the status they would have had.
+        deferredLog = run.dryRun ? deferredLog + openLog : (deferredLog + openLog).map(RunExecutor.undone)
+        open = RunCounts()
+        openLog = []
+        doomed = RunCounts()
+        if db.isInTransaction { try? db.rollback() }
+        return undone
+    }
+
+    /// A logged row whose write was rolled back.
+    static func undone(_ row: LoggedRow) -> LoggedRow {
+        guard row.status == .success || row.status == .skipped else { return row }
+        var r = row
+        r.status = .rolledBack
+        return r
     }
 
     private func estimatedTotal(processed: Int) -> Int {
@@ -249,61 +334,83 @@ final class RunExecutor {
 
     private func progress(including pending: RunCounts = RunCounts()) -> RunProgress {
         var c = counts
-        c.add(created: pending.created, updated: pending.updated, skipped: pending.skipped, failed: pending.failed)
+        c.add(created: pending.created, updated: pending.updated, skipped: pending.skipped, failed: pending.failed + doomed.failed)
         c.total = estimatedTotal(processed: c.processed)
         return RunProgress(runID: run.id, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started))
     }
 
-    /// Closes the transaction the outcome calls for and records the final status.
-    private func end(_ outcome: Outcome, writer: ChunkWriter) throws -> IngestRun {
-        counts.total = counts.processed
+    /// Closes the transaction the outcome calls for and builds the ending.
+    private func end(_ outcome: Outcome) throws -> RunStore.Ending {
+        if case .finished = outcome, doom == nil {
+            if isSingleTransaction {
+                if run.dryRun {
+                    let undone = rollbackOpenWork()
+                    return ending(undone.failed > 0 ? .completedWithErrors : .completed, reason: nil, rolledBack: undone)
+                }
+                try db.commit()
+            }
+            return ending(counts.failed > 0 ? .completedWithErrors : .completed, reason: nil)
+        }
+        let kept = isSingleTransaction || doom != nil
+            ? "Nothing after the last committed chunk was kept." : "Rows written before it stopped are kept."
         switch outcome {
-        case .finished:
-            if isSingleTransaction {
-                if run.dryRun { try db.rollback() } else { try db.commit() }
-            }
-            return try finish(counts.failed > 0 ? .completedWithErrors : .completed, reason: nil)
         case .cancelled:
-            if isSingleTransaction { try db.rollback() }
-            let kept = isSingleTransaction ? "Nothing was written (one transaction for the whole run)." : "Rows written before it stopped are kept."
-            return try finish(.cancelled, reason: "Cancelled at row \(counts.processed). \(kept)")
-        case .failed(let reason), .readFailed(let reason):
-            if isSingleTransaction {
-                try db.rollback()
-            } else if case .readFailed = outcome, definition.transaction == .chunk {
-                // Chunks before the broken part of the file are committed; nothing else is pending.
-            }
-            if definition.transaction == .all && !run.dryRun {
-                // All or nothing: report what was rolled back.
-                deferredLog = deferredLog.filter { $0.status == .failed }
-            }
-            return try finish(.failed, reason: reason)
+            let rolledBack = rollbackOpenWork(keepFailures: false)
+            let how = isSingleTransaction ? "Nothing was written (one transaction for the whole run)." : kept
+            return ending(.cancelled, reason: "Cancelled at row \(counts.processed). \(how)", rolledBack: rolledBack, resumable: true)
+        case .failed(let reason):
+            // A write the database refused (locked, full, I/O) can be resumed once it is fixed.
+            let resumable = reason.hasPrefix("Could not write")
+            let rolledBack = rollbackOpenWork(keepFailures: !resumable)
+            return ending(.failed, reason: reason, rolledBack: rolledBack, resumable: resumable)
+        case .readFailed(let reason):
+            return ending(.failed, reason: reason, rolledBack: rollbackOpenWork())
+        case .finished:
+            return ending(.failed, reason: doomReason(), rolledBack: rollbackOpenWork())
         }
     }
 
-    /// Records the final status and summary.
-    private func finish(_ status: RunStatus, reason: String?) throws -> IngestRun {
-        if db.isInTransaction { try db.rollback() }
+    /// Why a doomed run failed.
+    private func doomReason() -> String {
+        guard let doom else { return "The run was rolled back." }
+        let mode = definition.transaction
+        let failed = counts.failed
+        let what = mode == .chunk && !run.dryRun
+            ? "the chunk holding it and everything after it were rolled back (transaction: chunk); earlier chunks are kept"
+            : "the whole run was rolled back (transaction: \(mode.rawValue))"
+        return "\(failed) \(failed == 1 ? "row" : "rows") failed (first: Row \(doom.row): \(doom.message)), so \(what)."
+    }
+
+    /// The ending of the run: counters as committed (a dry run's as predicted), the summary,
+    /// and what was rolled back.
+    private func ending(_ status: RunStatus, reason: String?, rolledBack: RunCounts = RunCounts(), resumable: Bool = false) -> RunStore.Ending {
         let duration = Date().timeIntervalSince(started)
+        var errors = self.errors
         if let reason { errors.insert(reason, at: 0) }
-        let summary = RunSummary(errors: errors, warnings: warnings, meta: .init(
-            totalRows: counts.total, successfulRows: counts.successful, failedRows: counts.failed,
-            createdRows: counts.created, updatedRows: counts.updated, skippedRows: counts.skipped,
-            durationMs: Int((duration * 1000).rounded()),
-            rowsPerSecond: duration > 0 ? Int((Double(counts.processed) / duration).rounded()) : counts.processed,
-            dryRun: run.dryRun, source: detected))
-        try db.begin(.immediate)
-        do {
-            try store.append(deferredLog)
-            try store.finish(run.id, status: status, counts: counts, bytesRead: bytesRead, bytesTotal: bytesTotal, summary: summary, failureReason: reason)
-            try db.commit()
-        } catch {
-            try? db.rollback()
-            throw error
+        let undone = rolledBack.created + rolledBack.updated + rolledBack.skipped
+        var c = counts
+        if run.dryRun {
+            c.add(created: rolledBack.created, updated: rolledBack.updated, skipped: rolledBack.skipped, failed: 0)
+        } else {
+            // Rows written and rolled back were processed too; they are not in the table.
+            c.processed += undone
         }
-        deferredLog = []
-        observer?(progress())
-        return try store.run(run.id) ?? run
+        c.total = c.processed
+        var meta = RunSummary.Meta(
+            totalRows: c.total, successfulRows: c.successful, failedRows: c.failed,
+            createdRows: c.created, updatedRows: c.updated, skippedRows: c.skipped,
+            durationMs: Int((duration * 1000).rounded()),
+            rowsPerSecond: duration > 0 ? Int((Double(c.processed) / duration).rounded()) : c.processed,
+            dryRun: run.dryRun, source: detected)
+        if undone > 0 || run.dryRun {
+            meta.rolledBack = .init(created: rolledBack.created, updated: rolledBack.updated, skipped: rolledBack.skipped)
+        }
+        observer?(RunProgress(runID: run.id, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: duration))
+        return RunStore.Ending(status: status, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal,
+                               summary: RunSummary(errors: errors, warnings: warnings, meta: meta), failureReason: reason,
+                               rolledBackRows: run.dryRun ? 0 : undone,
+                               resumable: resumable && !isSingleTransaction && doom == nil,
+                               resumePosition: isSingleTransaction ? 0 : position)
     }
 
     /// Makes header names unique (`Name`, `Name (2)`) so logged rows keep every cell.

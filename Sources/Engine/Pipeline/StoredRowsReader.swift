@@ -24,8 +24,7 @@ final class StoredRowsReader: TableReader {
         }
         self.header = header
         self.count = count
-        statement = try db.prepare("SELECT run_id, row_number, status, data, errors FROM ingest_rows WHERE run_id = ? AND status = 'failed' ORDER BY id")
-        try statement.bind([.integer(runID)])
+        statement = try store.failedRowsStatement(of: runID)
     }
 
     func readHeader() throws(TabularError) -> [String]? { count == 0 ? nil : header }
@@ -37,7 +36,10 @@ final class StoredRowsReader: TableReader {
         }
         guard hasRow else { return nil }
         index += 1
-        let row = RunStore.decodeRow((0..<5).map { statement.column($0) })
+        let row: LoggedRow
+        do { row = try RunStore.decodeRow(StoredRecord(statement)) } catch {
+            throw TabularError(.io, "could not read the logged rows: \(error.message)")
+        }
         var values: [String: String] = [:]
         for (k, v) in row.data { values[k] = v }
         return TableRow(cells: header.map { values[$0] ?? "" }, recordNumber: row.rowNumber, warnings: [])

@@ -1,22 +1,28 @@
 import SQLite
 
-/// Reads and writes `ingest_runs` and `ingest_rows` on one connection.
+/// Reads and writes `ingest_runs` and `ingest_rows` on one connection. All of Ingest's SQL about
+/// runs lives here (and in the other `Store/` types); the API and the CLI never see a connection.
 ///
 /// Like its connection, a store belongs to one thread at a time.
 public final class RunStore {
-    public let db: Connection
+    let db: Connection
 
-    public init(connection: Connection) { self.db = connection }
+    init(connection: Connection) { self.db = connection }
 
     /// Opens the database at `path`, migrating the bookkeeping tables.
     public convenience init(path: String, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
         self.init(connection: try Schema.open(path: path, busyTimeout: busyTimeout))
     }
 
+    /// Whether a transaction is open (a store left inside one must not be reused).
+    public var isInTransaction: Bool { db.isInTransaction }
+
     static let runColumns = """
         id, importer, status, user_id, original_filename, source_path, definition_hash, dry_run, parent_id,
         retried_from_run_id, total_rows, processed_rows, successful_rows, failed_rows, created_rows, updated_rows,
-        skipped_rows, bytes_read, bytes_total, summary, failure_reason, cancel_requested, created_at, started_at, completed_at, source_url
+        skipped_rows, bytes_read, bytes_total, summary, failure_reason, cancel_requested, created_at, started_at, completed_at,
+        source_url, owner_host, owner_pid, owner_started_at, heartbeat_at, owned_file, source_fingerprint, resume_position,
+        rolled_back_rows, resumable, resumed_from_run_id, applied_from_run_id
         """
 
     /// Facts of a new run.
@@ -30,6 +36,14 @@ public final class RunStore {
         public var dryRun: Bool
         public var parentID: Int64?
         public var retriedFromRunID: Int64?
+        /// The file is the engine's (an upload): it deletes it when no run needs it any more.
+        public var ownsFile = false
+        public var sourceFingerprint: String?
+        public var resumedFromRunID: Int64?
+        public var appliedFromRunID: Int64?
+        /// Where a resumed run starts, and the counters it inherits.
+        public var resumePosition = 0
+        public var counts = RunCounts()
         public init(importer: String, userID: Int64? = nil, originalFilename: String? = nil, sourcePath: String? = nil,
                     definitionHash: String? = nil, dryRun: Bool = false, parentID: Int64? = nil, retriedFromRunID: Int64? = nil,
                     sourceURL: String? = nil) {
@@ -40,52 +54,108 @@ public final class RunStore {
         }
     }
 
-    /// Records a `pending` run and returns its id.
+    /// Records a `pending` run and returns its id. A second active retry, apply or resume of the
+    /// same run violates a unique index: that error is a constraint violation.
     public func createRun(_ run: NewRun) throws(SQLiteError) -> Int64 {
+        let c = run.counts
         try db.execute("""
             INSERT INTO ingest_runs (importer, status, user_id, original_filename, source_path, definition_hash, dry_run,
-                parent_id, retried_from_run_id, created_at, source_url) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(run.importer), run.userID.map(Value.integer) ?? .null, run.originalFilename.map(Value.text) ?? .null,
-                  run.sourcePath.map(Value.text) ?? .null, run.definitionHash.map(Value.text) ?? .null,
-                  .integer(run.dryRun ? 1 : 0), run.parentID.map(Value.integer) ?? .null,
-                  run.retriedFromRunID.map(Value.integer) ?? .null, .text(Timestamp.now()), run.sourceURL.map(Value.text) ?? .null])
+                parent_id, retried_from_run_id, created_at, source_url, owned_file, source_fingerprint, resumed_from_run_id,
+                applied_from_run_id, resume_position, total_rows, processed_rows, successful_rows, failed_rows, created_rows,
+                updated_rows, skipped_rows)
+            VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(run.importer), .optional(run.userID), .optional(run.originalFilename), .optional(run.sourcePath),
+                  .optional(run.definitionHash), .integer(run.dryRun ? 1 : 0), .optional(run.parentID),
+                  .optional(run.retriedFromRunID), .text(Timestamp.now()), .optional(run.sourceURL),
+                  run.ownsFile ? .optional(run.sourcePath) : .null, .optional(run.sourceFingerprint),
+                  .optional(run.resumedFromRunID), .optional(run.appliedFromRunID), .integer(Int64(run.resumePosition))]
+                + RunStore.countValues(c))
         return db.lastInsertRowID
     }
 
-    /// Moves a pending run to `processing`. Returns false when it was not pending (claimed by another worker).
-    public func claim(_ id: Int64, definitionHash: String?, bytesTotal: Int64?) throws(SQLiteError) -> Bool {
-        try db.execute("""
-            UPDATE ingest_runs SET status = 'processing', started_at = ?, definition_hash = COALESCE(?, definition_hash),
-                bytes_total = COALESCE(?, bytes_total) WHERE id = ? AND status = 'pending'
-            """, [.text(Timestamp.now()), definitionHash.map(Value.text) ?? .null, bytesTotal.map(Value.integer) ?? .null, .integer(id)]) == 1
+    /// Records a run that continues from `from` on the same file (apply or resume): the new run
+    /// takes over the file's ownership in the same transaction.
+    public func createContinuation(_ run: NewRun, takingFileFrom from: Int64) throws(SQLiteError) -> Int64 {
+        try db.begin(.immediate)
+        do {
+            let owned = try db.scalar("SELECT owned_file FROM ingest_runs WHERE id = ?", [.integer(from)])?.textValue
+            var next = run
+            next.ownsFile = owned != nil && owned == run.sourcePath
+            let id = try createRun(next)
+            if next.ownsFile { try db.execute("UPDATE ingest_runs SET owned_file = NULL WHERE id = ?", [.integer(from)]) }
+            try db.commit()
+            return id
+        } catch {
+            try? db.rollback()
+            throw error
+        }
     }
 
-    /// Stores progress counters.
-    public func updateProgress(_ id: Int64, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil) throws(SQLiteError) {
+    /// Moves a pending run to `processing` for `owner`. Returns false when it was not pending.
+    public func claim(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
+        let now = Timestamp.now()
+        return try db.execute("""
+            UPDATE ingest_runs SET status = 'processing', started_at = ?, heartbeat_at = ?, definition_hash = COALESCE(?, definition_hash),
+                owner_host = ?, owner_pid = ?, owner_started_at = ? WHERE id = ? AND status = 'pending'
+            """, [.text(now), .text(now), .optional(definitionHash), .text(owner.host), .integer(owner.pid), .text(owner.startedAt),
+                  .integer(id)]) == 1
+    }
+
+    /// Records what the run reads: the (downloaded) file, whether the engine owns it, and its fingerprint.
+    public func recordSource(_ id: Int64, path: String, owned: Bool, fingerprint: String?) throws(SQLiteError) {
+        try db.execute("""
+            UPDATE ingest_runs SET source_path = ?, owned_file = CASE WHEN ? THEN ? ELSE owned_file END,
+                source_fingerprint = COALESCE(source_fingerprint, ?) WHERE id = ?
+            """, [.text(path), .integer(owned ? 1 : 0), .text(path), .optional(fingerprint), .integer(id)])
+    }
+
+    /// Stores progress counters and the resume position; also the owner's heartbeat.
+    public func updateProgress(_ id: Int64, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil,
+                               resumePosition: Int? = nil) throws(SQLiteError) {
         try db.execute("""
             UPDATE ingest_runs SET total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?, created_rows = ?,
-                updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total) WHERE id = ?
-            """, RunStore.countValues(counts) + [.integer(bytesRead), bytesTotal.map(Value.integer) ?? .null, .integer(id)])
+                updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total),
+                resume_position = COALESCE(?, resume_position), heartbeat_at = ? WHERE id = ?
+            """, RunStore.countValues(counts) + [.integer(bytesRead), .optional(bytesTotal),
+                                                 .optional(resumePosition.map(Int64.init)), .text(Timestamp.now()), .integer(id)])
     }
 
     static func countValues(_ c: RunCounts) -> [Value] {
         [c.total, c.processed, c.successful, c.failed, c.created, c.updated, c.skipped].map { .integer(Int64($0)) }
     }
 
-    /// Ends a run.
-    public func finish(_ id: Int64, status: RunStatus, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil, summary: RunSummary?, failureReason: String?) throws(SQLiteError) {
-        try db.execute("""
+    /// The final facts of a run.
+    public struct Ending: Sendable {
+        public var status: RunStatus
+        public var counts: RunCounts
+        public var bytesRead: Int64
+        public var bytesTotal: Int64?
+        public var summary: RunSummary?
+        public var failureReason: String?
+        public var rolledBackRows = 0
+        public var resumable = false
+        public var resumePosition: Int?
+    }
+
+    /// Ends a run that is still `processing`. Returns false (and changes nothing) when it is not:
+    /// a final status is never overwritten.
+    public func finish(_ id: Int64, _ e: Ending) throws(SQLiteError) -> Bool {
+        let encodedSummary: Value = e.summary.map { .text(RunStore.encode($0).text) } ?? .null
+        let now = Timestamp.now()
+        return try db.execute("""
             UPDATE ingest_runs SET status = ?, total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?,
-                created_rows = ?, updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total), summary = ?, failure_reason = ?,
-                started_at = COALESCE(started_at, ?), completed_at = ? WHERE id = ?
-            """, [.text(status.rawValue)] + RunStore.countValues(counts) + [
-                .integer(bytesRead), bytesTotal.map(Value.integer) ?? .null, summary.map { .text(RunStore.encode($0).text) } ?? .null,
-                failureReason.map(Value.text) ?? .null, .text(Timestamp.now()), .text(Timestamp.now()), .integer(id)])
+                created_rows = ?, updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total),
+                summary = ?, failure_reason = ?, rolled_back_rows = ?, resumable = ?, resume_position = COALESCE(?, resume_position),
+                started_at = COALESCE(started_at, ?), completed_at = ? WHERE id = ? AND status = 'processing'
+            """, [.text(e.status.rawValue)] + RunStore.countValues(e.counts) + [
+                .integer(e.bytesRead), .optional(e.bytesTotal), encodedSummary, .optional(e.failureReason),
+                .integer(Int64(e.rolledBackRows)), .integer(e.resumable ? 1 : 0), .optional(e.resumePosition.map(Int64.init)),
+                .text(now), .text(now), .integer(id)]) == 1
     }
 
     /// One run, or nil.
     public func run(_ id: Int64) throws(SQLiteError) -> IngestRun? {
-        try db.query("SELECT \(RunStore.runColumns) FROM ingest_runs WHERE id = ?", [.integer(id)]).first.map(RunStore.decodeRun)
+        try queryRuns("SELECT \(RunStore.runColumns) FROM ingest_runs WHERE id = ?", [.integer(id)]).first
     }
 
     /// A page of runs, newest first, with the total count.
@@ -96,10 +166,32 @@ public final class RunStore {
         if let status { conditions.append("status = ?"); args.append(.text(status.rawValue)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let total = Int(try db.scalar("SELECT COUNT(*) FROM ingest_runs \(whereClause)", args)?.integerValue ?? 0)
-        let rows = try db.query("SELECT \(RunStore.runColumns) FROM ingest_runs \(whereClause) ORDER BY id DESC LIMIT ? OFFSET ?",
-                                args + [.integer(Int64(limit)), .integer(Int64(offset))])
-        return (rows.map(RunStore.decodeRun), total)
+        let runs = try queryRuns("SELECT \(RunStore.runColumns) FROM ingest_runs \(whereClause) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                 args + [.integer(Int64(limit)), .integer(Int64(offset))])
+        return (runs, total)
     }
+
+    /// Runs marked `processing`: the candidates for recovery.
+    public func processingRuns() throws(SQLiteError) -> [IngestRun] {
+        try queryRuns("SELECT \(RunStore.runColumns) FROM ingest_runs WHERE status = 'processing' ORDER BY id")
+    }
+
+    /// The id of a pending or processing retry of run `id`, if any.
+    public func activeRetry(of id: Int64) throws(SQLiteError) -> Int64? {
+        try db.scalar("""
+            SELECT id FROM ingest_runs WHERE retried_from_run_id = ? AND status IN ('pending', 'processing') ORDER BY id LIMIT 1
+            """, [.integer(id)])?.integerValue
+    }
+
+    /// The id of a run continuing `id` (apply or resume) that has not failed or been cancelled, if any.
+    public func liveContinuation(of id: Int64, column: ContinuationKind) throws(SQLiteError) -> Int64? {
+        try db.scalar("""
+            SELECT id FROM ingest_runs WHERE \(column.rawValue) = ? AND status NOT IN ('failed', 'cancelled') ORDER BY id LIMIT 1
+            """, [.integer(id)])?.integerValue
+    }
+
+    /// How a run continues another.
+    public enum ContinuationKind: String, Sendable { case apply = "applied_from_run_id", resume = "resumed_from_run_id" }
 
     /// Outcome of a cancellation request.
     public enum CancelResult: Sendable, Equatable { case requested, notFound, alreadyFinished(RunStatus) }
@@ -127,16 +219,18 @@ public final class RunStore {
         try db.query("SELECT id FROM ingest_runs WHERE status = 'pending' ORDER BY id LIMIT ?", [.integer(Int64(limit))]).compactMap { $0[0].integerValue }
     }
 
-    /// Ends runs left `processing` by a crashed process as `failed` ("interrupted"). Returns their ids.
-    public func failInterruptedRuns() throws(SQLiteError) -> [Int64] {
-        let ids = try db.query("SELECT id FROM ingest_runs WHERE status = 'processing'").compactMap { $0[0].integerValue }
-        for id in ids {
-            try db.execute("""
-                UPDATE ingest_runs SET status = 'failed', failure_reason = 'interrupted: the process running it stopped before it finished.',
-                completed_at = ? WHERE id = ? AND status = 'processing'
-                """, [.text(Timestamp.now()), .integer(id)])
-        }
-        return ids
+    /// Ends a `processing` run whose owner is gone as `failed` ("interrupted"), keeping its
+    /// committed counters; it can be resumed. Returns false when the run was no longer processing.
+    public func markInterrupted(_ id: Int64, reason: String) throws(SQLiteError) -> Bool {
+        try db.execute("""
+            UPDATE ingest_runs SET status = 'failed', failure_reason = ?, resumable = 1, completed_at = ?
+            WHERE id = ? AND status = 'processing'
+            """, [.text(reason), .text(Timestamp.now()), .integer(id)]) == 1
+    }
+
+    /// Forgets the file a run owned (after deleting it).
+    public func releaseOwnedFile(of id: Int64) throws(SQLiteError) {
+        try db.execute("UPDATE ingest_runs SET owned_file = NULL WHERE id = ?", [.integer(id)])
     }
 
     // MARK: rows
@@ -153,24 +247,32 @@ public final class RunStore {
         }
     }
 
+    static let rowColumns = "run_id, row_number, status, data, errors"
+
     /// Logged rows of a run in row order, optionally of one status.
     public func rows(of runID: Int64, status: LoggedRow.Status? = nil, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [LoggedRow], total: Int) {
         var args: [Value] = [.integer(runID)]
         var filter = ""
         if let status { filter = " AND status = ?"; args.append(.text(status.rawValue)) }
         let total = Int(try db.scalar("SELECT COUNT(*) FROM ingest_rows WHERE run_id = ?\(filter)", args)?.integerValue ?? 0)
-        let rows = try db.query("SELECT run_id, row_number, status, data, errors FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?",
-                                args + [.integer(Int64(limit)), .integer(Int64(offset))])
-        return (rows.map(RunStore.decodeRow), total)
+        let statement = try db.prepare("SELECT \(RunStore.rowColumns) FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?")
+        try statement.bind(args + [.integer(Int64(limit)), .integer(Int64(offset))])
+        var rows: [LoggedRow] = []
+        while try statement.step() { rows.append(try RunStore.decodeRow(StoredRecord(statement))) }
+        return (rows, total)
     }
 
     /// Calls `body` for each failed row of a run in row order, without loading them all.
     public func forEachFailedRow(of runID: Int64, _ body: (LoggedRow) throws -> Void) throws {
-        let statement = try db.prepare("SELECT run_id, row_number, status, data, errors FROM ingest_rows WHERE run_id = ? AND status = 'failed' ORDER BY id")
+        let statement = try failedRowsStatement(of: runID)
+        while try statement.step() { try body(try RunStore.decodeRow(StoredRecord(statement))) }
+    }
+
+    /// A statement stepping through the failed rows of a run, in row order.
+    func failedRowsStatement(of runID: Int64) throws(SQLiteError) -> Statement {
+        let statement = try db.prepare("SELECT \(RunStore.rowColumns) FROM ingest_rows WHERE run_id = ? AND status = 'failed' ORDER BY id")
         try statement.bind([.integer(runID)])
-        while try statement.step() {
-            try body(RunStore.decodeRow((0..<5).map { statement.column($0) }))
-        }
+        return statement
     }
 
     /// Number of failed rows logged for a run.
@@ -178,80 +280,108 @@ public final class RunStore {
         Int(try db.scalar("SELECT COUNT(*) FROM ingest_rows WHERE run_id = ? AND status = 'failed'", [.integer(runID)])?.integerValue ?? 0)
     }
 
-    // MARK: encoding
+    // MARK: decoding
 
-    static func decodeRun(_ r: [Value]) -> IngestRun {
+    private func queryRuns(_ sql: String, _ args: [Value] = []) throws(SQLiteError) -> [IngestRun] {
+        let statement = try db.prepare(sql)
+        try statement.bind(args)
+        var runs: [IngestRun] = []
+        while try statement.step() { runs.append(try RunStore.decodeRun(StoredRecord(statement))) }
+        return runs
+    }
+
+    static func decodeRun(_ r: StoredRecord) throws(SQLiteError) -> IngestRun {
+        let id = try r.int("id")
+        func corrupt(_ column: String, _ what: String) -> SQLiteError { .corruptRecord(table: "ingest_runs", id: id, column: column, what) }
+        let statusText = try r.text("status")
+        guard let status = RunStatus(rawValue: statusText) else { throw corrupt("status", "unknown status '\(statusText)'") }
         var counts = RunCounts()
-        counts.total = Int(r[10].integerValue ?? 0); counts.processed = Int(r[11].integerValue ?? 0)
-        counts.successful = Int(r[12].integerValue ?? 0); counts.failed = Int(r[13].integerValue ?? 0)
-        counts.created = Int(r[14].integerValue ?? 0); counts.updated = Int(r[15].integerValue ?? 0)
-        counts.skipped = Int(r[16].integerValue ?? 0)
-        let summary = r[19].textValue.flatMap { try? JSONValue.parse($0) }.flatMap(RunStore.decodeSummary)
+        counts.total = Int(try r.int("total_rows")); counts.processed = Int(try r.int("processed_rows"))
+        counts.successful = Int(try r.int("successful_rows")); counts.failed = Int(try r.int("failed_rows"))
+        counts.created = Int(try r.int("created_rows")); counts.updated = Int(try r.int("updated_rows"))
+        counts.skipped = Int(try r.int("skipped_rows"))
+        var summary: RunSummary?
+        if let text = r.optionalText("summary") {
+            guard let json = try? JSONValue.parse(text), let decoded = RunStore.decodeSummary(json) else {
+                throw corrupt("summary", "the stored summary is not the JSON Ingest writes")
+            }
+            summary = decoded
+        }
+        var owner: RunOwner?
+        if let host = r.optionalText("owner_host"), let pid = r.optionalInt("owner_pid") {
+            owner = RunOwner(host: host, pid: pid, startedAt: r.optionalText("owner_started_at") ?? "")
+        }
         return IngestRun(
-            id: r[0].integerValue ?? 0, importer: r[1].textValue ?? "", status: RunStatus(rawValue: r[2].textValue ?? "") ?? .failed,
-            userID: r[3].integerValue, originalFilename: r[4].textValue, sourcePath: r[5].textValue, sourceURL: r[25].textValue, definitionHash: r[6].textValue,
-            dryRun: r[7].integerValue == 1, parentID: r[8].integerValue, retriedFromRunID: r[9].integerValue, counts: counts,
-            bytesRead: r[17].integerValue ?? 0, bytesTotal: r[18].integerValue, summary: summary, failureReason: r[20].textValue,
-            cancelRequested: r[21].integerValue == 1, createdAt: r[22].textValue ?? "", startedAt: r[23].textValue, completedAt: r[24].textValue)
+            id: id, importer: try r.text("importer"), status: status, userID: r.optionalInt("user_id"),
+            originalFilename: r.optionalText("original_filename"), sourcePath: r.optionalText("source_path"),
+            sourceURL: r.optionalText("source_url"), definitionHash: r.optionalText("definition_hash"),
+            dryRun: try r.int("dry_run") == 1, parentID: r.optionalInt("parent_id"), retriedFromRunID: r.optionalInt("retried_from_run_id"),
+            counts: counts, bytesRead: try r.int("bytes_read"), bytesTotal: r.optionalInt("bytes_total"), summary: summary,
+            failureReason: r.optionalText("failure_reason"), cancelRequested: try r.int("cancel_requested") == 1,
+            createdAt: try r.text("created_at"), startedAt: r.optionalText("started_at"), completedAt: r.optionalText("completed_at"),
+            owner: owner, heartbeatAt: r.optionalText("heartbeat_at"), ownedFile: r.optionalText("owned_file"),
+            sourceFingerprint: r.optionalText("source_fingerprint"), resumePosition: Int(try r.int("resume_position")),
+            rolledBackRows: Int(try r.int("rolled_back_rows")), resumable: try r.int("resumable") == 1,
+            resumedFromRunID: r.optionalInt("resumed_from_run_id"), appliedFromRunID: r.optionalInt("applied_from_run_id"))
     }
 
-    static func decodeRow(_ r: [Value]) -> LoggedRow {
-        var data: [(key: String, value: String)] = []
-        if let text = r[3].textValue, let json = try? JSONValue.parse(text), let members = json.objectValue {
-            data = members.map { (key: $0.0, value: $0.1.stringValue ?? "") }
+    static func decodeRow(_ r: StoredRecord) throws(SQLiteError) -> LoggedRow {
+        let runID = try r.int("run_id")
+        let rowNumber = Int(try r.int("row_number"))
+        func corrupt(_ column: String, _ what: String) -> SQLiteError {
+            .corruptRecord(table: "ingest_rows", id: runID, column: column, "row \(rowNumber): " + what)
         }
-        let errors = r[4].textValue.flatMap { try? JSONValue.parse($0) }.flatMap(RunStore.decodeErrors)
-        return LoggedRow(runID: r[0].integerValue ?? 0, rowNumber: Int(r[1].integerValue ?? 0),
-                         status: LoggedRow.Status(rawValue: r[2].textValue ?? "") ?? .failed, data: data, errors: errors)
-    }
-
-    /// `data` as a JSON object keyed by source header, in header order.
-    public static func encodeData(_ data: [(key: String, value: String)]) -> JSONValue {
-        .object(data.map { ($0.key, .string($0.value)) })
-    }
-
-    /// `{message, validation: {column: [messages]}}`.
-    public static func encode(_ e: RowErrors) -> JSONValue {
-        var members: [(String, JSONValue)] = [("message", .string(e.message))]
-        if !e.validation.isEmpty {
-            members.append(("validation", .object(e.validation.map { ($0.column, .array($0.messages.map(JSONValue.string))) })))
+        let statusText = try r.text("status")
+        guard let status = LoggedRow.Status(rawValue: statusText) else { throw corrupt("status", "unknown row status '\(statusText)'") }
+        guard let json = try? JSONValue.parse(try r.text("data")), let members = json.objectValue else {
+            throw corrupt("data", "the stored row is not a JSON object")
         }
-        return .object(members)
+        let data = members.map { (key: $0.0, value: $0.1.stringValue ?? "") }
+        var errors: RowErrors?
+        if let text = r.optionalText("errors") {
+            guard let json = try? JSONValue.parse(text), let decoded = RunStore.decodeErrors(json) else {
+                throw corrupt("errors", "the stored errors are not the JSON Ingest writes")
+            }
+            errors = decoded
+        }
+        return LoggedRow(runID: runID, rowNumber: rowNumber, status: status, data: data, errors: errors)
+    }
+}
+
+/// The current row of a statement, read by column name.
+struct StoredRecord {
+    private let values: [String: Value]
+
+    init(_ statement: Statement) {
+        var values: [String: Value] = [:]
+        for i in 0..<statement.columnCount { values[statement.columnName(i)] = statement.column(i) }
+        self.values = values
     }
 
-    static func decodeErrors(_ json: JSONValue) -> RowErrors? {
-        guard let message = json["message"]?.stringValue else { return nil }
-        let validation = json["validation"]?.objectValue?.map { (column: $0.0, messages: $0.1.arrayValue?.compactMap(\.stringValue) ?? []) } ?? []
-        return RowErrors(message: message, validation: validation)
+    func int(_ name: String) throws(SQLiteError) -> Int64 {
+        guard let v = values[name]?.integerValue else { throw .corruptRecord(table: "ingest", id: nil, column: name, "expected an integer") }
+        return v
     }
 
-    public static func encode(_ s: RunSummary) -> JSONValue {
-        let m = s.meta
-        return .object([
-            ("errors", .array(s.errors.map(JSONValue.string))),
-            ("warnings", .array(s.warnings.map(JSONValue.string))),
-            ("meta", .object([
-                ("total_rows", .integer(Int64(m.totalRows))), ("successful_rows", .integer(Int64(m.successfulRows))),
-                ("failed_rows", .integer(Int64(m.failedRows))), ("created_rows", .integer(Int64(m.createdRows))),
-                ("updated_rows", .integer(Int64(m.updatedRows))), ("skipped_rows", .integer(Int64(m.skippedRows))),
-                ("duration_ms", .integer(Int64(m.durationMs))), ("rows_per_second", .integer(Int64(m.rowsPerSecond))),
-                ("dry_run", .bool(m.dryRun)),
-                ("source", .object(m.source.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ])),
-        ])
+    func text(_ name: String) throws(SQLiteError) -> String {
+        guard let v = values[name]?.textValue else { throw .corruptRecord(table: "ingest", id: nil, column: name, "expected text") }
+        return v
     }
 
-    static func decodeSummary(_ json: JSONValue) -> RunSummary? {
-        guard let meta = json["meta"] else { return nil }
-        func int(_ k: String) -> Int { Int(meta[k]?.intValue ?? 0) }
-        var source: [String: String] = [:]
-        for (k, v) in meta["source"]?.objectValue ?? [] { source[k] = v.stringValue ?? "" }
-        return RunSummary(
-            errors: json["errors"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            warnings: json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            meta: .init(totalRows: int("total_rows"), successfulRows: int("successful_rows"), failedRows: int("failed_rows"),
-                        createdRows: int("created_rows"), updatedRows: int("updated_rows"), skippedRows: int("skipped_rows"),
-                        durationMs: int("duration_ms"), rowsPerSecond: int("rows_per_second"), dryRun: meta["dry_run"]?.boolValue ?? false,
-                        source: source))
+    func optionalInt(_ name: String) -> Int64? { values[name]?.integerValue }
+    func optionalText(_ name: String) -> String? { values[name]?.textValue }
+}
+
+extension SQLiteError {
+    /// A stored record Ingest cannot read back (edited by hand, or written by something else).
+    static func corruptRecord(table: String, id: Int64?, column: String, _ what: String) -> SQLiteError {
+        let row = id.map { " \($0)" } ?? ""
+        return SQLiteError(extendedCode: 11 /* SQLITE_CORRUPT */, message: "\(table)\(row), column \(column): \(what)")
     }
+}
+
+extension Value {
+    /// `.null` for nil.
+    static func optional(_ v: Int64?) -> Value { v.map(Value.integer) ?? .null }
+    static func optional(_ v: String?) -> Value { v.map(Value.text) ?? .null }
 }

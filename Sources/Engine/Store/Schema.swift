@@ -56,6 +56,30 @@ enum Schema {
             );
             """),
         .init(version: 3, name: "url sources", sql: "ALTER TABLE ingest_runs ADD COLUMN source_url TEXT"),
+        .init(version: 4, name: "run ownership, files, apply and resume", sql: """
+            ALTER TABLE ingest_runs ADD COLUMN owner_host TEXT;
+            ALTER TABLE ingest_runs ADD COLUMN owner_pid INTEGER;
+            ALTER TABLE ingest_runs ADD COLUMN owner_started_at TEXT;
+            ALTER TABLE ingest_runs ADD COLUMN heartbeat_at TEXT;
+            ALTER TABLE ingest_runs ADD COLUMN owned_file TEXT;
+            ALTER TABLE ingest_runs ADD COLUMN source_fingerprint TEXT;
+            ALTER TABLE ingest_runs ADD COLUMN resume_position INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE ingest_runs ADD COLUMN rolled_back_rows INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE ingest_runs ADD COLUMN resumable INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE ingest_runs ADD COLUMN resumed_from_run_id INTEGER REFERENCES ingest_runs(id) ON DELETE SET NULL;
+            ALTER TABLE ingest_runs ADD COLUMN applied_from_run_id INTEGER REFERENCES ingest_runs(id) ON DELETE SET NULL;
+            UPDATE ingest_runs SET status = 'cancelled', failure_reason = 'Cancelled by the upgrade: a second retry of the same run was pending.',
+                completed_at = created_at
+                WHERE status = 'pending' AND retried_from_run_id IS NOT NULL AND id NOT IN (
+                    SELECT MIN(id) FROM ingest_runs WHERE status IN ('pending', 'processing') AND retried_from_run_id IS NOT NULL
+                    GROUP BY retried_from_run_id);
+            CREATE UNIQUE INDEX ingest_runs_one_active_retry ON ingest_runs(retried_from_run_id)
+                WHERE retried_from_run_id IS NOT NULL AND status IN ('pending', 'processing');
+            CREATE UNIQUE INDEX ingest_runs_one_apply ON ingest_runs(applied_from_run_id)
+                WHERE applied_from_run_id IS NOT NULL AND status NOT IN ('failed', 'cancelled');
+            CREATE UNIQUE INDEX ingest_runs_one_resume ON ingest_runs(resumed_from_run_id)
+                WHERE resumed_from_run_id IS NOT NULL AND status NOT IN ('failed', 'cancelled');
+            """),
     ])
 
     /// Opens the database at `path` and brings its schema up to date.

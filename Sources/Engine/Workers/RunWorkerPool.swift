@@ -3,9 +3,11 @@ import Synchronization
 
 /// Background workers that take `pending` runs from the database and execute them, oldest first.
 ///
-/// Runs are claimed with a conditional update (`pending → processing`), so several workers (or
+/// Runs are owned and claimed (`pending → processing`) before they run, so several workers (or
 /// servers on one database) never run the same run twice. Workers wake when `notify()` is called
-/// after a run is created, and poll every `pollInterval` for runs created by other processes.
+/// after a run is created, and look every `pollInterval` for runs created by other processes;
+/// every `recoveryInterval` one of them ends runs whose owner is gone (`recoverAbandonedRuns`).
+/// Every error is logged with its run id.
 public final class RunWorkerPool: Sendable {
     let engine: IngestEngine
     /// Number of worker threads.
@@ -15,26 +17,31 @@ public final class RunWorkerPool: Sendable {
     private let wakeup = NSCondition()
     private let state = Mutex(State())
     private let finished = DispatchGroup()
+    /// How often runs whose owner died are looked for while serving.
+    public let recoveryInterval: Duration
+    private let log: @Sendable (String) -> Void
 
     struct State {
         var stopping = false
         var started = false
         var pendingSignals = 0
+        var lastRecovery = ContinuousClock.now
     }
 
-    public init(engine: IngestEngine, workers: Int = 2, pollInterval: Duration = .seconds(1)) {
+    public init(engine: IngestEngine, workers: Int = 2, pollInterval: Duration = .seconds(1),
+                recoveryInterval: Duration = .seconds(30), log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.engine = engine
         self.workerCount = max(1, workers)
         self.pollInterval = pollInterval
+        self.recoveryInterval = recoveryInterval
+        self.log = log
     }
 
-    /// Fails runs a crashed process left `processing`, then starts the workers.
+    /// Ends runs whose owner is gone (a crashed process), then starts the workers.
     /// - Returns: the ids of the runs marked interrupted.
     @discardableResult
     public func start() throws(EngineError) -> [Int64] {
-        let store = try engine.openStore()
-        let interrupted: [Int64]
-        do { interrupted = try store.failInterruptedRuns() } catch { throw .database(error) }
+        let interrupted = try engine.recoverAbandonedRuns()
         let alreadyStarted = state.withLock { s -> Bool in
             defer { s.started = true }
             return s.started
@@ -69,16 +76,16 @@ public final class RunWorkerPool: Sendable {
         wakeup.lock()
         wakeup.broadcast()
         wakeup.unlock()
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        _ = finished.wait(timeout: .now() + seconds)
+        _ = finished.wait(timeout: .now() + timeout.seconds)
     }
 
     private var isStopping: Bool { state.withLock { $0.stopping } }
 
     private func work() {
         while !isStopping {
+            recoverIfDue()
             if let id = nextPendingRun() {
-                _ = try? engine.execute(runID: id, removeSourceWhenDone: engine.isTemporarySource(runID: id))
+                execute(id)
                 continue
             }
             wakeup.lock()
@@ -87,15 +94,44 @@ public final class RunWorkerPool: Sendable {
                 return false
             }
             if !signalled && !isStopping {
-                let seconds = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
-                _ = wakeup.wait(until: Date().addingTimeInterval(seconds))
+                _ = wakeup.wait(until: Date().addingTimeInterval(pollInterval.seconds))
             }
             wakeup.unlock()
         }
     }
 
+    private func execute(_ id: Int64) {
+        do {
+            let run = try engine.execute(runID: id)
+            if run.status == .failed { log("run \(id) failed: \(run.failureReason ?? "no reason recorded")") }
+        } catch .conflict {
+            // Another worker or process took it first.
+        } catch {
+            log("run \(id): \(error.description)")
+        }
+    }
+
+    private func recoverIfDue() {
+        let due = state.withLock { s -> Bool in
+            guard ContinuousClock.now - s.lastRecovery >= recoveryInterval else { return false }
+            s.lastRecovery = ContinuousClock.now
+            return true
+        }
+        guard due else { return }
+        do {
+            let ended = try engine.recoverAbandonedRuns()
+            if !ended.isEmpty { log("recovered interrupted runs: \(ended.map(String.init).joined(separator: ", "))") }
+        } catch {
+            log("recovery: \(error.description)")
+        }
+    }
+
     private func nextPendingRun() -> Int64? {
-        guard let store = try? engine.openStore(), let ids = try? store.pendingRunIDs(limit: workerCount * 2) else { return nil }
-        return ids.first { !engine.isRunningHere($0) }
+        do {
+            return try engine.openStore().pendingRunIDs(limit: workerCount * 2).first { !engine.isRunningHere($0) }
+        } catch {
+            log("looking for pending runs: \(error)")
+            return nil
+        }
     }
 }

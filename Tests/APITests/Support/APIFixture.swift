@@ -53,7 +53,7 @@ final class APIFixture {
             api = IngestAPI(engine: engine, logger: logger)
         }
         router = api.makeRouter()
-        token = try TokenStore(connection: engine.openStore().db).create(name: "test", userID: 42).token
+        token = try TokenStore(engine.openStore()).create(name: "test", userID: 42).token
     }
 
     deinit {

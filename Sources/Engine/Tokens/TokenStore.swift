@@ -1,4 +1,3 @@
-import Engine
 import SQLite
 
 /// Reads and writes `ingest_tokens` (created by the engine's schema migration 2).
@@ -6,22 +5,22 @@ import SQLite
 /// Like its connection, a store belongs to one thread at a time.
 public struct TokenStore {
     /// One stored credential, as the authenticator compares it.
-    struct Credential {
-        var id: Int64
-        var name: String
-        var userID: Int64?
+    package struct Credential {
+        package var id: Int64
+        package var name: String
+        package var userID: Int64?
         /// The stored SHA-256 hex digest, as bytes.
-        var hash: [UInt8]
+        package var hash: [UInt8]
         /// When the token was last recorded as used, if ever.
-        var lastUsedAt: String?
+        package var lastUsedAt: String?
     }
 
     /// The connection used; any connection opened through the engine is migrated.
-    public let connection: Connection
+    let connection: Connection
 
-    /// A store on `connection`.
-    public init(connection: Connection) {
-        self.connection = connection
+    /// A token store on the connection of `store`.
+    public init(_ store: RunStore) {
+        self.connection = store.db
     }
 
     /// Creates a token named `name` and returns it; only its hash is stored, so this is the only
@@ -73,7 +72,7 @@ public struct TokenStore {
     }
 
     /// Every stored credential, for the authenticator's constant-time scan.
-    func credentials() throws(SQLiteError) -> [Credential] {
+    package func credentials() throws(SQLiteError) -> [Credential] {
         try connection.query("SELECT id, name, user_id, token_hash, last_used_at FROM ingest_tokens").map { row in
             Credential(id: row[0].integerValue ?? 0, name: row[1].textValue ?? "", userID: row[2].integerValue,
                        hash: Array((row[3].textValue ?? "").utf8), lastUsedAt: row[4].textValue)
@@ -81,7 +80,7 @@ public struct TokenStore {
     }
 
     /// Stores that token `id` was used at `timestamp`.
-    func recordUse(of id: Int64, at timestamp: String) throws(SQLiteError) {
+    package func recordUse(of id: Int64, at timestamp: String) throws(SQLiteError) {
         _ = try connection.execute("UPDATE ingest_tokens SET last_used_at = ? WHERE id = ?", [.text(timestamp), .integer(id)])
     }
 

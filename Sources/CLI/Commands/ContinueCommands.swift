@@ -1,0 +1,62 @@
+import Engine
+
+/// `ingest apply ID`: the file of a completed dry run, imported for real.
+enum ApplyCommand: Command {
+    static let spec = CommandSpec(
+        name: "apply", abstract: "Import the file of a completed dry run for real, under the same definition.",
+        discussion: "Refused when the definition or the file changed since the dry run, or it was already applied.",
+        arguments: [.init("id", help: "The dry run to apply.")],
+        options: CommonOptions.storage + [
+            .init("user-id", value: "id", help: "Record this user id on the run."),
+            CommonOptions.json,
+        ])
+
+    static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        let engine = try CommonOptions.engine(args, context)
+        let runID = try engine.createApply(of: id, userID: try args.integer("user-id"))
+        return try RunCommand.execute(runID: runID, engine: engine, args: args, context: context)
+    }
+}
+
+/// `ingest resume ID`: a stopped run continued from its last committed chunk.
+enum ResumeCommand: Command {
+    static let spec = CommandSpec(
+        name: "resume", abstract: "Continue a cancelled or interrupted run from its last committed chunk.",
+        discussion: """
+            Starts a new run linked to the stopped one: it skips the rows already committed and starts from
+            its counters, so the new run's counters add up to the whole file. A 'transaction: all' run or a
+            dry run is run again whole. Refused when the definition or the file changed since.
+            """,
+        arguments: [.init("id", help: "The cancelled or interrupted run.")],
+        options: CommonOptions.storage + [
+            .init("user-id", value: "id", help: "Record this user id on the run."),
+            CommonOptions.json,
+        ])
+
+    static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        let engine = try CommonOptions.engine(args, context)
+        let runID = try engine.createResume(of: id, userID: try args.integer("user-id"))
+        return try RunCommand.execute(runID: runID, engine: engine, args: args, context: context)
+    }
+}
+
+/// `ingest recover`: ends runs whose process is gone (every command does this quietly too).
+enum RecoverCommand: Command {
+    static let spec = CommandSpec(
+        name: "recover", abstract: "End runs left 'processing' by a process that is gone, as failed (interrupted).",
+        discussion: "Runs whose process still lives are left alone. Every other command does this on its way too.",
+        options: CommonOptions.storage)
+
+    static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let engine = try CommonOptions.engine(args, context, recover: false)
+        let ended = try engine.recoverAbandonedRuns()
+        if ended.isEmpty {
+            context.print("No interrupted runs.")
+        } else {
+            for id in ended { context.print("Run \(id): interrupted; resume it with 'ingest resume \(id)'.") }
+        }
+        return ExitCode.success
+    }
+}

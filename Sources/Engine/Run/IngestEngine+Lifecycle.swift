@@ -1,0 +1,196 @@
+import Definitions
+import Foundation
+import Rules
+import SQLite
+
+/// A run's life after it is created: claim, resolve the source, run, end; and recovery of runs
+/// whose owner is gone. See docs/RUNS.md.
+extension IngestEngine {
+    /// Runs the pending run `id` to its end on the calling thread (plus one parse thread).
+    /// `observer` is called after every batch of rows.
+    ///
+    /// The run is owned before it is claimed (`pending → processing`), so when several workers or
+    /// processes race for one run exactly one executes it; the others get `.conflict` and touch
+    /// nothing. After the claim there is one way out: whatever fails, the run ends in a final
+    /// status with the reason. Only when even that cannot be written (for about a minute) does
+    /// this throw; the run's ownership is then released and recovery ends it.
+    @discardableResult
+    public func execute(runID id: Int64, observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
+        let store = try openStore()
+        let run = try pendingRun(id, in: store)
+        let (compiled, hash, compileFailure) = resolveDefinition(of: run)
+        guard let claim = ownership.acquire(id) else { throw .conflict("Run \(id) was claimed by another worker.") }
+        defer { claim.release() }
+        do {
+            guard try store.claim(id, owner: ownership.owner, definitionHash: hash) else {
+                throw EngineError.conflict("Run \(id) was claimed by another worker.")
+            }
+        } catch let e as EngineError { throw e } catch { throw .database(error as? SQLiteError ?? .corruptRecord(table: "ingest_runs", id: id, column: "status", "\(error)")) }
+
+        let flag = CancellationFlag()
+        flags.withLock { $0[id] = flag }
+        let signalPath = cancelSignalPath(id)
+        defer {
+            flags.withLock { if $0[id] === flag { $0.removeValue(forKey: id) } }
+            try? FileManager.default.removeItem(atPath: signalPath)
+        }
+        var claimed = run
+        claimed.status = .processing
+        let (source, sourceFailure) = resolveSource(of: claimed, definition: compiled?.definition, store: store)
+        let executor = RunExecutor(store: store, run: claimed, importer: compiled, source: source, cancellation: flag,
+                                   cancelRequestedElsewhere: { FileManager.default.fileExists(atPath: signalPath) },
+                                   observer: observer)
+        let ending: RunStore.Ending
+        if let failure = compileFailure ?? sourceFailure {
+            ending = executor.failure(failure)
+        } else {
+            ending = executor.runToEnd()
+        }
+        try writeEnding(ending, log: executor.deferredLog, of: id, store: store)
+        let ended = (try? store.run(id)) ?? claimed
+        disposeOwnedFile(of: ended, store: store)
+        return ended
+    }
+
+    /// The run `id`, which must be pending.
+    private func pendingRun(_ id: Int64, in store: RunStore) throws(EngineError) -> IngestRun {
+        let found: IngestRun?
+        do { found = try store.run(id) } catch { throw .database(error) }
+        guard let run = found else { throw .runNotFound(id: id) }
+        guard run.status == .pending else { throw .conflict("Run \(id) is \(run.status.rawValue), not pending.") }
+        return run
+    }
+
+    /// The definition version the run was created with (or the current one), compiled; or why not.
+    private func resolveDefinition(of run: IngestRun) -> (CompiledImporter?, String?, String?) {
+        do {
+            if let h = run.definitionHash, let definition = versions.withLock({ $0[h] }) {
+                return (try CompiledImporter(definition: definition), h, nil)
+            }
+            let (c, loaded) = try importer(run.importer)
+            return (c, loaded.contentHash, nil)
+        } catch let error as EngineError {
+            return (nil, run.definitionHash, error.description)
+        } catch {
+            return (nil, run.definitionHash, "The importer '\(run.importer)' does not compile: \(error)")
+        }
+    }
+
+    /// Where the run's rows come from: stored failed rows (a retry), a local file, or a `url`
+    /// source downloaded now into the uploads folder (recorded as the run's own file).
+    private func resolveSource(of run: IngestRun, definition: ImporterDefinition?, store: RunStore) -> (RowSource, String?) {
+        if let from = run.retriedFromRunID {
+            return (.storedRows(databasePath: configuration.databasePath, runID: from), nil)
+        }
+        if let path = run.sourcePath {
+            if run.sourceFingerprint == nil { try? store.recordSource(run.id, path: path, owned: false, fingerprint: SourceFingerprint.of(path)) }
+            return (.file(path: path, fileName: run.originalFilename), nil)
+        }
+        guard let address = run.sourceURL, let spec = definition?.source else {
+            return (.file(path: "", fileName: nil), "Run \(run.id) has no source file.")
+        }
+        do {
+            let file = try URLDownloader(configuration: configuration).download(
+                address, headers: spec.httpHeaders, timeout: spec.timeoutSeconds ?? 60,
+                maxBytes: spec.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
+            do {
+                try store.recordSource(run.id, path: file.path, owned: true, fingerprint: SourceFingerprint.of(file.path))
+            } catch {
+                try? FileManager.default.removeItem(atPath: file.path)
+                return (.file(path: "", fileName: nil), "Could not record the download: \(error.message)")
+            }
+            _ = try checkFormat(slug: run.importer, path: file.path, fileName: file.fileName)
+            return (.file(path: file.path, fileName: file.fileName), nil)
+        } catch {
+            return (.file(path: "", fileName: nil), error.description)
+        }
+    }
+
+    /// Writes the final status, the deferred row log and the summary in one transaction, retrying
+    /// with backoff for ``EngineConfiguration/finalWriteBudget``. On a full disk the deferred row
+    /// log is dropped (with a warning) so the status itself still fits.
+    func writeEnding(_ ending: RunStore.Ending, log: [LoggedRow], of id: Int64, store: RunStore) throws(EngineError) {
+        let deadline = ContinuousClock.now + configuration.finalWriteBudget
+        var ending = ending
+        var log = log
+        var delay = Duration.milliseconds(50)
+        while true {
+            do {
+                try store.db.begin(.immediate)
+                try store.append(log)
+                _ = try store.finish(id, ending)
+                try store.db.commit()
+                return
+            } catch {
+                try? store.db.rollback()
+                if error.primaryCode == 13 /* SQLITE_FULL */, !log.isEmpty {
+                    ending.summary?.warnings.append("\(log.count) logged rows could not be stored: \(error.message).")
+                    log = []
+                    continue
+                }
+                guard ContinuousClock.now + delay < deadline else {
+                    throw .database(SQLiteError(extendedCode: error.extendedCode,
+                                                message: "The final status of run \(id) could not be written: \(error.message)"))
+                }
+                Thread.sleep(forTimeInterval: delay.seconds)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    /// Deletes the file the run owns once no run can need it: kept while a dry run may be applied
+    /// or a stopped run resumed.
+    func disposeOwnedFile(of run: IngestRun, store: RunStore) {
+        guard let path = run.ownedFile, !stillNeedsFile(run) else { return }
+        try? FileManager.default.removeItem(atPath: path)
+        try? store.releaseOwnedFile(of: run.id)
+    }
+
+    private func stillNeedsFile(_ run: IngestRun) -> Bool {
+        switch run.status {
+        case .pending, .processing: return true
+        case .completed, .completedWithErrors: return run.dryRun
+        case .cancelled, .failed: return run.resumable
+        }
+    }
+
+    /// Ends every `processing` run whose owner is provably gone as `failed` ("interrupted"),
+    /// keeping its committed counters and its file, so it can be resumed. Runs whose owner lives,
+    /// in this process or another, are left alone. Returns the ids ended.
+    @discardableResult
+    public func recoverAbandonedRuns() throws(EngineError) -> [Int64] {
+        let store = try openStore()
+        let candidates: [IngestRun]
+        do { candidates = try store.processingRuns() } catch { throw .database(error) }
+        var ended: [Int64] = []
+        for run in candidates {
+            guard let claim = ownership.abandonedClaim(of: run) else { continue }
+            defer { claim.release() }
+            let owner = run.owner.map { "process \($0.pid) on \($0.host)" } ?? "the process running it"
+            let reason = "interrupted: \(owner) stopped before the run finished. Resume it with 'ingest resume \(run.id)'."
+            do {
+                if try store.markInterrupted(run.id, reason: reason) { ended.append(run.id) }
+            } catch { throw .database(error) }
+        }
+        return ended
+    }
+}
+
+/// The identity of a file at a moment: device, inode, size, modification and change times.
+///
+/// `apply` and `resume` compare it to refuse a file that changed since the first run. The change
+/// time (`ctime`) moves on any write and cannot be set back by `touch`, so this catches edits
+/// without reading the file again (hashing a 185 MB feed costs about a second of the parse
+/// thread, which is the import's other bottleneck).
+enum SourceFingerprint {
+    static func of(_ path: String) -> String? {
+        var s = stat()
+        guard stat(path, &s) == 0 else { return nil }
+        return "\(s.st_dev):\(s.st_ino):\(s.st_size):\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec):\(s.st_ctim.tv_sec).\(s.st_ctim.tv_nsec)"
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

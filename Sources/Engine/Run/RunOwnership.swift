@@ -1,0 +1,86 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Who may execute a run, and whether the owner of a `processing` run is provably gone.
+///
+/// The seam between one machine and several: on one machine the kernel proves an owner alive
+/// (``LocalRunOwnership``); nodes sharing one database over a network would fill it with a lease
+/// renewed by a heartbeat (`ingest_runs.heartbeat_at` is written at every committed chunk).
+protocol RunOwnership: Sendable {
+    /// This process, as recorded on the runs it claims.
+    var owner: RunOwner { get }
+    /// Takes exclusive ownership of run `id` before it is claimed; nil when someone else holds it.
+    func acquire(_ id: Int64) -> RunClaim?
+    /// Whether the owner of the processing `run` is provably gone (its run may be ended).
+    /// When true, the caller holds the run's claim until it releases the returned value.
+    func abandonedClaim(of run: IngestRun) -> RunClaim?
+}
+
+/// Ownership of one run, held until ``release()`` (or until the process exits, however it exits).
+final class RunClaim: @unchecked Sendable {
+    // `@unchecked`: `fd` is written once by `release`, which the owning thread calls.
+    private var fd: Int32
+    private let path: String
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    /// Gives the run up: the lock file is removed, then the lock released.
+    func release() {
+        guard fd >= 0 else { return }
+        unlink(path)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}
+
+/// Ownership proved by the kernel: the owner holds an exclusive `flock` on `<database>-runs/<id>.lock`
+/// for the run's lifetime. The kernel drops the lock on any exit, `kill -9` included, so a lock
+/// that can be taken means the owner is gone; a pid alone could have been reused.
+final class LocalRunOwnership: RunOwnership {
+    let owner: RunOwner
+    let directory: String
+
+    init(databasePath: String) {
+        directory = databasePath + "-runs"
+        owner = RunOwner(host: LocalRunOwnership.hostName, pid: Int64(getpid()), startedAt: LocalRunOwnership.processStart)
+    }
+
+    func acquire(_ id: Int64) -> RunClaim? { lock(id) }
+
+    func abandonedClaim(of run: IngestRun) -> RunClaim? {
+        // Another machine's run: a local lock proves nothing about it (a lease would).
+        if let o = run.owner, o.host != owner.host { return nil }
+        return lock(run.id)
+    }
+
+    private func lock(_ id: Int64) -> RunClaim? {
+        let path = directory + "/\(id).lock"
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            mkdir(directory, 0o700)
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        }
+        guard fd >= 0 else { return nil }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        return RunClaim(fd: fd, path: path)
+    }
+
+    static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
+    /// When this process started (read once, at first use).
+    static let processStart: String = Timestamp.now()
+}
