@@ -29,6 +29,19 @@ public struct CommandContext: Sendable {
 
 /// Options every command that touches the database takes.
 enum CommonOptions {
+    /// `INGEST_BUSY_TIMEOUT_MS` (wait for another writer's lock) and `INGEST_FINAL_WRITE_BUDGET_MS`
+    /// (how long a run's final status write is retried).
+    static func applyTimeouts(_ environment: [String: String], to config: inout EngineConfiguration) throws(UsageError) {
+        if let text = environment["INGEST_BUSY_TIMEOUT_MS"] {
+            guard let ms = Int32(text), ms >= 0 else { throw UsageError("INGEST_BUSY_TIMEOUT_MS must be a number of milliseconds, not '\(text)'.") }
+            config.busyTimeoutMs = ms
+        }
+        if let text = environment["INGEST_FINAL_WRITE_BUDGET_MS"] {
+            guard let ms = Int(text), ms >= 0 else { throw UsageError("INGEST_FINAL_WRITE_BUDGET_MS must be a number of milliseconds, not '\(text)'.") }
+            config.finalWriteBudget = .milliseconds(ms)
+        }
+    }
+
     static let database = CommandSpec.Option("database", value: "path", help: "The SQLite database file.", environment: "INGEST_DATABASE", default: "ingest.sqlite")
     static let importers = CommandSpec.Option("importers", value: "dir", help: "The folder of importer definitions.", environment: "INGEST_IMPORTERS", default: "importers")
     static let json = CommandSpec.Option("json", help: "Print machine-readable JSON.")
@@ -42,6 +55,7 @@ enum CommonOptions {
                                          importersDirectory: args.value("importers") ?? "importers")
         if let root = context.environment["INGEST_DATA_ROOT"] { config.dataRoot = root }
         if let uploads = context.environment["INGEST_UPLOADS"] { config.uploadsDirectory = uploads }
+        try applyTimeouts(context.environment, to: &config)
         let engine = try IngestEngine(configuration: config)
         if recover {
             do {

@@ -17,6 +17,8 @@ public struct EngineConfiguration: Sendable {
     /// How long a run's final status write is retried (with backoff) before the run is released
     /// to recovery: 60 seconds.
     public var finalWriteBudget: Duration = .seconds(60)
+    /// How long a connection waits for another one's write lock before giving up: 10,000 ms.
+    public var busyTimeoutMs: Int32 = 10_000
 
     public init(databasePath: String = "ingest.sqlite", importersDirectory: String = "importers",
                 uploadsDirectory: String? = nil, dataRoot: String = ".", allowedURLHosts: [String] = [],

@@ -29,7 +29,7 @@ public final class IngestEngine: Sendable {
 
     /// A store on a new connection for the calling thread.
     public func openStore() throws(EngineError) -> RunStore {
-        do { return try RunStore(path: configuration.databasePath) } catch { throw .database(error) }
+        do { return try RunStore(path: configuration.databasePath, busyTimeout: configuration.busyTimeoutMs) } catch { throw .database(error) }
     }
 
     /// The loaded importer `slug`, compiled.

@@ -71,6 +71,7 @@ enum ServeCommand: Command {
             databasePath: args.value("database") ?? "ingest.sqlite", importersDirectory: args.value("importers") ?? "importers",
             uploadsDirectory: args.value("uploads"), dataRoot: args.value("data-root") ?? ".",
             allowPrivateURLs: allowPrivate, maxUploadBytes: maxUploadMB << 20)
+        try CommonOptions.applyTimeouts(context.environment, to: &engine)
         if let hosts = context.environment["INGEST_ALLOWED_URL_HOSTS"], !hosts.isEmpty {
             engine.allowedURLHosts = hosts.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         }

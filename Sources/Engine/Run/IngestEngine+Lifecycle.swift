@@ -46,7 +46,13 @@ extension IngestEngine {
         } else {
             ending = executor.runToEnd()
         }
-        try writeEnding(ending, log: executor.deferredLog, of: id, store: store)
+        do {
+            try writeEnding(ending, log: executor.deferredLog, of: id, store: store)
+        } catch {
+            // Recovery ends the run with this reason once the database takes writes again.
+            claim.abandon(reason: ending.failureReason ?? error.description)
+            throw error
+        }
         let ended = (try? store.run(id)) ?? claimed
         disposeOwnedFile(of: ended, store: store)
         return ended
@@ -167,7 +173,10 @@ extension IngestEngine {
             guard let claim = ownership.abandonedClaim(of: run) else { continue }
             defer { claim.release() }
             let owner = run.owner.map { "process \($0.pid) on \($0.host)" } ?? "the process running it"
-            let reason = "interrupted: \(owner) stopped before the run finished. Resume it with 'ingest resume \(run.id)'."
+            var reason = "interrupted: \(owner) stopped before the run finished. Resume it with 'ingest resume \(run.id)'."
+            if let left = claim.abandonedReason() {
+                reason = "interrupted: \(left) (the final status could not be written then). Resume it with 'ingest resume \(run.id)'."
+            }
             do {
                 if try store.markInterrupted(run.id, reason: reason) { ended.append(run.id) }
             } catch { throw .database(error) }

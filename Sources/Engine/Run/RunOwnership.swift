@@ -24,9 +24,40 @@ final class RunClaim: @unchecked Sendable {
     private var fd: Int32
     private let path: String
 
+    /// Bytes reserved in the lock file for a reason left by an owner that gave up: 4,096.
+    static let reasonCapacity = 4096
+
     init(fd: Int32, path: String) {
         self.fd = fd
         self.path = path
+    }
+
+    /// Reserves the reason's bytes (zeros) while the disk still has room.
+    func reserve() {
+        let zeros = [UInt8](repeating: 0, count: RunClaim.reasonCapacity)
+        _ = zeros.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Gives the run up without ending it (its final status could not be written): `reason` is
+    /// left in the lock file for recovery, which ends the run with it.
+    func abandon(reason: String) {
+        guard fd >= 0 else { return }
+        // Written over the bytes reserved at acquire, so it needs no new space on a full disk.
+        let bytes = Array(reason.utf8.prefix(RunClaim.reasonCapacity))
+        let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        if written == bytes.count { _ = ftruncate(fd, off_t(bytes.count)) }
+        close(fd)
+        fd = -1
+    }
+
+    /// What an owner that gave up left in the lock file, if anything.
+    func abandonedReason() -> String? {
+        guard fd >= 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: RunClaim.reasonCapacity)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return nil }
+        let text = buffer.prefix(n).prefix { $0 != 0 }
+        return text.isEmpty ? nil : String(decoding: text, as: UTF8.self)
     }
 
     /// Gives the run up: the lock file is removed, then the lock released.
@@ -52,7 +83,11 @@ final class LocalRunOwnership: RunOwnership {
         owner = RunOwner(host: LocalRunOwnership.hostName, pid: Int64(getpid()), startedAt: LocalRunOwnership.processStart)
     }
 
-    func acquire(_ id: Int64) -> RunClaim? { lock(id) }
+    func acquire(_ id: Int64) -> RunClaim? {
+        let claim = lock(id)
+        claim?.reserve()
+        return claim
+    }
 
     func abandonedClaim(of run: IngestRun) -> RunClaim? {
         // Another machine's run: a local lock proves nothing about it (a lease would).
