@@ -4,7 +4,7 @@ import Testing
 
 /// The run lifecycle across real `ingest` processes: ownership, recovery after `kill -9`, resume,
 /// apply, retry rules, one retry at a time, and file ownership. See docs/RUNS.md.
-@Suite("Run lifecycle across processes", .serialized)
+@Suite("Run lifecycle across processes")
 struct RunLifecycleProcessTests {
     static let rows = 150_000
 
