@@ -55,7 +55,22 @@ struct DocsTruthTests {
     @Test("the lifecycle section is present and points to RUNS.md")
     func lifecycleSection() throws {
         let section = try DocsText.section(in: "ARCHITECTURE.md", heading: "## Run lifecycle")
-        #expect(section.contains("docs/RUNS.md"))
+        #expect(section.contains("(RUNS.md)"))
+    }
+
+    @Test("RUNS.md names every run status, the lifecycle commands and endpoints, and the ownership files")
+    func runsPage() throws {
+        let text = try DocsText.read("RUNS.md")
+        for status in RunStatus.allCases { #expect(text.contains("`\(status.rawValue)`"), "\(status.rawValue)") }
+        for command in ["ingest resume", "ingest apply", "ingest retry", "ingest recover", "ingest cancel"] {
+            #expect(text.contains(command), "\(command)")
+        }
+        for route in ["/{ingestRun}/resume", "/{ingestRun}/apply", "/{ingestRun}/retry", "/{ingestRun}/cancel"] {
+            #expect(text.contains(route), "\(route)")
+        }
+        for name in ["<database>-runs", "owned_file", "resume_position", "rolled_back_rows", "flock"] {
+            #expect(text.contains(name), "\(name)")
+        }
     }
 
     // MARK: - DEFINITIONS.md

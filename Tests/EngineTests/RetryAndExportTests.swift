@@ -127,6 +127,27 @@ struct CancellationTests {
     }
 }
 
+@Suite("Stored runs are read by column name, and what Ingest did not write is a typed error")
+struct StoredRunDecodingTests {
+    @Test("an unknown status, corrupt summary JSON or corrupt row data is a corrupt-record error, not a silent default")
+    func corruptRecords() throws {
+        let f = try EngineFixture(importers: ["items": itemsDefinition()])
+        let run = try f.run("items", csv: "SKU,Name,Price\nA1,Apple,1\nA2,,2\n")
+        let store = try f.store()
+        #expect(try store.run(run.id)?.status == .completedWithErrors)
+        _ = try f.query("UPDATE ingest_runs SET status = 'exploded' WHERE id = \(run.id)")
+        #expect(throws: SQLiteError.corruptRecord(table: "ingest_runs", id: run.id, column: "status", "unknown status 'exploded'")) {
+            try store.run(run.id)
+        }
+        _ = try f.query("UPDATE ingest_runs SET status = 'completed', summary = '{not json' WHERE id = \(run.id)")
+        #expect(throws: SQLiteError.self) { try store.run(run.id) }
+        _ = try f.query("UPDATE ingest_runs SET summary = NULL WHERE id = \(run.id)")
+        #expect(try store.run(run.id)?.summary == nil)
+        _ = try f.query("UPDATE ingest_rows SET data = '[1,2]' WHERE run_id = \(run.id)")
+        #expect(throws: SQLiteError.self) { try store.rows(of: run.id, limit: 10, offset: 0) }
+    }
+}
+
 @Suite("Cancellation from another process")
 struct CrossProcessCancellationTests {
     @Test("a run holding one transaction (transaction: all) is cancelled through the signal file and writes nothing")

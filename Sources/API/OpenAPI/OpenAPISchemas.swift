@@ -105,6 +105,10 @@ enum OpenAPISchemas {
             "failure_reason": nullableString,
             "cancel_requested": boolean,
             "created_at": timestamp,
+            "resumable": .object([("type", "boolean"), ("description", "Whether `POST /{ingestRun}/resume` can continue the run.")]),
+            "resumed_from_run_id": nullableInteger,
+            "applied_from_run_id": nullableInteger,
+            "rolled_back_rows": .object([("type", "integer"), ("description", "Valid rows written and then rolled back (not in the table).")]),
         ], required: ["id", "importer", "status", "user_id", "original_filename", "progress", "summary", "started_at", "completed_at"])
     }
 
@@ -124,6 +128,7 @@ enum OpenAPISchemas {
                 "total_rows": integer, "successful_rows": integer, "failed_rows": integer, "created_rows": integer,
                 "updated_rows": integer, "skipped_rows": integer, "duration_ms": integer, "rows_per_second": integer,
                 "dry_run": boolean, "source": .object([("type", "object"), ("additionalProperties", string)]),
+                "rolled_back": object(["created": integer, "updated": integer, "skipped": integer], required: ["created", "updated", "skipped"]),
             ], required: ["total_rows", "successful_rows", "failed_rows", "created_rows", "updated_rows", "skipped_rows",
                           "duration_ms", "rows_per_second"]),
         ], required: ["errors", "warnings", "meta"])

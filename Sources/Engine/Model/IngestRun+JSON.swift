@@ -32,6 +32,10 @@ extension IngestRun {
             ("failure_reason", .optional(failureReason)),
             ("cancel_requested", .bool(cancelRequested)),
             ("created_at", .string(createdAt)),
+            ("resumable", .bool(resumable)),
+            ("resumed_from_run_id", .optional(resumedFromRunID)),
+            ("applied_from_run_id", .optional(appliedFromRunID)),
+            ("rolled_back_rows", .integer(Int64(rolledBackRows))),
         ]
         return .object(members)
     }

@@ -145,7 +145,7 @@ extension IngestRun {
         let run = self
         if run.dryRun {
             return "Run \(run.id) was a dry run: nothing was written, so a retry of its failed rows would import them alone. "
-                + "Apply it instead ('ingest apply \(run.id)' or POST /\(run.id)/apply) once its failed rows are fixed, or upload the fixed file."
+                + "Apply it instead to import its valid rows ('ingest apply \(run.id)' or POST /\(run.id)/apply), or import the fixed file."
         }
         if run.rolledBackRows > 0 {
             return "Run \(run.id) was rolled back (\(run.rolledBackRows) valid rows were not kept), so a retry of its failed rows alone "
