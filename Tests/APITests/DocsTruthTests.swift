@@ -58,6 +58,19 @@ struct DocsTruthTests {
         #expect(section.contains("(RUNS.md)"))
     }
 
+    @Test("every source file a page names exists")
+    func namedFilesExist() throws {
+        for page in try DocsText.pages() {
+            let text = try String(contentsOf: DocsText.root.appendingPathComponent(page), encoding: .utf8)
+            let pattern = try NSRegularExpression(pattern: "(Sources|Tests)/[A-Za-z0-9_/+.-]+\\.swift")
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let range = Range(match.range, in: text) else { continue }
+                let path = String(text[range])
+                #expect(FileManager.default.fileExists(atPath: DocsText.root.appendingPathComponent(path).path), "\(page) names \(path)")
+            }
+        }
+    }
+
     @Test("RUNS.md names every run status, the lifecycle commands and endpoints, and the ownership files")
     func runsPage() throws {
         let text = try DocsText.read("RUNS.md")

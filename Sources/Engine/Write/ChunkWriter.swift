@@ -78,103 +78,123 @@ final class ChunkWriter {
     /// Forgets cached lookup ids (after a rollback may have removed rows they point to).
     func invalidateCaches() { lookupCache.removeAll() }
 
-    /// Writes one chunk inside the caller's transaction.
+    /// Writes one batch inside the caller's transaction: prefetch what the database knows, then
+    /// row by row in file order check, write and log.
     func write(_ rows: [PendingRow]) throws(SQLiteError) -> BatchOutcome {
         var result = BatchOutcome()
-        let mode = definition.transaction
-        let logAll = definition.rowLog == .all
-        let logFailed = definition.rowLog != .none
+        var facts = try prefetch(rows)
+        for row in rows {
+            var plan = check(row, against: facts)
+            var status = LoggedRow.Status.success
+            if plan.errors == nil { status = try store(row, plan: &plan, into: &result) }
+            if plan.errors == nil {
+                // Values written now count as taken for the rest of the batch.
+                for i in facts.uniqueTaken.keys where row.values[i] != .null { facts.uniqueTaken[i]?.insert(row.values[i]) }
+            }
+            log(row, status: status, errors: plan.errors, into: &result)
+        }
+        return result
+    }
 
-        // 1. Database-backed checks, one IN query per column for the whole chunk.
-        let valid = rows.filter { $0.errors == nil }
-        try prefetchLookups(valid)
+    /// What the database says about a batch's values: one `IN (…)` query per checked column.
+    struct DatabaseFacts {
         var uniqueTaken: [Int: Set<TypedValue>] = [:]
         var existsFound: [Int: Set<TypedValue>] = [:]
+    }
+
+    /// Fills the lookup cache and reads which values are taken (`unique`) or present (`exists`).
+    private func prefetch(_ rows: [PendingRow]) throws(SQLiteError) -> DatabaseFacts {
+        var facts = DatabaseFacts()
+        guard !checkedColumns.isEmpty else { return facts }
+        let valid = rows.filter { $0.errors == nil }
+        try prefetchLookups(valid)
         for i in checkedColumns {
             let column = table.columns[i]
             if column.unique != nil {
-                uniqueTaken[i] = try existing(values: valid.map { $0.values[i] }, table: table.name, column: column.name)
+                facts.uniqueTaken[i] = try existing(values: valid.map { $0.values[i] }, table: table.name, column: column.name)
             }
             if let rule = column.exists {
-                existsFound[i] = try existing(values: valid.map { $0.values[i] }, table: rule.table, column: rule.column)
+                facts.existsFound[i] = try existing(values: valid.map { $0.values[i] }, table: rule.table, column: rule.column)
             }
         }
+        return facts
+    }
 
-        // 2. Row by row, in file order.
-        for row in rows {
-            var errors = row.errors
-            let values = row.values
-            var resolved: [(column: Int, id: Int64)] = []
-            var toCreate: [(column: Int, value: TypedValue)] = []
-            if errors == nil && !checkedColumns.isEmpty {
-                var validation: [(column: String, messages: [String])] = []
-                for i in checkedColumns {
-                    let value = values[i]
-                    if value == .null { continue }
-                    let column = table.columns[i]
-                    var messages: [String] = []
-                    if let rule = column.unique, uniqueTaken[i, default: []].contains(value) {
-                        messages.append(rule.message)
-                    }
-                    if let rule = column.exists, !existsFound[i, default: []].contains(value) {
-                        messages.append(rule.message)
-                    }
-                    if let lookup = column.lookup {
-                        if let id = lookupCache[i]?[value] {
-                            resolved.append((i, id))
-                        } else if lookup.createMissing {
-                            toCreate.append((i, value))
-                        } else {
-                            messages.append(column.lookupMissingMessage(value: ChunkWriter.text(of: value)))
-                        }
-                    }
-                    if !messages.isEmpty { validation.append((column.name, messages)) }
-                }
-                if !validation.isEmpty { errors = RowErrors(message: RowErrors.invalidData, validation: validation) }
-            }
+    /// A row's database-backed verdict: its errors, the lookup ids found, the lookup values to create.
+    struct RowPlan {
+        var errors: RowErrors?
+        var resolved: [(column: Int, id: Int64)] = []
+        var toCreate: [(column: Int, value: TypedValue)] = []
+    }
 
-            var status = LoggedRow.Status.success
-            if errors == nil {
-                let savepoint = mode == .row && !toCreate.isEmpty
-                if savepoint { try db.savepoint("ingest_row") }
-                do {
-                    for (i, value) in toCreate { resolved.append((i, try createLookup(column: i, value: value))) }
-                    switch try writeRow(values, lookups: resolved) {
-                    case .created: result.created += 1
-                    case .updated: result.updated += 1
-                    case .skipped: result.skipped += 1; status = .skipped
-                    case .duplicate:
-                        errors = RowErrors(message: "Duplicate entry found for key '\(table.keyDescription)'.")
-                    }
-                } catch where error.isConstraintViolation {
-                    // A constraint of an existing table (NOT NULL, CHECK, foreign key): this row only.
-                    errors = RowErrors(message: "The row could not be saved: \(error.message).")
-                }
-                if savepoint {
-                    if errors == nil { try db.release("ingest_row") } else {
-                        try db.rollback(to: "ingest_row")
-                        for (i, value) in toCreate { lookupCache[i]?[value] = nil }
-                    }
+    /// Judges `unique`, `exists` and lookups for one row.
+    private func check(_ row: PendingRow, against facts: DatabaseFacts) -> RowPlan {
+        var plan = RowPlan(errors: row.errors)
+        guard plan.errors == nil, !checkedColumns.isEmpty else { return plan }
+        var validation: [(column: String, messages: [String])] = []
+        for i in checkedColumns {
+            let value = row.values[i]
+            if value == .null { continue }
+            let column = table.columns[i]
+            var messages: [String] = []
+            if let rule = column.unique, facts.uniqueTaken[i, default: []].contains(value) { messages.append(rule.message) }
+            if let rule = column.exists, !facts.existsFound[i, default: []].contains(value) { messages.append(rule.message) }
+            if let lookup = column.lookup {
+                if let id = lookupCache[i]?[value] {
+                    plan.resolved.append((i, id))
+                } else if lookup.createMissing {
+                    plan.toCreate.append((i, value))
+                } else {
+                    messages.append(column.lookupMissingMessage(value: ChunkWriter.text(of: value)))
                 }
             }
+            if !messages.isEmpty { validation.append((column.name, messages)) }
+        }
+        if !validation.isEmpty { plan.errors = RowErrors(message: RowErrors.invalidData, validation: validation) }
+        return plan
+    }
 
-            if errors == nil {
-                // Values written now count as taken for the rest of the chunk.
-                for i in uniqueTaken.keys where values[i] != .null { uniqueTaken[i]?.insert(row.values[i]) }
+    /// Writes a checked row (creating its missing lookup values first, inside a savepoint in
+    /// `row` mode). A duplicate under `on_duplicate: fail` or a constraint of the table fails
+    /// this row only, through `plan.errors`.
+    private func store(_ row: PendingRow, plan: inout RowPlan, into result: inout BatchOutcome) throws(SQLiteError) -> LoggedRow.Status {
+        var status = LoggedRow.Status.success
+        let savepoint = definition.transaction == .row && !plan.toCreate.isEmpty
+        if savepoint { try db.savepoint("ingest_row") }
+        do {
+            for (i, value) in plan.toCreate { plan.resolved.append((i, try createLookup(column: i, value: value))) }
+            switch try writeRow(row.values, lookups: plan.resolved) {
+            case .created: result.created += 1
+            case .updated: result.updated += 1
+            case .skipped: result.skipped += 1; status = .skipped
+            case .duplicate: plan.errors = RowErrors(message: "Duplicate entry found for key '\(table.keyDescription)'.")
             }
-            if let errors {
-                status = .failed
-                result.failed += 1
-                if result.firstErrors.count < 20 {
-                    result.firstErrors.append("Row \(row.recordNumber): \(errors.flatMessage)")
-                }
-                if result.firstFailure == nil { result.firstFailure = (row.recordNumber, errors.flatMessage) }
-            }
-            if logAll || (logFailed && status == .failed) {
-                result.logged.append(LoggedRow(runID: runID, rowNumber: row.recordNumber, status: status, data: data(of: row), errors: errors))
+        } catch where error.isConstraintViolation {
+            // A constraint of an existing table (NOT NULL, CHECK, foreign key): this row only.
+            plan.errors = RowErrors(message: "The row could not be saved: \(error.message).")
+        }
+        if savepoint {
+            if plan.errors == nil { try db.release("ingest_row") } else {
+                try db.rollback(to: "ingest_row")
+                for (i, value) in plan.toCreate { lookupCache[i]?[value] = nil }
             }
         }
-        return result
+        return status
+    }
+
+    /// Counts a failed row and keeps the rows the importer's `row_log` asks for.
+    private func log(_ row: PendingRow, status: LoggedRow.Status, errors: RowErrors?, into result: inout BatchOutcome) {
+        var status = status
+        if let errors {
+            status = .failed
+            result.failed += 1
+            if result.firstErrors.count < 20 { result.firstErrors.append("Row \(row.recordNumber): \(errors.flatMessage)") }
+            if result.firstFailure == nil { result.firstFailure = (row.recordNumber, errors.flatMessage) }
+        }
+        let keep = definition.rowLog == .all || (definition.rowLog != .none && status == .failed)
+        if keep {
+            result.logged.append(LoggedRow(runID: runID, rowNumber: row.recordNumber, status: status, data: data(of: row), errors: errors))
+        }
     }
 
     enum WriteOutcome { case created, updated, skipped, duplicate }
