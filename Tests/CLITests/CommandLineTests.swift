@@ -7,23 +7,39 @@ import Testing
 struct CommandLineTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
-    @Test("help for each command matches its golden file", arguments: ["run", "check", "failed-rows"])
+    /// `INGEST_RECORD_GOLDEN=1 swift test --filter CommandLineTests` rewrites the golden files
+    /// from the current output (then review the diff); otherwise they are compared.
+    static let recording = ProcessInfo.processInfo.environment["INGEST_RECORD_GOLDEN"] == "1"
+
+    /// Compares `text` with `Golden/NAME`, or records it.
+    static func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = golden.appendingPathComponent(name)
+        if recording {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(text == expected, "\(name) differs; re-record with INGEST_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+    }
+
+    @Test("help for each command matches its golden file", arguments: IngestCommand.commands.map { $0.spec.name })
     func helpGolden(command: String) throws {
         let cli = try CLIHarness()
         #expect(cli.run(command, "--help") == 0)
-        let expected = try String(contentsOf: Self.golden.appendingPathComponent("help-\(command).txt"), encoding: .utf8)
-        #expect(cli.stdout == expected)
+        let help = cli.stdout
+        try Self.expectGolden(help, "help-\(command).txt")
         #expect(cli.run("help", command) == 0)
-        #expect(cli.stdout == expected)
+        #expect(cli.stdout == help)
     }
 
-    @Test("the overview lists every subcommand")
+    @Test("the overview lists every subcommand and matches its golden file")
     func overview() throws {
         let cli = try CLIHarness()
         #expect(cli.run() == 0)
-        for name in ["run", "list", "runs", "status", "cancel", "retry", "errors", "failed-rows", "check"] {
-            #expect(cli.stdout.contains("\n  \(name) "))
+        for command in IngestCommand.commands {
+            #expect(cli.stdout.contains("\n  \(command.spec.name) "), "\(command.spec.name)")
         }
+        try Self.expectGolden(cli.stdout, "overview.txt")
     }
 
     @Test("usage errors print Error and the usage on stderr and exit 64")
@@ -119,5 +135,61 @@ struct CommandLineTests {
         #expect(cli.stderr.hasPrefix("Error: Cannot read the file"))
         #expect(cli.run("run", "nope", cli.path("examples/products.csv")) == 1)
         #expect(cli.stderr == "Error: No importer found with the slug 'nope'.\n")
+    }
+
+    @Test("list shows every importer with its source and target, as a table and as JSON, and names load errors")
+    func list() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("list") == 0)
+        #expect(cli.stdout.hasPrefix("SLUG"))
+        #expect(cli.stdout.contains("products  upload  products  ok"))
+        #expect(cli.run("list", "--json") == 0)
+        let json = try JSONValue.parse(cli.stdout)
+        #expect(json.arrayValue?.compactMap { $0["slug"]?.stringValue } == ["products", "users"])
+        try #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "requird"}}}"#.write(toFile: cli.path("importers/bad.json"), atomically: true, encoding: .utf8)
+        #expect(cli.run("list") == 0)
+        #expect(cli.stdout.contains("bad"))
+        #expect(cli.stdout.contains("1 error(s)"))
+        #expect(cli.stdout.contains("did you mean 'required'?"))
+    }
+
+    @Test("new writes a definition that check accepts and run uses; refuses to overwrite without --force")
+    func new() throws {
+        let cli = try CLIHarness()
+        let sample = cli.path("examples/products.csv")
+        #expect(cli.run("new", "catalogue", "--from", sample) == 0)
+        #expect(cli.stdout.contains("Wrote"))
+        #expect(cli.stdout.contains("10 columns"), "one per header")
+        #expect(FileManager.default.fileExists(atPath: cli.path("importers/catalogue.json")))
+        #expect(cli.run("check", cli.path("importers/catalogue.json")) == 0, "\(cli.stderr)")
+        #expect(cli.run("run", "catalogue", sample) != 1, "\(cli.stdout) \(cli.stderr)")
+        #expect(cli.run("new", "catalogue", "--from", sample) == 1)
+        #expect(cli.stderr.contains("already exists; use --force"))
+        #expect(cli.run("new", "catalogue", "--from", sample, "--force") == 0)
+        #expect(cli.run("new", "other", "--from", sample, "--stdout") == 0)
+        #expect(cli.stdout.hasPrefix("{"))
+        #expect(!FileManager.default.fileExists(atPath: cli.path("importers/other.json")))
+        #expect(cli.run("new", "Bad Slug", "--from", sample) == 64)
+        #expect(cli.run("new", "x") == 64)
+    }
+
+    @Test("recover, apply and resume say what they did or why not")
+    func lifecycleCommands() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("recover") == 0)
+        #expect(cli.stdout == "No interrupted runs.\n")
+        cli.run("run", "products", cli.path("examples/products.csv"))
+        #expect(cli.run("apply", "1") == 1)
+        #expect(cli.stderr.contains("Run 1 is not a dry run"))
+        #expect(cli.run("resume", "1") == 1)
+        #expect(cli.stderr.contains("only a cancelled or interrupted run can be resumed"))
+        #expect(cli.run("apply", "9") == 1)
+        #expect(cli.stderr.contains("No ingest run found with the id 9."))
+        #expect(cli.run("run", "products", cli.path("examples/products.csv"), "--dry-run") == 2)
+        #expect(cli.stdout.contains("Next: import it for real with 'ingest apply 2'"))
+        #expect(cli.run("apply", "2", "--json") == 2)
+        let applied = try JSONValue.parse(cli.stdout)
+        #expect(applied["applied_from_run_id"]?.intValue == 2)
+        #expect(applied["status"]?.stringValue == "completed_with_errors")
     }
 }
