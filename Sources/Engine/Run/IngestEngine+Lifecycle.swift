@@ -89,7 +89,15 @@ extension IngestEngine {
             return (.storedRows(databasePath: configuration.databasePath, runID: from), nil)
         }
         if let path = run.sourcePath {
-            if run.sourceFingerprint == nil { try? store.recordSource(run.id, path: path, owned: false, fingerprint: SourceFingerprint.of(path)) }
+            let now = SourceFingerprint.of(path)
+            if let then = run.sourceFingerprint {
+                // An apply or resume: the file must still be the one the first run read.
+                guard then == now else { return (.file(path: "", fileName: nil), "The file changed since run \(run.parentID ?? run.id) read it.") }
+            } else {
+                do { try store.recordSource(run.id, path: path, owned: false, fingerprint: now) } catch {
+                    return (.file(path: "", fileName: nil), "Could not record the source: \(error.message)")
+                }
+            }
             return (.file(path: path, fileName: run.originalFilename), nil)
         }
         guard let address = run.sourceURL, let spec = definition?.source else {
