@@ -1,21 +1,30 @@
 import Engine
 
+/// The options of the commands that start a run continuing another (apply, resume).
+private let continuationOptions = CommonOptions.storage + [
+    CommandSpec.Option("user-id", value: "id", help: "Record this user id on the run."),
+    CommonOptions.json,
+]
+
+/// Creates the continuing run with `create(engine, id, userID)`, then runs it in the foreground.
+private func runContinuation(_ args: ParsedArguments, _ context: CommandContext,
+                             create: (IngestEngine, Int64, Int64?) throws -> Int64) throws -> Int32 {
+    guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+    let engine = try CommonOptions.engine(args, context)
+    let runID = try create(engine, id, try args.integer("user-id"))
+    return try RunCommand.execute(runID: runID, engine: engine, args: args, context: context)
+}
+
 /// `ingest apply ID`: the file of a completed dry run, imported for real.
 enum ApplyCommand: Command {
     static let spec = CommandSpec(
         name: "apply", abstract: "Import the file of a completed dry run for real, under the same definition.",
         discussion: "Refused when the definition or the file changed since the dry run, or it was already applied.",
         arguments: [.init("id", help: "The dry run to apply.")],
-        options: CommonOptions.storage + [
-            .init("user-id", value: "id", help: "Record this user id on the run."),
-            CommonOptions.json,
-        ])
+        options: continuationOptions)
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
-        let engine = try CommonOptions.engine(args, context)
-        let runID = try engine.createApply(of: id, userID: try args.integer("user-id"))
-        return try RunCommand.execute(runID: runID, engine: engine, args: args, context: context)
+        try runContinuation(args, context) { engine, id, user in try engine.createApply(of: id, userID: user) }
     }
 }
 
@@ -29,16 +38,10 @@ enum ResumeCommand: Command {
             dry run is run again whole. Refused when the definition or the file changed since.
             """,
         arguments: [.init("id", help: "The cancelled or interrupted run.")],
-        options: CommonOptions.storage + [
-            .init("user-id", value: "id", help: "Record this user id on the run."),
-            CommonOptions.json,
-        ])
+        options: continuationOptions)
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
-        let engine = try CommonOptions.engine(args, context)
-        let runID = try engine.createResume(of: id, userID: try args.integer("user-id"))
-        return try RunCommand.execute(runID: runID, engine: engine, args: args, context: context)
+        try runContinuation(args, context) { engine, id, user in try engine.createResume(of: id, userID: user) }
     }
 }
 
