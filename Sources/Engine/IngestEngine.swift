@@ -46,21 +46,9 @@ public final class IngestEngine: Sendable {
 
     /// Checks a file against the importer's accepted formats; returns the detected format.
     public func checkFormat(slug: String, path: String, fileName: String?) throws(EngineError) -> String {
-        let (compiled, _) = try importer(slug)
-        let source = compiled.definition.source
-        let format: ReadOptions.Format
-        if let declared = source.format, let f = ReadOptions.Format(rawValue: declared.rawValue) {
-            format = f
-        } else {
-            do { format = try TableReaders.detectFormat(path: path, fileName: fileName) } catch {
-                throw .sourceUnavailable(error.description)
-            }
+        try checkFormat(slug: slug, fileName: fileName) { () throws(TabularError) in
+            try TableReaders.detectFormat(path: path, fileName: fileName)
         }
-        let accepted = source.formats.map(\.rawValue)
-        if !accepted.isEmpty && !accepted.contains(format.rawValue) {
-            throw .unsupportedFormat(found: format.rawValue, accepted: accepted)
-        }
-        return format.rawValue
     }
 
     /// Records a `pending` run of `slug` over the local file `path`.
@@ -137,7 +125,9 @@ public final class IngestEngine: Sendable {
             if let from = run.retriedFromRunID {
                 source = .storedRows(databasePath: configuration.databasePath, runID: from)
             } else if let path = run.sourcePath {
-                source = .file(path: path, fileName: run.originalFilename)
+                do { source = try rowSource(storedPath: path, fileName: run.originalFilename, sourceType: compiled?.definition.source.type) } catch {
+                    failure = failure ?? error.description
+                }
             } else if let address = run.sourceURL, failure == nil, let spec = compiled?.definition.source {
                 // A `url` source: downloaded now, by the worker, into the uploads folder.
                 do {
