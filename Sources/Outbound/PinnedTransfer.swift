@@ -21,7 +21,8 @@ package struct PinnedRequest {
     package var headers: [(name: String, value: String)]
     /// The whole exchange must end by then (connect, TLS, headers and body).
     package var deadline: ContinuousClock.Instant
-    /// A longer 2xx body (announced or received) aborts with ``OutboundError/tooLarge(limit:)``.
+    /// A longer 2xx body (announced, or received after decoding gzip/deflate/brotli) aborts with
+    /// ``OutboundError/tooLarge(limit:)``.
     package var maxBodyBytes: Int64
     /// libcurl's protocol list (`CURLOPT_PROTOCOLS_STR`).
     package var protocols: String = "http,https"
@@ -63,6 +64,8 @@ package enum PinnedTransfer {
         try options.long(CURLOPT_NOSIGNAL, 1)
         try options.string(CURLOPT_PROXY, "")
         try options.string(CURLOPT_USERAGENT, "Ingest")
+        // Any encoding libcurl can decode; the size cap counts decoded bytes (no compression bomb).
+        try options.string(CURLOPT_ACCEPT_ENCODING, "")
         try options.long(CURLOPT_TIMEOUT_MS, max(1, milliseconds(remaining)))
         try options.long(CURLOPT_CONNECTTIMEOUT_MS, max(1, milliseconds(remaining)))
         try options.pointer(CURLOPT_ERRORBUFFER, errorBuffer)

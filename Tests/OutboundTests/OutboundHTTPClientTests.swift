@@ -207,6 +207,16 @@ struct OutboundHTTPClientTests {
         #expect(streamed?.description == "The response is larger than the limit of 10000 bytes.")
     }
 
+    @Test("compressed bodies are decoded, and the cap counts decoded bytes")
+    func compressed() throws {
+        let server = try LoopbackServer()
+        let client = openClient()
+        #expect(try fetch(client, server.url("/gzip/csv")).body == LoopbackServer.csv)
+        #expect(try fetch(client, server.url("/gzip/x5000"), maxBodyBytes: 5000).body == String(repeating: "x", count: 5000))
+        // 40 bytes on the wire, 5000 decoded: over a 1000-byte cap.
+        #expect(failure { _ = try fetch(client, server.url("/gzip/x5000"), maxBodyBytes: 1000) } == .tooLarge(limit: 1000))
+    }
+
     @Test("an error status fails without reading the body")
     func errorStatus() throws {
         let server = try LoopbackServer()

@@ -13,9 +13,14 @@ struct SeenRequest: Sendable, Equatable {
 ///
 /// Routes: `/items.csv`; `/redirect?to=URL&status=N` (a redirect to URL, 302 by default);
 /// `/hop/N` (N more redirects, then `/items.csv`); `/sized/N` (N bytes with Content-Length);
-/// `/chunked/N` (N bytes, chunked, no length); `/missing` (404); `/record` ("ok").
+/// `/chunked/N` (N bytes, chunked, no length); `/missing` (404); `/record` ("ok");
+/// `/gzip/csv` (``csv`` gzip-encoded); `/gzip/x5000` (5000 × `x` in 40 gzip bytes).
 final class LoopbackServer: Sendable {
     static let csv = "SKU,Name\nA1,Apple\nA2,Banana\n"
+    /// `csv`, gzip-compressed (Python `gzip.compress(…, mtime=0)`).
+    static let gzippedCSV = "H4sIAAAAAAACAwv2DtXxS8xN5XI01HEsKMgBMox0nBLzgJALABxkepEcAAAA"
+    /// 5000 bytes of `x`, gzip-compressed to 40 bytes.
+    static let gzippedX5000 = "H4sIAAAAAAACA+3BMQEAAADCoNqLbwo/oAAAAACAtwEm8NsAiBMAAA=="
 
     private let server: HTTPServer
     let port: Int
@@ -40,6 +45,12 @@ final class LoopbackServer: Sendable {
         }
         route("/items.csv") { _ in .text(Self.csv) }
         route("/record") { _ in .text("ok") }
+        route("/gzip/:name") { request in
+            let encoded = request.parameters["name"] == "csv" ? Self.gzippedCSV : Self.gzippedX5000
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Encoding", value: "gzip")
+            return HTTPResponse(status: .ok, headers: headers, body: .bytes(Array(Data(base64Encoded: encoded) ?? Data())))
+        }
         route("/missing") { _ in .message("Not here.", status: .notFound) }
         route("/redirect") { request in
             var headers = HTTPHeaders()
