@@ -7,10 +7,6 @@ static inline CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long v
     return curl_easy_setopt(handle, option, value);
 }
 
-static inline CURLcode ccurl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
 static inline CURLcode ccurl_setopt_string(CURL *handle, CURLoption option, const char *value) {
     return curl_easy_setopt(handle, option, value);
 }
@@ -27,24 +23,19 @@ static inline CURLcode ccurl_setopt_write_function(CURL *handle, curl_write_call
     return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
 }
 
-static inline CURLcode ccurl_setopt_header_function(CURL *handle, curl_write_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
-}
-
 static inline CURLcode ccurl_setopt_opensocket_function(CURL *handle, curl_opensocket_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
 }
-
-static inline CURLcode ccurl_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
-}
-
 
 static inline CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
 
 static inline CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, char **value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode ccurl_getinfo_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(handle, info, value);
 }
 
@@ -55,8 +46,4 @@ static inline CURLcode ccurl_global_init(void) {
 /// The socket value libcurl treats as "no socket" (refuses the connection).
 static inline curl_socket_t ccurl_bad_socket(void) {
     return CURL_SOCKET_BAD;
-}
-
-static inline CURLcode ccurl_getinfo_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
-    return curl_easy_getinfo(handle, info, value);
 }

@@ -11,8 +11,6 @@ extension IPAddress {
         isIPv4 ? Self.internalRange(v4: bytes[...]) : Self.internalRange(v6: bytes)
     }
 
-    package var isInternal: Bool { internalRange != nil }
-
     /// IPv4 ranges that are not public, most specific first (broadcast before reserved 240/4).
     static let internalV4: [(prefix: [UInt8], bits: Int, name: String)] = [
         ([255, 255, 255, 255], 32, "broadcast"),

@@ -38,8 +38,6 @@ package struct PinnedResponse: Sendable {
     package let status: Int
     /// The absolute target of a redirect (libcurl's resolution of `Location`), if any.
     package let redirectURL: String?
-    /// The address the response came from.
-    package let peer: String?
 }
 
 package enum PinnedTransfer {
@@ -47,15 +45,16 @@ package enum PinnedTransfer {
         _ = curlGlobalInit
         let remaining = request.deadline - ContinuousClock.now
         guard remaining > .zero else { throw .timedOut }
-        guard let handle = curl_easy_init() else { throw .transfer("libcurl could not start a transfer.") }
-        defer { curl_easy_cleanup(handle) }
-        let state = TransferState(handle: handle, sink: sink, maxBodyBytes: request.maxBodyBytes, allowed: Set(request.addresses))
-        let context = Unmanaged.passUnretained(state).toOpaque()
+        // Declared before the handle, so they are freed after curl_easy_cleanup (defers run in reverse).
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
         var lists = SList()
         defer { lists.free() }
+        guard let handle = curl_easy_init() else { throw .transfer("libcurl could not start a transfer.") }
+        defer { curl_easy_cleanup(handle) }
+        let state = TransferState(handle: handle, sink: sink, maxBodyBytes: request.maxBodyBytes, allowed: Set(request.addresses))
+        let context = Unmanaged.passUnretained(state).toOpaque()
 
         let options = Options(handle: handle)
         try options.string(CURLOPT_URL, request.url.text)
@@ -81,8 +80,7 @@ package enum PinnedTransfer {
 
         let code = withExtendedLifetime(state) { curl_easy_perform(handle) }
         try outcome(code, state: state, message: String(cString: errorBuffer))
-        return PinnedResponse(status: getLong(handle, CURLINFO_RESPONSE_CODE), redirectURL: getString(handle, CURLINFO_REDIRECT_URL),
-                              peer: getString(handle, CURLINFO_PRIMARY_IP))
+        return PinnedResponse(status: getLong(handle, CURLINFO_RESPONSE_CODE), redirectURL: getString(handle, CURLINFO_REDIRECT_URL))
     }
 
     /// Maps libcurl's result and what the callbacks recorded to a result or an error.
