@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Ingest has no Swift package dependencies by design: only the toolchain and the
-// system C libraries sqlite3 and zlib, linked through the systemLibrary targets below.
+// system C libraries sqlite3, zlib and libcurl, linked through the systemLibrary targets below.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -14,11 +14,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "Tabular", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(name: "Definitions", swiftSettings: swiftSettings),
         .target(name: "Rules", dependencies: ["Definitions"], swiftSettings: swiftSettings),
-        .target(name: "Engine", dependencies: ["SQLite", "Tabular", "Definitions", "Rules"], swiftSettings: swiftSettings),
+        .target(name: "Outbound", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "Engine", dependencies: ["SQLite", "Tabular", "Definitions", "Rules", "Outbound"], swiftSettings: swiftSettings),
         .target(name: "HTTP", swiftSettings: swiftSettings),
         .target(name: "API", dependencies: ["HTTP", "Engine", "Definitions"], swiftSettings: swiftSettings),
         .target(name: "CLI", dependencies: ["API", "Engine"], swiftSettings: swiftSettings),
@@ -28,6 +30,7 @@ let package = Package(
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions"], swiftSettings: swiftSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: swiftSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "HTTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "APITests", dependencies: ["API", "CLI"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Golden"], swiftSettings: swiftSettings),

@@ -49,21 +49,9 @@ public final class IngestEngine: Sendable {
 
     /// Checks a file against the importer's accepted formats; returns the detected format.
     public func checkFormat(slug: String, path: String, fileName: String?) throws(EngineError) -> String {
-        let (compiled, _) = try importer(slug)
-        let source = compiled.definition.source
-        let format: ReadOptions.Format
-        if let declared = source.format, let f = ReadOptions.Format(rawValue: declared.rawValue) {
-            format = f
-        } else {
-            do { format = try TableReaders.detectFormat(path: path, fileName: fileName) } catch {
-                throw .sourceUnavailable(error.description)
-            }
+        try checkFormat(slug: slug, fileName: fileName) { () throws(TabularError) in
+            try TableReaders.detectFormat(path: path, fileName: fileName)
         }
-        let accepted = source.formats.map(\.rawValue)
-        if !accepted.isEmpty && !accepted.contains(format.rawValue) {
-            throw .unsupportedFormat(found: format.rawValue, accepted: accepted)
-        }
-        return format.rawValue
     }
 
     /// Records a `pending` run of `slug` over the local file `path`. With `ownsFile` (an upload)

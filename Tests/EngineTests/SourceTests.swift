@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Synchronization
 import Testing
 import SQLite
 @testable import Engine
@@ -49,10 +50,26 @@ struct SourceTests {
         }
     }
 
-    /// Serves `/items.csv`, a redirect chain `/hop/N`, and `/big.csv` on loopback.
-    func withServer(_ body: (Int) throws -> Void) throws {
+    /// The `Authorization` headers a server's `/auth/items.csv` received.
+    final class SeenAuthorizations: Sendable {
+        let values = Mutex<[String?]>([])
+        var all: [String?] { values.withLock { $0 } }
+    }
+
+    /// Serves `/items.csv`, a redirect chain `/hop/N`, `/redirect?to=URL`, `/auth/items.csv`
+    /// (recorded in `seen`) and `/big.csv` on loopback.
+    func withServer(seen: SeenAuthorizations = SeenAuthorizations(), _ body: (Int) throws -> Void) throws {
         var router = Router()
         router.get("/items.csv") { _ in .text(Self.csv) }
+        router.get("/auth/items.csv") { request in
+            seen.values.withLock { $0.append(request.headers["Authorization"]) }
+            return .text(Self.csv)
+        }
+        router.get("/redirect") { request in
+            var headers = HTTPHeaders()
+            headers.add(name: "Location", value: request.query["to"] ?? "/items.csv")
+            return HTTPResponse(status: .found, headers: headers)
+        }
         router.get("/big.csv") { _ in .text("SKU,Name,Price\n" + String(repeating: "A1,Apple,1\n", count: 20_000)) }
         router.get("/missing.csv") { _ in .message("Not here.", status: .notFound) }
         router.get("/hop/:n") { request in
@@ -70,8 +87,10 @@ struct SourceTests {
         try body(port)
     }
 
-    func urlFixture(_ url: String, allowPrivate: Bool = true, hosts: [String] = [], maxSizeMB: Int? = nil) throws -> EngineFixture {
-        let f = try EngineFixture(importers: ["items": definition(source: #"{"type": "url", "url": "\#(url)", "timeout_s": 5}"#)])
+    func urlFixture(_ url: String, allowPrivate: Bool = true, hosts: [String] = [], maxSizeMB: Int? = nil,
+                    timeout: String = "5", headers: String = "{}") throws -> EngineFixture {
+        let source = #"{"type": "url", "url": "\#(url)", "timeout_s": \#(timeout), "headers": \#(headers)}"#
+        let f = try EngineFixture(importers: ["items": definition(source: source)])
         let base = f.engine.configuration
         var configuration = EngineConfiguration(databasePath: base.databasePath, importersDirectory: base.importersDirectory,
                                                 uploadsDirectory: base.uploadsDirectory, dataRoot: base.dataRoot,
@@ -114,7 +133,7 @@ struct SourceTests {
     func refusals() throws {
         try withServer { port in
             let closed = try urlFixture("http://127.0.0.1:\(port)/items.csv", allowPrivate: false)
-            #expect(throws: EngineError.sourceUnavailable("The host '127.0.0.1' resolves to an internal address (127.0.0.1); internal addresses are refused.")) {
+            #expect(throws: EngineError.sourceUnavailable("The host '127.0.0.1' resolves to an internal address (127.0.0.1, loopback); internal addresses are refused.")) {
                 try closed.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
             }
             let unlisted = try urlFixture("http://127.0.0.1:\(port)/items.csv", hosts: ["feeds.example.com"])
@@ -129,9 +148,67 @@ struct SourceTests {
             let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: big.engine.configuration.uploadsDirectory)) ?? []
             #expect(leftovers.isEmpty)
         }
-        #expect(URLDownloader.isInternal("10.1.2.3") && URLDownloader.isInternal("192.168.0.1") && URLDownloader.isInternal("172.20.0.1"))
-        #expect(URLDownloader.isInternal("169.254.169.254") && URLDownloader.isInternal("::1") && URLDownloader.isInternal("fe80::1"))
-        #expect(URLDownloader.isInternal("fd00::1") && URLDownloader.isInternal("::ffff:127.0.0.1"))
-        #expect(!URLDownloader.isInternal("93.184.216.34") && !URLDownloader.isInternal("2606:2800:220:1::"))
     }
+
+    @Test("a name that resolves to loopback (feed.localhost) is refused at once unless private addresses are allowed")
+    func localhostName() throws {
+        try withServer { port in
+            let closed = try urlFixture("http://feed.localhost:\(port)/items.csv", allowPrivate: false)
+            #expect(throws: EngineError.sourceUnavailable("The host 'feed.localhost' resolves to an internal address (127.0.0.1, loopback); internal addresses are refused.")) {
+                try closed.engine.createSourceRun(slug: "items", dryRun: false, userID: nil)
+            }
+            #expect(try closed.store().runs(importer: nil, status: nil, limit: 10, offset: 0).runs.isEmpty)
+            let open = try urlFixture("http://feed.localhost:\(port)/items.csv")
+            #expect(try runURL(open).status == .completed)
+        }
+    }
+
+    @Test("the definition's headers reach the source's origin, not a redirect target on another port")
+    func headersStayWithOrigin() throws {
+        let origin = SeenAuthorizations()
+        let other = SeenAuthorizations()
+        try withServer(seen: origin) { (originPort: Int) throws in
+            try withServer(seen: other) { (otherPort: Int) throws in
+                let headers = #"{"Authorization": "Bearer s3cret"}"#
+                let away = "http%3A%2F%2F127.0.0.1%3A\(otherPort)%2Fauth%2Fitems.csv"
+                #expect(try runURL(try urlFixture("http://127.0.0.1:\(originPort)/redirect?to=\(away)", headers: headers)).status == .completed)
+                #expect(try runURL(try urlFixture("http://127.0.0.1:\(originPort)/redirect?to=%2Fauth%2Fitems.csv", headers: headers)).status == .completed)
+            }
+        }
+        #expect(other.all == [nil])
+        #expect(origin.all == ["Bearer s3cret"])
+    }
+
+    @Test("a source that never answers fails the run after its timeout")
+    func timeout() throws {
+        let listener = try SilentListener()
+        let run = try runURL(try urlFixture("http://127.0.0.1:\(listener.port)/slow.csv", timeout: "0.3"))
+        #expect(run.status == .failed)
+        #expect(run.failureReason == "Downloading http://127.0.0.1/slow.csv timed out after 0.3 s.")
+    }
+}
+
+/// A TCP socket on 127.0.0.1 that listens but never accepts or answers.
+final class SilentListener {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
 }

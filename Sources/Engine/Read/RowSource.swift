@@ -5,6 +5,9 @@ import Tabular
 enum RowSource: Sendable {
     /// A local file (upload, data-root path, downloaded URL); `fileName` is the user's name for it.
     case file(path: String, fileName: String?)
+    /// A file opened already (a `filesystem` source, opened beneath the data root): read from
+    /// that open file, never reopened by path.
+    case opened(OpenedFile, fileName: String?)
     /// The failed rows logged for an earlier run (a retry).
     case storedRows(databasePath: String, runID: Int64)
 
@@ -13,6 +16,8 @@ enum RowSource: Sendable {
         switch self {
         case .file(let path, let fileName):
             return try TableReaders.open(path: path, fileName: fileName, options: RowSource.readOptions(for: definition.source))
+        case .opened(let file, let fileName):
+            return try TableReaders.open(file: file, fileName: fileName, options: RowSource.readOptions(for: definition.source))
         case .storedRows(let databasePath, let runID):
             return try StoredRowsReader(databasePath: databasePath, runID: runID)
         }

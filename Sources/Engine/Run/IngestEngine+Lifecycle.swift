@@ -98,7 +98,11 @@ extension IngestEngine {
                     return (.file(path: "", fileName: nil), "Could not record the source: \(error.message)")
                 }
             }
-            return (.file(path: path, fileName: run.originalFilename), nil)
+            do {
+                return (try rowSource(storedPath: path, fileName: run.originalFilename, sourceType: definition?.source.type), nil)
+            } catch {
+                return (.file(path: "", fileName: nil), error.description)
+            }
         }
         guard let address = run.sourceURL, let spec = definition?.source else {
             return (.file(path: "", fileName: nil), "Run \(run.id) has no source file.")

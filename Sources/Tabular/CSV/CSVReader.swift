@@ -30,6 +30,11 @@ public final class CSVReader: TableReader {
         try self.init(source: FileByteSource(path: path), format: format, options: options)
     }
 
+    /// Reads the already opened `file` (see ``OpenedFile``).
+    public convenience init(file: OpenedFile, format: ReadOptions.Format = .csv, options: ReadOptions) throws(TabularError) {
+        try self.init(source: FileByteSource(file: file), format: format, options: options)
+    }
+
     init(source: FileByteSource, format: ReadOptions.Format, options: ReadOptions) throws(TabularError) {
         self.source = source
         self.options = options

@@ -18,24 +18,57 @@ public enum TableReaders {
         }
     }
 
+    /// Opens the already opened `file` (see ``OpenedFile``) with the reader for its format: every
+    /// byte read, format sniffing included, comes from that open file, never from a path.
+    public static func open(file: OpenedFile, fileName: String?, options: ReadOptions) throws(TabularError) -> any TableReader {
+        let format: ReadOptions.Format
+        if let chosen = options.format {
+            format = chosen
+        } else {
+            format = try detectFormat(file: file, fileName: fileName)
+        }
+        switch format {
+        case .csv, .tsv:
+            return try CSVReader(file: file, format: format, options: options)
+        case .json, .ndjson:
+            return try JSONRowReader(file: file, format: format, options: options)
+        case .xlsx:
+            return try XLSXReader(file: file, options: options)
+        }
+    }
+
+    /// ``detectFormat(path:fileName:)`` for an already opened file.
+    public static func detectFormat(file: OpenedFile, fileName: String?) throws(TabularError) -> ReadOptions.Format {
+        if let known = formatFromExtension(fileName ?? file.path) { return known }
+        return try sniffFormat(reading: FileByteSource(file: file))
+    }
+
     /// Detects the format from extension and content (ZIP magic → xlsx, `[`/`{` → json/ndjson, else csv/tsv).
     ///
     /// A known extension (`.csv`, `.tsv`/`.tab`, `.xlsx`/`.xlsm`, `.json`, `.ndjson`/`.jsonl`)
     /// wins; otherwise the first 4 KiB decide. `{` followed by a second line that also starts
     /// with `{` is NDJSON; a TAB and no comma on the first line is TSV.
     public static func detectFormat(path: String, fileName: String?) throws(TabularError) -> ReadOptions.Format {
-        let name = (fileName ?? path).lowercased()
-        if let dot = name.lastIndex(of: "."), !name[dot...].contains("/") {
-            switch name[name.index(after: dot)...] {
-            case "csv": return .csv
-            case "tsv", "tab": return .tsv
-            case "xlsx", "xlsm": return .xlsx
-            case "json": return .json
-            case "ndjson", "jsonl": return .ndjson
-            default: break
-            }
+        if let known = formatFromExtension(fileName ?? path) { return known }
+        return try sniffFormat(reading: FileByteSource(path: path))
+    }
+
+    /// The format a known extension names, or nil.
+    static func formatFromExtension(_ fileName: String) -> ReadOptions.Format? {
+        let name = fileName.lowercased()
+        guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/") else { return nil }
+        switch name[name.index(after: dot)...] {
+        case "csv": return .csv
+        case "tsv", "tab": return .tsv
+        case "xlsx", "xlsm": return .xlsx
+        case "json": return .json
+        case "ndjson", "jsonl": return .ndjson
+        default: return nil
         }
-        let source = try FileByteSource(path: path)
+    }
+
+    /// The format the first 4 KiB of `source` suggest (a legacy workbook is an error).
+    static func sniffFormat(reading source: FileByteSource) throws(TabularError) -> ReadOptions.Format {
         let head = try source.read(at: 0, count: 4096)
         if head.starts(with: compoundFileMagic) {
             throw TabularError(.unsupportedFormat, "this is a legacy .xls workbook or an encrypted .xlsx; save it as .xlsx (without a password) or CSV")

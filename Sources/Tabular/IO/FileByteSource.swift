@@ -21,13 +21,26 @@ final class FileByteSource {
     private(set) var bytesRead: Int64 = 0
     /// File size in bytes from `fstat`, when it is a regular file.
     let totalBytes: Int64?
+    /// Whether sequential reads use `pread` at `bytesRead` (regular files) rather than `read`.
+    private let positional: Bool
 
-    init(path: String, blockBytes: Int = FileByteSource.defaultBlockBytes) throws(TabularError) {
-        self.path = path
+    convenience init(path: String, blockBytes: Int = FileByteSource.defaultBlockBytes) throws(TabularError) {
         let fd = systemOpen(path)
         guard fd >= 0 else {
             throw TabularError(.io, "cannot open file: \(Self.errnoText())")
         }
+        try self.init(descriptor: fd, path: path, blockBytes: blockBytes)
+    }
+
+    /// Reads `file` through a duplicate of its descriptor: the file that was opened (and checked)
+    /// is the one read, and each source keeps its own position.
+    convenience init(file: OpenedFile, blockBytes: Int = FileByteSource.defaultBlockBytes) throws(TabularError) {
+        try self.init(descriptor: file.duplicate(), path: file.path, blockBytes: blockBytes)
+    }
+
+    /// Takes ownership of `fd` (closed on failure too).
+    private init(descriptor fd: Int32, path: String, blockBytes: Int) throws(TabularError) {
+        self.path = path
         var info = stat()
         if fstat(fd, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR {
@@ -38,6 +51,9 @@ final class FileByteSource {
         } else {
             totalBytes = nil
         }
+        // Regular files are read at explicit offsets, so duplicated descriptors (which share one
+        // file position) never disturb each other; pipes and devices are read sequentially.
+        positional = totalBytes != nil
         self.fd = fd
         self.buffer = .allocate(byteCount: max(blockBytes, 16), alignment: 16)
     }
@@ -50,7 +66,7 @@ final class FileByteSource {
     /// Reads the next block; an empty buffer means end of file. The view is valid until the next call.
     func readBlock() throws(TabularError) -> UnsafeBufferPointer<UInt8> {
         while true {
-            let n = systemRead(fd, buffer.baseAddress, buffer.count)
+            let n = positional ? pread(fd, buffer.baseAddress, buffer.count, off_t(bytesRead)) : systemRead(fd, buffer.baseAddress, buffer.count)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw TabularError(.io, "cannot read file: \(Self.errnoText())", byteOffset: bytesRead)

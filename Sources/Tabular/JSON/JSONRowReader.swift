@@ -39,8 +39,17 @@ public final class JSONRowReader: TableReader {
     }
 
     /// `blockBytes` lets tests read in tiny blocks to prove block boundaries don't matter.
-    init(path: String, format: ReadOptions.Format, options: ReadOptions, blockBytes: Int) throws(TabularError) {
-        source = try FileByteSource(path: path, blockBytes: blockBytes)
+    convenience init(path: String, format: ReadOptions.Format, options: ReadOptions, blockBytes: Int) throws(TabularError) {
+        try self.init(source: FileByteSource(path: path, blockBytes: blockBytes), format: format, options: options)
+    }
+
+    /// Reads the already opened `file` (see ``OpenedFile``).
+    public convenience init(file: OpenedFile, format: ReadOptions.Format = .json, options: ReadOptions) throws(TabularError) {
+        try self.init(source: FileByteSource(file: file), format: format, options: options)
+    }
+
+    private init(source: FileByteSource, format: ReadOptions.Format, options: ReadOptions) throws(TabularError) {
+        self.source = source
         self.options = options
         let pointer = try options.jsonPointer.map { (text: String) throws(TabularError) in try JSONPointer(text) }
         parser = JSONTableParser(source: source, format: format, options: options, pointer: pointer)

@@ -41,8 +41,17 @@ public final class XLSXReader: TableReader {
     public var totalBytes: Int64? { file.totalBytes }
 
     /// Opens the workbook at `path` and the sheet chosen by `options.sheet` (default: the first).
-    public init(path: String, options: ReadOptions) throws(TabularError) {
-        file = try FileByteSource(path: path, blockBytes: 16)
+    public convenience init(path: String, options: ReadOptions) throws(TabularError) {
+        try self.init(source: FileByteSource(path: path, blockBytes: 16), options: options)
+    }
+
+    /// Reads the already opened `file` (see ``OpenedFile``).
+    public convenience init(file: OpenedFile, options: ReadOptions) throws(TabularError) {
+        try self.init(source: FileByteSource(file: file, blockBytes: 16), options: options)
+    }
+
+    private init(source: FileByteSource, options: ReadOptions) throws(TabularError) {
+        file = source
         self.options = options
         let archive = try ZipArchive(file: file, limits: options.limits)
         workbook = try XLSXWorkbook(archive: archive, limits: options.limits)
