@@ -43,11 +43,25 @@ struct ConnectionTableTests {
         #expect(early.admitted.isEmpty && early.evicted.isEmpty)
         // Another address is not held up by it.
         #expect(harness.arrive("203.0.113.9", at: 0.9).1.admitted.count == 1)
-        // Once the oldest is past the grace period, a departure or arrival lets the newcomer in
-        // in exchange for it; the other address's connection is untouched.
-        let (_, later) = harness.arrive("192.0.2.1", at: 1.2)
+        // The server wakes when the oldest one's grace period ends; then the newcomer gets in in
+        // exchange for it, and the other address's connection is untouched.
+        #expect(harness.table.nextWakeup(after: harness.at(0.9)) == harness.at(1))
+        let later = harness.table.tick(now: harness.at(1))
         #expect(later.evicted.map(\.descriptor) == [first])
         #expect(later.admitted.map(\.descriptor) == [waiting])
+    }
+
+    @Test("a newcomer that can evict gets in at once, ahead of those already waiting")
+    func newcomerFirst() {
+        var harness = Harness(maxConnections: 8, maxUnauthenticated: 8, perClient: 1)
+        let (old, _) = harness.arrive("192.0.2.1", at: 0)
+        let (flooding, queued) = harness.arrive("192.0.2.1", at: 0.5)
+        #expect(queued.admitted.isEmpty)
+        let (newcomer, changes) = harness.arrive("192.0.2.1", at: 1.5)
+        #expect(changes.evicted.map(\.descriptor) == [old])
+        #expect(changes.admitted.map(\.descriptor) == [newcomer])
+        // The one that waited times out, unless a slot frees first.
+        #expect(harness.table.tick(now: harness.at(1.6)).rejected.map(\.descriptor) == [flooding])
     }
 
     @Test("past the overall cap the oldest connection of the busiest address is evicted")
@@ -76,14 +90,14 @@ struct ConnectionTableTests {
             #expect(changes.admitted.isEmpty && changes.evicted.isEmpty && changes.rejected.isEmpty)
             queued.append(descriptor)
         }
-        #expect(harness.table.nextDeadline == harness.at(6))
-        #expect(harness.table.expire(now: harness.at(5.5)).rejected.isEmpty)
+        #expect(harness.table.nextWakeup(after: harness.at(5.05)) == harness.at(6))
+        #expect(harness.table.tick(now: harness.at(5.5)).rejected.isEmpty)
         // Every connection's wait counts from its own arrival, so all five time out at about
         // the same moment, not one queue timeout after another.
-        #expect(harness.table.expire(now: harness.at(6.05)).rejected.map(\.descriptor) == queued)
+        #expect(harness.table.tick(now: harness.at(6.05)).rejected.map(\.descriptor) == queued)
     }
 
-    @Test("a departure hands the slot to the first waiting connection that fits, in order")
+    @Test("a departure hands the slot to the newest waiting connection that fits")
     func departureAdmitsInOrder() {
         var harness = Harness(maxConnections: 2, maxUnauthenticated: 2, perClient: 2)
         let first = harness.arrive("192.0.2.1", at: 0).1.admitted[0]
@@ -93,8 +107,8 @@ struct ConnectionTableTests {
         let (a, _) = harness.arrive("192.0.2.5", at: 0.1)
         let (b, _) = harness.arrive("192.0.2.6", at: 0.2)
         let changes = harness.table.depart(first.id, now: harness.at(0.3))
-        #expect(changes.admitted.map(\.descriptor) == [a])
-        #expect(harness.table.depart(second.id, now: harness.at(0.4)).admitted.map(\.descriptor) == [b])
+        #expect(changes.admitted.map(\.descriptor) == [b])
+        #expect(harness.table.depart(second.id, now: harness.at(0.4)).admitted.map(\.descriptor) == [a])
     }
 
     @Test("a connection that authenticates frees its unauthenticated slot for a waiting one")

@@ -1,8 +1,8 @@
 /// Which accepted connections get a thread, which wait for one, and which are closed to make
 /// room: the admission policy of ``HTTPServer``, with no sockets or threads of its own.
 ///
-/// Every accepted connection first joins a FIFO queue, then takes a slot (a thread) as soon as
-/// the caps allow:
+/// An accepted connection takes a slot (a thread) at once when the caps allow, otherwise it
+/// waits for one:
 ///
 /// - at most ``Limits/maxConnections`` connections hold a slot;
 /// - a connection is *unauthenticated* until a request on it passes a route's admission check
@@ -14,7 +14,11 @@
 /// (evicted) to make room, taken from the newcomer's own address for the per-address cap and
 /// from the address holding the most unauthenticated connections otherwise. A connection younger
 /// than ``Limits/evictionGrace`` is never evicted, so a burst of well-behaved clients whose heads
-/// are merely in flight does not evict itself; the newcomer waits instead. Authenticated
+/// are merely in flight does not evict itself; the newcomer waits instead. Waiting connections
+/// are admitted newest first (adaptive LIFO) at the next departure or authentication, or when a
+/// connection's grace period ends, and a newcomer that can get in by eviction does so at once:
+/// under a flood the queue holds mostly the flood, and a client arriving after it should not
+/// wait behind it; the flood's connections time out with `503` instead. Authenticated
 /// connections are never evicted, so slow or anonymous clients cannot take the slots that
 /// authenticated clients need. A connection still waiting after ``Limits/queueTimeout`` (or
 /// arriving when ``Limits/maxWaiting`` already wait) is rejected (`503`).
@@ -103,8 +107,13 @@ struct ConnectionTable {
     /// The descriptors of every connection still open, for shutdown.
     var openDescriptors: [Int32] { entries.values.compactMap { $0.descriptor >= 0 ? $0.descriptor : nil } }
 
-    /// When the first waiting connection times out.
-    var nextDeadline: ContinuousClock.Instant? { waiting.lazy.map(\.deadline).min() }
+    /// When ``tick(now:)`` next has something to do: the first waiting connection times out, or
+    /// (while some wait) an unauthenticated connection's grace period ends.
+    func nextWakeup(after now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard let firstDeadline = waiting.lazy.map(\.deadline).min() else { return nil }
+        let graceEnds = entries.values.lazy.filter(\.isUnauthenticated).map { $0.since + self.limits.evictionGrace }.filter { $0 > now }
+        return min(firstDeadline, graceEnds.min() ?? firstDeadline)
+    }
 
     /// Unauthenticated connections holding a slot, for tests and logs.
     var unauthenticatedCount: Int { entries.values.filter(\.isUnauthenticated).count }
@@ -115,15 +124,23 @@ struct ConnectionTable {
         var changes = Changes()
         let newcomer = Waiting(descriptor: descriptor, remoteAddress: remoteAddress, client: ClientAddress.key(of: remoteAddress),
                                deadline: now + limits.queueTimeout)
-        guard admitting else {
+        if admitting && makeRoom(for: newcomer.client, now: now, into: &changes) {
+            admit(newcomer, now: now, into: &changes)
+        } else if admitting && waiting.count < limits.maxWaiting {
+            waiting.append(newcomer)
+        } else {
             changes.rejected.append(newcomer)
-            return changes
         }
-        waiting.append(newcomer)
+        return changes
+    }
+
+    /// Rejects the waiting connections whose queue timeout has passed, then admits those that
+    /// now fit (a grace period may have ended).
+    mutating func tick(now: ContinuousClock.Instant) -> Changes {
+        var changes = Changes()
+        changes.rejected = waiting.filter { $0.deadline <= now }
+        waiting.removeAll { $0.deadline <= now }
         schedule(now: now, into: &changes)
-        if waiting.count > limits.maxWaiting, waiting.last?.descriptor == descriptor {
-            changes.rejected.append(waiting.removeLast())
-        }
         return changes
     }
 
@@ -150,14 +167,6 @@ struct ConnectionTable {
         return changes
     }
 
-    /// Rejects the waiting connections whose queue timeout has passed.
-    mutating func expire(now: ContinuousClock.Instant) -> Changes {
-        var changes = Changes()
-        changes.rejected = waiting.filter { $0.deadline <= now }
-        waiting.removeAll { $0.deadline <= now }
-        return changes
-    }
-
     /// Stops admitting (shutdown): every waiting connection is rejected.
     mutating func stopAdmitting() -> Changes {
         admitting = false
@@ -169,23 +178,26 @@ struct ConnectionTable {
 
     // MARK: - Policy
 
-    /// Admits waiting connections, in order, for as long as room can be found; one that cannot
-    /// get in yet does not hold up those behind it from other addresses.
+    /// Admits waiting connections, newest first, for as long as room can be found; one that
+    /// cannot get in yet (its address is at its cap) does not hold up those of other addresses.
     private mutating func schedule(now: ContinuousClock.Instant, into changes: inout Changes) {
         guard admitting else { return }
-        var index = 0
-        while index < waiting.count {
+        var index = waiting.count - 1
+        while index >= 0 {
             let candidate = waiting[index]
-            guard makeRoom(for: candidate.client, now: now, into: &changes) else {
-                index += 1
-                continue
+            if makeRoom(for: candidate.client, now: now, into: &changes) {
+                waiting.remove(at: index)
+                admit(candidate, now: now, into: &changes)
             }
-            waiting.remove(at: index)
-            let id = nextID
-            nextID += 1
-            entries[id] = Entry(descriptor: candidate.descriptor, remoteAddress: candidate.remoteAddress, client: candidate.client, since: now)
-            changes.admitted.append(Admitted(id: id, descriptor: candidate.descriptor, remoteAddress: candidate.remoteAddress))
+            index -= 1
         }
+    }
+
+    private mutating func admit(_ connection: Waiting, now: ContinuousClock.Instant, into changes: inout Changes) {
+        let id = nextID
+        nextID += 1
+        entries[id] = Entry(descriptor: connection.descriptor, remoteAddress: connection.remoteAddress, client: connection.client, since: now)
+        changes.admitted.append(Admitted(id: id, descriptor: connection.descriptor, remoteAddress: connection.remoteAddress))
     }
 
     /// Evicted connections give their slot up at once; their threads finish within moments.

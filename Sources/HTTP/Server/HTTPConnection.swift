@@ -290,11 +290,17 @@ final class HTTPConnection {
             }
             if deadline < stall {
                 throw HTTPError(.requestTimeout, message: "The request body arrived too slowly: after the first "
-                                + "\(configuration.bodyTimeout.components.seconds) s it must average at least "
+                                + "\(HTTPConnection.describe(configuration.bodyTimeout)) it must average at least "
                                 + "\(configuration.minBodyBytesPerSecond) bytes per second.")
             }
             throw HTTPError(.requestTimeout, message: "The request body was not received in time.")
         }
+    }
+
+    /// `30 s`, or `300 ms` for a duration that is not a whole number of seconds.
+    static func describe(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return attoseconds == 0 ? "\(seconds) s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
     }
 
     /// When a body whose first read began at `start` and that has brought `received` bytes since

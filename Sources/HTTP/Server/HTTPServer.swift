@@ -66,6 +66,11 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.listener?.port ?? 0 }
     }
 
+    /// Unauthenticated connections holding a slot now, for tests.
+    var unauthenticatedConnections: Int {
+        state.withLock { $0.table.unauthenticatedCount }
+    }
+
     /// Binds, listens and starts accepting connections on a background thread.
     ///
     /// - Returns: the bound port.
@@ -193,7 +198,7 @@ public final class HTTPServer: Sendable {
         while true {
             var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
             fds += rejected.pollDescriptors
-            let deadline = [state.withLock { $0.table.nextDeadline }, rejected.nextDeadline].compactMap { $0 }.min()
+            let deadline = [state.withLock { $0.table.nextWakeup(after: .now) }, rejected.nextDeadline].compactMap { $0 }.min()
             let ready = poll(&fds, nfds_t(fds.count), HTTPServer.pollTimeout(until: deadline))
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -203,7 +208,12 @@ public final class HTTPServer: Sendable {
             if fds[1].revents != 0 || isShuttingDown { return }
             let now = ContinuousClock.now
             rejected.service(fds[2...], now: now)
-            apply(state.withLock { $0.table.expire(now: now) }, wake: wake, rejected: &rejected)
+            let changes = state.withLock { state in
+                let changes = state.table.tick(now: now)
+                HTTPServer.evict(changes)
+                return changes
+            }
+            apply(changes, wake: wake, rejected: &rejected)
             if fds[0].revents != 0 { acceptPending(listener: listener, wake: wake, rejected: &rejected) }
         }
     }

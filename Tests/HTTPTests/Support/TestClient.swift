@@ -162,6 +162,23 @@ final class TestClient {
         return false
     }
 
+    /// Whether response bytes (or the close) are ready within `timeout`, without reading them.
+    func isReadable(within timeout: Duration) -> Bool {
+        if !buffer.isEmpty || sawEOF { return true }
+        var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return poll(&fds, 1, milliseconds) > 0
+    }
+
+    /// Sends without failing when the server has already closed: for clients that keep
+    /// trickling whatever happens. Returns whether the bytes went out.
+    @discardableResult
+    func trySend(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) == raw.count
+        }
+    }
+
     /// Sends `request` and reads one response.
     func exchange(_ request: String, isHead: Bool = false) throws -> Response {
         try send(request)
