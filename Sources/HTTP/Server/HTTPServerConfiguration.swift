@@ -24,7 +24,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxUnauthenticatedConnectionsPerAddress: Int
     /// How long an unauthenticated connection is safe from being closed to make room, so that a
     /// burst of clients whose heads are still in flight does not evict itself (newcomers wait
-    /// instead). Default 1 s.
+    /// instead, at most this long after a flood). Keep it below ``connectionQueueTimeout``.
+    /// Default 500 ms.
     public var evictionGrace: Duration
     /// The `listen()` backlog, and the most accepted connections waiting in the server for a
     /// slot; more are answered `503` at once. Default 128.
@@ -81,7 +82,7 @@ public struct HTTPServerConfiguration: Sendable {
         maxConnections: Int = 64,
         maxUnauthenticatedConnections: Int = 32,
         maxUnauthenticatedConnectionsPerAddress: Int = 8,
-        evictionGrace: Duration = .seconds(1),
+        evictionGrace: Duration = .milliseconds(500),
         backlog: Int = 128,
         connectionQueueTimeout: Duration = .seconds(1),
         retryAfterSeconds: Int = 1,
