@@ -30,6 +30,9 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     case conflict(String)
     /// `413`: an upload above the importer's `max_size_mb` (or the server default), in bytes.
     case uploadTooLarge(limitBytes: Int)
+    /// `413`: another part of an upload form above its limit (a field, a part's headers, the
+    /// preamble); the message names which.
+    case formPartTooLarge(String)
     /// `415`: a request body that is not `multipart/form-data`.
     case notMultipart
     /// `415`: a file whose format the importer does not accept.
@@ -77,9 +80,17 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         switch error {
         case .notMultipart: self = .notMultipart
         case .fileTooLarge(let limit): self = .uploadTooLarge(limitBytes: limit)
+        case .fieldTooLarge(let name, let limit):
+            let field = name.isEmpty ? "A form field" : "The \(APIError.clipped(name)) field"
+            self = .formPartTooLarge("\(field) may not be larger than \(APIError.describe(bytes: limit)).")
+        case .partHeadersTooLarge(let limit):
+            self = .formPartTooLarge("The headers of a form part may not be larger than \(APIError.describe(bytes: limit)).")
+        case .preambleTooLarge(let limit):
+            self = .formPartTooLarge("The text before the first multipart boundary may not be larger than \(APIError.describe(bytes: limit)).")
+        case .tooManyParts(let limit): self = .badRequest("The upload form may not have more than \(limit) parts.")
+        case .invalidBoundary, .malformed, .truncated: self = .badRequest(error.message)
         case .fileSystem: self = .server
         case .body(let error): self = APIError(error)
-        default: self = error.status == .contentTooLarge ? .http(HTTPError(error.status, message: error.message)) : .badRequest(error.message)
         }
     }
 
@@ -91,7 +102,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .runNotFound, .importerNotFound, .noFailedRowsToDownload: .notFound
         case .http(let error): error.status
         case .alreadyFinished, .conflict: .conflict
-        case .uploadTooLarge: .contentTooLarge
+        case .uploadTooLarge, .formPartTooLarge: .contentTooLarge
         case .notMultipart, .unsupportedFormat: .unsupportedMediaType
         case .invalid: .unprocessableContent
         case .importerBroken: .serviceUnavailable
@@ -112,6 +123,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .alreadyFinished(let status): "The ingest run has already finished (\(status.rawValue))."
         case .conflict(let reason): reason
         case .uploadTooLarge(let limit): "The file may not be larger than \(APIError.describe(bytes: limit))."
+        case .formPartTooLarge(let message): message
         case .notMultipart: "The request body must be multipart/form-data with a 'file' field."
         case .unsupportedFormat(let found, let accepted):
             "This importer does not accept \(found) files; accepted formats: \(accepted.joined(separator: ", "))."
@@ -156,10 +168,11 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         text.count > 100 ? String(text.prefix(100)) + "…" : text
     }
 
-    /// `10 MB` for whole mebibytes, otherwise the byte count.
+    /// `10 MB` for whole mebibytes, `16 KB` for whole kibibytes, otherwise the byte count.
     static func describe(bytes: Int) -> String {
         let mebibyte = 1 << 20
         if bytes >= mebibyte && bytes % mebibyte == 0 { return "\(bytes / mebibyte) MB" }
+        if bytes >= 1024 && bytes % 1024 == 0 { return "\(bytes / 1024) KB" }
         return "\(bytes) bytes"
     }
 }

@@ -37,20 +37,48 @@ public final class IngestAPI: Sendable {
     }
 
     /// A router serving every endpoint under the prefix.
+    ///
+    /// Endpoints that need a token check it in the route's admission check, from the request
+    /// head: a missing or unknown token is answered `401` before any body byte is read (and
+    /// before any `100 Continue`), and the connection is closed. Anonymous endpoints take no
+    /// body at all, so an unauthenticated client cannot hold a connection by sending one.
     public func makeRouter() -> Router {
         var router = Router()
         for endpoint in endpoints {
-            router.add(endpoint.method, endpoint.routerPattern(prefix: configuration.prefix), options: endpoint.options) { [self] request in
+            var options = endpoint.options
+            switch endpoint.access {
+            case .token: options.admission = { [self] request in try admitToken(request) }
+            case .anonymous: options.maxBodyBytes = 0
+            }
+            router.add(endpoint.method, endpoint.routerPattern(prefix: configuration.prefix), options: options) { [self] request in
                 respond(to: request, with: endpoint)
             }
         }
         return router
     }
 
-    /// Authenticates when the endpoint requires it, runs the handler, and maps any error.
+    /// The admission check of every endpoint that needs a token: the token's owner, or `401`.
+    private func admitToken(_ request: HTTPRequest) throws -> Admission {
+        do {
+            return .authenticated(principal: try authenticator.authenticate(request.headers))
+        } catch {
+            let mapped = APIError(error)
+            if mapped == .server {
+                logger("error authenticating \(request.method) \(request.path): \(String(describing: error))")
+            }
+            throw mapped
+        }
+    }
+
+    /// Runs the handler with the token the admission check found, and maps any error.
     private func respond(to request: HTTPRequest, with endpoint: APIEndpoint) -> HTTPResponse {
         do {
-            let token = endpoint.access == .token ? try authenticator.authenticate(request.headers) : nil
+            var token: AuthenticatedToken?
+            if endpoint.access == .token {
+                // The router only runs a token endpoint's handler after its admission check.
+                guard let principal = request.principal as? AuthenticatedToken else { throw APIError.unauthenticated }
+                token = principal
+            }
             return try endpoint.handler(request, token)
         } catch {
             let mapped = APIError(error)
@@ -76,10 +104,15 @@ public final class IngestAPI: Sendable {
 
     // MARK: - Shared request helpers
 
-    /// The run id of `/{ingestRun}…`; anything but a positive integer is `404`, like an unknown id.
+    /// The run id of `/{ingestRun}…`. Only the canonical form names a run: decimal digits with
+    /// no sign, leading zero, space or fraction, so each run has exactly one URL; anything else
+    /// (`+1`, `01`, `1.0`, ` 1`) is `404`, like an unknown id.
     func runID(_ request: HTTPRequest) throws(APIError) -> Int64 {
         let text = request.parameters["ingestRun"] ?? ""
-        guard let id = Int64(text), id > 0 else { throw .runNotFound(text) }
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.allSatisfy(digits.contains),
+              let id = Int64(text)
+        else { throw .runNotFound(text) }
         return id
     }
 
@@ -89,10 +122,10 @@ public final class IngestAPI: Sendable {
         return run
     }
 
-    /// The absolute URL of `relativePath` under the prefix, on the host the client addressed.
-    func absoluteURL(_ relativePath: String, for request: HTTPRequest) -> String {
-        URLText.absolute(path: configuration.prefix + relativePath, headers: request.headers,
-                         scheme: configuration.scheme, fallbackHost: configuration.fallbackHost)
+    /// The link to `relativePath` under the prefix: after the configured public URL, or relative
+    /// to the server root when there is none. Never built from the request's `Host`.
+    func link(_ relativePath: String) -> String {
+        (configuration.publicURL ?? "") + configuration.prefix + relativePath
     }
 
     /// `202` with a run just created, as created (`pending`): it is read before the workers are

@@ -84,4 +84,19 @@ struct OpenAPITests {
         #expect(Array(keys.prefix(required.count)) == required)
         #expect(required == ["id", "importer", "status", "user_id", "original_filename", "progress", "summary", "started_at", "completed_at"])
     }
+
+    @Test("operations that take a body document 408; links are URI references, not absolute URLs")
+    func slowBodiesAndLinks() throws {
+        let fixture = try APIFixture(importers: [:], serve: false)
+        let document = fixture.api.openAPIDocument()
+        for (path, method) in [("/upload/{importerSlug}", "post"), ("/trigger/{importerSlug}", "post"), ("/{ingestRun}/retry", "post")] {
+            #expect(document["paths"]?[path]?[method]?["responses"]?["408"] != nil, "\(method) \(path)")
+        }
+        #expect(document["paths"]?["/"]?["get"]?["responses"]?["408"] == nil)
+        let upload = document["paths"]?["/upload/{importerSlug}"]?["post"]?["responses"]
+        #expect(upload?["413"]?.string("description")?.contains("form field") == true)
+        let links = try #require(document["components"]?["schemas"]?["PaginationLinks"])
+        #expect(links["properties"]?["next"]?.string("format") == "uri-reference")
+        #expect(document["components"]?["schemas"]?["PaginationMeta"]?["properties"]?["path"]?.string("format") == "uri-reference")
+    }
 }

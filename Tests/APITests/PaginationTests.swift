@@ -1,3 +1,4 @@
+import API
 import Engine
 import Foundation
 import Testing
@@ -14,14 +15,14 @@ struct PaginationTests {
         return fixture
     }
 
-    @Test("the first page has data, absolute links and meta, newest first")
+    @Test("the first page has data, links relative to the server root and meta, newest first; Host is not echoed")
     func firstPage() throws {
         let fixture = try Self.fixture()
         let page = try #require(try fixture.request("GET", "/", headers: [("Host", "ingest.example.com:8443")]).json)
         #expect(page.objectValue?.map(\.0) == ["data", "links", "meta"])
         let ids = page["data"]?.arrayValue?.compactMap { $0.int("id") } ?? []
         #expect(ids == Array((6...20).reversed()).map(Int64.init))
-        let base = "http://ingest.example.com:8443/api/v1/ingest"
+        let base = "/api/v1/ingest"
         #expect(page["links"] == .object([
             ("first", .string(base + "?page=1")), ("last", .string(base + "?page=2")),
             ("prev", .null), ("next", .string(base + "?page=2")),
@@ -43,7 +44,7 @@ struct PaginationTests {
         #expect(page["meta"]?.int("from") == 6)
         #expect(page["meta"]?.int("to") == 10)
         #expect(page["meta"]?.int("last_page") == 3)
-        let base = "http://127.0.0.1:8080/api/v1/ingest?importer=items&status=pending&per_page=5"
+        let base = "/api/v1/ingest?importer=items&status=pending&per_page=5"
         #expect(page["links"]?.string("prev") == base + "&page=1")
         #expect(page["links"]?.string("next") == base + "&page=3")
     }
@@ -69,10 +70,32 @@ struct PaginationTests {
         #expect(response.json?["errors"]?.objectValue?.count == 1)
     }
 
-    @Test("a Host header that is not a host name falls back to the configured one")
-    func hostileHost() throws {
-        let fixture = try APIFixture(importers: [:], serve: false)
-        let page = try fixture.request("GET", "/", headers: [("Host", "evil.com/x?y=")]).json
-        #expect(page?["meta"]?.string("path") == "http://127.0.0.1:8080/api/v1/ingest")
+    @Test("links never carry the request's Host, over a real socket too")
+    func hostNeverEchoed() throws {
+        let fixture = try APIFixture(importers: [:])
+        for host in ["evil.example", "evil.com/x?y=", "127.0.0.1:1"] {
+            let page = try #require(try fixture.request("GET", "/", headers: [("Host", host)]).json)
+            #expect(page["meta"]?.string("path") == "/api/v1/ingest")
+            #expect(page["links"]?.string("first") == "/api/v1/ingest?page=1")
+        }
+    }
+
+    @Test("with a public URL, links are absolute under it whatever the Host header says")
+    func publicURL() throws {
+        let fixture = try APIFixture(importers: ["items": itemsDefinition()],
+                                     apiConfiguration: APIConfiguration(publicURL: "https://ingest.example.com/tools/"))
+        #expect(try fixture.upload("items", content: itemsCSV).status == 202)
+        let page = try #require(try fixture.request("GET", "/?per_page=1", headers: [("Host", "evil.example")]).json)
+        #expect(page["meta"]?.string("path") == "https://ingest.example.com/tools/api/v1/ingest")
+        #expect(page["links"]?.string("last") == "https://ingest.example.com/tools/api/v1/ingest?per_page=1&page=1")
+    }
+
+    @Test("a public URL must be an absolute http(s) URL without query, fragment or user info", arguments: [
+        ("https://ingest.example.com", "https://ingest.example.com"), ("http://10.0.0.5:8080/tools//", "http://10.0.0.5:8080/tools"),
+        ("ftp://example.com", nil), ("/relative", nil), ("https://example.com/?q=1", nil), ("https://example.com/#top", nil),
+        ("https://user:pw@example.com", nil), ("https://exa mple.com", nil), ("https://", nil),
+    ] as [(String, String?)])
+    func publicURLValidation(given: String, normalized: String?) {
+        #expect(APIConfiguration.normalizedPublicURL(given) == normalized)
     }
 }

@@ -74,7 +74,7 @@ struct RunStateTests {
         #expect(page["meta"]?.int("total") == 130)
         #expect(page["meta"]?.int("last_page") == 3)
         #expect(page["links"]?["next"] == .null)
-        #expect(page["links"]?.string("prev") == "http://127.0.0.1:8080/api/v1/ingest/\(id)/rows?status=failed&per_page=50&page=2")
+        #expect(page["links"]?.string("prev") == "/api/v1/ingest/\(id)/rows?status=failed&per_page=50&page=2")
         #expect(try fixture.get("/\(id)/rows?status=weird").status == 422)
     }
 }

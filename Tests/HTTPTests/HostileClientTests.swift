@@ -111,8 +111,9 @@ struct HostileClientTests {
         let configuration = TestServer.configuration(maxConnections: 1, connectionQueueTimeout: .milliseconds(200))
         try TestServer.with(TestServer.router(), configuration: configuration) { port, _ in
             let holder = try TestClient(port: port)
-            #expect(try holder.exchange("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
-            // The holder keeps its slot (keep-alive); the next connection cannot get one.
+            #expect(try holder.exchange("GET /private HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer secret\r\n\r\n").status == 200)
+            // The holder is authenticated and keeps its slot (keep-alive); the next connection
+            // cannot get one.
             let rejected = try TestClient(port: port)
             let response = try rejected.readResponse()
             #expect(response.status == 503)

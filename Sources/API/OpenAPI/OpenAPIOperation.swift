@@ -8,13 +8,14 @@ struct OpenAPIOperation: Sendable {
     var tag: String
     var parameters: [OpenAPIParameter] = []
     var requestBody: OpenAPIRequestBody?
-    /// The endpoint's own responses; `401` and `500` are added by ``json(access:)``.
+    /// The endpoint's own responses; `401`, `408` and `500` are added by ``json(access:)``.
     var responses: [OpenAPIResponse]
 
     /// The Operation Object; anonymous endpoints override the document's bearer requirement.
     func json(access: APIEndpoint.Access) -> JSONValue {
         var all = responses
         if access == .token { all.append(.unauthenticated) }
+        if requestBody != nil { all.append(.bodyTooSlow) }
         all.append(.serverError)
         all.sort { $0.status < $1.status }
         var members: [(String, JSONValue)] = [

@@ -21,6 +21,11 @@ struct OpenAPIResponse: Sendable {
     static let unauthenticated = OpenAPIResponse(
         status: 401, description: "Missing or unknown bearer token: `{\"message\": \"Unauthenticated.\"}` with `WWW-Authenticate: Bearer`.",
         content: [("application/json", OpenAPISchemas.ref("Message"))])
+    /// `408`, added to every operation that takes a request body.
+    static let bodyTooSlow = message(408, """
+        The request body did not arrive in time: it stalled for 30 s, or after its first 30 s it averaged less than \
+        the server's minimum rate (1 KiB/s by default). The connection is closed.
+        """)
     /// `422` with Laravel's `errors` object.
     static func validation(_ description: String) -> OpenAPIResponse {
         json(422, description, schema: "ValidationError")

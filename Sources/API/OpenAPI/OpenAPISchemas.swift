@@ -58,11 +58,13 @@ enum OpenAPISchemas {
     }
 
     /// An object schema whose properties keep the order written.
-    static func object(_ properties: KeyValuePairs<String, JSONValue>, required: [String], additional: Bool = true) -> JSONValue {
+    static func object(_ properties: KeyValuePairs<String, JSONValue>, required: [String], additional: Bool = true,
+                       description: String? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("type", "object"),
             ("properties", .object(properties.map { ($0.key, $0.value) })),
         ]
+        if let description { members.append(("description", .string(description))) }
         if !required.isEmpty { members.append(("required", .array(required.map(JSONValue.string)))) }
         if !additional { members.append(("additionalProperties", false)) }
         return .object(members)
@@ -154,17 +156,20 @@ enum OpenAPISchemas {
 
     static var paginationLinks: JSONValue {
         object([
-            "first": .object([("type", "string"), ("format", "uri")]),
-            "last": .object([("type", "string"), ("format", "uri")]),
-            "prev": .object([("type", .array(["string", "null"])), ("format", "uri")]),
-            "next": .object([("type", .array(["string", "null"])), ("format", "uri")]),
-        ], required: ["first", "last", "prev", "next"])
+            "first": .object([("type", "string"), ("format", "uri-reference")]),
+            "last": .object([("type", "string"), ("format", "uri-reference")]),
+            "prev": .object([("type", .array(["string", "null"])), ("format", "uri-reference")]),
+            "next": .object([("type", .array(["string", "null"])), ("format", "uri-reference")]),
+        ], required: ["first", "last", "prev", "next"], description: """
+            Relative to the server root (`/api/v1/ingest?page=2`), or absolute under the server's \
+            configured public URL (`--public-url`); never built from the request's Host header.
+            """)
     }
 
     static var paginationMeta: JSONValue {
         object([
             "current_page": integer, "from": nullableInteger, "last_page": integer,
-            "path": .object([("type", "string"), ("format", "uri")]),
+            "path": .object([("type", "string"), ("format", "uri-reference")]),
             "per_page": integer, "to": nullableInteger, "total": integer,
         ], required: ["current_page", "from", "last_page", "path", "per_page", "to", "total"])
     }

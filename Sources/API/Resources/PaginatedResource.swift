@@ -9,8 +9,10 @@ import HTTP
 ///  "meta": {"current_page", "from", "last_page", "path", "per_page", "to", "total"}}
 /// ```
 ///
-/// Links are absolute (built from the request's `Host`) and keep the filters of the request,
-/// so a client can follow `next` without rebuilding the query.
+/// Links keep the filters of the request, so a client can follow `next` without rebuilding the
+/// query. They start with the configured public URL (``APIConfiguration/publicURL``), or are
+/// relative to the server root (`/api/v1/ingest?page=2`) when none is configured; they are never
+/// built from the request's `Host` header, which the client controls.
 struct PaginatedResource {
     /// The items of this page, already rendered.
     var items: [JSONValue]
@@ -18,7 +20,8 @@ struct PaginatedResource {
     var total: Int
     /// The page asked for.
     var page: PageRequest
-    /// The absolute URL of the collection, without a query: `http://host/api/v1/ingest`.
+    /// The URL of the collection, without a query: `/api/v1/ingest` or
+    /// `https://ingest.example.com/api/v1/ingest`.
     var path: String
     /// Query items every link keeps (filters), in order; `page` is added per link.
     var filters: [(String, String)]

@@ -41,9 +41,13 @@ extension IngestAPI {
                 tag: "Runs", parameters: [slug], requestBody: .uploadForm,
                 responses: [
                     .json(202, "The run was created (status `pending`).", schema: "IngestRunResource"),
-                    .message(400, "The multipart body is malformed."),
+                    .message(400, "The multipart body is malformed, or has more than 16 parts."),
                     importerNotFound,
-                    .message(413, "The file is larger than the importer's limit."),
+                    .message(413, """
+                        The file is larger than the importer's limit (`The file may not be larger than 1024 MB.`), or a \
+                        form field (16 KB), a part's headers (8 KB) or the text before the first boundary (8 KB) is \
+                        larger than its own limit; the message says which.
+                        """),
                     .json(415, "Not multipart/form-data, or a file format the importer does not accept (with `accepted_formats`).",
                           schema: "UnsupportedFormatError"),
                     .validation("`file` is missing (`The file field is required.`) or `dry_run` is not 1, 0, true or false."),

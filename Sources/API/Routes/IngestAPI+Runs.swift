@@ -21,7 +21,7 @@ extension IngestAPI {
             try store.runs(importer: importer, status: status, limit: page.perPage, offset: page.offset)
         }
         return PaginatedResource(items: runs.map { IngestRunResource.json($0) }, total: total, page: page,
-                                 path: absoluteURL("", for: request), filters: filters).response
+                                 path: link(""), filters: filters).response
     }
 
     /// `GET /{ingestRun}`: one run with its first logged rows.
@@ -52,7 +52,7 @@ extension IngestAPI {
             return try store.rows(of: id, status: status, limit: page.perPage, offset: page.offset)
         }
         return PaginatedResource(items: rows.map(\.json), total: total, page: page,
-                                 path: absoluteURL("/\(id)/rows", for: request), filters: filters).response
+                                 path: link("/\(id)/rows"), filters: filters).response
     }
 
     /// `GET /{ingestRun}/errors/summary`: failed rows counted by message.

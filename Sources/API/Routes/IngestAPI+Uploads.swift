@@ -22,12 +22,14 @@ extension IngestAPI {
         request.body.maxBytes = bodyLimit
         let directory = try uploadsDirectory()
 
+        var limits = configuration.uploadFormLimits
+        limits.maxFileBytes = limit
         let form: MultipartForm
         do {
-            form = try MultipartFormReader.read(request, fileDirectory: directory, limits: MultipartLimits(maxFileBytes: limit))
+            form = try MultipartFormReader.read(request, fileDirectory: directory, limits: limits)
         } catch {
             // A chunked body that proves too long is the same refusal as a long Content-Length.
-            if APIError(error).status == .contentTooLarge { throw APIError.uploadTooLarge(limitBytes: limit) }
+            if case .body(let cause) = error, cause.status == .contentTooLarge { throw APIError.uploadTooLarge(limitBytes: limit) }
             throw error
         }
         let file = form.file(named: "file")

@@ -24,6 +24,22 @@ enum ServeCommand: Command {
             .init("data-root", value: "dir", help: "The folder 'filesystem' sources are read from.", environment: "INGEST_DATA_ROOT", default: "."),
             .init("uploads", value: "dir", help: "Where uploads wait for their run (default: <database>-uploads).", environment: "INGEST_UPLOADS"),
             .init("allow-private-urls", help: "Let 'url' sources reach loopback and private addresses (env: INGEST_ALLOW_PRIVATE_URLS=1)."),
+            .init("public-url", value: "url", help: "The base URL clients reach the server at (e.g. https://ingest.example.com); "
+                  + "pagination links start with it. Default: links relative to the server root.", environment: "INGEST_PUBLIC_URL"),
+            .init("max-connections", value: "n", help: "Connections served at once (a thread each).",
+                  environment: "INGEST_MAX_CONNECTIONS", default: "64"),
+            .init("max-unauthenticated-connections", value: "n", help: "Of those, the most without a valid token yet "
+                  + "(anonymous, or still sending their head); past it the oldest is closed.",
+                  environment: "INGEST_MAX_UNAUTHENTICATED_CONNECTIONS", default: "32"),
+            .init("max-unauthenticated-per-address", value: "n", help: "The most unauthenticated connections from one client "
+                  + "address (IPv6: one /64); raise it behind a reverse proxy.",
+                  environment: "INGEST_MAX_UNAUTHENTICATED_PER_ADDRESS", default: "8"),
+            .init("head-timeout", value: "seconds", help: "Time a client has to send a whole request head.",
+                  environment: "INGEST_HEAD_TIMEOUT", default: "10"),
+            .init("body-timeout", value: "seconds", help: "Time a request body gets before --min-body-rate counts.",
+                  environment: "INGEST_BODY_TIMEOUT", default: "30"),
+            .init("min-body-rate", value: "bytes/s", help: "The slowest average rate a request body may arrive at after --body-timeout.",
+                  environment: "INGEST_MIN_BODY_RATE", default: "1024"),
         ])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
@@ -75,11 +91,36 @@ enum ServeCommand: Command {
         if let hosts = context.environment["INGEST_ALLOWED_URL_HOSTS"], !hosts.isEmpty {
             engine.allowedURLHosts = hosts.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         }
-        let displayHost = host.contains(":") ? "[\(host)]" : host
-        let api = APIConfiguration(prefix: prefix, fallbackHost: "\(displayHost):\(port)")
+        var publicURL: String?
+        if let given = args.value("public-url"), !given.isEmpty {
+            guard let normalized = APIConfiguration.normalizedPublicURL(given) else {
+                throw UsageError("'--public-url' must be an http or https URL with a host and no query, e.g. https://ingest.example.com.")
+            }
+            publicURL = normalized
+        }
+        let api = APIConfiguration(prefix: prefix, publicURL: publicURL)
+        return IngestServerConfiguration(engine: engine, http: try httpConfiguration(args, host: host, port: Int(port)),
+                                         api: api, workers: Int(workers))
+    }
+
+    /// The listener's limits from the options.
+    private static func httpConfiguration(_ args: ParsedArguments, host: String, port: Int) throws(UsageError) -> HTTPServerConfiguration {
+        func positive(_ name: String, upTo maximum: Int64) throws(UsageError) -> Int {
+            guard let value = try args.integer(name), (1...maximum).contains(value) else {
+                throw UsageError("'--\(name)' must be between 1 and \(maximum).")
+            }
+            return Int(value)
+        }
+        let maxConnections = try positive("max-connections", upTo: 4096)
         // Uploads may be as large as the largest importer allows; the API enforces per-importer
         // limits itself, so the listener's streaming cap must not be lower.
-        let http = HTTPServerConfiguration(host: host, port: Int(port), maxStreamingBodyBytes: Int.max)
-        return IngestServerConfiguration(engine: engine, http: http, api: api, workers: Int(workers))
+        return HTTPServerConfiguration(
+            host: host, port: port, maxConnections: maxConnections,
+            maxUnauthenticatedConnections: try positive("max-unauthenticated-connections", upTo: 4096),
+            maxUnauthenticatedConnectionsPerAddress: try positive("max-unauthenticated-per-address", upTo: 4096),
+            headTimeout: .seconds(try positive("head-timeout", upTo: 3600)),
+            bodyTimeout: .seconds(try positive("body-timeout", upTo: 86_400)),
+            minBodyBytesPerSecond: try positive("min-body-rate", upTo: 1 << 40),
+            maxStreamingBodyBytes: Int.max)
     }
 }

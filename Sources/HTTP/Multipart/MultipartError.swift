@@ -1,7 +1,7 @@
 /// Why a `multipart/form-data` body was refused.
 ///
-/// Adopts ``HTTPResponseError`` so a handler can let it propagate: malformed input is `400`,
-/// broken limits `413`, a non-multipart request `415`, body stream failures keep their own
+/// Adopts ``HTTPResponseError`` so a handler can let it propagate: malformed input and too many
+/// parts are `400`, byte limits `413`, a non-multipart request `415`, body stream failures keep their own
 /// status, and file-system failures are a `500` that reveals no path.
 public enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
     /// The request is not `multipart/form-data` or has no usable `boundary` parameter.
@@ -31,8 +31,8 @@ public enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
     public var status: HTTPStatus {
         switch self {
         case .notMultipart: .unsupportedMediaType
-        case .invalidBoundary, .malformed, .truncated: .badRequest
-        case .tooManyParts, .partHeadersTooLarge, .fieldTooLarge, .fileTooLarge, .preambleTooLarge: .contentTooLarge
+        case .invalidBoundary, .malformed, .truncated, .tooManyParts: .badRequest
+        case .partHeadersTooLarge, .fieldTooLarge, .fileTooLarge, .preambleTooLarge: .contentTooLarge
         case .body(let error): error.status
         case .fileSystem: .internalServerError
         }

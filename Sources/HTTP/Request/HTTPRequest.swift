@@ -20,6 +20,9 @@ public struct HTTPRequest {
     public var body: BodyStream
     /// The client's IP address (IPv4 dotted or IPv6 text), or `""` when unknown.
     public var remoteAddress: String
+    /// Who the route's ``AdmissionCheck`` found the client to be
+    /// (``Admission/authenticated(principal:)``); `nil` for an anonymous request.
+    public var principal: (any Sendable)?
 
     /// Creates a request; `target` is split into ``path`` and ``query``. For tests and for the
     /// server itself.
@@ -34,6 +37,7 @@ public struct HTTPRequest {
         self.body = body
         self.remoteAddress = remoteAddress
         self.parameters = [:]
+        self.principal = nil
         let (path, query) = HTTPRequest.split(target: target)
         self.path = path
         self.query = QueryParameters(parsing: query)

@@ -9,10 +9,14 @@ public struct RouteOptions: Sendable {
     /// routes, ``HTTPServerConfiguration/maxStreamingBodyBytes``. A `Content-Length` above it is
     /// answered `413` before any of the body is read.
     public var maxBodyBytes: Int?
+    /// Checks the request head (e.g. its credentials) before any body byte is read; `nil` admits
+    /// every request as ``Admission/anonymous``. See ``AdmissionCheck``.
+    public var admission: AdmissionCheck?
 
     /// Creates options.
-    public init(streamingBody: Bool = false, maxBodyBytes: Int? = nil) {
+    public init(streamingBody: Bool = false, maxBodyBytes: Int? = nil, admission: AdmissionCheck? = nil) {
         self.streamingBody = streamingBody
         self.maxBodyBytes = maxBodyBytes
+        self.admission = admission
     }
 }

@@ -64,8 +64,9 @@ public struct Router: Sendable {
         return .matched(route, parameters: parameters)
     }
 
-    /// Runs the matching handler for `request` (whose ``HTTPRequest/parameters`` are filled in)
-    /// and maps thrown errors, `404` and `405` to responses exactly as the server does. Use it
+    /// Runs the matching route's admission check and handler for `request` (whose
+    /// ``HTTPRequest/parameters`` are filled in) and maps thrown errors, `404` and `405` to
+    /// responses exactly as the server does. Use it
     /// to test handlers without sockets.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         switch resolve(request.method, path: request.path) {
@@ -77,10 +78,31 @@ public struct Router: Sendable {
             var request = request
             request.parameters = parameters
             do {
+                try Router.admit(&request, options: route.options)
+            } catch {
+                return HTTPResponse(error: error)
+            }
+            do {
                 return try route.handler(request)
             } catch {
                 return HTTPResponse(error: error)
             }
+        }
+    }
+
+    /// Runs the route's ``RouteOptions/admission`` check on `request` (whose body has not been
+    /// read) and records the principal it found.
+    ///
+    /// - Returns: whether the request was ``Admission/authenticated(principal:)``.
+    @discardableResult
+    static func admit(_ request: inout HTTPRequest, options: RouteOptions) throws -> Bool {
+        guard let check = options.admission else { return false }
+        switch try check(request) {
+        case .anonymous:
+            return false
+        case .authenticated(let principal):
+            request.principal = principal
+            return true
         }
     }
 

@@ -14,6 +14,10 @@ final class HTTPConnection {
     /// Readable once the server is shutting down; watched only while waiting between requests.
     private let shutdownSignal: Int32
     private let isShuttingDown: @Sendable () -> Bool
+    /// Called once, when a request on this connection first passes an admission check as
+    /// authenticated.
+    private let onAuthenticated: () -> Void
+    private var isAuthenticated = false
     private let acceptedAt: ContinuousClock.Instant
 
     /// Bytes received and not yet consumed, from ``inboundStart``.
@@ -24,7 +28,8 @@ final class HTTPConnection {
 
     init(
         socket: ConnectionSocket, remoteAddress: String, configuration: HTTPServerConfiguration, router: Router,
-        logger: @escaping HTTPServer.Logger, shutdownSignal: Int32, isShuttingDown: @escaping @Sendable () -> Bool
+        logger: @escaping HTTPServer.Logger, shutdownSignal: Int32, isShuttingDown: @escaping @Sendable () -> Bool,
+        onAuthenticated: @escaping () -> Void = {}
     ) {
         self.socket = socket
         self.remoteAddress = remoteAddress
@@ -33,6 +38,7 @@ final class HTTPConnection {
         self.logger = logger
         self.shutdownSignal = shutdownSignal
         self.isShuttingDown = isShuttingDown
+        self.onAuthenticated = onAuthenticated
         self.acceptedAt = .now
         self.headParser = HTTPHeadParser(
             maxRequestLineBytes: configuration.maxRequestLineBytes,
@@ -146,107 +152,162 @@ final class HTTPConnection {
         case closeAbandoningInput
     }
 
+    /// What one exchange decided about the connection.
+    private struct Exchange {
+        /// Close after the response (HTTP/1.0, `Connection: close`, a refused admission).
+        var close: Bool
+        /// Set when the response goes out before the body was read: the connection cannot carry
+        /// another request, and the client may still be sending.
+        var abandonsInput = false
+        var bodySource: SocketBodySource?
+    }
+
     /// Handles one request whose head was read.
     private func handle(_ head: HTTPRequestHead, startedAt: ContinuousClock.Instant) -> Disposition {
         let isHead = head.method == .head
-        var close = head.version == .http1_0 || head.headers.containsToken("close", in: "Connection")
-        // Set when the response goes out before the body was read: the connection cannot carry
-        // another request, and the client may still be sending.
-        var abandonsInput = false
+        var exchange = Exchange(close: head.version == .http1_0 || head.headers.containsToken("close", in: "Connection"))
         var request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, remoteAddress: remoteAddress)
-        var bodySource: SocketBodySource?
-
-        let response: HTTPResponse
-        do throws(HTTPError) {
-            let framing: BodyFraming
-            do throws(HTTPError) {
-                framing = try BodyFraming.determine(for: head)
-            } catch {
-                // RFC 9112 §6.3: when the body length cannot be determined, the server MUST
-                // close the connection after responding.
-                abandonsInput = true
-                throw error
-            }
-            guard head.target.hasPrefix("/") || head.target.contains("://") || (head.target == "*" && head.method == .options) else {
-                if framing != .none { abandonsInput = true }
-                throw HTTPError(.badRequest, message: "The request target is not a path.")
-            }
-            switch router.resolve(head.method, path: request.path) {
-            case .notFound:
-                if framing != .none { abandonsInput = true }
-                throw Router.notFoundError
-            case .methodNotAllowed(let allowed):
-                if framing != .none { abandonsInput = true }
-                throw Router.methodNotAllowedError(allowed)
-            case .matched(let route, let parameters):
-                request.parameters = parameters
-                let limit = route.options.maxBodyBytes
-                    ?? (route.options.streamingBody ? configuration.maxStreamingBodyBytes : configuration.maxBufferedBodyBytes)
-                if case .length(let length) = framing, length > limit {
-                    // Refuse before reading (and before any 100 Continue), so the client need
-                    // not upload what will be thrown away.
-                    abandonsInput = true
-                    throw HTTPError(.contentTooLarge, message: "The request body is larger than \(limit) bytes.")
-                }
-                var expectsContinue = false
-                if let expectation = head.headers["Expect"], head.version == .http1_1 {
-                    // RFC 9110 §10.1.1: 100-continue is the only expectation defined; a server
-                    // MAY answer any other with 417. HTTP/1.0 expectations MUST be ignored.
-                    guard expectation.trimmingHTTPWhitespace().lowercased() == "100-continue" else {
-                        if framing != .none { abandonsInput = true }
-                        throw HTTPError(.expectationFailed, message: "Only the 100-continue expectation is supported.")
-                    }
-                    expectsContinue = framing != .none
-                }
-                let source = SocketBodySource(connection: self, framing: framing, expectsContinue: expectsContinue)
-                bodySource = source
-                let expectedLength: Int? = switch framing {
-                case .none: 0
-                case .length(let length): length
-                case .chunked: nil
-                }
-                let stream = BodyStream(source: source, expectedLength: expectedLength, maxBytes: limit)
-                if route.options.streamingBody {
-                    request.body = stream
-                } else {
-                    let bytes = try stream.collect()
-                    request.body = BodyStream(bytes: bytes)
-                }
-                do {
-                    response = try route.handler(request)
-                } catch {
-                    response = HTTPResponse(error: error)
-                    if !(error is any HTTPResponseError) {
-                        logger("error \(head.method) \(request.path): \(String(describing: error))")
-                    }
-                }
-            }
-        } catch {
-            response = HTTPResponse(error: error)
-        }
+        let response = respond(to: &request, head: head, exchange: &exchange)
 
         // A body the handler did not read to the end (or that failed) leaves the stream
         // position unknown, so the connection cannot carry another request.
-        if let bodySource, !bodySource.isAtEnd || bodySource.failed { abandonsInput = true }
-        if isShuttingDown() { close = true }
-        let sent = write(response, isHead: isHead, version: head.version, close: close || abandonsInput)
+        if let source = exchange.bodySource, !source.isAtEnd || source.failed { exchange.abandonsInput = true }
+        if isShuttingDown() { exchange.close = true }
+        let sent = write(response, isHead: isHead, version: head.version, close: exchange.close || exchange.abandonsInput)
         log(method: head.method.rawValue, path: request.path, status: response.status, bytes: sent ?? 0, startedAt: startedAt)
-        if abandonsInput { return .closeAbandoningInput }
+        if exchange.abandonsInput { return .closeAbandoningInput }
         guard sent != nil else { return .close }
         if case .stream = response.body, head.version == .http1_0 { return .close }
-        return close ? .close : .keepAlive
+        return exchange.close ? .close : .keepAlive
+    }
+
+    /// Frames, routes and admits the request from its head, then attaches the body and runs the
+    /// handler; every failure becomes its response.
+    private func respond(to request: inout HTTPRequest, head: HTTPRequestHead, exchange: inout Exchange) -> HTTPResponse {
+        let framing: BodyFraming
+        do throws(HTTPError) {
+            framing = try BodyFraming.determine(for: head)
+        } catch {
+            // RFC 9112 §6.3: when the body length cannot be determined, the server MUST close
+            // the connection after responding.
+            exchange.abandonsInput = true
+            return HTTPResponse(error: error)
+        }
+        let route: Route
+        do throws(HTTPError) {
+            route = try self.route(for: head, request: &request)
+        } catch {
+            if framing != .none { exchange.abandonsInput = true }
+            return HTTPResponse(error: error)
+        }
+        do {
+            if try Router.admit(&request, options: route.options), !isAuthenticated {
+                isAuthenticated = true
+                onAuthenticated()
+            }
+        } catch {
+            // Refused from the head: no body byte is read, no 100 Continue is sent, and the
+            // connection closes, so a refused client holds it no longer.
+            exchange.close = true
+            if framing != .none { exchange.abandonsInput = true }
+            if !(error is any HTTPResponseError) { logger("error admitting \(head.method) \(request.path): \(String(describing: error))") }
+            return HTTPResponse(error: error)
+        }
+        do throws(HTTPError) {
+            try attachBody(to: &request, head: head, route: route, framing: framing, exchange: &exchange)
+        } catch {
+            return HTTPResponse(error: error)
+        }
+        do {
+            return try route.handler(request)
+        } catch {
+            if !(error is any HTTPResponseError) { logger("error \(head.method) \(request.path): \(String(describing: error))") }
+            return HTTPResponse(error: error)
+        }
+    }
+
+    /// The route of the request, with its parameters filled in; `400`, `404` or `405` otherwise.
+    private func route(for head: HTTPRequestHead, request: inout HTTPRequest) throws(HTTPError) -> Route {
+        guard head.target.hasPrefix("/") || head.target.contains("://") || (head.target == "*" && head.method == .options) else {
+            throw HTTPError(.badRequest, message: "The request target is not a path.")
+        }
+        switch router.resolve(head.method, path: request.path) {
+        case .notFound:
+            throw Router.notFoundError
+        case .methodNotAllowed(let allowed):
+            throw Router.methodNotAllowedError(allowed)
+        case .matched(let route, let parameters):
+            request.parameters = parameters
+            return route
+        }
+    }
+
+    /// Checks the body against the route's limit and `Expect`, then gives the request its body:
+    /// a stream for streaming routes, the whole body read into memory otherwise.
+    private func attachBody(
+        to request: inout HTTPRequest, head: HTTPRequestHead, route: Route, framing: BodyFraming, exchange: inout Exchange
+    ) throws(HTTPError) {
+        let limit = route.options.maxBodyBytes
+            ?? (route.options.streamingBody ? configuration.maxStreamingBodyBytes : configuration.maxBufferedBodyBytes)
+        if case .length(let length) = framing, length > limit {
+            // Refuse before reading (and before any 100 Continue), so the client need not
+            // upload what will be thrown away.
+            exchange.abandonsInput = true
+            throw HTTPError(.contentTooLarge, message: "The request body is larger than \(limit) bytes.")
+        }
+        var expectsContinue = false
+        if let expectation = head.headers["Expect"], head.version == .http1_1 {
+            // RFC 9110 §10.1.1: 100-continue is the only expectation defined; a server MAY
+            // answer any other with 417. HTTP/1.0 expectations MUST be ignored.
+            guard expectation.trimmingHTTPWhitespace().lowercased() == "100-continue" else {
+                if framing != .none { exchange.abandonsInput = true }
+                throw HTTPError(.expectationFailed, message: "Only the 100-continue expectation is supported.")
+            }
+            expectsContinue = framing != .none
+        }
+        let source = SocketBodySource(connection: self, framing: framing, expectsContinue: expectsContinue)
+        exchange.bodySource = source
+        let expectedLength: Int? = switch framing {
+        case .none: 0
+        case .length(let length): length
+        case .chunked: nil
+        }
+        let stream = BodyStream(source: source, expectedLength: expectedLength, maxBytes: limit)
+        request.body = route.options.streamingBody ? stream : BodyStream(bytes: try stream.collect())
     }
 
     // MARK: - Body
 
-    /// Reads more bytes for the body; `0` means the client closed.
-    fileprivate func receiveBody() throws(HTTPError) -> Int {
+    /// Reads more bytes for the body, waiting at most ``HTTPServerConfiguration/bodyReadTimeout``
+    /// and never past `deadline` (the body's rate deadline); `0` means the client closed.
+    fileprivate func receiveBody(deadline: ContinuousClock.Instant) throws(HTTPError) -> Int {
+        let stall = ContinuousClock.now + configuration.bodyReadTimeout
         do throws(HTTPIOError) {
-            return try socket.receive(appendingTo: &inbound, scratch: &scratch, until: .now + configuration.bodyReadTimeout)
+            return try socket.receive(appendingTo: &inbound, scratch: &scratch, until: min(stall, deadline))
         } catch {
-            if error == .timedOut { throw HTTPError(.requestTimeout, message: "The request body was not received in time.") }
-            throw HTTPError(.badRequest, message: "The connection failed while reading the request body.")
+            guard error == .timedOut else {
+                throw HTTPError(.badRequest, message: "The connection failed while reading the request body.")
+            }
+            if deadline < stall {
+                throw HTTPError(.requestTimeout, message: "The request body arrived too slowly: after the first "
+                                + "\(HTTPConnection.describe(configuration.bodyTimeout)) it must average at least "
+                                + "\(configuration.minBodyBytesPerSecond) bytes per second.")
+            }
+            throw HTTPError(.requestTimeout, message: "The request body was not received in time.")
         }
+    }
+
+    /// `30 s`, or `300 ms` for a duration that is not a whole number of seconds.
+    static func describe(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return attoseconds == 0 ? "\(seconds) s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+    }
+
+    /// When a body whose first read began at `start` and that has brought `received` bytes since
+    /// must be complete: ``HTTPServerConfiguration/bodyTimeout`` plus one second per
+    /// ``HTTPServerConfiguration/minBodyBytesPerSecond`` bytes received.
+    fileprivate func bodyDeadline(start: ContinuousClock.Instant, received: Int) -> ContinuousClock.Instant {
+        start + configuration.bodyTimeout + .seconds(Double(received) / Double(configuration.minBodyBytesPerSecond))
     }
 
     /// Whether body bytes are already buffered.
@@ -366,6 +427,10 @@ private final class SocketBodySource: BodySource {
     private var remaining: Int
     private var decoder: ChunkedBodyDecoder?
     private var expectsContinue: Bool
+    /// When the first read began (after any `100 Continue`): the body's deadline counts from here.
+    private var startedAt: ContinuousClock.Instant?
+    /// Bytes received from the socket for this body so far.
+    private var received = 0
     /// Whether reading failed; the connection must then close.
     private(set) var failed = false
     private(set) var isAtEnd: Bool
@@ -397,11 +462,12 @@ private final class SocketBodySource: BodySource {
                 expectsContinue = false
                 try connection.sendContinue()
             }
+            if startedAt == nil { startedAt = .now }
             if decoder != nil {
                 return try readChunked(into: &buffer, maxBytes: maxBytes)
             }
             if !connection.hasBufferedBody {
-                if try connection.receiveBody() == 0 {
+                if try receive() == 0 {
                     throw HTTPError(.badRequest, message: "The request body ended before its Content-Length.")
                 }
             }
@@ -435,9 +501,17 @@ private final class SocketBodySource: BodySource {
                 }
                 if buffer.count > before { return buffer.count - before }
             }
-            if try connection.receiveBody() == 0 {
+            if try receive() == 0 {
                 throw HTTPError(.badRequest, message: "The chunked request body ended before its last chunk.")
             }
         }
+    }
+
+    /// Receives more body bytes within the body's deadline.
+    private func receive() throws(HTTPError) -> Int {
+        let start = startedAt ?? .now
+        let count = try connection.receiveBody(deadline: connection.bodyDeadline(start: start, received: received))
+        received += count
+        return count
     }
 }

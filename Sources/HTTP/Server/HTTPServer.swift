@@ -6,10 +6,13 @@ import Glibc
 /// A blocking HTTP/1.1 server: one thread per connection, deadlines by `poll()`.
 ///
 /// Handlers are plain synchronous closures, which keeps them easy to write and test; the cost
-/// is a thread per connection, bounded by ``HTTPServerConfiguration/maxConnections``. Past the
-/// cap, new connections wait in the kernel backlog (back-pressure) for
-/// ``HTTPServerConfiguration/connectionQueueTimeout`` and are then answered `503` with
-/// `Retry-After`.
+/// is a thread per connection, bounded by ``HTTPServerConfiguration/maxConnections``. Which
+/// connection gets a thread is decided by a ``ConnectionTable``: every connection is accepted at
+/// once and waits in the server for a slot; unauthenticated connections (see ``Admission``) are
+/// capped in total and per client address, and the oldest of them is closed to make room, so
+/// they can never take the slots that authenticated clients need. A connection that finds no
+/// slot within ``HTTPServerConfiguration/connectionQueueTimeout`` of its arrival is answered
+/// `503` with `Retry-After` by the accept loop itself.
 ///
 /// Lifecycle: ``start()`` binds and starts accepting on a background thread; ``run()`` blocks
 /// until ``shutdown()`` (or a signal, see ``runUntilSignalled(_:)``), then stops accepting, lets
@@ -42,29 +45,30 @@ public final class HTTPServer: Sendable {
         var listener: ListeningSocket?
         var wakeRead: Int32 = -1
         var wakeWrite: Int32 = -1
-        var connections: [Int: Int32] = [:]
-        var nextConnectionID = 0
-        var rejecting = 0
+        var table: ConnectionTable
         var acceptLoopRunning = false
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let shutdownRequested = DispatchSemaphore(value: 0)
     private let acceptLoopFinished = DispatchSemaphore(value: 0)
-
-    /// The most connections being answered `503` at once; more are closed without an answer.
-    private static let maxRejecting = 16
 
     /// Creates a server; the router is copied, so later changes to it have no effect.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router, logger: @escaping Logger = HTTPServer.standardErrorLogger) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
+        self.state = Mutex(State(table: ConnectionTable(limits: ConnectionTable.Limits(configuration))))
     }
 
     /// The bound port (the ephemeral one when configured with port 0), or 0 before ``start()``.
     public var port: Int {
         state.withLock { $0.listener?.port ?? 0 }
+    }
+
+    /// Unauthenticated connections holding a slot now, for tests.
+    var unauthenticatedConnections: Int {
+        state.withLock { $0.table.unauthenticatedCount }
     }
 
     /// Binds, listens and starts accepting connections on a background thread.
@@ -155,19 +159,20 @@ public final class HTTPServer: Sendable {
             acceptLoopFinished.signal()
         }
         let deadline = ContinuousClock.now + configuration.drainTimeout
-        while ContinuousClock.now < deadline, state.withLock({ !$0.connections.isEmpty || $0.rejecting > 0 }) {
+        while ContinuousClock.now < deadline, state.withLock({ !$0.table.isEmpty }) {
             Thread.sleep(forTimeInterval: 0.005)
         }
         // Past the drain timeout: wake every blocked read and write so the threads finish.
-        let remaining = state.withLock { Array($0.connections.values) }
-        for descriptor in remaining { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
+        state.withLock { state in
+            for descriptor in state.table.openDescriptors { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
+        }
         let grace = ContinuousClock.now + .seconds(1)
-        while ContinuousClock.now < grace, state.withLock({ !$0.connections.isEmpty }) {
+        while ContinuousClock.now < grace, state.withLock({ !$0.table.isEmpty }) {
             Thread.sleep(forTimeInterval: 0.005)
         }
         state.withLock { state in
             // The wake pipe is only closed when no thread can still poll it.
-            if state.connections.isEmpty && state.rejecting == 0 && state.wakeRead >= 0 {
+            if state.table.isEmpty && state.wakeRead >= 0 {
                 _ = Glibc.close(state.wakeRead)
                 _ = Glibc.close(state.wakeWrite)
                 state.wakeRead = -1
@@ -179,31 +184,44 @@ public final class HTTPServer: Sendable {
 
     // MARK: - Accepting
 
+    /// Accepts every connection at once and hands it to the ``ConnectionTable``; answers `503`
+    /// to the connections the table rejects and lingers over them, all without blocking.
     private func acceptLoop(listener: ListeningSocket, wake: Int32) {
+        var rejected = RejectedConnections(retryAfterSeconds: configuration.retryAfterSeconds)
         defer {
             listener.close()
+            let changes = state.withLock { $0.table.stopAdmitting() }
+            apply(changes, wake: wake, rejected: &rejected)
+            rejected.closeAll()
             state.withLock { $0.acceptLoopRunning = false }
         }
-        var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         while true {
-            fds[0].revents = 0
-            fds[1].revents = 0
-            let ready = poll(&fds, 2, -1)
+            var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            fds += rejected.pollDescriptors
+            let deadline = [state.withLock { $0.table.nextWakeup(after: .now) }, rejected.nextDeadline].compactMap { $0 }.min()
+            let ready = poll(&fds, nfds_t(fds.count), HTTPServer.pollTimeout(until: deadline))
             if ready < 0 {
                 if errno == EINTR { continue }
                 logger("error poll on listening socket: errno \(errno)")
                 return
             }
             if fds[1].revents != 0 || isShuttingDown { return }
-            guard fds[0].revents != 0 else { continue }
-
-            // Back-pressure: while at the cap, leave the connection in the backlog for a while
-            // in the hope that a slot frees up.
-            let queueDeadline = ContinuousClock.now + configuration.connectionQueueTimeout
-            while state.withLock({ $0.connections.count >= configuration.maxConnections }), ContinuousClock.now < queueDeadline {
-                if isShuttingDown { return }
-                Thread.sleep(forTimeInterval: 0.002)
+            let now = ContinuousClock.now
+            rejected.service(fds[2...], now: now)
+            let changes = state.withLock { state in
+                let changes = state.table.tick(now: now)
+                HTTPServer.evict(changes)
+                return changes
             }
+            apply(changes, wake: wake, rejected: &rejected)
+            if fds[0].revents != 0 { acceptPending(listener: listener, wake: wake, rejected: &rejected) }
+        }
+    }
+
+    /// Accepts what the listening socket holds (at most 64 at a time, so expiries keep being
+    /// served under a flood).
+    private func acceptPending(listener: ListeningSocket, wake: Int32, rejected: inout RejectedConnections) {
+        for _ in 0..<64 {
             guard let (descriptor, remoteAddress) = listener.accept() else {
                 let error = errno
                 if error != EAGAIN && error != EWOULDBLOCK && error != EINTR && error != ECONNABORTED {
@@ -212,63 +230,95 @@ public final class HTTPServer: Sendable {
                     logger("error accept: errno \(error)")
                     Thread.sleep(forTimeInterval: 0.05)
                 }
-                continue
+                return
             }
-            let admitted = state.withLock { state -> (id: Int, admitted: Bool, reject: Bool) in
-                if state.connections.count < configuration.maxConnections {
-                    let id = state.nextConnectionID
-                    state.nextConnectionID += 1
-                    state.connections[id] = descriptor
-                    return (id, true, false)
-                }
-                if state.rejecting < HTTPServer.maxRejecting {
-                    state.rejecting += 1
-                    return (0, false, true)
-                }
-                return (0, false, false)
+            let changes = state.withLock { state in
+                let changes = state.table.arrive(descriptor: descriptor, remoteAddress: remoteAddress, now: .now)
+                HTTPServer.evict(changes)
+                return changes
             }
-            if admitted.admitted {
-                Thread.detachNewThread { [self] in
-                    serveConnection(id: admitted.id, descriptor: descriptor, remoteAddress: remoteAddress, wake: wake)
-                }
-            } else if admitted.reject {
-                Thread.detachNewThread { [self] in
-                    reject(descriptor: descriptor, remoteAddress: remoteAddress)
-                }
-            } else {
-                _ = Glibc.close(descriptor)
+            apply(changes, wake: wake, rejected: &rejected)
+        }
+    }
+
+    /// Carries out what the table decided, from the accept loop: new threads, `503`s, log lines.
+    private func apply(_ changes: ConnectionTable.Changes, wake: Int32, rejected: inout RejectedConnections) {
+        logEvictions(changes)
+        for admitted in changes.admitted {
+            Thread.detachNewThread { [self] in serve(admitted, wake: wake) }
+        }
+        let now = ContinuousClock.now
+        for connection in changes.rejected {
+            rejected.reject(connection.descriptor, now: now)
+            logger("\(connection.remoteAddress) - - 503 \(rejected.content.count)B 0ms")
+        }
+    }
+
+    /// Closes (shuts down) the evicted connections; called under the state lock, which keeps
+    /// their descriptors from being closed and reused meanwhile.
+    private static func evict(_ changes: ConnectionTable.Changes) {
+        for victim in changes.evicted { _ = Glibc.shutdown(victim.descriptor, Int32(SHUT_RDWR)) }
+    }
+
+    private func logEvictions(_ changes: ConnectionTable.Changes) {
+        for victim in changes.evicted {
+            logger("\(victim.remoteAddress) - - closed: unauthenticated connection evicted to make room")
+        }
+    }
+
+    /// `poll()`'s timeout in milliseconds until `deadline` (rounded up), or -1 for none.
+    static func pollTimeout(until deadline: ContinuousClock.Instant?) -> Int32 {
+        guard let deadline else { return -1 }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        if remaining <= .zero { return 0 }
+        return Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+    }
+
+    // MARK: - Serving
+
+    /// Serves `first`, then, on the same thread, whichever waiting connection its slot goes to.
+    private func serve(_ first: ConnectionTable.Admitted, wake: Int32) {
+        var next: ConnectionTable.Admitted? = first
+        while let admitted = next {
+            serveConnection(admitted, wake: wake)
+            let changes = state.withLock { state in
+                let changes = state.table.depart(admitted.id, now: .now)
+                HTTPServer.evict(changes)
+                return changes
+            }
+            logEvictions(changes)
+            next = changes.admitted.first
+            for other in changes.admitted.dropFirst() {
+                Thread.detachNewThread { [self] in serve(other, wake: wake) }
             }
         }
     }
 
-    private func serveConnection(id: Int, descriptor: Int32, remoteAddress: String, wake: Int32) {
-        let socket = ConnectionSocket(descriptor: descriptor)
-        // Deregister before the descriptor is closed, so drain() never shuts down a number that
-        // has been reused by another connection.
-        socket.willClose = { [self] in state.withLock { _ = $0.connections.removeValue(forKey: id) } }
+    private func serveConnection(_ admitted: ConnectionTable.Admitted, wake: Int32) {
+        let socket = ConnectionSocket(descriptor: admitted.descriptor)
+        let id = admitted.id
+        // Deregister before the descriptor is closed, so neither drain() nor an eviction ever
+        // shuts down a number that has been reused by another connection.
+        socket.willClose = { [self] in state.withLock { $0.table.descriptorClosed(id) } }
         let connection = HTTPConnection(
-            socket: socket, remoteAddress: remoteAddress, configuration: configuration, router: router,
-            logger: logger, shutdownSignal: wake, isShuttingDown: { [self] in isShuttingDown }
+            socket: socket, remoteAddress: admitted.remoteAddress, configuration: configuration, router: router,
+            logger: logger, shutdownSignal: wake, isShuttingDown: { [self] in isShuttingDown },
+            onAuthenticated: { [self] in authenticated(id, wake: wake) }
         )
         connection.serve()
         socket.close()
     }
 
-    /// Answers a connection over the cap with `503` and `Retry-After`, without reading it.
-    private func reject(descriptor: Int32, remoteAddress: String) {
-        defer { state.withLock { $0.rejecting -= 1 } }
-        let socket = ConnectionSocket(descriptor: descriptor)
-        let error = HTTPError(
-            .serviceUnavailable, message: "The server is busy; retry later.",
-            headers: ["Retry-After": String(configuration.retryAfterSeconds)]
-        )
-        let response = HTTPResponse(error: error)
-        var head = "HTTP/1.1 503 \(HTTPStatus.serviceUnavailable.reasonPhrase)\r\n"
-        for field in response.headers.fields { head += "\(field.name): \(field.value)\r\n" }
-        let body = (try? response.collectBody()) ?? []
-        head += "Content-Length: \(body.count)\r\nDate: \(HTTPDate.now())\r\nConnection: close\r\n\r\n"
-        try? socket.send(Array(head.utf8) + body, timeout: .seconds(1))
-        logger("\(remoteAddress) - - 503 \(body.count)B 0ms")
-        socket.lingeringClose(linger: .milliseconds(200))
+    /// Connection `id` authenticated: its unauthenticated slot may go to a waiting connection.
+    private func authenticated(_ id: Int, wake: Int32) {
+        let changes = state.withLock { state in
+            let changes = state.table.authenticated(id, now: .now)
+            HTTPServer.evict(changes)
+            return changes
+        }
+        logEvictions(changes)
+        for admitted in changes.admitted {
+            Thread.detachNewThread { [self] in serve(admitted, wake: wake) }
+        }
     }
 }

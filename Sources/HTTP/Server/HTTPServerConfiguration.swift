@@ -10,11 +10,29 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int
     /// The most connections served at once (one thread each). Default 64.
     public var maxConnections: Int
-    /// The `listen()` backlog: connections the kernel queues while the server is at
-    /// ``maxConnections``. Default 128.
+    /// The most of the served connections that may be *unauthenticated*: not yet past a route's
+    /// ``AdmissionCheck`` as ``Admission/authenticated(principal:)`` (anonymous requests, heads
+    /// still arriving, idle connections that never authenticated). Past it, the unauthenticated
+    /// connection that has been open longest (and at least ``evictionGrace``) is closed to make
+    /// room, taken from the address that holds the most; authenticated connections are never
+    /// closed for room. So slow or anonymous clients can hold at most this many of the
+    /// ``maxConnections`` slots. Default 32.
+    public var maxUnauthenticatedConnections: Int
+    /// The most unauthenticated connections from one client address (IPv6: one /64); past it the
+    /// oldest of that address's own is closed to make room. Behind a reverse proxy every client
+    /// has the proxy's address, so raise it to ``maxUnauthenticatedConnections``. Default 8.
+    public var maxUnauthenticatedConnectionsPerAddress: Int
+    /// How long an unauthenticated connection is safe from being closed to make room, so that a
+    /// burst of clients whose heads are still in flight does not evict itself (newcomers wait
+    /// instead, at most this long after a flood). Keep it below ``connectionQueueTimeout``.
+    /// Default 500 ms.
+    public var evictionGrace: Duration
+    /// The `listen()` backlog, and the most accepted connections waiting in the server for a
+    /// slot; more are answered `503` at once. Default 128.
     public var backlog: Int
-    /// How long a new connection may wait in the backlog for a free slot before it is answered
-    /// `503` with `Retry-After`. Default 1 s.
+    /// How long an accepted connection may wait for a slot before it is answered `503` with
+    /// `Retry-After`. Each connection's wait starts when it arrives, so a queue of them is
+    /// answered together, not one after the other. Default 1 s.
     public var connectionQueueTimeout: Duration
     /// The `Retry-After` value sent with that `503`, in seconds. Default 1.
     public var retryAfterSeconds: Int
@@ -34,6 +52,16 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// The longest wait for the next bytes of a request body; longer is `408`. Default 30 s.
     public var bodyReadTimeout: Duration
+    /// The time a request body gets before ``minBodyBytesPerSecond`` counts: the whole body must
+    /// have arrived `bodyTimeout + received / minBodyBytesPerSecond` after its first read (the
+    /// `100 Continue`, when the client asked for one), else `408` and the connection is closed.
+    /// A body trickled byte by byte is cut off after about this long; a `Content-Length` body
+    /// is never allowed more than `bodyTimeout + Content-Length / minBodyBytesPerSecond`.
+    /// Default 30 s.
+    public var bodyTimeout: Duration
+    /// The slowest average rate a request body may arrive at past ``bodyTimeout``, in bytes per
+    /// second. Default 1024 (1 KiB/s).
+    public var minBodyBytesPerSecond: Int
     /// The longest wait for the client to accept more response bytes; longer closes the
     /// connection. Default 30 s.
     public var writeTimeout: Duration
@@ -52,6 +80,9 @@ public struct HTTPServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         maxConnections: Int = 64,
+        maxUnauthenticatedConnections: Int = 32,
+        maxUnauthenticatedConnectionsPerAddress: Int = 8,
+        evictionGrace: Duration = .milliseconds(500),
         backlog: Int = 128,
         connectionQueueTimeout: Duration = .seconds(1),
         retryAfterSeconds: Int = 1,
@@ -61,6 +92,8 @@ public struct HTTPServerConfiguration: Sendable {
         headTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(5),
         bodyReadTimeout: Duration = .seconds(30),
+        bodyTimeout: Duration = .seconds(30),
+        minBodyBytesPerSecond: Int = 1024,
         writeTimeout: Duration = .seconds(30),
         maxBufferedBodyBytes: Int = 1024 * 1024,
         maxStreamingBodyBytes: Int = 1024 * 1024 * 1024,
@@ -69,6 +102,9 @@ public struct HTTPServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.maxConnections = maxConnections
+        self.maxUnauthenticatedConnections = maxUnauthenticatedConnections
+        self.maxUnauthenticatedConnectionsPerAddress = maxUnauthenticatedConnectionsPerAddress
+        self.evictionGrace = evictionGrace
         self.backlog = backlog
         self.connectionQueueTimeout = connectionQueueTimeout
         self.retryAfterSeconds = retryAfterSeconds
@@ -78,6 +114,8 @@ public struct HTTPServerConfiguration: Sendable {
         self.headTimeout = headTimeout
         self.idleTimeout = idleTimeout
         self.bodyReadTimeout = bodyReadTimeout
+        self.bodyTimeout = bodyTimeout
+        self.minBodyBytesPerSecond = max(1, minBodyBytesPerSecond)
         self.writeTimeout = writeTimeout
         self.maxBufferedBodyBytes = maxBufferedBodyBytes
         self.maxStreamingBodyBytes = maxStreamingBodyBytes

@@ -27,7 +27,12 @@ final class APIFixture {
     let token: String
     let logs = LogLines()
 
-    init(importers: [String: String], serve: Bool = true, maxUploadBytes: Int64 = 64 << 20) throws {
+    /// - Parameters:
+    ///   - apiConfiguration: prefix, public URL and limits of the API.
+    ///   - http: the listener's configuration when serving; port and host are always an
+    ///     ephemeral 127.0.0.1 port. Default: short timeouts that suit the tests.
+    init(importers: [String: String], serve: Bool = true, maxUploadBytes: Int64 = 64 << 20,
+         apiConfiguration: APIConfiguration = APIConfiguration(), http: HTTPServerConfiguration? = nil) throws {
         root = NSTemporaryDirectory() + "ingest-api-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root + "/importers", withIntermediateDirectories: true)
         for (slug, json) in importers { try json.write(toFile: root + "/importers/\(slug).json", atomically: true, encoding: .utf8) }
@@ -36,10 +41,12 @@ final class APIFixture {
         let logs = self.logs
         let logger: @Sendable (String) -> Void = { line in logs.append(line) }
         if serve {
-            let http = HTTPServerConfiguration(host: "127.0.0.1", port: 0, headTimeout: .seconds(5), idleTimeout: .seconds(2),
-                                               bodyReadTimeout: .seconds(10), writeTimeout: .seconds(10),
-                                               maxStreamingBodyBytes: Int.max, drainTimeout: .seconds(5))
-            let configuration = IngestServerConfiguration(engine: engineConfiguration, http: http, workers: 2,
+            var http = http ?? HTTPServerConfiguration(headTimeout: .seconds(5), idleTimeout: .seconds(2),
+                                                       bodyReadTimeout: .seconds(10), writeTimeout: .seconds(10),
+                                                       maxStreamingBodyBytes: Int.max, drainTimeout: .seconds(5))
+            http.host = "127.0.0.1"
+            http.port = 0
+            let configuration = IngestServerConfiguration(engine: engineConfiguration, http: http, api: apiConfiguration, workers: 2,
                                                           workerPollInterval: .milliseconds(100),
                                                           definitionWatchInterval: .milliseconds(100), workerStopTimeout: .seconds(20))
             let server = try IngestServer(configuration: configuration, logger: logger)
@@ -50,7 +57,7 @@ final class APIFixture {
         } else {
             server = nil
             engine = try IngestEngine(configuration: engineConfiguration)
-            api = IngestAPI(engine: engine, logger: logger)
+            api = IngestAPI(engine: engine, configuration: apiConfiguration, logger: logger)
         }
         router = api.makeRouter()
         token = try TokenStore(engine.openStore()).create(name: "test", userID: 42).token

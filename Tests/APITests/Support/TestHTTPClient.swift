@@ -44,7 +44,7 @@ struct TestHTTPClient {
     /// given; `Connection: close` is always sent.
     func send(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = [],
               omitBody: Bool = false) throws -> Response {
-        let socket = try Socket(port: port)
+        let socket = try TestSocket(port: port)
         var head = "\(method) \(target) HTTP/1.1\r\n"
         var names = Set(headers.map { $0.0.lowercased() })
         if !names.contains("host") { head += "Host: 127.0.0.1:\(port)\r\n" }
@@ -61,17 +61,32 @@ struct TestHTTPClient {
     }
 }
 
-/// A connected socket with a read buffer.
-private final class Socket {
+/// A connected loopback socket with a read buffer, for requests written byte by byte.
+final class TestSocket {
     let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int) throws {
+    /// Connects to 127.0.0.1:`port`; `source` binds the client's own address first (any
+    /// 127.x.y.z address is loopback on Linux), so tests can play several clients.
+    init(port: Int, source: String? = nil) throws {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound != 0 {
+                let error = errno
+                close(descriptor)
+                throw TestHTTPClient.Failure.connect(error)
+            }
+        }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -96,7 +111,32 @@ private final class Socket {
         }
     }
 
-    /// Reads more bytes; false at EOF.
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Sends what the socket takes without blocking, and never fails: for clients that keep
+    /// trickling whether or not the server still listens.
+    func trySend(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            _ = Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+        }
+    }
+
+    /// Whether the server closes the connection within `timeout` (after any unread response).
+    func waitForClose(timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            do {
+                if !(try fill(timeout: .milliseconds(50))) { return true }
+            } catch TestHTTPClient.Failure.timedOut {
+                continue
+            } catch {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Reads more bytes; false at EOF (or a reset).
     private func fill(timeout: Duration) throws -> Bool {
         var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
         let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
@@ -129,7 +169,8 @@ private final class Socket {
         return result
     }
 
-    func readResponse(isHead: Bool, timeout: Duration) throws -> TestHTTPClient.Response {
+    /// Reads one response; interim `1xx` responses are skipped unless `interim` is true.
+    func readResponse(isHead: Bool = false, timeout: Duration = .seconds(20), interim: Bool = false) throws -> TestHTTPClient.Response {
         while true {
             let statusLine = try readLine(timeout: timeout)
             let parts = statusLine.split(separator: " ", maxSplits: 2)
@@ -143,7 +184,10 @@ private final class Socket {
                 guard let colon = line.firstIndex(of: ":") else { throw TestHTTPClient.Failure.malformed(line) }
                 headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
-            if (100..<200).contains(status) { continue }
+            if (100..<200).contains(status) {
+                if interim { return TestHTTPClient.Response(status: status, headers: headers, body: []) }
+                continue
+            }
             var body: [UInt8] = []
             if isHead || status == 204 || status == 304 {
                 return TestHTTPClient.Response(status: status, headers: headers, body: [])

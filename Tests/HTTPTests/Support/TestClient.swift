@@ -23,12 +23,27 @@ final class TestClient {
     private var buffer: [UInt8] = []
     private var sawEOF = false
 
-    init(port: Int, host: String = "127.0.0.1") throws {
+    /// Connects to `host:port`; `source` binds the client's own address first (any 127.x.y.z
+    /// address is loopback on Linux), so tests can play several clients.
+    init(port: Int, host: String = "127.0.0.1", source: String? = nil) throws {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &address.sin_addr)
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound != 0 {
+                let error = errno
+                close(descriptor)
+                throw Failure.connect(error)
+            }
+        }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -145,6 +160,23 @@ final class TestClient {
             }
         }
         return false
+    }
+
+    /// Whether response bytes (or the close) are ready within `timeout`, without reading them.
+    func isReadable(within timeout: Duration) -> Bool {
+        if !buffer.isEmpty || sawEOF { return true }
+        var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return poll(&fds, 1, milliseconds) > 0
+    }
+
+    /// Sends without failing when the server has already closed: for clients that keep
+    /// trickling whatever happens. Returns whether the bytes went out.
+    @discardableResult
+    func trySend(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) == raw.count
+        }
     }
 
     /// Sends `request` and reads one response.

@@ -5,16 +5,29 @@ import Synchronization
 enum TestServer {
     /// A configuration on an ephemeral loopback port with short timeouts.
     static func configuration(
-        maxConnections: Int = 16, headTimeout: Duration = .seconds(2), idleTimeout: Duration = .seconds(2),
+        maxConnections: Int = 16, maxUnauthenticated: Int = 16, maxUnauthenticatedPerAddress: Int = 16,
+        evictionGrace: Duration = .seconds(1), headTimeout: Duration = .seconds(2), idleTimeout: Duration = .seconds(2),
+        bodyTimeout: Duration = .seconds(2), minBodyBytesPerSecond: Int = 1024,
         maxBufferedBodyBytes: Int = 1024 * 1024, connectionQueueTimeout: Duration = .milliseconds(200),
         drainTimeout: Duration = .seconds(3)
     ) -> HTTPServerConfiguration {
         HTTPServerConfiguration(
-            host: "127.0.0.1", port: 0, maxConnections: maxConnections, connectionQueueTimeout: connectionQueueTimeout,
-            maxRequestLineBytes: 1024, maxHeadBytes: 4096, maxHeaderCount: 20,
-            headTimeout: headTimeout, idleTimeout: idleTimeout, bodyReadTimeout: .seconds(2), writeTimeout: .seconds(2),
+            host: "127.0.0.1", port: 0, maxConnections: maxConnections, maxUnauthenticatedConnections: maxUnauthenticated,
+            maxUnauthenticatedConnectionsPerAddress: maxUnauthenticatedPerAddress, evictionGrace: evictionGrace,
+            connectionQueueTimeout: connectionQueueTimeout, maxRequestLineBytes: 1024, maxHeadBytes: 4096, maxHeaderCount: 20,
+            headTimeout: headTimeout, idleTimeout: idleTimeout, bodyReadTimeout: .seconds(2), bodyTimeout: bodyTimeout,
+            minBodyBytesPerSecond: minBodyBytesPerSecond, writeTimeout: .seconds(2),
             maxBufferedBodyBytes: maxBufferedBodyBytes, drainTimeout: drainTimeout
         )
+    }
+
+    /// The admission check of the `/private` routes: `Authorization: Bearer secret` is the
+    /// principal "alice"; anything else is `401`.
+    static let bearerSecret: AdmissionCheck = { request in
+        guard request.headers["Authorization"] == "Bearer secret" else {
+            throw HTTPError(.unauthorized, message: "Unauthenticated.", headers: ["WWW-Authenticate": "Bearer"])
+        }
+        return .authenticated(principal: "alice")
     }
 
     /// Starts a server, runs `body` with its port, and always stops it.
@@ -32,6 +45,13 @@ enum TestServer {
     static func router() -> Router {
         var router = Router()
         router.get("/hello") { _ in .text("hello") }
+        router.get("/private", options: RouteOptions(admission: bearerSecret)) { request in
+            .text("hello \(request.principal as? String ?? "nobody")")
+        }
+        router.post("/private/upload", options: RouteOptions(streamingBody: true, admission: bearerSecret)) { request in
+            let bytes = try request.body.collect()
+            return .text("\(request.principal as? String ?? "nobody") sent \(bytes.count)")
+        }
         router.get("/runs/:id") { request in .text("run \(request.parameters["id"] ?? "")") }
         router.post("/echo") { request in
             .text(String(decoding: request.body.buffered ?? [], as: UTF8.self))
