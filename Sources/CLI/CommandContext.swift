@@ -56,6 +56,8 @@ enum CommonOptions {
         if let root = context.environment["INGEST_DATA_ROOT"] { config.dataRoot = root }
         if let uploads = context.environment["INGEST_UPLOADS"] { config.uploadsDirectory = uploads }
         try applyTimeouts(context.environment, to: &config)
+        // Foreground runs: created already claimed, so a server sharing the database never takes them.
+        config.claimsOnCreate = true
         let engine = try IngestEngine(configuration: config)
         if recover {
             do {

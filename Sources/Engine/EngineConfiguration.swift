@@ -19,6 +19,9 @@ public struct EngineConfiguration: Sendable {
     public var finalWriteBudget: Duration = .seconds(60)
     /// How long a connection waits for another one's write lock before giving up: 10,000 ms.
     public var busyTimeoutMs: Int32 = 10_000
+    /// Runs are created already claimed by this process, which executes them at once (the CLI's
+    /// foreground runs); off for the server, whose workers claim pending runs.
+    public var claimsOnCreate = false
 
     public init(databasePath: String = "ingest.sqlite", importersDirectory: String = "importers",
                 uploadsDirectory: String? = nil, dataRoot: String = ".", allowedURLHosts: [String] = [],

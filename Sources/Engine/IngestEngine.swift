@@ -18,6 +18,8 @@ public final class IngestEngine: Sendable {
     let versions = Mutex<[String: ImporterDefinition]>([:])
     /// Who owns which run (one owner per run; recovery only of runs whose owner is gone).
     let ownership: any RunOwnership
+    /// Runs this process created already claimed (``EngineConfiguration/claimsOnCreate``), until it executes them.
+    let heldClaims = Mutex<[Int64: RunClaim]>([:])
 
     /// Opens the database (migrating it) and loads the importers.
     public init(configuration: EngineConfiguration) throws {
@@ -61,17 +63,46 @@ public final class IngestEngine: Sendable {
         let (_, loaded) = try importer(slug)
         if let path { _ = try checkFormat(slug: slug, path: path, fileName: originalFilename ?? path) }
         let store = try openStore()
+        // Stored absolute, so apply and resume find the file from any working directory.
+        let stored = path.map(LocalRunOwnership.realPath)
         var run = RunStore.NewRun(importer: slug, userID: userID, originalFilename: originalFilename,
-                                  sourcePath: path, definitionHash: loaded.contentHash, dryRun: dryRun)
+                                  sourcePath: stored, definitionHash: loaded.contentHash, dryRun: dryRun)
         run.ownsFile = ownsFile && path != nil
-        do { return try store.createRun(run) } catch { throw .database(error) }
+        return try record(run, store: store, duplicate: "")
+    }
+
+    /// Records a new run. With ``EngineConfiguration/claimsOnCreate`` (the CLI, which runs it at
+    /// once in the foreground) it is created already claimed by this process, in the same
+    /// transaction that takes its ownership lock, so no server worker sharing the database can
+    /// take it first. A unique-index violation (a second active retry, apply or resume) becomes
+    /// `.conflict(duplicate)`.
+    func record(_ run: RunStore.NewRun, store: RunStore, continuing from: Int64? = nil, duplicate: String) throws(EngineError) -> Int64 {
+        var claim: RunClaim?
+        let ownership = self.ownership
+        let claims = configuration.claimsOnCreate
+        do throws(SQLiteError) {
+            let id = try store.insert(run, claimedBy: claims ? ownership.owner : nil, takingFileFrom: from) {
+                (id: Int64) throws(SQLiteError) in
+                guard claims else { return }
+                do throws(EngineError) { claim = try ownership.acquire(id) } catch {
+                    throw SQLiteError(extendedCode: 14, message: error.description)
+                }
+                guard claim != nil else { throw SQLiteError(extendedCode: 5, message: "the new run's lock is held by another process") }
+            }
+            if let claim { heldClaims.withLock { $0[id] = claim } }
+            return id
+        } catch {
+            claim?.release()
+            if error.isConstraintViolation, !duplicate.isEmpty { throw .conflict(duplicate) }
+            throw .database(error)
+        }
     }
 
     /// A file whose existence asks run `id` to stop. Creating it needs no database lock, so a
     /// cancel from another process gets through even while the run holds the write lock for a
     /// long transaction (`transaction: all`, dry runs) or retakes it after every chunk.
     func cancelSignalPath(_ id: Int64) -> String {
-        configuration.databasePath + "-cancel/\(id)"
+        LocalRunOwnership.realPath(configuration.databasePath) + "-cancel/\(id)"
     }
 
     /// Asks a run to stop: at once when pending, between chunks when processing (in this process
@@ -85,7 +116,8 @@ public final class IngestEngine: Sendable {
         do {
             guard let run = try store.run(id) else { return .notFound }
             if run.status.isFinished { return .alreadyFinished(run.status) }
-            try? FileManager.default.createDirectory(atPath: configuration.databasePath + "-cancel", withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(atPath: (cancelSignalPath(id) as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true)
             let signalled = FileManager.default.createFile(atPath: cancelSignalPath(id), contents: Data())
             let result: RunStore.CancelResult
             do {

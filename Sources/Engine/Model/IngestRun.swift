@@ -40,6 +40,9 @@ public struct IngestRun: Sendable, Equatable {
     public var resumable: Bool
     public var resumedFromRunID: Int64?
     public var appliedFromRunID: Int64?
+    /// Whether the run read its source to the end (false after an error budget stop, a read
+    /// failure, a cancel or an interruption): then its failed rows are not all the rows missing.
+    public var readToEnd: Bool
 }
 
 /// The process that executes a run: on one machine, the kernel proves it alive through a lock.

@@ -28,8 +28,7 @@ extension IngestEngine {
             pending = .init(importer: slug, userID: userID, originalFilename: URLDownloader.fileName(of: address),
                             definitionHash: loaded.contentHash, dryRun: dryRun, sourceURL: address)
         }
-        let store = try openStore()
-        do { return try store.createRun(pending) } catch { throw .database(error) }
+        return try record(pending, store: try openStore(), duplicate: "")
     }
 
     /// `relative` under the data root, opened (see ``DataRoot``): refuses absolute paths, `..`,

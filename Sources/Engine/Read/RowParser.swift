@@ -85,7 +85,9 @@ final class RowParser: @unchecked Sendable {
             if extraWarnings > 0 { warnings.append("… and \(extraWarnings) more warnings.") }
             queue.push(.end(bytesRead: reader.bytesRead, warnings: warnings))
         } catch {
-            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: true)) }
+            // The rows before the broken part do not end their chunk: the writer commits them
+            // (`none`, `row`) or rolls them back with their chunk (`chunk`) when it sees the failure.
+            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: false)) }
             queue.push(.readFailed(RunExecutor.describe(error)))
         }
     }

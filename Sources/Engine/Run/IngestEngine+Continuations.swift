@@ -22,6 +22,9 @@ extension IngestEngine {
             if let active = try store.activeRetry(of: id) {
                 throw EngineError.conflict("A retry of the ingest run \(id) is already pending or processing (run \(active)).")
             }
+            if let done = try store.finishedRetry(of: id) {
+                throw EngineError.conflict("The failed rows of run \(id) were already retried (run \(done)); retry the failed rows of run \(done) instead.")
+            }
             guard try store.failedRowCount(of: id) > 0 else { throw EngineError.noFailedRows(runID: id) }
         } catch let e as EngineError { throw e } catch { throw .database(error as? SQLiteError ?? .corruptRecord(table: "ingest_rows", id: id, column: "", "\(error)")) }
         let (_, loaded) = try importer(original.importer)
@@ -29,7 +32,7 @@ extension IngestEngine {
                                    originalFilename: original.originalFilename, definitionHash: loaded.contentHash, dryRun: dryRun,
                                    parentID: original.id, retriedFromRunID: original.id)
         next.ownsFile = false
-        return try insert(next, store: store, duplicate: "A retry of the ingest run \(id) is already pending or processing.")
+        return try record(next, store: store, duplicate: "A retry of the ingest run \(id) is already pending or processing.")
     }
 
     /// Records a real run of dry run `id`'s file under the same definition version.
@@ -54,7 +57,7 @@ extension IngestEngine {
                                    sourcePath: path, definitionHash: dry.definitionHash, dryRun: false, parentID: dry.id)
         next.appliedFromRunID = dry.id
         next.sourceFingerprint = dry.sourceFingerprint
-        return try insertContinuation(next, from: id, store: store, duplicate: "Dry run \(id) was already applied.")
+        return try record(next, store: store, continuing: id, duplicate: "Dry run \(id) was already applied.")
     }
 
     /// Records a run that continues the stopped run `id` from its last committed chunk.
@@ -68,10 +71,14 @@ extension IngestEngine {
         guard stopped.status == .cancelled || stopped.status == .failed else {
             throw .conflict("Run \(id) is \(stopped.status.rawValue): only a cancelled or interrupted run can be resumed.")
         }
-        guard stopped.resumable || (stopped.status == .cancelled && stopped.startedAt != nil) else {
-            throw .conflict(stopped.status == .cancelled
-                ? "Run \(id) was cancelled before it started; start a new run instead."
-                : "Run \(id) failed on its own rows or source (\(stopped.failureReason ?? "no reason recorded")); resuming would fail again. Fix the file and import it again.")
+        guard stopped.resumable else {
+            if stopped.status == .cancelled && stopped.startedAt == nil {
+                throw .conflict("Run \(id) was cancelled before it started; start a new run instead.")
+            }
+            if stopped.rolledBackRows > 0 {
+                throw .conflict("Run \(id) stopped after a bad row rolled its transaction back; fix the file and import it whole again.")
+            }
+            throw .conflict("Run \(id) failed on its own rows or source (\(stopped.failureReason ?? "no reason recorded")); resuming would fail again. Fix the file and import it again.")
         }
         try requireSameDefinition(as: stopped)
         let path: String? = stopped.retriedFromRunID == nil ? try requireSameFile(as: stopped) : nil
@@ -92,7 +99,7 @@ extension IngestEngine {
             next.resumePosition = stopped.resumePosition
             next.counts = stopped.counts
         }
-        return try insertContinuation(next, from: id, store: store, duplicate: "Run \(id) was already resumed.")
+        return try record(next, store: store, continuing: id, duplicate: "Run \(id) was already resumed.")
     }
 
     // MARK: checks
@@ -124,19 +131,6 @@ extension IngestEngine {
         return path
     }
 
-    private func insert(_ run: RunStore.NewRun, store: RunStore, duplicate: String) throws(EngineError) -> Int64 {
-        do { return try store.createRun(run) } catch {
-            if error.isConstraintViolation { throw .conflict(duplicate) }
-            throw .database(error)
-        }
-    }
-
-    private func insertContinuation(_ run: RunStore.NewRun, from id: Int64, store: RunStore, duplicate: String) throws(EngineError) -> Int64 {
-        do { return try store.createContinuation(run, takingFileFrom: id) } catch {
-            if error.isConstraintViolation { throw .conflict(duplicate) }
-            throw .database(error)
-        }
-    }
 }
 
 extension IngestRun {
@@ -154,6 +148,10 @@ extension IngestRun {
         if run.resumable {
             return "Run \(run.id) stopped before the end of its file. Resume it first ('ingest resume \(run.id)' or POST /\(run.id)/resume), "
                 + "then retry the failed rows of the resumed run."
+        }
+        if !run.readToEnd {
+            return "Run \(run.id) stopped before the end of its file (\(run.failureReason ?? "no reason recorded")), so a retry of its failed rows alone "
+                + "would leave the rest out. Fix the file and import it whole again."
         }
         return nil
     }

@@ -17,15 +17,8 @@ extension IngestEngine {
     @discardableResult
     public func execute(runID id: Int64, observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
         let store = try openStore()
-        let run = try pendingRun(id, in: store)
-        let (compiled, hash, compileFailure) = resolveDefinition(of: run)
-        guard let claim = ownership.acquire(id) else { throw .conflict("Run \(id) was claimed by another worker.") }
+        let (run, claim, compiled, compileFailure) = try claim(id, store: store)
         defer { claim.release() }
-        do {
-            guard try store.claim(id, owner: ownership.owner, definitionHash: hash) else {
-                throw EngineError.conflict("Run \(id) was claimed by another worker.")
-            }
-        } catch let e as EngineError { throw e } catch { throw .database(error as? SQLiteError ?? .corruptRecord(table: "ingest_runs", id: id, column: "status", "\(error)")) }
 
         let flag = CancellationFlag()
         flags.withLock { $0[id] = flag }
@@ -34,37 +27,53 @@ extension IngestEngine {
             flags.withLock { if $0[id] === flag { $0.removeValue(forKey: id) } }
             try? FileManager.default.removeItem(atPath: signalPath)
         }
-        var claimed = run
-        claimed.status = .processing
-        let (source, sourceFailure) = resolveSource(of: claimed, definition: compiled?.definition, store: store)
-        let executor = RunExecutor(store: store, run: claimed, importer: compiled, source: source, cancellation: flag,
+        let (source, sourceFailure) = resolveSource(of: run, definition: compiled?.definition, store: store)
+        let executor = RunExecutor(store: store, run: run, importer: compiled, source: source, cancellation: flag,
                                    cancelRequestedElsewhere: { FileManager.default.fileExists(atPath: signalPath) },
                                    observer: observer)
-        let ending: RunStore.Ending
-        if let failure = compileFailure ?? sourceFailure {
-            ending = executor.failure(failure)
-        } else {
-            ending = executor.runToEnd()
-        }
+        let ending = (compileFailure ?? sourceFailure).map { executor.failure($0) } ?? executor.runToEnd()
         do {
-            try writeEnding(ending, log: executor.deferredLog, of: id, store: store)
+            try writeEnding(ending, executor: executor, of: id, store: store)
         } catch {
             // Recovery ends the run with this reason once the database takes writes again.
             claim.abandon(reason: ending.failureReason ?? error.description)
             throw error
         }
-        let ended = (try? store.run(id)) ?? claimed
-        disposeOwnedFile(of: ended, store: store)
-        return ended
+        do {
+            guard let ended = try store.run(id) else { throw EngineError.runNotFound(id: id) }
+            disposeOwnedFile(of: ended, store: store)
+            return ended
+        } catch let e as EngineError { throw e } catch { throw .database(error as? SQLiteError ?? .corruptRecord(table: "ingest_runs", id: id, column: "", "\(error)")) }
     }
 
-    /// The run `id`, which must be pending.
-    private func pendingRun(_ id: Int64, in store: RunStore) throws(EngineError) -> IngestRun {
+    /// Takes run `id` for this process: a run this process created already claimed (a
+    /// foreground CLI run), or a pending one it now owns and claims (`pending → processing`).
+    /// Also resolves the definition the run uses (compiled, or why not).
+    private func claim(_ id: Int64, store: RunStore) throws(EngineError) -> (IngestRun, RunClaim, CompiledImporter?, String?) {
         let found: IngestRun?
         do { found = try store.run(id) } catch { throw .database(error) }
-        guard let run = found else { throw .runNotFound(id: id) }
+        guard var run = found else { throw .runNotFound(id: id) }
+        if let held = heldClaims.withLock({ $0.removeValue(forKey: id) }) {
+            guard run.status == .processing else { held.release(); throw .conflict("Run \(id) is \(run.status.rawValue), not processing.") }
+            let (compiled, _, failure) = resolveDefinition(of: run)
+            return (run, held, compiled, failure)
+        }
         guard run.status == .pending else { throw .conflict("Run \(id) is \(run.status.rawValue), not pending.") }
-        return run
+        let (compiled, hash, failure) = resolveDefinition(of: run)
+        guard let claim = try ownership.acquire(id) else { throw .conflict("Run \(id) was claimed by another worker.") }
+        do {
+            guard try store.claim(id, owner: ownership.owner, definitionHash: hash) else {
+                claim.release()
+                throw EngineError.conflict("Run \(id) was claimed by another worker.")
+            }
+            run.definitionHash = hash
+        } catch let e as EngineError { throw e } catch {
+            claim.release()
+            throw .database(error as? SQLiteError ?? .corruptRecord(table: "ingest_runs", id: id, column: "status", "\(error)"))
+        }
+        run.status = .processing
+        run.owner = ownership.owner
+        return (run, claim, compiled, failure)
     }
 
     /// The definition version the run was created with (or the current one), compiled; or why not.
@@ -127,10 +136,25 @@ extension IngestEngine {
     /// Writes the final status, the deferred row log and the summary in one transaction, retrying
     /// with backoff for ``EngineConfiguration/finalWriteBudget``. On a full disk the deferred row
     /// log is dropped (with a warning) so the status itself still fits.
-    func writeEnding(_ ending: RunStore.Ending, log: [LoggedRow], of id: Int64, store: RunStore) throws(EngineError) {
+    ///
+    /// A `transaction: all` run's data is still uncommitted here: it commits in the same
+    /// transaction as its final status, so no crash can leave the rows without the status. If
+    /// that commit fails, everything is rolled back and the run ends `failed` (it can be run again).
+    func writeEnding(_ first: RunStore.Ending, executor: RunExecutor, of id: Int64, store: RunStore) throws(EngineError) {
+        var ending = first
+        if executor.commitsWithEnding {
+            do throws(SQLiteError) {
+                try store.append(executor.deferredLog)
+                guard try store.finish(id, ending) else { throw SQLiteError(extendedCode: 1, message: "the run is no longer processing") }
+                try store.db.commit()
+                return
+            } catch {
+                try? store.db.rollback()
+                ending = executor.endingAfterFailedCommit(error.message)
+            }
+        }
         let deadline = ContinuousClock.now + configuration.finalWriteBudget
-        var ending = ending
-        var log = log
+        var log = executor.deferredLog
         var delay = Duration.milliseconds(50)
         while true {
             do {
@@ -160,6 +184,11 @@ extension IngestEngine {
     /// or a stopped run resumed.
     func disposeOwnedFile(of run: IngestRun, store: RunStore) {
         guard let path = run.ownedFile, !stillNeedsFile(run) else { return }
+        if run.startedAt == nil, let parent = run.appliedFromRunID ?? run.resumedFromRunID {
+            // A continuation that never started: the file is still the stopped or dry run's.
+            do { try store.returnOwnedFile(of: run.id, to: parent) } catch {}
+            return
+        }
         try? FileManager.default.removeItem(atPath: path)
         try? store.releaseOwnedFile(of: run.id)
     }
@@ -182,7 +211,7 @@ extension IngestEngine {
         do { candidates = try store.processingRuns() } catch { throw .database(error) }
         var ended: [Int64] = []
         for run in candidates {
-            guard let claim = ownership.abandonedClaim(of: run) else { continue }
+            guard let claim = try ownership.abandonedClaim(of: run) else { continue }
             defer { claim.release() }
             let owner = run.owner.map { "process \($0.pid) on \($0.host)" } ?? "the process running it"
             var reason = "interrupted: \(owner) stopped before the run finished. Resume it with 'ingest resume \(run.id)'."
@@ -197,7 +226,7 @@ extension IngestEngine {
     }
 }
 
-/// The identity of a file at a moment: device, inode, size, modification and change times.
+/// The identity of a file at a moment: inode, size, modification and change times.
 ///
 /// `apply` and `resume` compare it to refuse a file that changed since the first run. The change
 /// time (`ctime`) moves on any write and cannot be set back by `touch`, so this catches edits
@@ -207,7 +236,8 @@ enum SourceFingerprint {
     static func of(_ path: String) -> String? {
         var s = stat()
         guard stat(path, &s) == 0 else { return nil }
-        return "\(s.st_dev):\(s.st_ino):\(s.st_size):\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec):\(s.st_ctim.tv_sec).\(s.st_ctim.tv_nsec)"
+        // Not the device number: it changes when a file system is mounted again.
+        return "\(s.st_ino):\(s.st_size):\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec):\(s.st_ctim.tv_sec).\(s.st_ctim.tv_nsec)"
     }
 }
 

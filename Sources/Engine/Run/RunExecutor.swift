@@ -55,6 +55,14 @@ final class RunExecutor {
     private var doom: (row: Int, message: String)?
     /// Outcomes written into the doomed transaction (what would have been).
     private var doomed = RunCounts()
+    /// The counters of the chunks before the doomed one (what a real `chunk` run would have kept).
+    private var countsAtDoom = RunCounts()
+    /// Logged rows kept aside at most (failed rows after a bad row in `chunk`/`all` mode, every
+    /// row of a single-transaction run with `row_log: all`): 100,000; more are counted, not kept.
+    static let maxDeferredRows = 100_000
+    private var unloggedRows = 0
+    /// Whether every row of the source was read (false after a budget stop, a read failure, a cancel).
+    private var readToEnd = false
 
     /// Chunks in flight between the threads.
     static let queueCapacity = 4
@@ -193,6 +201,7 @@ final class RunExecutor {
                 return .readFailed(reason)
             case .end(let read, let readerWarnings):
                 bytesRead = read
+                readToEnd = true
                 warnings += readerWarnings
                 if let failure = closeOpenChunk(commit: true) { return failure }
                 return .finished
@@ -211,9 +220,10 @@ final class RunExecutor {
             errors += result.firstErrors.prefix(max(0, 20 - errors.count))
             if doom == nil, let first = result.firstFailure, definition.transaction == .chunk || definition.transaction == .all {
                 doom = first
+                countsAtDoom = counts
                 // Everything since the last commit will be rolled back with the doomed transaction.
                 doomed = open
-                deferredLog += openLog
+                keepAside(openLog)
                 open = RunCounts()
                 openLog = []
             }
@@ -235,11 +245,18 @@ final class RunExecutor {
     private func record(_ result: ChunkWriter.BatchOutcome) {
         if doom != nil {
             doomed.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
-            deferredLog += result.logged
+            keepAside(result.logged)
         } else {
             open.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
-            if isSingleTransaction { deferredLog += result.logged } else { openLog += result.logged }
+            if isSingleTransaction { keepAside(result.logged) } else { openLog += result.logged }
         }
+    }
+
+    /// Keeps logged rows for the final write, up to ``maxDeferredRows``.
+    private func keepAside(_ rows: [LoggedRow]) {
+        let room = max(0, RunExecutor.maxDeferredRows - deferredLog.count)
+        deferredLog += rows.prefix(room)
+        unloggedRows += max(0, rows.count - room)
     }
 
     /// Commits the open chunk with its logged rows, counters and resume position; the in-memory
@@ -264,7 +281,7 @@ final class RunExecutor {
 
     /// Whether the run must stop after a chunk: cancelled, or over its error budget.
     private func stopReason() -> Outcome? {
-        if cancellation.isRaised || cancelRequestedElsewhere() || (!isSingleTransaction && ((try? store.isCancelRequested(run.id)) ?? false)) {
+        if cancellation.isRaised || cancelRequestedElsewhere() || cancelRequestedInDatabase() {
             return .cancelled
         }
         guard let budget = definition.errorBudget else { return nil }
@@ -280,11 +297,20 @@ final class RunExecutor {
         return nil
     }
 
-    /// Commits (or rolls back) a chunk left open when the input ended between chunk boundaries.
+    /// The database's cancel flag (set by `ingest cancel` in another process). A failed read is
+    /// not a request: the signal file and the next chunk's read still reach the run.
+    private func cancelRequestedInDatabase() -> Bool {
+        guard !isSingleTransaction else { return false }
+        do { return try store.isCancelRequested(run.id) } catch { return false }
+    }
+
+    /// Commits the chunk left open when the input ended between chunk boundaries (in a single
+    /// transaction: counts it). With `commit` false (a read failure in `chunk` mode) it stays open
+    /// for `end` to roll back.
     private func closeOpenChunk(commit: Bool) -> Outcome? {
-        guard !isSingleTransaction, doom == nil, db.isInTransaction else { return nil }
+        guard doom == nil, commit else { return nil }
         do {
-            if commit { try commitChunk() } else { _ = rollbackOpenWork(keepFailures: true) }
+            if isSingleTransaction || db.isInTransaction { try commitChunk() }
             return nil
         } catch {
             return .failed("Could not write to the database: \(RunExecutor.describe(error))")
@@ -339,6 +365,11 @@ final class RunExecutor {
         return RunProgress(runID: run.id, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started))
     }
 
+    /// Set when the run's one transaction (`transaction: all`) is still open at the end: the
+    /// engine commits it together with the final status, so the data and the status of the run
+    /// can never disagree (no crash window between them).
+    private(set) var commitsWithEnding = false
+
     /// Closes the transaction the outcome calls for and builds the ending.
     private func end(_ outcome: Outcome) throws -> RunStore.Ending {
         if case .finished = outcome, doom == nil {
@@ -347,7 +378,7 @@ final class RunExecutor {
                     let undone = rollbackOpenWork()
                     return ending(undone.failed > 0 ? .completedWithErrors : .completed, reason: nil, rolledBack: undone)
                 }
-                try db.commit()
+                commitsWithEnding = true
             }
             return ending(counts.failed > 0 ? .completedWithErrors : .completed, reason: nil)
         }
@@ -370,6 +401,14 @@ final class RunExecutor {
         }
     }
 
+    /// The ending after the engine could not commit the run's one transaction with its status:
+    /// everything was rolled back; the run can be run again whole.
+    func endingAfterFailedCommit(_ message: String) -> RunStore.Ending {
+        commitsWithEnding = false
+        let undone = rollbackOpenWork()
+        return ending(.failed, reason: "Could not write to the database: \(message)", rolledBack: undone, resumable: true)
+    }
+
     /// Why a doomed run failed.
     private func doomReason() -> String {
         guard let doom else { return "The run was rolled back." }
@@ -388,14 +427,7 @@ final class RunExecutor {
         var errors = self.errors
         if let reason { errors.insert(reason, at: 0) }
         let undone = rolledBack.created + rolledBack.updated + rolledBack.skipped
-        var c = counts
-        if run.dryRun {
-            c.add(created: rolledBack.created, updated: rolledBack.updated, skipped: rolledBack.skipped, failed: 0)
-        } else {
-            // Rows written and rolled back were processed too; they are not in the table.
-            c.processed += undone
-        }
-        c.total = c.processed
+        let c = reportedCounts(rolledBack: rolledBack)
         var meta = RunSummary.Meta(
             totalRows: c.total, successfulRows: c.successful, failedRows: c.failed,
             createdRows: c.created, updatedRows: c.updated, skippedRows: c.skipped,
@@ -405,12 +437,33 @@ final class RunExecutor {
         if undone > 0 || run.dryRun {
             meta.rolledBack = .init(created: rolledBack.created, updated: rolledBack.updated, skipped: rolledBack.skipped)
         }
+        var warnings = self.warnings
+        if unloggedRows > 0 { warnings.append("\(unloggedRows) more logged rows were not kept (at most \(RunExecutor.maxDeferredRows) are kept aside until the end of a single transaction).") }
+        if !readToEnd && status != .completed && status != .completedWithErrors {
+            warnings.append("The run stopped before the end of its file: rows after source row \(rowsRead) were not read or checked.")
+        }
         observer?(RunProgress(runID: run.id, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: duration))
         return RunStore.Ending(status: status, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal,
                                summary: RunSummary(errors: errors, warnings: warnings, meta: meta), failureReason: reason,
-                               rolledBackRows: run.dryRun ? 0 : undone,
-                               resumable: resumable && !isSingleTransaction && doom == nil,
-                               resumePosition: isSingleTransaction ? 0 : position)
+                               rolledBackRows: run.dryRun ? 0 : undone, resumable: resumable && doom == nil,
+                               resumePosition: isSingleTransaction ? 0 : position, readToEnd: readToEnd)
+    }
+
+    /// What the run reports: the committed counters (rows written and rolled back count as
+    /// processed, not as created); a dry run reports what a real run would have kept.
+    private func reportedCounts(rolledBack: RunCounts) -> RunCounts {
+        var c = counts
+        if run.dryRun {
+            // A real `chunk` run keeps the chunks before its first bad row; `all` keeps nothing.
+            var kept = rolledBack
+            if doom != nil { kept = definition.transaction == .chunk ? countsAtDoom : RunCounts() }
+            c.add(created: kept.created, updated: kept.updated, skipped: kept.skipped, failed: 0)
+            c.processed += (rolledBack.created + rolledBack.updated + rolledBack.skipped) - (kept.created + kept.updated + kept.skipped)
+        } else {
+            c.processed += rolledBack.created + rolledBack.updated + rolledBack.skipped
+        }
+        c.total = c.processed
+        return c
     }
 
     /// Makes header names unique (`Name`, `Name (2)`) so logged rows keep every cell.

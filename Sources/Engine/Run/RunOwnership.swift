@@ -11,11 +11,12 @@ import Glibc
 protocol RunOwnership: Sendable {
     /// This process, as recorded on the runs it claims.
     var owner: RunOwner { get }
-    /// Takes exclusive ownership of run `id` before it is claimed; nil when someone else holds it.
-    func acquire(_ id: Int64) -> RunClaim?
+    /// Takes exclusive ownership of run `id` before it is claimed; nil when someone else holds
+    /// it. Throws when ownership cannot be decided (the lock folder cannot be written).
+    func acquire(_ id: Int64) throws(EngineError) -> RunClaim?
     /// Whether the owner of the processing `run` is provably gone (its run may be ended).
     /// When true, the caller holds the run's claim until it releases the returned value.
-    func abandonedClaim(of run: IngestRun) -> RunClaim?
+    func abandonedClaim(of run: IngestRun) throws(EngineError) -> RunClaim?
 }
 
 /// Ownership of one run, held until ``release()`` (or until the process exits, however it exits).
@@ -78,36 +79,65 @@ final class LocalRunOwnership: RunOwnership {
     let owner: RunOwner
     let directory: String
 
+    /// - Parameter databasePath: the database file; its real path names the lock folder, so the
+    ///   same database reached through a symlink or another relative path shares one folder.
     init(databasePath: String) {
-        directory = databasePath + "-runs"
+        directory = LocalRunOwnership.realPath(databasePath) + "-runs"
         owner = RunOwner(host: LocalRunOwnership.hostName, pid: Int64(getpid()), startedAt: LocalRunOwnership.processStart)
     }
 
-    func acquire(_ id: Int64) -> RunClaim? {
-        let claim = lock(id)
+    func acquire(_ id: Int64) throws(EngineError) -> RunClaim? {
+        let claim = try lock(id)
         claim?.reserve()
         return claim
     }
 
-    func abandonedClaim(of run: IngestRun) -> RunClaim? {
+    func abandonedClaim(of run: IngestRun) throws(EngineError) -> RunClaim? {
         // Another machine's run: a local lock proves nothing about it (a lease would).
         if let o = run.owner, o.host != owner.host { return nil }
-        return lock(run.id)
+        return try lock(run.id)
     }
 
-    private func lock(_ id: Int64) -> RunClaim? {
+    /// Locks `<id>.lock`; nil when another open file description holds it. The lock is taken on
+    /// the file that is at the path *after* locking: an owner that finished removes its file
+    /// before releasing the lock, so a lock won on a file no longer at the path is retried.
+    private func lock(_ id: Int64) throws(EngineError) -> RunClaim? {
         let path = directory + "/\(id).lock"
-        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if fd < 0 && errno == ENOENT {
-            mkdir(directory, 0o700)
-            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        for _ in 0..<8 {
+            var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            if fd < 0 && errno == ENOENT {
+                mkdir(directory, 0o700)
+                fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            }
+            guard fd >= 0 else {
+                throw .database(.init(extendedCode: 14 /* SQLITE_CANTOPEN */,
+                                      message: "cannot open the run lock \(path): \(String(cString: strerror(errno)))"))
+            }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                let code = errno
+                close(fd)
+                if code == EWOULDBLOCK { return nil }
+                throw .database(.init(extendedCode: 14, message: "cannot lock \(path): \(String(cString: strerror(code)))"))
+            }
+            var opened = stat(), current = stat()
+            if fstat(fd, &opened) == 0, stat(path, &current) == 0, opened.st_dev == current.st_dev, opened.st_ino == current.st_ino {
+                return RunClaim(fd: fd, path: path)
+            }
+            close(fd)  // the file was removed (and perhaps replaced) while we locked it: try again
         }
-        guard fd >= 0 else { return nil }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            return nil
+        return nil
+    }
+
+    /// The real path of `path`, or of its folder when it does not exist yet.
+    static func realPath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
         }
-        return RunClaim(fd: fd, path: path)
+        let folder = (path as NSString).deletingLastPathComponent
+        guard let resolved = realpath(folder.isEmpty ? "." : folder, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved) + "/" + (path as NSString).lastPathComponent
     }
 
     static let hostName: String = {

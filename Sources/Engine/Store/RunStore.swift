@@ -22,7 +22,7 @@ public final class RunStore {
         retried_from_run_id, total_rows, processed_rows, successful_rows, failed_rows, created_rows, updated_rows,
         skipped_rows, bytes_read, bytes_total, summary, failure_reason, cancel_requested, created_at, started_at, completed_at,
         source_url, owner_host, owner_pid, owner_started_at, heartbeat_at, owned_file, source_fingerprint, resume_position,
-        rolled_back_rows, resumable, resumed_from_run_id, applied_from_run_id
+        rolled_back_rows, resumable, resumed_from_run_id, applied_from_run_id, read_to_end
         """
 
     /// Facts of a new run.
@@ -57,38 +57,60 @@ public final class RunStore {
     /// Records a `pending` run and returns its id. A second active retry, apply or resume of the
     /// same run violates a unique index: that error is a constraint violation.
     public func createRun(_ run: NewRun) throws(SQLiteError) -> Int64 {
-        let c = run.counts
-        try db.execute("""
-            INSERT INTO ingest_runs (importer, status, user_id, original_filename, source_path, definition_hash, dry_run,
-                parent_id, retried_from_run_id, created_at, source_url, owned_file, source_fingerprint, resumed_from_run_id,
-                applied_from_run_id, resume_position, total_rows, processed_rows, successful_rows, failed_rows, created_rows,
-                updated_rows, skipped_rows)
-            VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(run.importer), .optional(run.userID), .optional(run.originalFilename), .optional(run.sourcePath),
-                  .optional(run.definitionHash), .integer(run.dryRun ? 1 : 0), .optional(run.parentID),
-                  .optional(run.retriedFromRunID), .text(Timestamp.now()), .optional(run.sourceURL),
-                  run.ownsFile ? .optional(run.sourcePath) : .null, .optional(run.sourceFingerprint),
-                  .optional(run.resumedFromRunID), .optional(run.appliedFromRunID), .integer(Int64(run.resumePosition))]
-                + RunStore.countValues(c))
-        return db.lastInsertRowID
+        try insert(run)
     }
 
-    /// Records a run that continues from `from` on the same file (apply or resume): the new run
-    /// takes over the file's ownership in the same transaction.
-    public func createContinuation(_ run: NewRun, takingFileFrom from: Int64) throws(SQLiteError) -> Int64 {
+    /// Records a run in one transaction and returns its id.
+    ///
+    /// - `claimedBy`: the run starts `processing`, owned by that process (a foreground run of the
+    ///   CLI, which no server worker may take); `beforeCommit` then takes its ownership lock.
+    /// - `takingFileFrom`: a run continuing another on the same file (apply, resume) takes over
+    ///   the file's ownership, and a resume copies the stopped run's row log, so its counters and
+    ///   its log describe the whole file.
+    public func insert(_ run: NewRun, claimedBy owner: RunOwner? = nil, takingFileFrom from: Int64? = nil,
+                       beforeCommit: (Int64) throws(SQLiteError) -> Void = { _ in }) throws(SQLiteError) -> Int64 {
         try db.begin(.immediate)
         do {
-            let owned = try db.scalar("SELECT owned_file FROM ingest_runs WHERE id = ?", [.integer(from)])?.textValue
             var next = run
-            next.ownsFile = owned != nil && owned == run.sourcePath
-            let id = try createRun(next)
-            if next.ownsFile { try db.execute("UPDATE ingest_runs SET owned_file = NULL WHERE id = ?", [.integer(from)]) }
+            if let from {
+                let owned = try db.scalar("SELECT owned_file FROM ingest_runs WHERE id = ?", [.integer(from)])?.textValue
+                next.ownsFile = owned != nil && owned == run.sourcePath
+            }
+            let id = try insertRow(next, owner: owner)
+            if let from, next.ownsFile { try db.execute("UPDATE ingest_runs SET owned_file = NULL WHERE id = ?", [.integer(from)]) }
+            if let from, run.resumedFromRunID == from, run.resumePosition > 0 {
+                try db.execute("""
+                    INSERT INTO ingest_rows (run_id, row_number, status, data, errors)
+                    SELECT ?, row_number, status, data, errors FROM ingest_rows WHERE run_id = ? ORDER BY id
+                    """, [.integer(id), .integer(from)])
+            }
+            try beforeCommit(id)
             try db.commit()
             return id
         } catch {
             try? db.rollback()
             throw error
         }
+    }
+
+    private func insertRow(_ run: NewRun, owner: RunOwner?) throws(SQLiteError) -> Int64 {
+        let now = Timestamp.now()
+        try db.execute("""
+            INSERT INTO ingest_runs (importer, status, user_id, original_filename, source_path, definition_hash, dry_run,
+                parent_id, retried_from_run_id, created_at, source_url, owned_file, source_fingerprint, resumed_from_run_id,
+                applied_from_run_id, resume_position, owner_host, owner_pid, owner_started_at, started_at, heartbeat_at,
+                total_rows, processed_rows, successful_rows, failed_rows, created_rows, updated_rows, skipped_rows)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(run.importer), .text(owner == nil ? "pending" : "processing"), .optional(run.userID),
+                  .optional(run.originalFilename), .optional(run.sourcePath),
+                  .optional(run.definitionHash), .integer(run.dryRun ? 1 : 0), .optional(run.parentID),
+                  .optional(run.retriedFromRunID), .text(now), .optional(run.sourceURL),
+                  run.ownsFile ? .optional(run.sourcePath) : .null, .optional(run.sourceFingerprint),
+                  .optional(run.resumedFromRunID), .optional(run.appliedFromRunID), .integer(Int64(run.resumePosition)),
+                  .optional(owner?.host), .optional(owner?.pid), .optional(owner?.startedAt),
+                  owner == nil ? .null : .text(now), owner == nil ? .null : .text(now)]
+                + RunStore.countValues(run.counts))
+        return db.lastInsertRowID
     }
 
     /// Moves a pending run to `processing` for `owner`. Returns false when it was not pending.
@@ -135,6 +157,8 @@ public final class RunStore {
         public var rolledBackRows = 0
         public var resumable = false
         public var resumePosition: Int?
+        /// Whether every row of the source was read (a retry of only the failed rows is complete).
+        public var readToEnd = true
     }
 
     /// Ends a run that is still `processing`. Returns false (and changes nothing) when it is not:
@@ -146,10 +170,11 @@ public final class RunStore {
             UPDATE ingest_runs SET status = ?, total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?,
                 created_rows = ?, updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total),
                 summary = ?, failure_reason = ?, rolled_back_rows = ?, resumable = ?, resume_position = COALESCE(?, resume_position),
-                started_at = COALESCE(started_at, ?), completed_at = ? WHERE id = ? AND status = 'processing'
+                read_to_end = ?, started_at = COALESCE(started_at, ?), completed_at = ? WHERE id = ? AND status = 'processing'
             """, [.text(e.status.rawValue)] + RunStore.countValues(e.counts) + [
                 .integer(e.bytesRead), .optional(e.bytesTotal), encodedSummary, .optional(e.failureReason),
                 .integer(Int64(e.rolledBackRows)), .integer(e.resumable ? 1 : 0), .optional(e.resumePosition.map(Int64.init)),
+                .integer(e.readToEnd ? 1 : 0),
                 .text(now), .text(now), .integer(id)]) == 1
     }
 
@@ -183,11 +208,39 @@ public final class RunStore {
             """, [.integer(id)])?.integerValue
     }
 
-    /// The id of a run continuing `id` (apply or resume) that has not failed or been cancelled, if any.
+    /// The id of a run continuing `id` (apply or resume) that is active, finished well, or wrote
+    /// anything (it started): only one continuation of a run may ever do work, so no row is
+    /// imported twice. One that was cancelled or failed before it started does not count.
     public func liveContinuation(of id: Int64, column: ContinuationKind) throws(SQLiteError) -> Int64? {
         try db.scalar("""
-            SELECT id FROM ingest_runs WHERE \(column.rawValue) = ? AND status NOT IN ('failed', 'cancelled') ORDER BY id LIMIT 1
+            SELECT id FROM ingest_runs WHERE \(column.rawValue) = ? AND (status NOT IN ('failed', 'cancelled') OR started_at IS NOT NULL)
+            ORDER BY id DESC LIMIT 1
             """, [.integer(id)])?.integerValue
+    }
+
+    /// The id of a finished, real retry of `id` that wrote rows (some failed rows were already
+    /// imported again: retrying them once more would import them twice).
+    public func finishedRetry(of id: Int64) throws(SQLiteError) -> Int64? {
+        try db.scalar("""
+            SELECT id FROM ingest_runs WHERE retried_from_run_id = ? AND dry_run = 0 AND status IN ('completed', 'completed_with_errors')
+                AND successful_rows > 0
+            ORDER BY id DESC LIMIT 1
+            """, [.integer(id)])?.integerValue
+    }
+
+    /// Gives a file back to the run it came from (a continuation cancelled before it started).
+    public func returnOwnedFile(of id: Int64, to parent: Int64) throws(SQLiteError) {
+        try db.begin(.immediate)
+        do {
+            try db.execute("""
+                UPDATE ingest_runs SET owned_file = (SELECT owned_file FROM ingest_runs WHERE id = ?) WHERE id = ?
+                """, [.integer(id), .integer(parent)])
+            try db.execute("UPDATE ingest_runs SET owned_file = NULL WHERE id = ?", [.integer(id)])
+            try db.commit()
+        } catch {
+            try? db.rollback()
+            throw error
+        }
     }
 
     /// How a run continues another.
@@ -223,7 +276,7 @@ public final class RunStore {
     /// committed counters; it can be resumed. Returns false when the run was no longer processing.
     public func markInterrupted(_ id: Int64, reason: String) throws(SQLiteError) -> Bool {
         try db.execute("""
-            UPDATE ingest_runs SET status = 'failed', failure_reason = ?, resumable = 1, completed_at = ?
+            UPDATE ingest_runs SET status = 'failed', failure_reason = ?, resumable = 1, read_to_end = 0, completed_at = ?
             WHERE id = ? AND status = 'processing'
             """, [.text(reason), .text(Timestamp.now()), .integer(id)]) == 1
     }
@@ -322,7 +375,8 @@ public final class RunStore {
             owner: owner, heartbeatAt: r.optionalText("heartbeat_at"), ownedFile: r.optionalText("owned_file"),
             sourceFingerprint: r.optionalText("source_fingerprint"), resumePosition: Int(try r.int("resume_position")),
             rolledBackRows: Int(try r.int("rolled_back_rows")), resumable: try r.int("resumable") == 1,
-            resumedFromRunID: r.optionalInt("resumed_from_run_id"), appliedFromRunID: r.optionalInt("applied_from_run_id"))
+            resumedFromRunID: r.optionalInt("resumed_from_run_id"), appliedFromRunID: r.optionalInt("applied_from_run_id"),
+            readToEnd: try r.int("read_to_end") == 1)
     }
 
     static func decodeRow(_ r: StoredRecord) throws(SQLiteError) -> LoggedRow {

@@ -68,11 +68,18 @@ enum Schema {
             ALTER TABLE ingest_runs ADD COLUMN resumable INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE ingest_runs ADD COLUMN resumed_from_run_id INTEGER REFERENCES ingest_runs(id) ON DELETE SET NULL;
             ALTER TABLE ingest_runs ADD COLUMN applied_from_run_id INTEGER REFERENCES ingest_runs(id) ON DELETE SET NULL;
-            UPDATE ingest_runs SET status = 'cancelled', failure_reason = 'Cancelled by the upgrade: a second retry of the same run was pending.',
-                completed_at = created_at
-                WHERE status = 'pending' AND retried_from_run_id IS NOT NULL AND id NOT IN (
-                    SELECT MIN(id) FROM ingest_runs WHERE status IN ('pending', 'processing') AND retried_from_run_id IS NOT NULL
-                    GROUP BY retried_from_run_id);
+            ALTER TABLE ingest_runs ADD COLUMN read_to_end INTEGER NOT NULL DEFAULT 1;
+            UPDATE ingest_runs
+                SET status = CASE status WHEN 'pending' THEN 'cancelled' ELSE 'failed' END,
+                    failure_reason = 'Ended by the upgrade to one retry at a time: another retry of the same run was active.',
+                    completed_at = created_at
+                WHERE retried_from_run_id IS NOT NULL AND status IN ('pending', 'processing') AND id NOT IN (
+                    SELECT (SELECT keep.id FROM ingest_runs AS keep
+                            WHERE keep.retried_from_run_id = active.retried_from_run_id AND keep.status IN ('pending', 'processing')
+                            ORDER BY keep.status = 'processing' DESC, keep.id LIMIT 1)
+                    FROM ingest_runs AS active
+                    WHERE active.retried_from_run_id IS NOT NULL AND active.status IN ('pending', 'processing')
+                    GROUP BY active.retried_from_run_id);
             CREATE UNIQUE INDEX ingest_runs_one_active_retry ON ingest_runs(retried_from_run_id)
                 WHERE retried_from_run_id IS NOT NULL AND status IN ('pending', 'processing');
             CREATE UNIQUE INDEX ingest_runs_one_apply ON ingest_runs(applied_from_run_id)

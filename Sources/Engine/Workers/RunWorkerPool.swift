@@ -25,7 +25,9 @@ public final class RunWorkerPool: Sendable {
         var stopping = false
         var started = false
         var pendingSignals = 0
-        var lastRecovery = ContinuousClock.now
+        /// Runs another worker or process took first, not looked at again until the instant given:
+        /// a worker never spins on a run whose claim is in progress elsewhere.
+        var passedOver: [Int64: ContinuousClock.Instant] = [:]
     }
 
     public init(engine: IngestEngine, workers: Int = 2, pollInterval: Duration = .seconds(1),
@@ -47,6 +49,7 @@ public final class RunWorkerPool: Sendable {
             return s.started
         }
         guard !alreadyStarted else { return interrupted }
+        startRecovery()
         for index in 0..<workerCount {
             finished.enter()
             let thread = Thread { [self] in
@@ -83,7 +86,6 @@ public final class RunWorkerPool: Sendable {
 
     private func work() {
         while !isStopping {
-            recoverIfDue()
             if let id = nextPendingRun() {
                 execute(id)
                 continue
@@ -105,30 +107,51 @@ public final class RunWorkerPool: Sendable {
             let run = try engine.execute(runID: id)
             if run.status == .failed { log("run \(id) failed: \(run.failureReason ?? "no reason recorded")") }
         } catch .conflict {
-            // Another worker or process took it first.
+            // Another worker or process took it first: leave it alone for a while.
+            let until = ContinuousClock.now + pollInterval
+            state.withLock { $0.passedOver[id] = until }
         } catch {
             log("run \(id): \(error.description)")
         }
     }
 
-    private func recoverIfDue() {
-        let due = state.withLock { s -> Bool in
-            guard ContinuousClock.now - s.lastRecovery >= recoveryInterval else { return false }
-            s.lastRecovery = ContinuousClock.now
-            return true
+    /// A thread that ends runs whose owner is gone every ``recoveryInterval``, whatever the
+    /// workers are doing (they may all be busy with long imports); it wakes at once on stop.
+    private func startRecovery() {
+        finished.enter()
+        let thread = Thread { [self] in
+            while waitForNextRecovery() {
+                do throws(EngineError) {
+                    let ended = try engine.recoverAbandonedRuns()
+                    if !ended.isEmpty { log("recovered interrupted runs: \(ended.map(String.init).joined(separator: ", "))") }
+                } catch {
+                    log("recovery: \(error.description)")
+                }
+            }
+            finished.leave()
         }
-        guard due else { return }
-        do {
-            let ended = try engine.recoverAbandonedRuns()
-            if !ended.isEmpty { log("recovered interrupted runs: \(ended.map(String.init).joined(separator: ", "))") }
-        } catch {
-            log("recovery: \(error.description)")
-        }
+        thread.name = "ingest-recovery"
+        thread.start()
+    }
+
+    /// Waits one recovery interval; false as soon as the pool stops.
+    private func waitForNextRecovery() -> Bool {
+        let deadline = Date().addingTimeInterval(recoveryInterval.seconds)
+        wakeup.lock()
+        defer { wakeup.unlock() }
+        while !isStopping && wakeup.wait(until: deadline) {}
+        return !isStopping
     }
 
     private func nextPendingRun() -> Int64? {
         do {
-            return try engine.openStore().pendingRunIDs(limit: workerCount * 2).first { !engine.isRunningHere($0) }
+            let ids = try engine.openStore().pendingRunIDs(limit: workerCount * 4)
+            let now = ContinuousClock.now
+            let skipped = state.withLock { s -> Set<Int64> in
+                s.passedOver = s.passedOver.filter { $0.value > now }
+                return Set(s.passedOver.keys)
+            }
+            return ids.first { !engine.isRunningHere($0) && !skipped.contains($0) }
         } catch {
             log("looking for pending runs: \(error)")
             return nil
