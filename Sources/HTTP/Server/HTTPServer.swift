@@ -52,6 +52,8 @@ public final class HTTPServer: Sendable {
     private let state: Mutex<State>
     private let shutdownRequested = DispatchSemaphore(value: 0)
     private let acceptLoopFinished = DispatchSemaphore(value: 0)
+    /// Signalled whenever a connection leaves the table, so the drain waits without polling.
+    private let departed = NSCondition()
 
     /// Creates a server; the router is copied, so later changes to it have no effect.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router, logger: @escaping Logger = HTTPServer.standardErrorLogger) {
@@ -158,18 +160,12 @@ public final class HTTPServer: Sendable {
             acceptLoopFinished.wait()
             acceptLoopFinished.signal()
         }
-        let deadline = ContinuousClock.now + configuration.drainTimeout
-        while ContinuousClock.now < deadline, state.withLock({ !$0.table.isEmpty }) {
-            Thread.sleep(forTimeInterval: 0.005)
-        }
+        waitUntilNoConnections(for: configuration.drainTimeout)
         // Past the drain timeout: wake every blocked read and write so the threads finish.
         state.withLock { state in
             for descriptor in state.table.openDescriptors { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
         }
-        let grace = ContinuousClock.now + .seconds(1)
-        while ContinuousClock.now < grace, state.withLock({ !$0.table.isEmpty }) {
-            Thread.sleep(forTimeInterval: 0.005)
-        }
+        waitUntilNoConnections(for: .seconds(1))
         state.withLock { state in
             // The wake pipe is only closed when no thread can still poll it.
             if state.table.isEmpty && state.wakeRead >= 0 {
@@ -179,6 +175,16 @@ public final class HTTPServer: Sendable {
                 state.wakeWrite = -1
             }
             state.phase = .stopped
+        }
+    }
+
+    /// Waits until every connection has left the table, at most `limit`; woken by each departure.
+    private func waitUntilNoConnections(for limit: Duration) {
+        let deadline = Date().addingTimeInterval(Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18)
+        departed.lock()
+        defer { departed.unlock() }
+        while state.withLock({ !$0.table.isEmpty }) {
+            guard departed.wait(until: deadline) else { return }
         }
     }
 
@@ -281,11 +287,14 @@ public final class HTTPServer: Sendable {
         var next: ConnectionTable.Admitted? = first
         while let admitted = next {
             serveConnection(admitted, wake: wake)
+            departed.lock()
             let changes = state.withLock { state in
                 let changes = state.table.depart(admitted.id, now: .now)
                 HTTPServer.evict(changes)
                 return changes
             }
+            departed.broadcast()
+            departed.unlock()
             logEvictions(changes)
             next = changes.admitted.first
             for other in changes.admitted.dropFirst() {
