@@ -360,7 +360,9 @@ final class RunExecutor {
 
     private func progress(including pending: RunCounts = RunCounts()) -> RunProgress {
         var c = counts
-        c.add(created: pending.created, updated: pending.updated, skipped: pending.skipped, failed: pending.failed + doomed.failed)
+        // Rows of a doomed transaction count as processed while it runs (they end as rolled back).
+        c.add(created: pending.created + doomed.created, updated: pending.updated + doomed.updated,
+              skipped: pending.skipped + doomed.skipped, failed: pending.failed + doomed.failed)
         c.total = estimatedTotal(processed: c.processed)
         return RunProgress(runID: run.id, counts: c, bytesRead: bytesRead, bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started))
     }
