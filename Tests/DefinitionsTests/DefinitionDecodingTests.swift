@@ -95,7 +95,9 @@ struct DefinitionDecodingTests {
             csv: CSVOptions(delimiter: UInt8(ascii: ";"), quote: UInt8(ascii: "'"), encoding: .windows1252, headerRow: 2),
             xlsx: XLSXOptions(sheet: .index(2)), json: JSONOptions(pointer: "/data/items")
         ))
-        #expect(d.target == TargetSpec(table: "people", key: ["email", "team"], onDuplicate: .updateIfNewer, newerBy: "updated_at", createTable: false))
+        #expect(d.target == TargetSpec(table: "people", key: ["email", "team"], onDuplicate: .updateIfNewer, newerBy: "updated_at",
+                                       allowEmptyKey: true, createTable: false))
+        #expect(d.limits == ValueLimits(maxValueBytes: 65536, maxRowBytes: 1_048_576))
         #expect(d.headers == HeaderSpec(match: .exact, strict: true))
         #expect(d.transaction == .row && d.chunkSize == 500 && d.rowLog == .all)
         #expect(d.errorBudget == ErrorBudget(maxFailedRows: 100, maxFailedRatio: 0.05))
@@ -140,6 +142,7 @@ struct DefinitionDecodingTests {
         #expect(d.source == SourceSpec(type: .upload))
         #expect(d.headers == HeaderSpec(match: .normalized, strict: false))
         #expect(d.transaction == .none && d.chunkSize == 1000 && d.rowLog == .failed && d.errorBudget == nil)
+        #expect(d.limits == ValueLimits(maxValueBytes: 1 << 20, maxRowBytes: 16 << 20) && !d.target.allowEmptyKey)
         #expect(d.target.onDuplicate == .skip && d.target.createTable && d.target.key.isEmpty)
     }
 

@@ -99,7 +99,7 @@ struct DefinitionProblemTests {
             "importers/x.json:1:28: /colums: unknown key 'colums' (did you mean 'columns'?)",
         ]),
         ProblemCase("unknown key lists allowed keys", #"{"target": {"table": "t", "zzz": 1}, "columns": {"a": {"from": "A"}}}"#, [
-            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, create_table)",
+            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, allow_empty_key, create_table)",
         ]),
         ProblemCase("slug pattern", #"{"slug": "Bad_Slug", "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:10: /slug: slug 'Bad_Slug' does not match ^[a-z0-9][a-z0-9-]*$",
@@ -109,6 +109,23 @@ struct DefinitionProblemTests {
         ]),
         ProblemCase("table ingest_ prefix", #"{"target": {"table": "Ingest_runs"}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:22: /target/table: table names starting with 'ingest_' are reserved for Ingest's own bookkeeping",
+        ]),
+        ProblemCase("table sqlite_ prefix", #"{"target": {"table": "sqlite_sequence"}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:22: /target/table: table names starting with 'sqlite_' are reserved for SQLite's internal tables",
+        ]),
+        ProblemCase("table sqlite_ prefix in any case, with unique", #"{"target": {"table": "SQLite_Master"}, "columns": {"a": {"from": "A", "rules": "unique"}}}"#, [
+            "importers/x.json:1:22: /target/table: table names starting with 'sqlite_' are reserved for SQLite's internal tables",
+        ]),
+        ProblemCase("allow_empty_key needs a key", #"{"target": {"table": "t", "allow_empty_key": true}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:27: /target/allow_empty_key: 'allow_empty_key' needs a 'key'",
+        ]),
+        ProblemCase("allow_empty_key is a boolean", #"{"target": {"table": "t", "key": "a", "allow_empty_key": "yes"}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:58: /target/allow_empty_key: expected true or false, got a string",
+        ]),
+        ProblemCase("limits range and keys", #"{"target": {"table": "t"}, "limits": {"max_value_bytes": 0, "max_row_bytes": 2147483648, "max_cells": 1}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:58: /limits/max_value_bytes: expected an integer from 1 to 1073741824, got 0",
+            "importers/x.json:1:78: /limits/max_row_bytes: expected an integer from 1 to 1073741824, got 2147483648",
+            "importers/x.json:1:90: /limits/max_cells: unknown key 'max_cells' (allowed: max_value_bytes, max_row_bytes)",
         ]),
         ProblemCase("missing table", #"{"target": {}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:12: /target: missing required key 'table'",
@@ -304,6 +321,9 @@ struct DefinitionProblemTests {
         ]),
         ProblemCase("sql_type", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "sql_type": "TEXT); DROP TABLE t; --"}}}"#, [
             "importers/x.json:1:71: /columns/a/sql_type: 'TEXT); DROP TABLE t; --' is not an SQL type name (letters, digits, spaces, and an optional (n) or (n,m), e.g. \"VARCHAR(255)\")",
+        ]),
+        ProblemCase("lookup SQLite table", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "lookup": {"table": "sqlite_sequence", "match": "name"}}}}"#, [
+            "importers/x.json:1:79: /columns/a/lookup/table: table names starting with 'sqlite_' are reserved for SQLite's internal tables",
         ]),
         ProblemCase("lookup", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "lookup": {"table": "ingest_tokens", "select": "", "create_missing": "yes", "where": 1}}}}"#, [
             "importers/x.json:1:69: /columns/a/lookup: missing required key 'match'",

@@ -144,6 +144,9 @@ struct RuleSyntaxTests {
         ProblemCase("exists reserved table", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "exists:ingest_tokens,token_hash"}, "status": {"from": "S"}}}"#, [
             "importers/x.json:1:69: /columns/a/rules/0: rule 'exists': table names starting with 'ingest_' are reserved for Ingest's own bookkeeping",
         ]),
+        ProblemCase("exists SQLite table", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": ["exists:sqlite_schema,name"]}}}"#, [
+            "importers/x.json:1:69: /columns/a/rules/0: rule 'exists': table names starting with 'sqlite_' are reserved for SQLite's internal tables",
+        ]),
         ProblemCase("required_if one argument", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required_if:a"}, "status": {"from": "S"}}}"#, [
             "importers/x.json:1:69: /columns/a/rules/0: rule 'required_if' takes at least 2 arguments (required_if:column,value), got 1",
         ]),

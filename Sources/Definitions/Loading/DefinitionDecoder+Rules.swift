@@ -274,9 +274,7 @@ extension DefinitionDecoder {
             for argument in arguments where !Self.isIdentifier(argument) {
                 fail("'\(argument)' is not an SQL identifier\(usage)")
             }
-            if ok && arguments[0].lowercased().hasPrefix("ingest_") {
-                fail("table names starting with 'ingest_' are reserved for Ingest's own bookkeeping")
-            }
+            if ok, let problem = Self.reservedTableProblem(arguments[0]) { fail(problem) }
         case "required_if":
             if !columnNames.contains(arguments[0]) {
                 report("unknown column '\(arguments[0])' in rule 'required_if'\(Suggestion.hint(for: arguments[0], in: columnNames))", at: pointer, position)

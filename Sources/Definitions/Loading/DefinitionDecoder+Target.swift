@@ -31,24 +31,39 @@ extension DefinitionDecoder {
         if spec.onDuplicate != .skip && members["key"] == nil {
             report("on_duplicate '\(spec.onDuplicate.rawValue)' needs a 'key' to recognise duplicates", at: pointer, node.position)
         }
+        if let m = members["allow_empty_key"], let allow = bool(m.value, pointer + "/allow_empty_key") {
+            if allow && members["key"] == nil {
+                report("'allow_empty_key' needs a 'key'", at: pointer + "/allow_empty_key", m.keyPosition)
+            }
+            spec.allowEmptyKey = allow
+        }
         if let m = members["create_table"], let create = bool(m.value, pointer + "/create_table") {
             spec.createTable = create
         }
         return spec
     }
 
-    /// A table name: an SQL identifier outside Ingest's own `ingest_` namespace.
+    /// A table name: an SQL identifier outside the reserved `ingest_` and `sqlite_` namespaces.
     func tableName(_ node: JSONNode, _ pointer: String) -> String? {
         guard let table = string(node, pointer, nonEmpty: true) else { return nil }
         guard Self.isIdentifier(table) else {
             report("table name '\(table)' is not an SQL identifier (\(Self.identifierPattern))", at: pointer, node.position)
             return nil
         }
-        guard !table.lowercased().hasPrefix("ingest_") else {
-            report("table names starting with 'ingest_' are reserved for Ingest's own bookkeeping", at: pointer, node.position)
+        if let problem = Self.reservedTableProblem(table) {
+            report(problem, at: pointer, node.position)
             return nil
         }
         return table
+    }
+
+    /// Why `table` may not be named by a definition (target, lookup, `exists`), or nil.
+    static func reservedTableProblem(_ table: String) -> String? {
+        switch TargetSpec.reservedPrefix(of: table) {
+        case "ingest_": return "table names starting with 'ingest_' are reserved for Ingest's own bookkeeping"
+        case let prefix?: return "table names starting with '\(prefix)' are reserved for SQLite's internal tables"
+        case nil: return nil
+        }
     }
 
     /// `key`: one column name or a list of them (a composite key), each a declared column.

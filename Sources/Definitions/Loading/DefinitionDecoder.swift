@@ -91,13 +91,23 @@ final class DefinitionDecoder {
         let rowLog = top["row_log"].flatMap { enumeration(RowLogLevel.self, $0.value, "/row_log") } ?? .failed
         let errorBudget = top["error_budget"].flatMap { decodeErrorBudget($0.value) }
         let examples = top["examples"].map { decodeExamples($0.value) } ?? []
+        let limits = top["limits"].map { decodeLimits($0.value) } ?? ValueLimits()
 
         guard problems.isEmpty else { return nil }
         return ImporterDefinition(
             slug: slug, name: name, description: description, source: source, target: target,
             columns: columns, headers: headers, transaction: transaction, chunkSize: chunkSize,
-            rowLog: rowLog, errorBudget: errorBudget, examples: examples
+            rowLog: rowLog, errorBudget: errorBudget, examples: examples, limits: limits
         )
+    }
+
+    private func decodeLimits(_ node: JSONNode) -> ValueLimits {
+        var limits = ValueLimits()
+        guard let members = object(node, "/limits", allowed: DefinitionKeys.limits) else { return limits }
+        let range = 1...Int64(ValueLimits.ceiling)
+        if let m = members["max_value_bytes"], let n = integer(m.value, "/limits/max_value_bytes", in: range) { limits.maxValueBytes = n }
+        if let m = members["max_row_bytes"], let n = integer(m.value, "/limits/max_row_bytes", in: range) { limits.maxRowBytes = n }
+        return limits
     }
 
     private func decodeHeaders(_ node: JSONNode) -> HeaderSpec {

@@ -7,7 +7,7 @@ public enum DefinitionKeys {
     /// Top level. `$schema` lets editors find the JSON Schema; it is otherwise ignored.
     public static let topLevel = [
         "$schema", "slug", "name", "description", "source", "target", "columns", "headers",
-        "transaction", "chunk_size", "row_log", "error_budget", "examples",
+        "transaction", "chunk_size", "row_log", "error_budget", "limits", "examples",
     ]
     /// `source`.
     public static let source = [
@@ -20,11 +20,13 @@ public enum DefinitionKeys {
     /// `source.json`.
     public static let json = ["pointer"]
     /// `target`.
-    public static let target = ["table", "key", "on_duplicate", "newer_by", "create_table"]
+    public static let target = ["table", "key", "on_duplicate", "newer_by", "allow_empty_key", "create_table"]
     /// `headers`.
     public static let headers = ["match", "strict"]
     /// `error_budget`.
     public static let errorBudget = ["max_failed_rows", "max_failed_ratio"]
+    /// `limits`.
+    public static let limits = ["max_value_bytes", "max_row_bytes"]
     /// One entry of `columns`.
     public static let column = [
         "from", "value", "template", "transform", "default", "type", "formats", "true_values",

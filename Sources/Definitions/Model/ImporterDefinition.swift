@@ -25,6 +25,8 @@ public struct ImporterDefinition: Sendable, Equatable {
     public var rowLog: RowLogLevel
     /// Past this a run stops as `failed`; nil means no budget.
     public var errorBudget: ErrorBudget?
+    /// Caps on what a row's values may grow to through templates and transforms.
+    public var limits: ValueLimits
     /// Rows with expected outcomes, run by `ingest check`.
     public var examples: [ExampleSpec]
 
@@ -33,12 +35,13 @@ public struct ImporterDefinition: Sendable, Equatable {
         source: SourceSpec = SourceSpec(), target: TargetSpec, columns: [ColumnSpec],
         headers: HeaderSpec = HeaderSpec(), transaction: TransactionMode = .none,
         chunkSize: Int = 1000, rowLog: RowLogLevel = .failed, errorBudget: ErrorBudget? = nil,
-        examples: [ExampleSpec] = []
+        examples: [ExampleSpec] = [], limits: ValueLimits = ValueLimits()
     ) {
         self.slug = slug; self.name = name; self.description = description
         self.source = source; self.target = target; self.columns = columns
         self.headers = headers; self.transaction = transaction; self.chunkSize = chunkSize
         self.rowLog = rowLog; self.errorBudget = errorBudget; self.examples = examples
+        self.limits = limits
     }
 }
 
@@ -60,6 +63,25 @@ public struct ErrorBudget: Sendable, Equatable {
     public var maxFailedRatio: Double?
     public init(maxFailedRows: Int? = nil, maxFailedRatio: Double? = nil) {
         self.maxFailedRows = maxFailedRows; self.maxFailedRatio = maxFailedRatio
+    }
+}
+
+/// Caps on the size of a row's values after templates and transforms, so that no cell (an 8 KB
+/// cell under a template that repeats it, an empty-match `regex_replace`) can make one row take
+/// unbounded memory. A value or row past its cap fails the row with a message naming the cap.
+public struct ValueLimits: Sendable, Equatable {
+    /// Largest value of one column, in UTF-8 bytes, after its template and every transform step
+    /// (a list from `split`: its items together). Default 1 MiB.
+    public var maxValueBytes: Int
+    /// Largest sum of a row's values, in UTF-8 bytes, after transforms. Default 16 MiB.
+    public var maxRowBytes: Int
+    /// The highest either cap may be set to: 1 GiB (about SQLite's largest value).
+    public static let ceiling = 1 << 30
+    public static let defaultValueBytes = 1 << 20
+    public static let defaultRowBytes = 16 << 20
+
+    public init(maxValueBytes: Int = ValueLimits.defaultValueBytes, maxRowBytes: Int = ValueLimits.defaultRowBytes) {
+        self.maxValueBytes = maxValueBytes; self.maxRowBytes = maxRowBytes
     }
 }
 

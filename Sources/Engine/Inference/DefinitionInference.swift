@@ -42,15 +42,27 @@ public struct DefinitionInference {
         public var source: [String: String]
     }
 
+    /// Most columns inferred: a definition with more is no starter. Also the cap on the distinct
+    /// keys of a JSON/NDJSON sample, whose header is the union of its objects' keys.
+    public static let maxColumns = 1000
+
     /// Reads the first rows of `path` and infers the columns.
     public func infer(slug: String, path: String, fileName: String? = nil) throws -> Result {
         let format = try TableReaders.detectFormat(path: path, fileName: fileName ?? path)
         var options = ReadOptions()
         options.format = format
+        options.limits.maxJSONHeaderKeys = Self.maxColumns
         let reader = try TableReaders.open(path: path, fileName: fileName ?? path, options: options)
-        guard let header = try reader.readHeader(), !header.isEmpty else {
+        let read: [String]?
+        do {
+            read = try reader.readHeader()
+        } catch {
+            throw error.kind == .tooManyColumns ? Self.tooManyColumns("distinct keys") : error
+        }
+        guard let header = read, !header.isEmpty else {
             throw EngineError.sourceUnavailable("The sample file is empty: it has no header row.")
         }
+        guard header.count <= Self.maxColumns else { throw Self.tooManyColumns("columns") }
         var values: [[String]] = Array(repeating: [], count: header.count)
         var rows = 0
         while rows < sampleRows, let row = try reader.nextRow() {
@@ -75,6 +87,11 @@ public struct DefinitionInference {
         let key = DefinitionInference.keyNames.lazy.compactMap { k in columns.first { $0.name == k && $0.distinct } }.first
             ?? columns.first { $0.distinct && ($0.name.hasSuffix("_id") || $0.name.hasSuffix("_code")) }
         return Result(slug: slug, format: format.rawValue, columns: columns, key: key?.name, rowsSampled: rows, source: reader.detected)
+    }
+
+    static func tooManyColumns(_ what: String) -> EngineError {
+        .invalidRequest("The sample has more than \(maxColumns) \(what); 'ingest new' infers at most \(maxColumns) columns. "
+            + "Write the definition by hand with the columns you need: an import reads only the keys and columns its definition maps.")
     }
 
     /// The definition file text (pretty JSON with a `$schema` reference).

@@ -1,4 +1,5 @@
 import Definitions
+import Rules
 import Tabular
 
 /// Where a run's rows come from.
@@ -11,13 +12,18 @@ enum RowSource: Sendable {
     /// The failed rows logged for an earlier run (a retry).
     case storedRows(databasePath: String, runID: Int64)
 
-    /// Opens the reader. Called on the parse thread's behalf before it starts.
-    func open(definition: ImporterDefinition) throws -> any TableReader {
+    /// Opens the reader. Called on the parse thread's behalf before it starts. JSON and NDJSON
+    /// readers keep only the keys the importer reads (its `from` names and template headers):
+    /// an object's other keys are dropped as they are read, so they cost no memory, and neither
+    /// the header nor the row log holds them.
+    func open(importer: CompiledImporter) throws -> any TableReader {
+        var options = RowSource.readOptions(for: importer.definition.source)
+        options.keySelection = KeySelection(importer.readsHeader)
         switch self {
         case .file(let path, let fileName):
-            return try TableReaders.open(path: path, fileName: fileName, options: RowSource.readOptions(for: definition.source))
+            return try TableReaders.open(path: path, fileName: fileName, options: options)
         case .opened(let file, let fileName):
-            return try TableReaders.open(file: file, fileName: fileName, options: RowSource.readOptions(for: definition.source))
+            return try TableReaders.open(file: file, fileName: fileName, options: options)
         case .storedRows(let databasePath, let runID):
             return try StoredRowsReader(databasePath: databasePath, runID: runID)
         }

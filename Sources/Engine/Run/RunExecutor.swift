@@ -107,7 +107,7 @@ final class RunExecutor {
         let reader: any TableReader
         let header: [String]
         do {
-            reader = try source.open(definition: definition)
+            reader = try source.open(importer: importer)
             bytesTotal = reader.totalBytes
             detected = reader.detected
             guard let h = try reader.readHeader() else { return failure("The file is empty: it has no header row.") }

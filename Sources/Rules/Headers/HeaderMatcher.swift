@@ -18,12 +18,40 @@ struct HeaderMatcher: Sendable {
 
     /// Lower case, accents folded, only letters and digits kept.
     static func normalize(_ name: String) -> String {
+        if let ascii = normalizeASCII(name) { return ascii }
         var out = String.UnicodeScalarView()
         for u in TextOps.foldAccents(strippingBOM(name)).lowercased().unicodeScalars {
             let p = u.properties
             if p.isAlphabetic || p.numericType != nil { out.append(u) }
         }
         return String(out)
+    }
+
+    /// `normalize` for ASCII text without the Unicode machinery (JSON readers call it for every
+    /// key of every object); nil when the text is not ASCII.
+    private static func normalizeASCII(_ name: String) -> String? {
+        var name = name
+        return name.withUTF8 { bytes -> String? in
+            var kept = 0
+            for b in bytes {
+                guard b < 0x80 else { return nil }
+                if Self.isASCIIAlphanumeric(b) { kept += 1 }
+            }
+            if kept == bytes.count && !bytes.contains(where: { $0 >= 65 && $0 <= 90 }) { return String(decoding: bytes, as: UTF8.self) }
+            return String(unsafeUninitializedCapacity: kept) { out in
+                var i = 0
+                for b in bytes where Self.isASCIIAlphanumeric(b) {
+                    out[i] = b >= 65 && b <= 90 ? b | 0x20 : b
+                    i += 1
+                }
+                return i
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
     }
 
     /// A UTF-8 byte order mark sometimes survives in the first header cell.

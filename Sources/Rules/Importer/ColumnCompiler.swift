@@ -289,12 +289,26 @@ struct ColumnCompiler {
             name: spec.name, input: input, transforms: transforms, separators: separators, coercion: coercion,
             defaultValue: defaultValue, validators: validators, tables: tables, typeMessage: typeMessage,
             calendarMessage: calendarMessage, numberMessage: numberMessage, sizeKind: sizeKind,
-            distinctSlot: distinctSlot)
+            distinctSlot: distinctSlot, refusals: refusals(for: spec, attribute: attribute))
         let sqlType = spec.sqlType ?? (spec.lookup != nil ? "INTEGER" : CompiledColumn.sqlType(for: spec.type))
         let compiled = CompiledColumn(
             name: spec.name, type: spec.type, sqlType: sqlType, isKey: definition.target.key.contains(spec.name),
             lookup: spec.lookup, unique: unique, exists: exists, nullable: spec.nullable || !required)
         return (plan, compiled)
+    }
+
+    /// The messages of the key and size checks of a column.
+    func refusals(for spec: ColumnSpec, attribute: String) -> ColumnPlan.Refusals {
+        let target = definition.target
+        let limits = definition.limits
+        let isKey = target.key.contains(spec.name)
+        return ColumnPlan.Refusals(
+            emptyKey: isKey && !target.allowEmptyKey
+                ? "The \(attribute) field is part of the key and must not be empty (set target.allow_empty_key to allow it)." : nil,
+            tooLarge: "The \(attribute) field must not be larger than \(MessageCatalog.bytes(limits.maxValueBytes)) "
+                + "after its transforms (limits.max_value_bytes).",
+            rowTooLarge: "The \(attribute) field takes the row past \(MessageCatalog.bytes(limits.maxRowBytes)) "
+                + "after transforms (limits.max_row_bytes).")
     }
 
     /// A `before`/`after` argument: a relative word, a date literal, or a column name.

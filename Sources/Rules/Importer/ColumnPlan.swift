@@ -19,6 +19,16 @@ final class ColumnPlan: Sendable {
         let value: TypedValue
     }
 
+    /// Messages for the checks every row gets whatever its rules: its key and its size.
+    struct Refusals: Sendable {
+        /// For a key column (unless `target.allow_empty_key`): the value is empty.
+        let emptyKey: String?
+        /// The value passed `limits.max_value_bytes`.
+        let tooLarge: String
+        /// This column's value took the row past `limits.max_row_bytes`.
+        let rowTooLarge: String
+    }
+
     let name: String
     let input: Input
     let transforms: [Transform]
@@ -43,12 +53,13 @@ final class ColumnPlan: Sendable {
     let sizeKind: MessageCatalog.SizeKind
     /// Index into the processor's seen-values sets, when the column is `distinct`.
     let distinctSlot: Int?
+    let refusals: Refusals
 
     let type: ColumnType
 
     init(name: String, input: Input, transforms: [Transform], separators: NumberText.Separators, coercion: Coercion,
          defaultValue: Default?, validators: [Validator], tables: ValidatorTables, typeMessage: String, calendarMessage: String,
-         numberMessage: String, sizeKind: MessageCatalog.SizeKind, distinctSlot: Int?) {
+         numberMessage: String, sizeKind: MessageCatalog.SizeKind, distinctSlot: Int?, refusals: Refusals) {
         self.name = name; self.input = input; self.transforms = transforms; self.separators = separators
         self.coercion = coercion; self.defaultValue = defaultValue; self.validators = validators
         self.messages = tables.messages; self.patterns = tables.patterns; self.stringLists = tables.stringLists
@@ -56,6 +67,7 @@ final class ColumnPlan: Sendable {
         self.dateRuleCoercion = tables.dateRuleCoercion
         self.typeMessage = typeMessage; self.calendarMessage = calendarMessage; self.numberMessage = numberMessage
         self.sizeKind = sizeKind; self.distinctSlot = distinctSlot; self.type = coercion.type
+        self.refusals = refusals
     }
 }
 

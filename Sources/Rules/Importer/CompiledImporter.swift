@@ -33,6 +33,17 @@ public struct CompiledImporter: Sendable {
         if let newer = definition.target.newerBy, !seen.contains(newer) {
             compiler.problem("/target/newer_by", "newer_by column '\(newer)' is not one of the columns")
         }
+        // The decoder refuses these already; a definition built in code must not get past either.
+        var tables = [("/target/table", definition.target.table)]
+        for spec in definition.columns {
+            if let lookup = spec.lookup { tables.append((spec.pointer + "/lookup/table", lookup.table)) }
+            for rule in spec.rules where rule.name == "exists" { tables.append((rule.pointer, rule.arguments.first ?? "")) }
+        }
+        for (pointer, table) in tables {
+            if let prefix = TargetSpec.reservedPrefix(of: table) {
+                compiler.problem(pointer, "the table '\(table)' is reserved (names starting with '\(prefix)' belong to Ingest or SQLite)")
+            }
+        }
         guard compiler.problems.isEmpty else { throw CompileError(problems: compiler.problems) }
         self.definition = definition
         self.columns = columns
@@ -87,8 +98,24 @@ public struct CompiledImporter: Sendable {
         return HeaderResolution(sourceHeader: header, missing: missing, problems: problems, inputs: inputs)
     }
 
+    /// Whether a source header (a JSON key such as `address.city`) is one the definition reads:
+    /// a `from` name or alias, or a header a `template` names, under the definition's header
+    /// matching. Readers of keyed formats use it to drop every other key as they read.
+    public var readsHeader: @Sendable (String) -> Bool {
+        var wanted: Set<String> = []
+        for plan in plans {
+            switch plan.input {
+            case .from(let keys, _): wanted.formUnion(keys)
+            case .template(_, let keys): wanted.formUnion(keys.compactMap { $0 })
+            case .constant: break
+            }
+        }
+        let matcher = self.matcher
+        return { [wanted] header in wanted.contains(matcher.key(header)) }
+    }
+
     /// A processor for one run: it keeps `distinct` state, so make a new one per run.
     public func makeProcessor(resolution: HeaderResolution, run: RunFacts) -> RowProcessor {
-        RowProcessor(plans: plans, inputs: resolution.inputs, run: run, distinctSlots: distinctSlots)
+        RowProcessor(plans: plans, inputs: resolution.inputs, run: run, distinctSlots: distinctSlots, limits: definition.limits)
     }
 }

@@ -18,8 +18,10 @@ public final class RowProcessor {
         case cell(Int?)
     }
 
-    /// Where a column stands after transforms, default and coercion.
-    enum State: UInt8 { case empty, present, typeFailed, calendarFailed, numberFailed }
+    /// Where a column stands after transforms, default and coercion. `tooLarge` and
+    /// `rowTooLarge` are the size caps (`limits`); `skipped` columns come after the one that
+    /// took the row past its cap and are not computed.
+    enum State: UInt8 { case empty, present, typeFailed, calendarFailed, numberFailed, tooLarge, rowTooLarge, skipped }
 
     let plans: [ColumnPlan]
     let sources: [Source]
@@ -36,6 +38,9 @@ public final class RowProcessor {
     let runStartKey: Int
     let runStartDay: Int
     let hasLists: Bool
+    /// `limits.max_value_bytes` and `limits.max_row_bytes`.
+    let maxValueBytes: Int
+    let maxRowBytes: Int
 
     // Per-row scratch, one slot per column, owned by the processor and reused for every row.
     // Raw buffers rather than arrays: no uniqueness or exclusivity checks on the per-cell path.
@@ -44,8 +49,10 @@ public final class RowProcessor {
     let lists: UnsafeMutablePointer<[String]?>
     var seen: [Set<TypedValue>]
 
-    init(plans: [ColumnPlan], inputs: [ResolvedInput], run: RunFacts, distinctSlots: Int) {
+    init(plans: [ColumnPlan], inputs: [ResolvedInput], run: RunFacts, distinctSlots: Int, limits: ValueLimits) {
         self.plans = plans
+        self.maxValueBytes = limits.maxValueBytes
+        self.maxRowBytes = limits.maxRowBytes
         self.sources = inputs.map { input in
             switch input {
             case .cell(let index): return index.map(Source.cell) ?? .constant("")
@@ -120,47 +127,25 @@ public final class RowProcessor {
 
         // Phase 1: every column's value, so rules may look at other columns of the row.
         let plans = self.plans
-        let cellIndexes = self.cellIndexes
-        let transforms = self.transforms
-        let transformStart = self.transformStart
         let hasLists = self.hasLists
+        let maxValueBytes = self.maxValueBytes
+        var rowBytes = 0
         for c in 0..<count {
             unowned(unsafe) let plan = plans[c]
-            var text: String
-            let index = cellIndexes[c]
-            if index >= 0 {
-                text = index < cells.count ? cells[index] : ""
-            } else {
-                switch sources[c] {
-                case .cell(let i): text = i < cells.count ? cells[i] : ""
-                case .constant(let s): text = s
-                case .pieces(let pieces): text = RowProcessor.build(pieces, cells)
-                }
-            }
-            // Fast path: text-to-text transforms on a plain String.
-            var cell: CellValue? = nil
-            var failed = false
-            var k = transformStart[c]
-            let transformEnd = transformStart[c + 1]
-            while k < transformEnd {
-                guard let out = transforms[k].applyText(text) else { break }
-                text = out
-                k += 1
-            }
-            if k < transformEnd {
-                var value = CellValue.text(text)
-                while k < transformEnd {
-                    switch transforms[k].apply(value, separators: plan.separators) {
-                    case .success(let v): value = v
-                    case .failure: failed = true
-                    }
-                    if failed { break }
-                    k += 1
-                }
-                cell = value
-            }
             if hasLists { lists[c] = nil }
-            if failed { states[c] = .numberFailed; continue }
+            if rowBytes > maxRowBytes {
+                states[c] = .skipped; texts[c] = ""
+                continue
+            }
+            var text: String
+            var cell: CellValue? = nil
+            switch transformed(c, cells, plan, limit: maxValueBytes) {
+            case .text(let t): text = t
+            case .value(let v): text = ""; cell = v
+            case .failed(let state): states[c] = state; texts[c] = ""; continue
+            }
+            rowBytes += cell.map(BoundedText.size) ?? text.utf8.count
+            if rowBytes > maxRowBytes { states[c] = .rowTooLarge; texts[c] = ""; continue }
             let type = plan.type
             if let value = cell {
                 if case .text(let s) = value { text = s; cell = nil } else { text = value.text }
@@ -211,15 +196,23 @@ public final class RowProcessor {
             case .typeFailed: errors.append((plan.name, [plan.typeMessage])); continue
             case .calendarFailed: errors.append((plan.name, [plan.calendarMessage])); continue
             case .numberFailed: errors.append((plan.name, [plan.numberMessage])); continue
+            case .tooLarge: errors.append((plan.name, [plan.refusals.tooLarge])); continue
+            case .rowTooLarge: errors.append((plan.name, [plan.refusals.rowTooLarge])); continue
+            case .skipped: continue
             case .empty:
+                var failed = false
                 var k = first
                 while k < end {
                     let v = validators[k]
                     k += 1
                     if v.appliesToEmpty && !passes(v, plan, c, values, texts, lists, states) {
-                        errors.append((plan.name, [message(v, plan, rowText(c, values, texts))])); break
+                        errors.append((plan.name, [message(v, plan, rowText(c, values, texts))]))
+                        failed = true
+                        break
                     }
                 }
+                // An empty key would insert again on every import (NULLs never collide).
+                if !failed, let emptyKey = plan.refusals.emptyKey { errors.append((plan.name, [emptyKey])) }
             case .present:
                 var messages: [String] = []
                 var k = first
@@ -241,8 +234,9 @@ public final class RowProcessor {
         return v.messageUsesInput ? text.replacingAll(":input", with: input) : text
     }
 
-    /// A template's text; empty when every referenced cell is empty (so `default` applies).
-    static func build(_ pieces: [Piece], _ cells: [String]) -> String {
+    /// A template's text; empty when every referenced cell is empty (so `default` applies);
+    /// nil as soon as it passes `limit` bytes, before it grows further.
+    static func build(_ pieces: [Piece], _ cells: [String], limit: Int) -> String? {
         var out = ""
         var anyCell = false
         for p in pieces {
@@ -251,6 +245,7 @@ public final class RowProcessor {
             case .cell(let i):
                 if let i, i < cells.count, !cells[i].isEmpty { out += cells[i]; anyCell = true }
             }
+            if out.utf8.count > limit { return nil }
         }
         return anyCell ? out : ""
     }

@@ -18,8 +18,13 @@ enum Transform: Sendable {
     case round(Int)
     case split(String)
 
-    /// Why a step could not apply: a numeric step met text that is not a number.
-    struct Failure: Error, Sendable {}
+    /// Why a step could not apply.
+    enum Failure: Error, Sendable {
+        /// A numeric step met text that is not a number.
+        case notANumber
+        /// The value grew past the limit it was given (`limits.max_value_bytes`).
+        case tooLarge
+    }
 
     /// Compiles a spec; the error explains a bad regex or argument.
     static func compile(_ spec: TransformSpec) -> Result<Transform, PatternError> {
@@ -67,20 +72,27 @@ enum Transform: Sendable {
     }
 
     /// Applies the step. Empty values pass through every step except `map` and `null_if`,
-    /// so that `default` still sees them as empty.
-    func apply(_ value: CellValue, separators: NumberText.Separators) -> Result<CellValue, Failure> {
+    /// so that `default` still sees them as empty. `replace` and `regex_replace` stop as soon
+    /// as their output passes `limit` bytes (`.tooLarge`); the caller checks the other steps.
+    func apply(_ value: CellValue, separators: NumberText.Separators, limit: Int) -> Result<CellValue, Failure> {
         switch value {
         case .list(let items):
             switch self {
-            case .multiply, .divide, .round: return .failure(Failure())
+            case .multiply, .divide, .round: return .failure(.notANumber)
             case .split: return .success(value)
             default:
                 var out: [String] = []
                 out.reserveCapacity(items.count)
+                var size = 0
                 for item in items {
-                    guard case .success(let v) = apply(.text(item), separators: separators) else { return .failure(Failure()) }
-                    let t = v.text
-                    if !t.isEmpty { out.append(t) }
+                    switch apply(.text(item), separators: separators, limit: limit - size) {
+                    case .success(let v):
+                        let t = v.text
+                        size += t.utf8.count
+                        if size > limit { return .failure(.tooLarge) }
+                        if !t.isEmpty { out.append(t) }
+                    case .failure(let failure): return .failure(failure)
+                    }
                 }
                 return .success(.list(out))
             }
@@ -89,7 +101,7 @@ enum Transform: Sendable {
             case .multiply(let f): return .success(.number(d * f))
             case .divide(let f): return .success(.number(d / f))
             case .round(let places): return .success(.number(Transform.round(d, places: places)))
-            default: return apply(.text(NumberText.render(d)), separators: separators)
+            default: return apply(.text(NumberText.render(d)), separators: separators, limit: limit)
             }
         case .text(let s):
             switch self {
@@ -110,15 +122,18 @@ enum Transform: Sendable {
             case .slug: return .success(.text(TextOps.slug(s)))
             case .stripNonDigits: return .success(.text(TextOps.stripNonDigits(s)))
             case .replace(let from, let to):
-                return .success(.text(from.isEmpty ? s : s.replacingOccurrences(of: from, with: to)))
-            case .regexReplace(let regex, let with): return .success(.text(regex.replace(in: s, with: with)))
+                guard let out = BoundedText.replacing(s, from, with: to, limit: limit) else { return .failure(.tooLarge) }
+                return .success(.text(out))
+            case .regexReplace(let regex, let with):
+                guard let out = BoundedText.replacing(regex.regex, in: s, with: with, limit: limit) else { return .failure(.tooLarge) }
+                return .success(.text(out))
             case .prefix(let p): return .success(.text(p + s))
             case .suffix(let x): return .success(.text(s + x))
             case .padLeft(let length, let with): return .success(.text(TextOps.padLeft(s, length: length, with: with)))
             case .substring(let start, let length): return .success(.text(TextOps.substring(s, start: start, length: length)))
             case .multiply, .divide, .round:
-                guard let d = NumberText.parseDecimal(s, separators: separators) else { return .failure(Failure()) }
-                return apply(.number(d), separators: separators)
+                guard let d = NumberText.parseDecimal(s, separators: separators) else { return .failure(.notANumber) }
+                return apply(.number(d), separators: separators, limit: limit)
             case .split(let separator):
                 let items = s.components(separatedBy: separator).map(TextOps.trim).filter { !$0.isEmpty }
                 return .success(.list(items))
@@ -128,9 +143,10 @@ enum Transform: Sendable {
     }
 
     /// The text-to-text steps on text, without wrapping values: the per-cell fast path.
-    /// Returns nil for steps that make numbers or lists (the caller falls back to `apply`).
+    /// Returns nil for steps that make numbers or lists, and for output past `limit` (the
+    /// caller falls back to `apply`, which says which).
     @inline(__always)
-    func applyText(_ s: String) -> String? {
+    func applyText(_ s: String, limit: Int) -> String? {
         switch self {
         case .nullIf(let values): return values.contains(s) ? "" : s
         case .map(let table, let fallback):
@@ -147,7 +163,7 @@ enum Transform: Sendable {
         case .lowercase: return TextOps.lowercase(s)
         case .uppercase: return TextOps.uppercase(s)
         default:
-            if case .success(.text(let out)) = apply(.text(s), separators: NumberText.Separators()) { return out }
+            if case .success(.text(let out)) = apply(.text(s), separators: NumberText.Separators(), limit: limit) { return out }
             return nil
         }
     }

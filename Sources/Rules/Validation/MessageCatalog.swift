@@ -68,6 +68,13 @@ enum MessageCatalog {
         column.replacingUnderscores()
     }
 
+    /// A byte count for people: `1 MiB`, `512 KiB`, or `1000 bytes`.
+    static func bytes(_ count: Int) -> String {
+        if count >= 1 << 20 && count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
+        if count >= 1 << 10 && count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
+        return count == 1 ? "1 byte" : "\(count) bytes"
+    }
+
     /// The message for `rule`, from `custom` when given, with placeholders filled.
     static func message(rule: String, custom: String?, sizeKind: SizeKind, placeholders: [String: String]) -> String {
         let template = custom ?? sizeTemplates[rule]?[sizeKind] ?? templates[rule] ?? "The :attribute field is invalid."

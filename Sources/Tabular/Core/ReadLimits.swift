@@ -9,6 +9,13 @@ public struct ReadLimits: Sendable, Equatable {
     public var maxCellsPerRow: Int
     /// Most objects buffered to learn the JSON/NDJSON header (union of their keys). Default 1000.
     public var jsonHeaderSampleObjects: Int
+    /// Most bytes of keys and values (UTF-8) buffered while learning the JSON/NDJSON header:
+    /// sampling stops early past it (at least one object is always sampled). Default 16 MiB.
+    public var jsonHeaderSampleBytes: Int
+    /// Most distinct keys in a JSON/NDJSON header (the union over the sample, after the
+    /// `ReadOptions.keySelection` filter). Past it the header is refused: every row is padded to
+    /// the header, so this bounds a row's width. Default 16 384 (as `maxCellsPerRow`).
+    public var maxJSONHeaderKeys: Int
     /// Deepest JSON nesting (arrays + objects) accepted. Default 64.
     public var maxJSONDepth: Int
     /// Most entries in an XLSX ZIP central directory. Default 10 000.
@@ -29,6 +36,8 @@ public struct ReadLimits: Sendable, Equatable {
         maxFieldBytes: Int = 16 << 20,
         maxCellsPerRow: Int = 16_384,
         jsonHeaderSampleObjects: Int = 1000,
+        jsonHeaderSampleBytes: Int = 16 << 20,
+        maxJSONHeaderKeys: Int = 16_384,
         maxJSONDepth: Int = 64,
         maxZipEntries: Int = 10_000,
         maxUncompressedBytes: Int64 = 4 << 30,
@@ -39,6 +48,8 @@ public struct ReadLimits: Sendable, Equatable {
         self.maxFieldBytes = maxFieldBytes
         self.maxCellsPerRow = maxCellsPerRow
         self.jsonHeaderSampleObjects = jsonHeaderSampleObjects
+        self.jsonHeaderSampleBytes = jsonHeaderSampleBytes
+        self.maxJSONHeaderKeys = maxJSONHeaderKeys
         self.maxJSONDepth = maxJSONDepth
         self.maxZipEntries = maxZipEntries
         self.maxUncompressedBytes = maxUncompressedBytes

@@ -1,7 +1,7 @@
 /// How to read one file: format, dialect, encoding and which part of it holds the table.
 ///
 /// Every `nil` means "detect it"; the Engine maps an importer definition's options onto this.
-public struct ReadOptions: Sendable, Equatable {
+public struct ReadOptions: Sendable {
     /// The file formats Tabular reads.
     public enum Format: String, Sendable, CaseIterable {
         case csv, tsv, xlsx, json, ndjson
@@ -39,6 +39,9 @@ public struct ReadOptions: Sendable, Equatable {
     public var sheet: Sheet?
     /// RFC 6901 pointer to the array of objects inside a JSON document; nil = the root.
     public var jsonPointer: String?
+    /// JSON/NDJSON only: the keys to read (the engine passes the names a definition maps); other
+    /// keys are parsed and dropped, never buffered or padded. nil = every key (`ingest new`).
+    public var keySelection: KeySelection?
     /// Resource caps.
     public var limits: ReadLimits
 
@@ -51,6 +54,7 @@ public struct ReadOptions: Sendable, Equatable {
         headerRow: Int = 1,
         sheet: Sheet? = nil,
         jsonPointer: String? = nil,
+        keySelection: KeySelection? = nil,
         limits: ReadLimits = .init()
     ) {
         self.format = format
@@ -60,6 +64,19 @@ public struct ReadOptions: Sendable, Equatable {
         self.headerRow = headerRow
         self.sheet = sheet
         self.jsonPointer = jsonPointer
+        self.keySelection = keySelection
         self.limits = limits
     }
+}
+
+/// Which flattened keys (`id`, `address.city`) of JSON/NDJSON objects become columns.
+///
+/// A predicate rather than a list: the definition's header matching (`normalized` ignores case
+/// and punctuation) decides, and that lives with the definition, not with the reader. It is
+/// called once per key of every object, so it should be cheap.
+public struct KeySelection: Sendable {
+    /// Whether the key is wanted.
+    public let wants: @Sendable (String) -> Bool
+
+    public init(_ wants: @escaping @Sendable (String) -> Bool) { self.wants = wants }
 }

@@ -18,6 +18,8 @@ public struct TabularError: Error, Sendable, Equatable, CustomStringConvertible 
         case malformedXLSX
         /// A configured cap (`ReadLimits`) was exceeded: field size, cells per row, zip bomb defences…
         case limitExceeded
+        /// The JSON/NDJSON objects have more distinct keys than `ReadLimits.maxJSONHeaderKeys`.
+        case tooManyColumns
         /// The requested sheet does not exist in the workbook.
         case sheetNotFound
         /// The format could not be determined or is not supported.

@@ -6,9 +6,15 @@
 ///   gives its key with an empty value. Arrays become their compact JSON text (`["a","b"]`).
 ///   Numbers keep their written text; `true`/`false` stay words; `null` is empty.
 /// - Header: a stream cannot know every key up front, so the header is the union of the keys of
-///   the first `ReadLimits.jsonHeaderSampleObjects` objects (default 1000, held in memory), in
-///   first-seen order. A later object's unknown key is ignored with a warning on its row;
-///   missing keys are empty cells, so every row has as many cells as the header.
+///   the first `ReadLimits.jsonHeaderSampleObjects` objects (default 1000, held in memory, and
+///   fewer when they pass `jsonHeaderSampleBytes`), in first-seen order. A later object's unknown
+///   key is ignored with a warning on its row; missing keys are empty cells, so every row has as
+///   many cells as the header.
+/// - With `ReadOptions.keySelection` (what an import passes: the keys its definition maps), only
+///   the selected keys are kept, in the sample, the header and every row; the rest are parsed and
+///   dropped. Memory is then linear in one row's selected values, whatever the objects hold.
+/// - A header of more than `ReadLimits.maxJSONHeaderKeys` keys is refused (`.tooManyColumns`):
+///   each row is padded to the header, so it bounds every row's width.
 /// - `recordNumber` is the object's 1-based position + 1 (first object = 2, as if the header
 ///   were record 1).
 /// - Bad JSON is a `.malformedJSON` error with byte offset and line, thrown after the rows
@@ -63,23 +69,32 @@ public final class JSONRowReader: TableReader {
         if headerDone { return header }
         headerDone = true
         let sample = max(options.limits.jsonHeaderSampleObjects, 1)
+        let maxKeys = options.limits.maxJSONHeaderKeys
+        var names: [String] = []
+        var sampledBytes = 0
         do throws(TabularError) {
-            while buffered.count < sample, let pairs = try parser.nextObject() {
+            while buffered.count < sample, sampledBytes <= options.limits.jsonHeaderSampleBytes, let pairs = try parser.nextObject() {
                 buffered.append((pairs, parser.objectCount + 1))
+                for (key, value) in pairs {
+                    sampledBytes += key.utf8.count + value.utf8.count
+                    guard columnIndex[key] == nil else { continue }
+                    guard names.count < maxKeys else {
+                        throw TabularError(.tooManyColumns, "the first \(buffered.count) objects have more than \(maxKeys) distinct keys (maxJSONHeaderKeys)")
+                    }
+                    columnIndex[key] = names.count
+                    names.append(key)
+                }
             }
+        } catch where error.kind == .tooManyColumns {
+            buffered = []
+            pendingError = error
+            throw error
         } catch {
             pendingError = locate(error)
         }
         if buffered.isEmpty {
             if let pendingError { throw pendingError }
             return nil
-        }
-        var names: [String] = []
-        for (pairs, _) in buffered {
-            for (key, _) in pairs where columnIndex[key] == nil {
-                columnIndex[key] = names.count
-                names.append(key)
-            }
         }
         header = names
         detected["headerSampleObjects"] = String(buffered.count)

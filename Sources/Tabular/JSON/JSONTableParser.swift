@@ -1,12 +1,19 @@
 /// The structural layer of the streaming JSON reader: finds the table's array (root or JSON
 /// pointer), then yields its objects flattened to (dotted key, text) pairs.
 ///
+/// With a `ReadOptions.keySelection`, only the selected keys are kept: the others are parsed
+/// (the document must still be valid JSON) and dropped at once, so an object with many keys
+/// costs time linear in its size and memory for its selected keys only.
+///
 /// A value type driven by `JSONRowReader`, so the per-byte work pays no dynamic exclusivity
 /// checks. Memory: one object's pairs plus the text of one array value.
 struct JSONTableParser {
     private var tokenizer: JSONTokenizer
     private let format: ReadOptions.Format
-    private let options: ReadOptions
+    /// The caps and the key selection, copied out of `ReadOptions` once: they are read for every
+    /// value, and reading them through the options struct copied it each time.
+    private let limits: ReadLimits
+    private let keySelection: KeySelection?
     private let pointer: JSONPointer?
     private var navigated = false
     private var firstElement = true
@@ -18,7 +25,8 @@ struct JSONTableParser {
     init(source: any ByteChunkSource, format: ReadOptions.Format, options: ReadOptions, pointer: JSONPointer?) {
         tokenizer = JSONTokenizer(cursor: ByteCursor(source: source), maxValueBytes: options.limits.maxFieldBytes)
         self.format = format
-        self.options = options
+        self.limits = options.limits
+        self.keySelection = options.keySelection
         self.pointer = pointer
     }
 
@@ -144,12 +152,12 @@ struct JSONTableParser {
 
     /// Reads the members of an object whose '{' was consumed, flattening nested objects.
     private mutating func readObject(prefix: String, depth: Int, into pairs: inout [(key: String, value: String)]) throws(TabularError) {
-        guard depth <= options.limits.maxJSONDepth else {
-            throw TabularError(.limitExceeded, "JSON nested deeper than \(options.limits.maxJSONDepth) levels (maxJSONDepth)", byteOffset: tokenizer.cursor.offset)
+        guard depth <= limits.maxJSONDepth else {
+            throw TabularError(.limitExceeded, "JSON nested deeper than \(limits.maxJSONDepth) levels (maxJSONDepth)", byteOffset: tokenizer.cursor.offset)
         }
         if try tokenizer.peekSignificant() == UInt8(ascii: "}") {
             tokenizer.cursor.advance()
-            if !prefix.isEmpty { pairs.append((prefix, "")) }
+            if !prefix.isEmpty, keySelection?.wants(prefix) ?? true { pairs.append((prefix, "")) }
             return
         }
         while true {
@@ -159,24 +167,14 @@ struct JSONTableParser {
             try tokenizer.expect(UInt8(ascii: ":"), "':'")
             let key = prefix.isEmpty ? name : prefix + "." + name
             guard let b = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON inside an object") }
-            switch b {
-            case UInt8(ascii: "{"):
-                tokenizer.cursor.advance()
-                try readObject(prefix: key, depth: depth + 1, into: &pairs)
-            case UInt8(ascii: "["):
-                text.removeAll(keepingCapacity: true)
-                try appendValueText(depth: depth + 1)
-                pairs.append((key, String(decoding: text, as: UTF8.self)))
-            case UInt8(ascii: "\""):
-                pairs.append((key, try tokenizer.readString()))
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                pairs.append((key, try tokenizer.readNumber()))
-            default:
-                let literal = try tokenizer.readLiteral()
-                pairs.append((key, literal == "null" ? "" : literal))
+            if b != UInt8(ascii: "{"), let selection = keySelection, !selection.wants(key) {
+                // Not a column: checked for syntax and dropped, never kept.
+                try skipValue(depth: depth + 1)
+            } else {
+                try readMember(key, first: b, depth: depth, into: &pairs)
             }
-            if pairs.count > options.limits.maxCellsPerRow {
-                throw TabularError(.limitExceeded, "object has more than \(options.limits.maxCellsPerRow) keys (maxCellsPerRow)", byteOffset: tokenizer.cursor.offset)
+            if pairs.count > limits.maxCellsPerRow {
+                throw TabularError(.limitExceeded, "object has more than \(limits.maxCellsPerRow) keys (maxCellsPerRow)", byteOffset: tokenizer.cursor.offset)
             }
             guard let sep = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON inside an object") }
             if sep == UInt8(ascii: "}") {
@@ -188,11 +186,32 @@ struct JSONTableParser {
         }
     }
 
+    /// Reads one member's value, whose first byte is `first`, into `pairs` (a nested object
+    /// flattened under `key`, whose own keys are selected one by one).
+    private mutating func readMember(_ key: String, first b: UInt8, depth: Int, into pairs: inout [(key: String, value: String)]) throws(TabularError) {
+        switch b {
+        case UInt8(ascii: "{"):
+            tokenizer.cursor.advance()
+            try readObject(prefix: key, depth: depth + 1, into: &pairs)
+        case UInt8(ascii: "["):
+            text.removeAll(keepingCapacity: true)
+            try appendValueText(depth: depth + 1)
+            pairs.append((key, String(decoding: text, as: UTF8.self)))
+        case UInt8(ascii: "\""):
+            pairs.append((key, try tokenizer.readString()))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            pairs.append((key, try tokenizer.readNumber()))
+        default:
+            let literal = try tokenizer.readLiteral()
+            pairs.append((key, literal == "null" ? "" : literal))
+        }
+    }
+
     /// Appends the compact JSON text of the next value to `text` (arrays and their contents);
     /// with `keep: false` it only checks the syntax, so skipped values cost no memory.
     private mutating func appendValueText(depth: Int, keep: Bool = true) throws(TabularError) {
-        guard depth <= options.limits.maxJSONDepth else {
-            throw TabularError(.limitExceeded, "JSON nested deeper than \(options.limits.maxJSONDepth) levels (maxJSONDepth)", byteOffset: tokenizer.cursor.offset)
+        guard depth <= limits.maxJSONDepth else {
+            throw TabularError(.limitExceeded, "JSON nested deeper than \(limits.maxJSONDepth) levels (maxJSONDepth)", byteOffset: tokenizer.cursor.offset)
         }
         guard let b = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON") }
         switch b {
@@ -236,8 +255,8 @@ struct JSONTableParser {
             let literal = try tokenizer.readLiteral()
             if keep { text.append(contentsOf: literal.utf8) }
         }
-        if text.count > options.limits.maxFieldBytes {
-            throw TabularError(.limitExceeded, "value larger than \(options.limits.maxFieldBytes) bytes (maxFieldBytes)", byteOffset: tokenizer.cursor.offset)
+        if text.count > limits.maxFieldBytes {
+            throw TabularError(.limitExceeded, "value larger than \(limits.maxFieldBytes) bytes (maxFieldBytes)", byteOffset: tokenizer.cursor.offset)
         }
     }
 

@@ -48,12 +48,13 @@ extension TestFixtures {
     "xlsx": { "sheet": 2 },
     "json": { "pointer": "/data/items" }
   },
-  "target": { "table": "people", "key": ["email", "team"], "on_duplicate": "update_if_newer", "newer_by": "updated_at", "create_table": false },
+  "target": { "table": "people", "key": ["email", "team"], "on_duplicate": "update_if_newer", "newer_by": "updated_at", "allow_empty_key": true, "create_table": false },
   "headers": { "match": "exact", "strict": true },
   "transaction": "row",
   "chunk_size": 500,
   "row_log": "all",
   "error_budget": { "max_failed_rows": 100, "max_failed_ratio": 0.05 },
+  "limits": { "max_value_bytes": 65536, "max_row_bytes": 1048576 },
   "columns": {
     "email": { "from": ["E-mail", "Email Address"], "transform": ["trim", "lowercase"], "rules": "required|email|max:255" },
     "team": { "from": "Team", "rules": ["required", { "in": ["red", "blue", "a,b"] }, { "rule": "regex:/^[a-z|,]+$/i", "message": "Teams are lower-case words." }] },
