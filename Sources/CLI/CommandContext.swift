@@ -65,7 +65,7 @@ enum CommonOptions {
                     context.stderr("Note: run \(id) was interrupted (its process is gone); resume it with 'ingest resume \(id)'.\n")
                 }
             } catch {
-                context.stderr("Warning: could not check for interrupted runs: \(error.description)\n")
+                context.stderr("Warning: could not check for interrupted runs: \(TerminalText.escape(error.description))\n")
             }
         }
         return engine

@@ -55,13 +55,13 @@ public enum IngestCommand {
         } catch let error as UsageError {
             return usageError(error, spec: spec, context: context)
         } catch {
-            context.stderr("Error: \(describe(error))\n")
+            context.stderr("Error: \(TerminalText.escapeKeepingNewlines(describe(error)))\n")
             return ExitCode.failure
         }
     }
 
     static func usageError(_ error: UsageError, spec: CommandSpec?, context: CommandContext) -> Int32 {
-        var text = "Error: \(error.message)\n"
+        var text = "Error: \(TerminalText.escape(error.message))\n"
         if let spec {
             text += "Usage: \(spec.usage)\n  See 'ingest \(spec.name) --help' for more information.\n"
         } else {

@@ -10,6 +10,8 @@ public struct ImporterCheck: Sendable {
     public var problems: [String]
     /// What the check found fine or will do (e.g. "table 'products' will be created").
     public var notes: [String]
+    /// What is allowed but probably not meant (a key column that may be empty); the check passes.
+    public var warnings: [String]
     public var examplesPassed: Int
     public var examplesTotal: Int
     public var isOK: Bool { problems.isEmpty }
@@ -19,13 +21,14 @@ extension IngestEngine {
     /// Compiles `loaded`, checks it against the database without changing it, and runs its examples.
     public func check(_ loaded: LoadedDefinition) -> ImporterCheck {
         var report = ImporterCheck(slug: loaded.slug, fileName: loaded.fileName, problems: loaded.problems.map(\.description),
-                                   notes: [], examplesPassed: 0, examplesTotal: 0)
+                                   notes: [], warnings: [], examplesPassed: 0, examplesTotal: 0)
         guard report.problems.isEmpty, let definition = loaded.definition else { return report }
         let compiled: CompiledImporter
         do { compiled = try CompiledImporter(definition: definition) } catch {
             report.problems.append("\(loaded.fileName): \(error)")
             return report
         }
+        report.warnings = Self.keyWarnings(definition, fileName: loaded.fileName)
         do {
             let db = try Connection(path: configuration.databasePath)
             let table = TargetTable(importer: compiled)
@@ -68,5 +71,19 @@ extension IngestEngine {
             }
         }
         return report
+    }
+
+    /// A key column that is not `required` (and has no `default`) lets empty keys through to the
+    /// row: they fail there (or, with `allow_empty_key`, insert again on every import).
+    static func keyWarnings(_ definition: ImporterDefinition, fileName: String) -> [String] {
+        var warnings: [String] = []
+        for column in definition.columns where definition.target.key.contains(column.name) {
+            guard !column.rules.contains(where: { $0.name == "required" }), column.defaultValue?.text == nil else { continue }
+            let consequence = definition.target.allowEmptyKey
+                ? "target.allow_empty_key is set, so a row with an empty \(column.name) inserts again on every import"
+                : "a row with an empty \(column.name) fails as an empty key; add 'required' to say so, or a 'default'"
+            warnings.append("\(fileName): \(column.pointer): key column '\(column.name)' is not 'required': \(consequence)")
+        }
+        return warnings
     }
 }

@@ -74,4 +74,45 @@ struct FormatsAndInferenceTests {
         #expect(DefinitionInference.snakeCase("2nd", index: 0) == "c_2nd")
         #expect(DefinitionInference.snakeCase("!!!", index: 4) == "column_5")
     }
+
+    @Test("a JSON run reads only the keys its definition maps: aliases, templates and nested names; retry works from the logged keys")
+    func jsonKeySelection() throws {
+        let definition = """
+            {
+              "target": { "table": "people", "key": ["id"], "on_duplicate": "update" },
+              "headers": { "strict": true },
+              "columns": {
+                "id": { "from": ["ID", "Person Id"], "rules": "required" },
+                "full_name": { "template": "{first} {Last Name}", "rules": "required|min:5" },
+                "city": { "from": "address.city" }
+              }
+            }
+            """
+        let f = try EngineFixture(importers: ["people": definition])
+        let json = """
+            [{"person_id": 1, "first": "Ada", "last_name": "Lovelace", "address": {"city": "London", "zip": "N1"}, "secret": "s1"},
+             {"person_id": 2, "first": "Al", "last_name": "", "address": {"city": "Paris"}, "secret": "s2", "extra": [1, 2]}]
+            """
+        let path = try f.write(json, to: "files/people.json")
+        let id = try f.engine.createRun(slug: "people", path: path, originalFilename: "people.json", dryRun: false, userID: nil)
+        let run = try f.engine.execute(runID: id)
+        #expect(run.status == .completedWithErrors)
+        #expect(try f.query("SELECT id, full_name, city FROM people") == [[.text("1"), .text("Ada Lovelace"), .text("London")]])
+        // The failed row is logged with the keys the definition reads, as the file spells them.
+        let failed = try f.failedRows(id)
+        #expect(failed.map { $0.data.map(\.key) } == [["person_id", "first", "last_name", "address.city"]])
+        #expect(failed.first?.data.map(\.value) == ["2", "Al", "", "Paris"])
+        // Relaxed, the retry imports it from those keys alone.
+        try f.redefine("people", definition.replacingOccurrences(of: "required|min:5", with: "required"))
+        let retry = try f.retry(id)
+        #expect(retry.status == .completed)
+        #expect(try f.query("SELECT full_name, city FROM people WHERE id = '2'") == [[.text("Al "), .text("Paris")]])
+
+        // Strict headers still see a mapped key that no sampled object has.
+        let missing = try f.write(#"[{"id": 1, "first": "Ada", "address": {"city": "X"}}]"#, to: "files/missing.json")
+        let strictID = try f.engine.createRun(slug: "people", path: missing, originalFilename: "missing.json", dryRun: false, userID: nil)
+        let strict = try f.engine.execute(runID: strictID)
+        #expect(strict.status == .failed)
+        #expect(strict.failureReason == "Missing required header 'Last Name'.")
+    }
 }

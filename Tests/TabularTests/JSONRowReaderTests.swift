@@ -135,4 +135,56 @@ struct JSONRowReaderTests {
         let deep = "[{\"a\": " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}]"
         #expect(TemporaryFile.error { try Self.read(deep) }?.kind == .limitExceeded)
     }
+
+    // MARK: - Key selection and header caps (issue 9 item 6)
+
+    static func selecting(_ keys: Set<String>) -> ReadOptions {
+        ReadOptions(keySelection: KeySelection { keys.contains($0) })
+    }
+
+    @Test("keeps only the selected keys, nested ones by their dotted names, in the header and every row")
+    func keySelection() throws {
+        let text = #"""
+        [{"id": 1, "skip": {"deep": [1, {"x": "]"}]}, "address": {"city": "Bern", "zip": "3000", "geo": {}}, "tags": ["a"], "n": null},
+         {"noise": "x", "address": {}, "id": 2, "late": "y"},
+         {"address": {"geo": {"lat": 1}}, "id": "3"}]
+        """#
+        let options = Self.selecting(["id", "address.city", "address.geo", "address", "late"])
+        let (header, rows) = try Self.read(text, options: options)
+        #expect(header == ["id", "address.city", "address.geo", "address", "late"])
+        #expect(rows.map(\.cells) == [["1", "Bern", "", "", ""], ["2", "", "", "", "y"], ["3", "", "", "", ""]])
+        #expect(rows.allSatisfy { $0.warnings.isEmpty })
+        // Unselected values are still read as JSON: broken syntax in them is an error.
+        let broken = TemporaryFile.error { try Self.read(#"[{"id": 1, "skip": [1, 2,]}]"#, options: options) }
+        #expect(broken?.kind == .malformedJSON)
+    }
+
+    @Test("objects with thousands of unselected keys cost nothing in the header or the rows")
+    func wideObjects() throws {
+        var text = "["
+        for o in 0..<20 {
+            if o > 0 { text += "," }
+            text += "{\"id\": \(o)"
+            for k in 0..<20_000 { text += ",\"k\(o)_\(k)\": \(k)" }
+            text += "}"
+        }
+        text += "]"
+        let (header, rows) = try Self.read(text, options: Self.selecting(["id"]))
+        #expect(header == ["id"])
+        #expect(rows.map(\.cells) == (0..<20).map { [String($0)] })
+        // Without a selection the same objects pass maxCellsPerRow one by one, but not the header cap.
+        let capped = ReadOptions(limits: ReadLimits(maxCellsPerRow: 20_001, maxJSONHeaderKeys: 30_000))
+        let error = TemporaryFile.error { try Self.read(text, options: capped) }
+        #expect(error?.kind == .tooManyColumns)
+        #expect(error?.message == "the first 2 objects have more than 30000 distinct keys (maxJSONHeaderKeys)")
+    }
+
+    @Test("stops sampling the header at jsonHeaderSampleBytes, keeping at least one object")
+    func sampleBytes() throws {
+        let text = #"[{"a": "xxxxxxxxxx"}, {"b": 1}, {"c": 2}]"#
+        let (header, rows) = try Self.read(text, options: ReadOptions(limits: ReadLimits(jsonHeaderSampleBytes: 4)))
+        #expect(header == ["a"])
+        #expect(rows.map(\.cells) == [["xxxxxxxxxx"], [""], [""]])
+        #expect(rows[1].warnings == ["unknown key \"b\" ignored: not among the keys of the first object"])
+    }
 }

@@ -19,20 +19,22 @@ enum CheckCommand: Command {
             context.print(JSONValue.array(reports.map { r in
                 .object([("slug", .string(r.slug)), ("file", .string(r.fileName)), ("ok", .bool(r.isOK)),
                          ("problems", .array(r.problems.map(JSONValue.string))), ("notes", .array(r.notes.map(JSONValue.string))),
+                         ("warnings", .array(r.warnings.map(JSONValue.string))),
                          ("examples_passed", .integer(Int64(r.examplesPassed))), ("examples_total", .integer(Int64(r.examplesTotal)))])
             }).prettyText)
         } else {
             if reports.isEmpty { context.print("No importer definitions found.") }
             for r in reports {
                 if r.isOK {
-                    var line = "ok     \(r.slug) (\(r.fileName))"
+                    var line = "ok     \(TerminalText.escape(r.slug)) (\(TerminalText.escape(r.fileName)))"
                     if r.examplesTotal > 0 { line += ": \(r.examplesPassed)/\(r.examplesTotal) examples passed" }
                     context.print(line)
-                    for n in r.notes { context.print("         \(n)") }
+                    for n in r.notes { context.print("         \(TerminalText.escape(n))") }
                 } else {
-                    context.print("FAILED \(r.slug) (\(r.fileName))")
-                    for p in r.problems { context.stderr(p + "\n") }
+                    context.print("FAILED \(TerminalText.escape(r.slug)) (\(TerminalText.escape(r.fileName)))")
+                    for p in r.problems { context.stderr(TerminalText.escape(p) + "\n") }
                 }
+                for w in r.warnings { context.stderr("Warning: \(TerminalText.escape(w))\n") }
             }
         }
         return reports.allSatisfy(\.isOK) ? ExitCode.success : ExitCode.failure

@@ -33,7 +33,7 @@ enum FailedRowsCommand: Command {
                 try? FileManager.default.removeItem(atPath: temp)
                 throw error
             }
-            context.stderr("Wrote \(count) failed rows to \(output).\n")
+            context.stderr("Wrote \(count) failed rows to \(TerminalText.escape(output)).\n")
         } else {
             try FailedRowsExport.write(runID: id, store: store) { context.stdout(String(decoding: $0, as: UTF8.self)) }
         }

@@ -13,7 +13,7 @@ enum ListCommand: Command {
             return ExitCode.success
         }
         if all.isEmpty {
-            context.print("No importers in '\(engine.configuration.importersDirectory)'. Add a JSON definition there.")
+            context.print("No importers in '\(TerminalText.escape(engine.configuration.importersDirectory))'. Add a JSON definition there.")
             return ExitCode.success
         }
         var table = TextTable(["SLUG", "SOURCE", "TARGET", "STATUS"])
@@ -23,7 +23,7 @@ enum ListCommand: Command {
         context.stdout(table.rendered)
         for s in all where !s.problems.isEmpty {
             context.print()
-            for p in s.problems { context.print(p) }
+            for p in s.problems { context.print(TerminalText.escape(p)) }
         }
         return ExitCode.success
     }

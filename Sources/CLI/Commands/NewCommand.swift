@@ -36,11 +36,11 @@ enum NewCommand: Command {
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        context.print("Wrote \(path): \(result.columns.count) columns from \(result.rowsSampled) sample rows" + (result.key.map { ", key '\($0)'" } ?? ", no key") + ".")
+        context.print("Wrote \(TerminalText.escape(path)): \(result.columns.count) columns from \(result.rowsSampled) sample rows" + (result.key.map { ", key '\($0)'" } ?? ", no key") + ".")
         for c in result.columns {
-            context.print("  \(c.name) ← '\(c.header)': \(c.type.rawValue)\(c.formats.isEmpty ? "" : " (\(c.formats.joined(separator: ", ")))")\(c.required ? ", required" : "")")
+            context.print("  \(c.name) ← '\(TerminalText.escape(c.header))': \(c.type.rawValue)\(c.formats.isEmpty ? "" : " (\(c.formats.joined(separator: ", ")))")\(c.required ? ", required" : "")")
         }
-        context.print("Check it with 'ingest check \(path)', then 'ingest run \(slug) \(sample)'.")
+        context.print("Check it with 'ingest check \(TerminalText.escape(path))', then 'ingest run \(slug) \(TerminalText.escape(sample))'.")
         return ExitCode.success
     }
 }

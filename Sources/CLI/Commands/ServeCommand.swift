@@ -44,7 +44,7 @@ enum ServeCommand: Command {
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let configuration = try serverConfiguration(args, context)
-        let server = try IngestServer(configuration: configuration, logger: { line in context.stderr(line + "\n") })
+        let server = try IngestServer(configuration: configuration, logger: { line in context.stderr(TerminalText.escapeKeepingNewlines(line) + "\n") })
         let startup = try server.start()
         if !startup.interruptedRunIDs.isEmpty {
             let ids = startup.interruptedRunIDs.map(String.init).joined(separator: ", ")
@@ -54,7 +54,7 @@ enum ServeCommand: Command {
         }
         let importers = server.engine.importerSummaries()
         let broken = importers.filter { !$0.problems.isEmpty }.count
-        context.stderr("Serving \(importers.count) importer(s) from \(configuration.engine.importersDirectory)"
+        context.stderr("Serving \(importers.count) importer(s) from \(TerminalText.escape(configuration.engine.importersDirectory))"
                        + (broken > 0 ? " (\(broken) with errors; see GET /importers)" : "") + ", \(configuration.workers) worker(s).\n")
         let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
         context.stderr("Listening on http://\(host):\(startup.port)\(configuration.api.prefix)\n")

@@ -1,11 +1,12 @@
-/// Left-aligned columns for terminal listings.
+/// Left-aligned columns for terminal listings; cells are escaped with `TerminalText` (one line
+/// each, no control characters).
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
 
     init(_ header: [String]) { self.header = header }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row.map(TerminalText.escape)) }
 
     var rendered: String {
         var widths = header.map(\.count)

@@ -31,6 +31,8 @@ public final class JSONRowReader: TableReader {
     private var headerDone = false
     private var columnIndex: [String: Int] = [:]
     private var pendingError: TabularError?
+    /// Objects the header was learnt from.
+    private var sampledObjects = 0
 
     /// What was detected, for the run summary.
     public private(set) var detected: [String: String]
@@ -98,6 +100,7 @@ public final class JSONRowReader: TableReader {
         }
         header = names
         detected["headerSampleObjects"] = String(buffered.count)
+        sampledObjects = buffered.count
         return header
     }
 
@@ -130,7 +133,8 @@ public final class JSONRowReader: TableReader {
             if let index = columnIndex[key] {
                 cells[index] = value
             } else {
-                warnings.append("unknown key \"\(key)\" ignored: not among the keys of the first \(max(options.limits.jsonHeaderSampleObjects, 1)) objects")
+                let sample = sampledObjects == 1 ? "the first object" : "the first \(sampledObjects) objects"
+                warnings.append("unknown key \"\(key)\" ignored: not among the keys of \(sample)")
             }
         }
         return TableRow(cells: cells, recordNumber: number, warnings: warnings)

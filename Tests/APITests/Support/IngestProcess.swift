@@ -25,7 +25,9 @@ final class IngestProcess: @unchecked Sendable {
     let stderrPath: String
     let arguments: [String]
 
-    init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+    /// `addressSpaceKB` runs the process under `ulimit -v` (through `/bin/sh`): an allocation
+    /// past it fails, so a test can hold memory use to a bound without measuring it.
+    init(_ arguments: [String], in directory: String, environment: [String: String] = [:], addressSpaceKB: Int? = nil) throws {
         self.arguments = arguments
         let tag = UUID().uuidString.prefix(8)
         stdoutPath = directory + "/.out-\(tag)"
@@ -35,8 +37,13 @@ final class IngestProcess: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: IngestBinary.path) else {
             throw ProcessError.missingBinary(IngestBinary.path)
         }
-        process.executableURL = URL(fileURLWithPath: IngestBinary.path)
-        process.arguments = arguments
+        if let addressSpaceKB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(addressSpaceKB) && exec \"$0\" \"$@\"", IngestBinary.path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: IngestBinary.path)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("INGEST_") { env.removeValue(forKey: key) }
@@ -113,16 +120,17 @@ final class ProcessFixture {
     }
 
     /// Starts `ingest ARGS --database … --importers …`.
-    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> IngestProcess {
+    func start(_ arguments: [String], environment extra: [String: String] = [:], addressSpaceKB: Int? = nil) throws -> IngestProcess {
         var env = environment
         for (k, v) in extra { env[k] = v }
-        return try IngestProcess(arguments + ["--database", database, "--importers", root + "/importers"], in: root, environment: env)
+        return try IngestProcess(arguments + ["--database", database, "--importers", root + "/importers"], in: root, environment: env,
+                                 addressSpaceKB: addressSpaceKB)
     }
 
     /// Runs `ingest ARGS` to its end: exit status, stdout, stderr.
-    func ingest(_ arguments: [String], environment extra: [String: String] = [:], timeout: Duration = .seconds(120))
-        throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = try start(arguments, environment: extra)
+    func ingest(_ arguments: [String], environment extra: [String: String] = [:], timeout: Duration = .seconds(120),
+                addressSpaceKB: Int? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = try start(arguments, environment: extra, addressSpaceKB: addressSpaceKB)
         let status = try process.wait(timeout: timeout)
         return (status, process.stdout, process.stderr)
     }
