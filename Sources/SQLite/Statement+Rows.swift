@@ -9,20 +9,36 @@ extension Statement {
     /// The hot path of bulk writes. Text values are packed into `scratch` (reused across calls)
     /// and bound with SQLITE_STATIC inside one buffer access, so a row costs one copy of its text
     /// and no allocation per field, where `bind(_:at:)` makes SQLite allocate a copy of each.
+    ///
+    /// Large texts (`inPlaceBytes` and up, at most `maxInPlace` of them) are not copied at all:
+    /// they are bound in place from the strings' own storage, so a row of large cells costs
+    /// SQLite's record and nothing more, and `scratch` never grows past the small values.
     @discardableResult
     public func executeRow(_ values: [Value], scratch: inout [UInt8]) throws(SQLiteError) -> Int {
         sqlite3_reset(handle)
-        scratch.removeAll(keepingCapacity: true)
-        for value in values {
+        scratch.removeAll(keepingCapacity: scratch.capacity <= Self.inPlaceBytes * 4)
+        var inPlace: [Int] = []
+        for (i, value) in values.enumerated() {
+            guard case .text(var s) = value else { continue }
+            if s.utf8.count >= Self.inPlaceBytes && inPlace.count < Self.maxInPlace {
+                inPlace.append(i)
+                continue
+            }
             // withUTF8 hands over small (inline) strings as a buffer too, where `append(contentsOf: s.utf8)`
             // would copy them byte by byte.
-            if case .text(var s) = value { s.withUTF8 { scratch.append(contentsOf: $0) } }
+            s.withUTF8 { scratch.append(contentsOf: $0) }
         }
         let db = connection.handle
         let rc: Int32 = scratch.withUnsafeBufferPointer { buffer -> Int32 in
             let base = buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
             var offset = 0
+            var large = inPlace.makeIterator()
+            var nextLarge = large.next()
             for (i, value) in values.enumerated() {
+                if i == nextLarge {
+                    nextLarge = large.next()
+                    continue
+                }
                 let index = Int32(i + 1)
                 let rc: Int32
                 switch value {
@@ -45,14 +61,37 @@ extension Statement {
                     return rc
                 }
             }
+            return bindInPlace(values, inPlace[...])
+        }
+        guard rc == SQLITE_DONE else { throw connection.error(code: rc, sql: sql) }
+        return Int(sqlite3_changes(db))
+    }
+
+    /// Texts of at least this many bytes are bound from their own storage: 64 KiB.
+    static let inPlaceBytes = 64 << 10
+    /// At most this many per row (each is one nested closure while the statement runs).
+    static let maxInPlace = 256
+
+    /// Binds the texts at `indexes` from their own storage, one nested `withUTF8` each so every
+    /// pointer is valid while the statement runs, then runs it and releases the bindings.
+    private func bindInPlace(_ values: [Value], _ indexes: ArraySlice<Int>) -> Int32 {
+        guard let i = indexes.first else {
             var step = sqlite3_step(handle)
             while step == SQLITE_ROW { step = sqlite3_step(handle) }
-            // Release the bindings while the buffer is still valid.
+            // Release the bindings while the buffers are still valid.
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
             return step
         }
-        guard rc == SQLITE_DONE else { throw connection.error(code: rc, sql: sql) }
-        return Int(sqlite3_changes(db))
+        guard case .text(var s) = values[i] else { return SQLITE_MISUSE }
+        return s.withUTF8 { text -> Int32 in
+            let pointer = text.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+            let rc = sqlite3_bind_text64(handle, Int32(i + 1), pointer, sqlite3_uint64(text.count), sqliteStatic, UInt8(SQLITE_UTF8))
+            guard rc == SQLITE_OK else {
+                sqlite3_clear_bindings(handle)
+                return rc
+            }
+            return bindInPlace(values, indexes.dropFirst())
+        }
     }
 }

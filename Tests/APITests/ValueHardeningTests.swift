@@ -14,24 +14,27 @@ struct ValueHardeningTests {
     // MARK: - Item 6: JSON/NDJSON header blow-up
 
     /// `objects` objects, each with `id`, `name` (empty in every tenth object), a nested
-    /// `address.city`, and `keys` keys of its own that no other object has.
+    /// `address.city`, and `keys` keys of its own that no other object has (`"k<object>_<n>":0`).
     static func wideJSON(objects: Int, keys: Int) -> [UInt8] {
         let digits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        func base62(_ value: Int) -> [UInt8] {
+            var n = value, out: [UInt8] = []
+            repeat { out.append(digits[n % 62]); n /= 62 } while n > 0
+            return out
+        }
+        // The members' tails are the same in every object; the object's own prefix makes them distinct.
+        let tails = (0..<keys).map { [UInt8(ascii: "_")] + base62($0) + Array("\":0".utf8) }
         var out: [UInt8] = []
-        out.reserveCapacity(objects * keys * 10)
+        out.reserveCapacity(objects * keys * 12)
         out.append(UInt8(ascii: "["))
-        var serial = 0
         for o in 0..<objects {
             if o > 0 { out.append(contentsOf: Array(",\n".utf8)) }
             let name = o % 10 == 9 ? "" : "item \(o)"
             out.append(contentsOf: Array("{\"id\":\"\(o + 1)\",\"name\":\"\(name)\",\"address\":{\"city\":\"Bern\",\"zip\":\"3000\"}".utf8))
-            for _ in 0..<keys {
-                // A distinct short key per member: `"k` + base-62 serial + `":0`.
-                out.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "k")])
-                var n = serial
-                repeat { out.append(digits[n % 62]); n /= 62 } while n > 0
-                out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":"), UInt8(ascii: "0")])
-                serial += 1
+            let prefix = Array(",\"k".utf8) + base62(o)
+            for tail in tails {
+                out.append(contentsOf: prefix)
+                out.append(contentsOf: tail)
             }
             out.append(UInt8(ascii: "}"))
         }

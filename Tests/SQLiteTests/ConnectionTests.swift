@@ -135,4 +135,26 @@ struct RowExecutionTests {
         #expect(throws: SQLiteError.self) { try strict.executeRow(["k1"], scratch: &scratch) }
         #expect(try strict.executeRow(["k3"], scratch: &scratch) == 1)
     }
+
+    @Test("executeRow binds large texts in place among small ones, and a row after them reuses a small scratch buffer")
+    func executeRowLargeTexts() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (a TEXT, b TEXT, c INTEGER, d TEXT, e TEXT)")
+        let insert = try db.prepare("INSERT INTO t VALUES (?, ?, ?, ?, ?)")
+        var scratch: [UInt8] = []
+        let big = String(repeating: "é", count: 40 << 10)  // 80 KiB of UTF-8
+        let bigger = String(repeating: "z", count: 3 << 20)
+        #expect(try insert.executeRow([.text(big), "small", .integer(7), .text(bigger), .null], scratch: &scratch) == 1)
+        #expect(scratch.count == 5)
+        #expect(try insert.executeRow(["x", "", .null, .text(big), "y"], scratch: &scratch) == 1)
+        #expect(try db.query("SELECT a, b, c, d, e FROM t ORDER BY rowid") == [
+            [.text(big), "small", .integer(7), .text(bigger), .null],
+            ["x", "", .null, .text(big), "y"],
+        ])
+        // A constraint failure with large texts bound in place is an error like any other.
+        try db.execute("CREATE TABLE u (a TEXT NOT NULL, b TEXT)")
+        let strict = try db.prepare("INSERT INTO u VALUES (?, ?)")
+        #expect(throws: SQLiteError.self) { try strict.executeRow([.null, .text(bigger)], scratch: &scratch) }
+        #expect(try strict.executeRow(["ok", .text(bigger)], scratch: &scratch) == 1)
+    }
 }

@@ -12,6 +12,13 @@ final class RowParser: @unchecked Sendable {
     /// Rows per batch handed to the writer: small, so memory stays flat whatever the chunk size;
     /// batches never straddle a chunk boundary.
     static let maxBatchRows = 256
+    /// A batch also ends once its rows' cells reach 4 MiB, so wide or large rows do not pile up
+    /// 256 at a time.
+    static let maxBatchBytes = 4 << 20
+    /// Bytes of rows the queue to the writer holds at most (one batch of any size always fits):
+    /// with the batch being written and the one being read, a file of large rows keeps about
+    /// three of them in memory, not six batches of them.
+    static let maxQueuedBytes = 16 << 20
     private let queue: BoundedQueue<PipelineMessage>
     private let stop: CancellationFlag
     private let recycle: RecycleBin
@@ -33,11 +40,19 @@ final class RowParser: @unchecked Sendable {
         self.stop = stop
     }
 
+    /// The UTF-8 bytes of a row's cells.
+    static func bytes(of cells: [String]) -> Int {
+        var total = 0
+        for cell in cells { total += cell.utf8.count }
+        return total
+    }
+
     func run() {
         var chunk: [PendingRow] = []
         let batchRows = min(chunkSize, RowParser.maxBatchRows)
         chunk.reserveCapacity(batchRows)
         var rowsInChunk = 0
+        var batchBytes = 0
         var warnings: [String] = []
         var extraWarnings = 0
         let width = header.count
@@ -71,9 +86,11 @@ final class RowParser: @unchecked Sendable {
                     }
                 }
                 rowsInChunk += 1
+                batchBytes += RowParser.bytes(of: cells)
                 let endsChunk = rowsInChunk == chunkSize
-                if endsChunk || chunk.count >= batchRows {
-                    queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: endsChunk))
+                if endsChunk || chunk.count >= batchRows || batchBytes >= RowParser.maxBatchBytes {
+                    queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: endsChunk), weight: batchBytes)
+                    batchBytes = 0
                     chunk = []
                     chunk.reserveCapacity(batchRows)
                     recycle.empty()
@@ -81,13 +98,13 @@ final class RowParser: @unchecked Sendable {
                     if stop.isRaised { break }
                 }
             }
-            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: true)) }
+            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: true), weight: batchBytes) }
             if extraWarnings > 0 { warnings.append("… and \(extraWarnings) more warnings.") }
             queue.push(.end(bytesRead: reader.bytesRead, warnings: warnings))
         } catch {
             // The rows before the broken part do not end their chunk: the writer commits them
             // (`none`, `row`) or rolls them back with their chunk (`chunk`) when it sees the failure.
-            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: false)) }
+            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: false), weight: batchBytes) }
             queue.push(.readFailed(RunExecutor.describe(error)))
         }
     }

@@ -154,7 +154,7 @@ final class RunExecutor {
                           writer: ChunkWriter) -> Outcome {
         let facts = RunFacts(id: run.id, originalFilename: run.originalFilename, startedAt: run.startedAt ?? Timestamp.now())
         let processor = importer.makeProcessor(resolution: resolution, run: facts)
-        let queue = BoundedQueue<PipelineMessage>(capacity: RunExecutor.queueCapacity)
+        let queue = BoundedQueue<PipelineMessage>(capacity: RunExecutor.queueCapacity, maxWeight: RowParser.maxQueuedBytes)
         let stop = CancellationFlag()
         let recycle = RecycleBin()
         let parser = RowParser(reader: Handoff(value: reader), processor: Handoff(value: processor), header: header,

@@ -294,9 +294,12 @@ public final class RunStore {
     public func append(_ rows: [LoggedRow]) throws(SQLiteError) {
         guard !rows.isEmpty else { return }
         let statement = try db.cachedStatement(RunStore.insertRowSQL)
+        var scratch: [UInt8] = []
         for row in rows {
-            try statement.execute([.integer(row.runID), .integer(Int64(row.rowNumber)), .text(row.status.rawValue),
-                                   .text(RunStore.encodeData(row.data).text), row.errors.map { .text(RunStore.encode($0).text) } ?? .null])
+            // executeRow binds a large row's data in place rather than copying it once more.
+            try statement.executeRow([.integer(row.runID), .integer(Int64(row.rowNumber)), .text(row.status.rawValue),
+                                      .text(RunStore.encodeData(row.data).text), row.errors.map { .text(RunStore.encode($0).text) } ?? .null],
+                                     scratch: &scratch)
         }
     }
 

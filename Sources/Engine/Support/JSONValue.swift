@@ -46,8 +46,22 @@ public enum JSONValue: Sendable, Equatable {
     /// Compact JSON text.
     public var text: String {
         var out = ""
+        // Reserved up front: growing by doubling would copy a large row log (`ingest_rows.data`)
+        // several times and leave up to twice its size allocated.
+        out.reserveCapacity(compactSizeEstimate)
         write(to: &out, indent: nil, level: 0)
         return out
+    }
+
+    /// About the size of the compact text in bytes (exact for unescaped strings), without writing it.
+    var compactSizeEstimate: Int {
+        switch self {
+        case .null, .bool: return 5
+        case .integer, .number: return 24
+        case .string(let s): return s.utf8.count + 2
+        case .array(let items): return items.reduce(2) { $0 + $1.compactSizeEstimate + 1 }
+        case .object(let members): return members.reduce(2) { $0 + $1.0.utf8.count + 4 + $1.1.compactSizeEstimate }
+        }
     }
 
     /// Indented JSON text (2 spaces), for people.

@@ -32,13 +32,9 @@ struct HeaderMatcher: Sendable {
     private static func normalizeASCII(_ name: String) -> String? {
         var name = name
         return name.withUTF8 { bytes -> String? in
-            var kept = 0
-            for b in bytes {
-                guard b < 0x80 else { return nil }
-                if Self.isASCIIAlphanumeric(b) { kept += 1 }
-            }
-            if kept == bytes.count && !bytes.contains(where: { $0 >= 65 && $0 <= 90 }) { return String(decoding: bytes, as: UTF8.self) }
-            return String(unsafeUninitializedCapacity: kept) { out in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            // One pass into the new string's own buffer (inline, with no allocation, up to 15 bytes).
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
                 var i = 0
                 for b in bytes where Self.isASCIIAlphanumeric(b) {
                     out[i] = b >= 65 && b <= 90 ? b | 0x20 : b
