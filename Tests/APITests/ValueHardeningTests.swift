@@ -167,6 +167,33 @@ struct ValueHardeningTests {
         #expect(try f.ingest(["check"]).stderr.contains("target.allow_empty_key is set, so a row with an empty sku inserts again on every import"))
     }
 
+    // MARK: - Item 10: reserved tables
+
+    @Test("a definition naming sqlite_sequence (or any sqlite_/ingest_ table) is refused at load; later runs keep logging rows")
+    func reservedTables() throws {
+        let good = Self.keyedDefinition(allowEmptyKey: false)
+        let f = try ProcessFixture(importers: [
+            "items": good,
+            "seq": #"{"target": {"table": "sqlite_sequence"}, "columns": {"name": {"from": "name"}, "seq": {"from": "seq", "type": "integer"}}}"#,
+            "peek": #"{"target": {"table": "t"}, "columns": {"a": {"from": "a", "lookup": {"table": "SQLITE_master", "match": "name"}}}}"#,
+            "probe": #"{"target": {"table": "t2"}, "columns": {"a": {"from": "a", "rules": "exists:ingest_runs,id"}}}"#,
+        ])
+        try f.write("SKU,Name\nA-1,Lamp\n,Ghost\n", to: "items.csv")
+        #expect(try f.ingest(["run", "items", f.root + "/items.csv"]).status == 2)
+        try f.write("name,seq\ningest_rows,-100\n", to: "seq.csv")
+        let run = try f.ingest(["run", "seq", f.root + "/seq.csv"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("importers/seq.json:1:22: /target/table: table names starting with 'sqlite_' are reserved for SQLite's internal tables"),
+                "\(run.stderr)")
+        let list = try f.ingest(["list"])
+        #expect(list.stdout.contains("importers/peek.json:1:79: /columns/a/lookup/table: table names starting with 'sqlite_' are reserved"), "\(list.stdout)")
+        #expect(list.stdout.contains("importers/probe.json:1:70: /columns/a/rules/0: rule 'exists': table names starting with 'ingest_' are reserved"),
+                "\(list.stdout)")
+        // Nothing touched SQLite's bookkeeping: the next run still logs its failed row.
+        #expect(try f.ingest(["run", "items", f.root + "/items.csv"]).status == 2)
+        #expect(try f.scalar("SELECT COUNT(*) FROM ingest_rows") == 2)
+    }
+
     // MARK: - Item 11: terminal escapes
 
     /// Control characters a terminal acts on: C0 (newline aside), DEL, C1.

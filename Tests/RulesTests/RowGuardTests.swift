@@ -102,4 +102,21 @@ struct RowGuardTests {
         // The next row starts from zero.
         #expect(processor.process([half, "y", "z"]).isValid)
     }
+
+    @Test("a definition built in code cannot name a reserved table either")
+    func reservedTables() {
+        var definition = Self.definition([Fixture.column("a")])
+        definition.target.table = "sqlite_sequence"
+        definition.columns = [
+            ColumnSpec(name: "a", input: .from(["a"]), rules: [RuleSpec(name: "exists", arguments: ["Ingest_Runs", "id"], pointer: "/columns/a/rules/0")],
+                       lookup: LookupSpec(table: "sqlite_master", match: "name")),
+        ]
+        #expect {
+            try CompiledImporter(definition: definition)
+        } throws: { error in
+            guard let error = error as? CompileError else { return false }
+            return error.problems.map(\.pointer) == ["/target/table", "/columns/a/lookup/table", "/columns/a/rules/0"]
+                && error.problems.allSatisfy { $0.message.contains("is reserved") }
+        }
+    }
 }
