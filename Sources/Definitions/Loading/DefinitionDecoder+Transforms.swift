@@ -1,4 +1,5 @@
 import Foundation
+import IngestSupport
 
 /// Transform syntax: a list of steps, each a name (`"trim"`) or a one-key object whose key is the
 /// transform and whose value its argument (`{"multiply": 1000}`); `map` may carry a sibling

@@ -1,3 +1,4 @@
+import IngestSupport
 /// A JSON value that keeps object key order, with a compact writer and a strict parser.
 ///
 /// Order matters here: a logged row's `data` is keyed by source header and the failed-rows CSV
@@ -93,32 +94,9 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        // Fast path: most strings need no escaping and are appended whole.
-        let needsEscape = s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F }
-        guard needsEscape else {
-            out += s
-            out += "\""
-            return
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count + 8)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x2F: bytes += [0x5C, 0x2F]  // like PHP's json_encode, and safe inside <script>
-            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
-            default: bytes.append(b)
-            }
-        }
-        out += String(decoding: bytes, as: UTF8.self)
-        out += "\""
+        // `/` escaped like PHP's json_encode (safe inside <script>); most strings need nothing
+        // and are appended whole.
+        out += JSONEscaping.quoted(s, escapingSlash: true)
     }
 
     /// Parses JSON text (RFC 8259). Nesting is capped at 512 levels.

@@ -7,7 +7,7 @@ struct JSONTableParser {
     private var tokenizer: JSONTokenizer
     private let format: ReadOptions.Format
     private let options: ReadOptions
-    private let pointer: JSONPointer?
+    private let pointer: DocumentPointer?
     private var navigated = false
     private var firstElement = true
     private var finished = false
@@ -15,7 +15,7 @@ struct JSONTableParser {
     /// Objects returned so far.
     private(set) var objectCount = 0
 
-    init(source: any ByteChunkSource, format: ReadOptions.Format, options: ReadOptions, pointer: JSONPointer?) {
+    init(source: any ByteChunkSource, format: ReadOptions.Format, options: ReadOptions, pointer: DocumentPointer?) {
         tokenizer = JSONTokenizer(cursor: ByteCursor(source: source), maxValueBytes: options.limits.maxFieldBytes)
         self.format = format
         self.options = options
@@ -113,7 +113,7 @@ struct JSONTableParser {
                 }
                 guard found else { throw notFound(walked + "/" + token) }
             } else if b == UInt8(ascii: "[") {
-                guard let index = JSONPointer.index(token) else { throw notFound(walked + "/" + token) }
+                guard let index = DocumentPointer.index(token) else { throw notFound(walked + "/" + token) }
                 tokenizer.cursor.advance()
                 for k in 0...index {
                     guard let next = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON") }
