@@ -220,14 +220,7 @@ struct JSONValueParser {
         guard i + 4 <= bytes.count else { throw fail("short \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
-            let c = bytes[i]
-            let d: UInt32
-            switch c {
-            case 48...57: d = UInt32(c - 48)
-            case 65...70: d = UInt32(c - 55)
-            case 97...102: d = UInt32(c - 87)
-            default: throw fail("bad hex digit in \\u escape")
-            }
+            guard let d = JSONScanning.hexDigit(bytes[i]) else { throw fail("bad hex digit in \\u escape") }
             v = v * 16 + d
             i += 1
         }
@@ -247,30 +240,22 @@ struct JSONValueParser {
             guard i < bytes.count else { throw fail("unterminated escape") }
             let e = bytes[i]
             i += 1
-            switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
-                    i += 2
-                    let low = try parseHex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("bad low surrogate") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw fail("lone surrogate")
-                }
-                guard let u = Unicode.Scalar(scalar) else { throw fail("bad code point") }
-                out.append(contentsOf: Array(String(Character(u)).utf8))
-            default: throw fail("bad escape")
+            if let simple = JSONScanning.simpleEscape(e) {
+                out.append(simple)
+                continue
             }
+            guard e == UInt8(ascii: "u") else { throw fail("bad escape") }
+            var scalar = try parseHex4()
+            if JSONScanning.isHighSurrogate(scalar) {
+                guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+                i += 2
+                let low = try parseHex4()
+                guard JSONScanning.isLowSurrogate(low) else { throw fail("bad low surrogate") }
+                scalar = JSONScanning.combine(high: scalar, low: low)
+            } else if JSONScanning.isLowSurrogate(scalar) {
+                throw fail("lone surrogate")
+            }
+            JSONScanning.appendUTF8(scalar, to: &out)
         }
         guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
         return s
