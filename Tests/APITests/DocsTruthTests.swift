@@ -90,6 +90,21 @@ struct DocsTruthTests {
         }
     }
 
+    @Test("the \"to add X\" table names files that exist")
+    func additionTable() throws {
+        let section = try DocsText.section(in: "ARCHITECTURE.md", heading: "## To add X, touch these files")
+        let pattern = try NSRegularExpression(pattern: "`([A-Za-z]+/[A-Za-z0-9_/+.-]+\\.swift)`")
+        var checked = 0
+        for match in pattern.matches(in: section, range: NSRange(section.startIndex..., in: section)) {
+            guard let range = Range(match.range(at: 1), in: section) else { continue }
+            let path = String(section[range])
+            let found = ["Sources/", "Tests/"].contains { FileManager.default.fileExists(atPath: DocsText.root.appendingPathComponent($0 + path).path) }
+            #expect(found, "ARCHITECTURE.md's table names \(path)")
+            checked += 1
+        }
+        #expect(checked >= 20)
+    }
+
     @Test("RUNS.md names every run status, the lifecycle commands and endpoints, and the ownership files")
     func runsPage() throws {
         let text = try DocsText.read("RUNS.md")
