@@ -15,9 +15,9 @@ package final class LinearRegex: Sendable {
     package let groupCount: Int
     package let groupNames: [String: Int]
     /// Without capture slots: for "is there a match".
-    let matcher: Program
+    let matcher: Machine
     /// With capture slots: for replacement.
-    let capturer: Program
+    let capturer: Machine
 
     package init(_ pattern: String, options: RegexOptions = []) throws(RegexSyntaxError) {
         var parser = RegexParser(pattern: pattern, options: options)
@@ -27,8 +27,8 @@ package final class LinearRegex: Sendable {
         self.groupCount = parser.captureCount
         self.groupNames = parser.groupNames
         do {
-            matcher = try Compiler.compile(node, groupCount: groupCount, captures: false, limit: Self.maxInstructions)
-            capturer = try Compiler.compile(node, groupCount: groupCount, captures: true, limit: Self.maxInstructions)
+            matcher = Machine(try Compiler.compile(node, groupCount: groupCount, captures: false, limit: Self.maxInstructions))
+            capturer = Machine(try Compiler.compile(node, groupCount: groupCount, captures: true, limit: Self.maxInstructions))
         } catch {
             throw RegexSyntaxError(.tooLarge(limit: Self.maxInstructions), pattern: pattern, offset: 0)
         }
@@ -81,9 +81,8 @@ package final class LinearRegex: Sendable {
 }
 
 extension LinearRegex {
-    /// Compiles a definition's regex text (`/pattern/flags`, or a bare pattern that starts with a
-    /// letter, digit, backslash or space).
-    package static func compile(_ text: String) -> Result<LinearRegex, RegexTextError> {
+    /// Compiles a `regex_replace` pattern: `/pattern/flags`, or a bare pattern (see `RegexLiteral`).
+    package static func compile(replacePattern text: String) -> Result<LinearRegex, RegexTextError> {
         switch RegexLiteral.parse(text) {
         case .failure(let e): return .failure(.literal(e))
         case .success(let literal):

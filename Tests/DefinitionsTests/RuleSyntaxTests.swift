@@ -173,7 +173,7 @@ struct RuleSyntaxTests {
             "importers/x.json:1:80: /columns/a/rules/0: rule 'regex': unknown regex flag 'g' (use i, m, s, x or u)",
         ]),
         ProblemCase("regex invalid", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "regex:/a(b/|max:3"}, "status": {"from": "S"}}}"#, [
-            "importers/x.json:1:69: /columns/a/rules/0: rule 'regex': invalid regular expression 'a(b'",
+            "importers/x.json:1:69: /columns/a/rules/0: rule 'regex': invalid regular expression 'a(b': missing ')' to close the group opened at offset 1",
         ]),
         ProblemCase("regex trailing text", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "regex:/a/ b|max:3"}, "status": {"from": "S"}}}"#, [
             "importers/x.json:1:78: /columns/a/rules/0: rule 'regex': unexpected text after the regex's closing delimiter (separate rules with '|')",

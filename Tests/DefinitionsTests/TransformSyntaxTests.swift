@@ -69,7 +69,7 @@ struct TransformSyntaxTests {
             "importers/x.json:1:85: /columns/a/transform/0/replace: missing required key 'to'",
         ]),
         ProblemCase("regex_replace invalid pattern", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"regex_replace": {"pattern": "(", "with": ""}}]}}}"#, [
-            "importers/x.json:1:103: /columns/a/transform/0/regex_replace/pattern: invalid regular expression '('",
+            "importers/x.json:1:103: /columns/a/transform/0/regex_replace/pattern: invalid regular expression '(': missing ')' to close the group opened at offset 0",
         ]),
         ProblemCase("null_if not a list", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"null_if": "N/A"}]}}}"#, [
             "importers/x.json:1:85: /columns/a/transform/0/null_if: expected an array of strings, got a string — {\"null_if\": [\"\", \"N/A\"]}",

@@ -148,7 +148,10 @@ struct ValidatorTests {
         #expect(try messages("regex:/^abc$/i", "ABC") == [])
         #expect(try messages("not_regex:/\\s/", "a b") == ["The x field format is invalid."])
         #expect(try messages("not_regex:/\\s/", "ab") == [])
-        #expect(try messages("regex:/^(a|b)\\1$/", "aa") == [])  // back-reference: NSRegularExpression fallback
+        #expect(try messages("regex:/^(?:a|b)\\b/", "a-") == [])
+        #expect(try messages("regex:/^\\p{L}+$/u", "Zoë") == [])
+        #expect(try messages("regex:/^\\p{L}+$/u", "Zoë1") == ["The x field format is invalid."])
+        #expect(try messages("regex:/^abc$/m", "x\nabc\ny") == [])
     }
 
     @Test("alpha, alpha_num and alpha_dash allow letters beyond ASCII")

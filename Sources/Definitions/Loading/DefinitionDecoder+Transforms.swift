@@ -91,7 +91,7 @@ extension DefinitionDecoder {
             let pattern = requiredString(args, "pattern", value, pointer, nonEmpty: true)
             let with = requiredString(args, "with", value, pointer, nonEmpty: false)
             guard let pattern, let with else { return nil }
-            switch LinearRegex.compile(pattern) {
+            switch LinearRegex.compile(replacePattern: pattern) {
             case .success(let regex):
                 do {
                     _ = try ReplacementTemplate(with, groupCount: regex.groupCount)

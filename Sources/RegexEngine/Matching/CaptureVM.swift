@@ -14,17 +14,13 @@
 ///
 /// Iteration follows ICU: after an empty match the next search starts one scalar later; after a
 /// non-empty match it starts at its end and may match empty there.
-extension Program {
+extension Machine {
     /// Calls `body` with the slots (byte offsets, -1 when unset; slot 0 and 1 are the whole
     /// match) of each match in order.
     func forEachMatch(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Int>) -> Void) {
-        instructions.withUnsafeBufferPointer { prog in
-            asciiBitmaps.withUnsafeBufferPointer { bitmaps in
-                var vm = CaptureVM(program: self, prog: prog, bitmaps: bitmaps, input: input)
-                defer { vm.deallocate() }
-                vm.run(body)
-            }
-        }
+        var vm = CaptureVM(machine: self, input: input)
+        defer { vm.deallocate() }
+        vm.run(body)
     }
 }
 
@@ -86,9 +82,9 @@ private struct Searches {
 }
 
 private struct CaptureVM {
-    let program: Program
-    let prog: UnsafeBufferPointer<Program.Instruction>
-    let bitmaps: UnsafeBufferPointer<UInt64>
+    let machine: Machine
+    let code: UnsafeMutablePointer<Program.Instruction>
+    let loopSlots: UnsafeMutablePointer<Int32>
     let input: UnsafeBufferPointer<UInt8>
     let slotCount: Int
     var current: ThreadList
@@ -104,11 +100,13 @@ private struct CaptureVM {
     /// False once an empty match at the end leaves no room for another search.
     var searching = true
 
-    init(program: Program, prog: UnsafeBufferPointer<Program.Instruction>, bitmaps: UnsafeBufferPointer<UInt64>,
-         input: UnsafeBufferPointer<UInt8>) {
-        self.program = program; self.prog = prog; self.bitmaps = bitmaps; self.input = input
-        let m = prog.count
-        slotCount = program.slotCount
+    init(machine: Machine, input: UnsafeBufferPointer<UInt8>) {
+        self.machine = machine
+        self.code = machine.code.baseAddress!
+        self.loopSlots = machine.loopSlots.baseAddress!
+        self.input = input
+        let m = machine.code.count
+        slotCount = machine.slotCount
         // Two states per instruction: inside a checked loop, whether its iteration started here.
         current = ThreadList(size: 2 * m, slotCount: slotCount)
         next = ThreadList(size: 2 * m, slotCount: slotCount)
@@ -143,9 +141,9 @@ private struct CaptureVM {
             pos &+= length
             if current.count == 0 {
                 // Nothing alive: every match so far is reported; jump to where the next one can start.
-                guard searching, !program.anchoredAtStart else { break }
+                guard searching, !machine.anchoredAtStart else { break }
                 let from = max(pos, searches.start(of: searches.youngest))
-                guard let candidate = program.nextCandidate(input, from: from) else { break }
+                guard let candidate = machine.nextCandidate(input, from: from) else { break }
                 pos = candidate
                 currentStamp = newStamp()
             }
@@ -159,7 +157,7 @@ private struct CaptureVM {
     mutating func seed(at pos: Int, stamp: Int) {
         let gen = searches.youngest
         guard searching, !searches.hasMatch(gen), pos >= searches.start(of: gen),
-              !program.anchoredAtStart || pos == 0 else { return }
+              !machine.anchoredAtStart || pos == 0 else { return }
         for s in 0..<slotCount { scratch[s] = -1 }
         current.count = addClosure(0, gen: gen, at: pos, stamp: stamp, into: current)
     }
@@ -172,7 +170,7 @@ private struct CaptureVM {
             let pc = Int(current.pcs[i])
             let gen = current.gens[i]
             let threadSlots = current.slots + i * slotCount
-            let inst = prog[pc]
+            let inst = code[pc]
             if inst.op == .match {
                 searches.record(gen, threadSlots)
                 searches.discard(after: gen)
@@ -191,7 +189,7 @@ private struct CaptureVM {
                 }
                 continue
             }
-            if pos < n, program.accepts(inst, c, bitmaps) {
+            if pos < n, machine.accepts(inst, c) {
                 for s in 0..<slotCount { scratch[s] = threadSlots[s] }
                 next.count = addClosure(Int32(pc + 1), gen: gen, at: pos + length, stamp: nextStamp, into: next)
             }
@@ -215,7 +213,7 @@ private struct CaptureVM {
     /// innermost checked loop around it began its iteration at `pos`.
     @inline(__always)
     func key(_ pc: Int, _ slots: UnsafeMutablePointer<Int>, _ pos: Int) -> Int {
-        let loop = program.loopSlots[pc]
+        let loop = loopSlots[pc]
         return 2 * pc + (loop >= 0 && slots[Int(loop)] == pos ? 1 : 0)
     }
 
@@ -235,7 +233,7 @@ private struct CaptureVM {
             var pc = tag
             explore: while marks[key(pc, scratch, pos)] != stamp {
                 marks[key(pc, scratch, pos)] = stamp
-                let inst = prog[pc]
+                let inst = code[pc]
                 switch inst.op {
                 case .jump:
                     pc = Int(inst.a)

@@ -39,7 +39,20 @@ enum Input {
     }
 
     /// Whether the assertion `kind` (a `RegexNode.Assertion` raw value) holds at `i`.
+    @inline(__always)
     static func holds(_ kind: Int32, _ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        // The anchors of validation patterns (`^…$`) are decided inline.
+        switch kind {
+        case RegexNode.Assertion.startOfText.rawValue: return i == 0
+        case RegexNode.Assertion.endOfText.rawValue: return i == b.count
+        case RegexNode.Assertion.endOfTextOrFinalTerminator.rawValue:
+            // A line terminator is at most 3 bytes (`\u{2028}`); `\r\n` is 2.
+            return i == b.count || (b.count - i <= 3 && isFinalLineTerminator(b, at: i))
+        default: return holdsElsewhere(kind, b, at: i)
+        }
+    }
+
+    private static func holdsElsewhere(_ kind: Int32, _ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         let n = b.count
         switch RegexNode.Assertion(rawValue: kind) {
         case .startOfText: return i == 0
@@ -86,7 +99,9 @@ enum Input {
     }
 
     /// Lends the UTF-8 bytes of `text` without copying when it is contiguous (small strings
-    /// are spilled to the stack, never to the heap).
+    /// are spilled to the stack, never to the heap). Inlined so each caller gets a specialised
+    /// copy: unspecialised, it looks up generic metadata on every call.
+    @inline(__always)
     static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
         var copy = text

@@ -5,108 +5,87 @@
 /// whatever the pattern or the input — no backtracking, no blow-up. Straight-line programs
 /// (`^SKU-[0-9]{8}$`) take a simpler pass per start position, which is bounded the same way.
 /// Scratch space comes from the stack (the heap for large programs); nothing is shared between
-/// calls, so one program serves many threads.
-extension Program {
+/// calls, so one machine serves many threads.
+extension Machine {
     func isMatch(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
         isStraightLine ? straightLineMatch(input) : pikeMatch(input)
     }
 
-    /// Whether instruction `inst` (a consuming one) accepts scalar `c`.
-    @inline(__always)
-    func accepts(_ inst: Instruction, _ c: UInt32, _ bitmaps: UnsafeBufferPointer<UInt64>) -> Bool {
-        switch inst.op {
-        case .char: return c == UInt32(bitPattern: inst.a)
-        case .asciiSet:
-            return c < 128 && (bitmaps[Int(inst.a) &* 2 &+ Int(c >> 6)] >> UInt64(c & 63)) & 1 == 1
-        case .set: return classContains(Int(inst.a), c, bitmaps)
-        case .any: return !Input.isLineTerminator(c)
-        case .anyAll: return true
-        case .crlfTail: return c == 0x0A
-        case .assert, .save, .split, .jump, .progress, .match: return false
-        }
-    }
-
-    /// The next start position at or after `from` whose byte can begin a match; nil when none.
-    @inline(__always)
-    func nextCandidate(_ input: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard let fb = firstBytes else { return from }
-        var i = from
-        let n = input.count
-        while i < n {
-            if fb.contains(input[i]) { return i }
-            i &+= 1
-        }
-        return nil
-    }
-
     private func straightLineMatch(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = input.count
-        return instructions.withUnsafeBufferPointer { prog in
-            asciiBitmaps.withUnsafeBufferPointer { bitmaps in
-                var start = 0
-                while start <= n {
-                    guard let candidate = nextCandidate(input, from: start) else { return false }
-                    start = candidate
-                    var pos = start
-                    var pc = 0
-                    attempt: while true {
-                        let inst = prog[pc]
-                        switch inst.op {
-                        case .match: return true
-                        case .save: break
-                        case .crlfTail: if Input.isCRLFMiddle(input, pos) { pos &+= 1 }
-                        case .assert:
-                            guard Input.holds(inst.a, input, at: pos) else { break attempt }
-                        default:
-                            guard pos < n else { break attempt }
-                            let b0 = input[pos]
-                            let (c, length) = b0 < 0x80 ? (UInt32(b0), 1) : Input.decode(input, at: pos)
-                            guard accepts(inst, c, bitmaps) else { break attempt }
-                            pos &+= length
-                        }
-                        pc &+= 1
+        let code = UnsafeBufferPointer(self.code)
+        let bitmaps = UnsafeBufferPointer(self.bitmaps)
+        var start = 0
+        while start <= n {
+            guard let candidate = nextCandidate(input, from: start) else { return false }
+            start = candidate
+            var pos = start
+            var pc = 0
+            attempt: while true {
+                let inst = code[pc]
+                switch inst.op {
+                case .match: return true
+                case .save: break
+                case .char where inst.a < 0x80:
+                    guard pos < n, input[pos] == UInt8(truncatingIfNeeded: inst.a) else { break attempt }
+                    pos &+= 1
+                case .asciiSet:
+                    guard pos < n else { break attempt }
+                    let byte = input[pos]
+                    guard byte < 0x80, (bitmaps[Int(inst.a) &* 2 &+ Int(byte >> 6)] >> UInt64(byte & 63)) & 1 == 1 else {
+                        break attempt
                     }
-                    if anchoredAtStart || start == n { return false }
-                    start &+= Input.length(input, at: start)
+                    pos &+= 1
+                case .crlfTail: if Input.isCRLFMiddle(input, pos) { pos &+= 1 }
+                case .assert:
+                    guard Input.holds(inst.a, input, at: pos) else { break attempt }
+                default:
+                    guard pos < n else { break attempt }
+                    let b0 = input[pos]
+                    let (c, length) = b0 < 0x80 ? (UInt32(b0), 1) : Input.decode(input, at: pos)
+                    guard accepts(inst, c) else { break attempt }
+                    pos &+= length
                 }
-                return false
+                pc &+= 1
             }
+            if anchoredAtStart || start == n { return false }
+            start &+= Input.length(input, at: start)
         }
+        return false
     }
 
     private func pikeMatch(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
-        let m = instructions.count
-        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * m) { lists in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { marks in
-                marks.initialize(repeating: -1)
-                return instructions.withUnsafeBufferPointer { prog in
-                    asciiBitmaps.withUnsafeBufferPointer { bitmaps in
-                        var vm = MatchVM(program: self, prog: prog, bitmaps: bitmaps, input: input,
-                                         lists: lists.baseAddress!, marks: marks.baseAddress!, size: m)
-                        return vm.run()
-                    }
-                }
-            }
+        let m = code.count
+        // Per instruction: the stamp it was last added with, then two thread lists and a stack.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * m) { scratch in
+            let base = scratch.baseAddress!
+            base.initialize(repeating: -1, count: m)
+            var vm = MatchVM(machine: self, input: input, marks: base, lists: base + m, size: m)
+            return vm.run()
         }
     }
 }
 
-/// The state of one `pikeMatch` call: two thread lists and a stack, all of `size` entries.
+/// The state of one `pikeMatch` call.
 private struct MatchVM {
-    let program: Program
-    let prog: UnsafeBufferPointer<Program.Instruction>
-    let bitmaps: UnsafeBufferPointer<UInt64>
+    let machine: Machine
+    let code: UnsafeMutablePointer<Program.Instruction>
     let input: UnsafeBufferPointer<UInt8>
-    var current: UnsafeMutablePointer<Int32>
-    var next: UnsafeMutablePointer<Int32>
-    let stack: UnsafeMutablePointer<Int32>
+    var current: UnsafeMutablePointer<Int>
+    var next: UnsafeMutablePointer<Int>
+    let stack: UnsafeMutablePointer<Int>
     /// Per instruction, the stamp of the list it was last added to (one stamp per position).
     let marks: UnsafeMutablePointer<Int>
+    let anchored: Bool
 
-    init(program: Program, prog: UnsafeBufferPointer<Program.Instruction>, bitmaps: UnsafeBufferPointer<UInt64>,
-         input: UnsafeBufferPointer<UInt8>, lists: UnsafeMutablePointer<Int32>, marks: UnsafeMutablePointer<Int>, size: Int) {
-        self.program = program; self.prog = prog; self.bitmaps = bitmaps; self.input = input
-        self.current = lists; self.next = lists + size; self.stack = lists + 2 * size; self.marks = marks
+    init(machine: Machine, input: UnsafeBufferPointer<UInt8>, marks: UnsafeMutablePointer<Int>,
+         lists: UnsafeMutablePointer<Int>, size: Int) {
+        self.machine = machine
+        self.code = machine.code.baseAddress!
+        self.input = input
+        self.marks = marks
+        self.current = lists; self.next = lists + size; self.stack = lists + 2 * size
+        self.anchored = machine.anchoredAtStart
     }
 
     mutating func run() -> Bool {
@@ -118,8 +97,8 @@ private struct MatchVM {
         while pos < n {
             if count == 0 {
                 // Nothing alive: jump to the next byte a match can start with.
-                if program.anchoredAtStart { return false }
-                guard let candidate = program.nextCandidate(input, from: pos + Input.length(input, at: pos)) else { return false }
+                if anchored { return false }
+                guard let candidate = machine.nextCandidate(input, from: pos + Input.length(input, at: pos)) else { return false }
                 pos = candidate
                 stamp &+= 1
                 if addClosure(0, at: pos, stamp: stamp, into: current, &count) { return true }
@@ -131,31 +110,31 @@ private struct MatchVM {
             stamp &+= 1
             var nextCount = 0
             for i in 0..<count {
-                let pc = Int(current[i])
-                if program.accepts(prog[pc], c, bitmaps), addClosure(Int32(pc + 1), at: after, stamp: stamp, into: next, &nextCount) {
+                let pc = current[i]
+                if machine.accepts(code[pc], c), addClosure(pc &+ 1, at: after, stamp: stamp, into: next, &nextCount) {
                     return true
                 }
             }
             swap(&current, &next)
             count = nextCount
             pos = after
-            if !program.anchoredAtStart, addClosure(0, at: pos, stamp: stamp, into: current, &count) { return true }
+            if !anchored, addClosure(0, at: pos, stamp: stamp, into: current, &count) { return true }
         }
         return false
     }
 
     /// Adds the threads reachable from `start` without consuming input; true when one reaches `match`.
     @inline(__always)
-    mutating func addClosure(_ start: Int32, at pos: Int, stamp: Int, into list: UnsafeMutablePointer<Int32>, _ count: inout Int) -> Bool {
-        if marks[Int(start)] == stamp { return false }
-        marks[Int(start)] = stamp
+    func addClosure(_ start: Int, at pos: Int, stamp: Int, into list: UnsafeMutablePointer<Int>, _ count: inout Int) -> Bool {
+        if marks[start] == stamp { return false }
+        marks[start] = stamp
         var depth = 1
         stack[0] = start
         while depth > 0 {
             depth &-= 1
-            var pc = Int(stack[depth])
+            var pc = stack[depth]
             while true {
-                let inst = prog[pc]
+                let inst = code[pc]
                 var following: Int
                 switch inst.op {
                 case .match: return true
@@ -164,7 +143,7 @@ private struct MatchVM {
                     let other = Int(inst.b)
                     if marks[other] != stamp {
                         marks[other] = stamp
-                        stack[depth] = inst.b
+                        stack[depth] = other
                         depth &+= 1
                     }
                     following = Int(inst.a)
@@ -174,7 +153,7 @@ private struct MatchVM {
                 case .crlfTail where !Input.isCRLFMiddle(input, pos):
                     following = pc &+ 1
                 default:
-                    list[count] = Int32(pc)
+                    list[count] = pc
                     count &+= 1
                     following = -1
                 }

@@ -37,13 +37,6 @@ struct Program: Sendable {
     var firstBytes: ByteSet?
     /// No `split` or `jump`: a match is one straight pass from a start position.
     var isStraightLine = false
-
-    /// The scalar `c` belongs to class `index`.
-    @inline(__always)
-    func classContains(_ index: Int, _ c: UInt32, _ bitmaps: UnsafeBufferPointer<UInt64>) -> Bool {
-        if c < 128 { return (bitmaps[index &* 2 &+ Int(c >> 6)] >> UInt64(c & 63)) & 1 == 1 }
-        return classReachesBeyondASCII[index] && classes[index].contains(c)
-    }
 }
 
 /// A set of bytes, as four words of bits.

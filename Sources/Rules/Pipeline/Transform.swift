@@ -34,7 +34,7 @@ enum Transform: Sendable {
         case .stripNonDigits: return .success(.stripNonDigits)
         case .replace(let from, let to): return .success(.replace(from: from, to: to))
         case .regexReplace(let pattern, let with):
-            switch LinearRegex.compile(pattern) {
+            switch LinearRegex.compile(replacePattern: pattern) {
             case .success(let r):
                 do {
                     return .success(.regexReplace(r, with: try ReplacementTemplate(with, groupCount: r.groupCount)))

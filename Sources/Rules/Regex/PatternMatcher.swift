@@ -1,3 +1,4 @@
+import Definitions
 import RegexEngine
 
 /// A compiled `regex:`/`not_regex:` pattern: the linear-time engine, so no cell can make a
@@ -7,11 +8,13 @@ final class PatternMatcher: Sendable {
 
     init(regex: LinearRegex) { self.regex = regex }
 
-    /// Compiles `/pattern/flags` (or a bare pattern); the error says why in words.
+    /// Compiles a rule's `/pattern/flags` argument, read exactly as the definition loader reads
+    /// it; the error says why in words.
     static func compile(_ text: String) -> Result<PatternMatcher, PatternError> {
-        switch LinearRegex.compile(text) {
-        case .success(let r): return .success(PatternMatcher(regex: r))
-        case .failure(let e): return .failure(PatternError(message: e.description))
+        do {
+            return .success(PatternMatcher(regex: try DelimitedRegex(text).compile()))
+        } catch {
+            return .failure(PatternError(message: error.message))
         }
     }
 
