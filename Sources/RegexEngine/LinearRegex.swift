@@ -69,6 +69,7 @@ package final class LinearRegex: Sendable {
             var out: [UInt8] = []
             var copied = 0
             capturer.forEachMatch(bytes) { slots in
+                if out.capacity == 0 { out.reserveCapacity(bytes.count + 16) }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<slots[0]]))
                 template.append(to: &out, input: bytes, slots: slots)
                 copied = slots[1]

@@ -18,26 +18,33 @@ extension Machine {
     /// Calls `body` with the slots (byte offsets, -1 when unset; slot 0 and 1 are the whole
     /// match) of each match in order.
     func forEachMatch(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Int>) -> Void) {
-        var vm = CaptureVM(machine: self, input: input)
-        defer { vm.deallocate() }
-        vm.run(body)
+        // Scratch in one block (on the stack when small): two thread lists of 2m entries
+        // (instruction, generation, slots each), 2m marks, 4m + 2 closure frames, one slot set.
+        let m = code.count, s = slotCount
+        let list = 2 * m * (2 + s)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * list + 2 * m + 2 * (4 * m + 2) + s) { block in
+            let base = block.baseAddress!
+            var vm = CaptureVM(machine: self, input: input,
+                               lists: (ThreadList(base, size: 2 * m, slotCount: s), ThreadList(base + list, size: 2 * m, slotCount: s)),
+                               marks: base + 2 * list, frames: base + 2 * list + 2 * m, scratch: base + 2 * list + 2 * m + 2 * (4 * m + 2))
+            vm.run(body)
+        }
     }
 }
 
 /// Threads at one position: instruction, search generation and slots, in priority order.
 private struct ThreadList {
-    let pcs: UnsafeMutablePointer<Int32>
+    let pcs: UnsafeMutablePointer<Int>
     let gens: UnsafeMutablePointer<Int>
     let slots: UnsafeMutablePointer<Int>
     var count = 0
 
-    init(size: Int, slotCount: Int) {
-        pcs = .allocate(capacity: size)
-        gens = .allocate(capacity: size)
-        slots = .allocate(capacity: max(1, size * slotCount))
+    /// Carves a list of `size` threads out of `base` (`size × (2 + slotCount)` words).
+    init(_ base: UnsafeMutablePointer<Int>, size: Int, slotCount: Int) {
+        pcs = base
+        gens = base + size
+        slots = base + 2 * size
     }
-
-    func deallocate() { pcs.deallocate(); gens.deallocate(); slots.deallocate() }
 }
 
 /// The searches under way, by generation: where each starts and the best match it has so far.
@@ -100,25 +107,20 @@ private struct CaptureVM {
     /// False once an empty match at the end leaves no room for another search.
     var searching = true
 
-    init(machine: Machine, input: UnsafeBufferPointer<UInt8>) {
+    init(machine: Machine, input: UnsafeBufferPointer<UInt8>, lists: (ThreadList, ThreadList),
+         marks: UnsafeMutablePointer<Int>, frames: UnsafeMutablePointer<Int>, scratch: UnsafeMutablePointer<Int>) {
         self.machine = machine
         self.code = machine.code.baseAddress!
         self.loopSlots = machine.loopSlots.baseAddress!
         self.input = input
-        let m = machine.code.count
         slotCount = machine.slotCount
         // Two states per instruction: inside a checked loop, whether its iteration started here.
-        current = ThreadList(size: 2 * m, slotCount: slotCount)
-        next = ThreadList(size: 2 * m, slotCount: slotCount)
-        marks = .allocate(capacity: 2 * m)
-        marks.initialize(repeating: -1, count: 2 * m)
-        frames = .allocate(capacity: 2 * (4 * m + 2))
-        scratch = .allocate(capacity: max(1, slotCount))
+        (current, next) = lists
+        self.marks = marks
+        marks.initialize(repeating: -1, count: 2 * machine.code.count)
+        self.frames = frames
+        self.scratch = scratch
         searches = Searches(slotCount: slotCount)
-    }
-
-    func deallocate() {
-        current.deallocate(); next.deallocate(); marks.deallocate(); frames.deallocate(); scratch.deallocate()
     }
 
     mutating func newStamp() -> Int { stamp &+= 1; return stamp }
@@ -167,7 +169,7 @@ private struct CaptureVM {
         let n = input.count
         var i = 0
         while i < current.count {
-            let pc = Int(current.pcs[i])
+            let pc = current.pcs[i]
             let gen = current.gens[i]
             let threadSlots = current.slots + i * slotCount
             let inst = code[pc]
@@ -183,7 +185,7 @@ private struct CaptureVM {
                 if following == pos {
                     currentStamp = newStamp()
                     for j in 0..<i {
-                        marks[key(Int(current.pcs[j]), current.slots + j * slotCount, pos)] = currentStamp
+                        marks[key(current.pcs[j], current.slots + j * slotCount, pos)] = currentStamp
                     }
                     seed(at: pos, stamp: currentStamp)
                 }
@@ -191,7 +193,7 @@ private struct CaptureVM {
             }
             if pos < n, machine.accepts(inst, c) {
                 for s in 0..<slotCount { scratch[s] = threadSlots[s] }
-                next.count = addClosure(Int32(pc + 1), gen: gen, at: pos + length, stamp: nextStamp, into: next)
+                next.count = addClosure(pc + 1, gen: gen, at: pos + length, stamp: nextStamp, into: next)
             }
             i += 1
         }
@@ -219,10 +221,10 @@ private struct CaptureVM {
 
     /// Adds, in priority order, the threads reachable from `start` without consuming input,
     /// starting from the slots in `scratch`; returns the list's new count.
-    func addClosure(_ start: Int32, gen: Int, at pos: Int, stamp: Int, into list: ThreadList) -> Int {
+    func addClosure(_ start: Int, gen: Int, at pos: Int, stamp: Int, into list: ThreadList) -> Int {
         var count = list.count
         var depth = 1
-        frames[0] = Int(start); frames[1] = 0
+        frames[0] = start; frames[1] = 0
         while depth > 0 {
             depth -= 1
             let tag = frames[2 * depth]
@@ -255,7 +257,7 @@ private struct CaptureVM {
                 case .crlfTail where !Input.isCRLFMiddle(input, pos):
                     pc += 1
                 default:
-                    list.pcs[count] = Int32(pc)
+                    list.pcs[count] = pc
                     list.gens[count] = gen
                     for s in 0..<slotCount { list.slots[count * slotCount + s] = scratch[s] }
                     count += 1
