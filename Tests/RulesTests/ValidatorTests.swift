@@ -154,6 +154,17 @@ struct ValidatorTests {
         #expect(try messages("regex:/^abc$/m", "x\nabc\ny") == [])
     }
 
+    @Test("regex rules finish on cells that make backtracking engines hang")
+    func regexLinear() throws {
+        // With backtracking (the old engine, or ICU) neither of these finishes in reasonable time.
+        let threeMB = String(repeating: "a", count: 3_000_000)
+        #expect(try messages("regex:/^(a+)+$/", threeMB + "!") == ["The x field format is invalid."])
+        #expect(try messages("not_regex:/^(a+)+$/", threeMB + "!") == [])
+        let cell = String(repeating: "a", count: 80) + "!"
+        #expect(try messages("regex:/(a+)+$|!/s", cell) == [])
+        #expect(try messages("regex:/(a+)+$|#/s", cell) == ["The x field format is invalid."])
+    }
+
     @Test("alpha, alpha_num and alpha_dash allow letters beyond ASCII")
     func alpha() throws {
         #expect(try messages("alpha", "Zoë") == [])
