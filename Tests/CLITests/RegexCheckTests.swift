@@ -19,12 +19,12 @@ struct RegexCheckTests {
         #expect(cli.stderr.contains("/columns/tag/transform/0/regex_replace/pattern: regular expression '(a)\\1' uses a backreference (\\1), which cannot be matched in linear time"))
     }
 
-    @Test("a run through the command line with a catastrophic pattern and a 3 MB cell completes")
+    @Test("a run through the command line with a catastrophic pattern and a long cell completes")
     func runs() throws {
         let cli = try CLIHarness()
         try #"{"target": {"table": "codes", "key": ["id"]}, "columns": {"id": {"from": "Id"}, "code": {"from": "Code", "rules": "regex:/^(a+)+$/"}}}"#
             .write(toFile: cli.path("importers/codes.json"), atomically: true, encoding: .utf8)
-        let csv = "Id,Code\n1,aaaa\n2," + String(repeating: "a", count: 3_000_000) + "!\n"
+        let csv = "Id,Code\n1,aaaa\n2," + String(repeating: "a", count: 300_000) + "!\n"
         try csv.write(toFile: cli.path("codes.csv"), atomically: true, encoding: .utf8)
         #expect(cli.run("run", "codes", cli.path("codes.csv")) == 2)
         #expect(cli.stdout.contains("1 created") && cli.stdout.contains("1 failed"))

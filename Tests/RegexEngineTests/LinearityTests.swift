@@ -12,7 +12,7 @@ struct LinearityTests {
     func nestedPlusOnThreeMegabytes() throws {
         let regex = try LinearRegex("^(a+)+$")
         #expect(!regex.matches(Self.threeMB + "!"))
-        #expect(regex.matches(String(repeating: "a", count: 300_000)))
+        #expect(regex.matches(String(repeating: "a", count: 30_000)))
         #expect(!regex.matches("!" + Self.threeMB))
     }
 
@@ -23,9 +23,9 @@ struct LinearityTests {
         #expect(regex.matches(cell))
         #expect(regex.matchRanges(in: cell) == [[80..<81, nil]])
         #expect(regex.matches(Self.threeMB + "!"))
-        #expect(!regex.matches(String(repeating: "a", count: 300_000) + "b"))
-        let long = String(repeating: "a", count: 100_000) + "!"
-        #expect(regex.matchRanges(in: long) == [[100_000..<100_001, nil]])
+        #expect(!regex.matches(String(repeating: "a", count: 30_000) + "b"))
+        let long = String(repeating: "a", count: 20_000) + "!"
+        #expect(regex.matchRanges(in: long) == [[20_000..<20_001, nil]])
     }
 
     @Test("more shapes that backtracking cannot survive")
@@ -34,29 +34,29 @@ struct LinearityTests {
         #expect(!(try LinearRegex("^(a*)*b$").matches(aaaC)))
         #expect(!(try LinearRegex("^(a|aa)+$").matches(aaaC)))
         #expect(!(try LinearRegex("^(a|a?)+$").matches(aaaC)))
-        #expect(!(try LinearRegex("(x+x+)+y").matches(String(repeating: "x", count: 100_000))))
-        #expect(try LinearRegex("^(\\w+\\s?)*$").matches(String(repeating: "word ", count: 100_000)))
-        #expect(!(try LinearRegex("^(\\w+\\s?)*$").matches(String(repeating: "word ", count: 100_000) + "!")))
-        #expect(try LinearRegex("(?i)^(?:[a-z]+\\.)*[a-z]+$").matches(String(repeating: "Ab.", count: 200_000) + "c"))
+        #expect(!(try LinearRegex("(x+x+)+y").matches(String(repeating: "x", count: 20_000))))
+        #expect(try LinearRegex("^(\\w+\\s?)*$").matches(String(repeating: "word ", count: 10_000)))
+        #expect(!(try LinearRegex("^(\\w+\\s?)*$").matches(String(repeating: "word ", count: 10_000) + "!")))
+        #expect(try LinearRegex("(?i)^(?:[a-z]+\\.)*[a-z]+$").matches(String(repeating: "Ab.", count: 10_000) + "c"))
     }
 
     @Test("replacing with a preferred alternative that fails late stays linear")
     func overlappingSearches() throws {
         // Each match is one 'a', but the preferred `a.*b` runs to the end of the input first:
-        // searched one after another, that is quadratic (more than 10^9 steps here).
-        let input = String(repeating: "a", count: 50_000)
+        // searched one after another, that is quadratic (about 10^9 steps here).
+        let input = String(repeating: "a", count: 30_000)
         let regex = try LinearRegex("(a.*b|a)")
         let out = regex.replacing(in: input, with: try ReplacementTemplate("<$1>", groupCount: 1))
         #expect(out.utf8.count == 3 * input.utf8.count)
         #expect(out.hasPrefix("<a><a>") && out.hasSuffix("<a><a>"))
         // A late 'b' makes the first alternative win once, from the first 'a' to that 'b'.
         let withB = input + "b" + "aa"
-        #expect(regex.matchRanges(in: withB).map { $0[0] } == [0..<50_001, 50_001..<50_002, 50_002..<50_003])
+        #expect(regex.matchRanges(in: withB).map { $0[0] } == [0..<30_001, 30_001..<30_002, 30_002..<30_003])
     }
 
     @Test("replacing empty matches across a large cell")
     func emptyMatchesAtScale() throws {
-        let input = String(repeating: "ab", count: 50_000)
+        let input = String(repeating: "ab", count: 20_000)
         let out = try LinearRegex("x*").replacing(in: input, with: ReplacementTemplate("-", groupCount: 0))
         #expect(out.utf8.count == 2 * input.utf8.count + 1)
         #expect(out.hasPrefix("-a-b-a-b"))

@@ -60,7 +60,7 @@ private struct Searches {
 
     mutating func begin(at start: Int) {
         starts.append(start); matched.append(false)
-        slots.append(contentsOf: repeatElement(-1, count: slotCount))
+        for _ in 0..<slotCount { slots.append(-1) }
     }
 
     func start(of gen: Int) -> Int { starts[gen - base] }
@@ -75,6 +75,7 @@ private struct Searches {
     /// Forgets generations younger than `gen`.
     mutating func discard(after gen: Int) {
         let keep = gen - base + 1
+        guard keep < starts.count else { return }
         starts.removeSubrange(keep...); matched.removeSubrange(keep...)
         slots.removeSubrange((keep * slotCount)...)
     }

@@ -72,7 +72,7 @@ extension RegexParser {
             if c == "P", peek(1) == "=" { throw error(.notLinear("a backreference (?P=…)"), at: start) }
             if c == "P", peek(1) == ">" { throw error(.notLinear("recursion (?P>…)"), at: start) }
             throw error(.invalid("write a named group as (?<name>…)"), at: start)
-        case "-" where peek(1).map { $0.properties.numericType == .decimal } == true:
+        case "-" where peek(1).map { $0 >= "0" && $0 <= "9" } == true:
             throw error(.notLinear("recursion (?-…)"), at: start)
         default:
             return try parseFlagGroup(start: start)
@@ -82,7 +82,7 @@ extension RegexParser {
     /// `(?<name>`: the name after `<`, ASCII letters and digits starting with a letter, then `>`.
     mutating func parseGroupName(start: Int) throws(RegexSyntaxError) -> String {
         var name = ""
-        while let c = peek, c.isASCII, c.properties.isAlphabetic || c.properties.numericType == .decimal {
+        while let c = peek, c.isASCII, c.properties.isAlphabetic || (c >= "0" && c <= "9") {
             name.unicodeScalars.append(c)
             index += 1
         }

@@ -191,10 +191,11 @@ package struct RegexParser {
         return (low, high)
     }
 
+    /// ASCII digits as a number (saturating well above `maxCount`); nil when there are none.
     mutating func parseCount() -> Int? {
         var value: Int?
-        while let c = peek, let d = c.properties.numericType == .decimal && c.isASCII ? Int(c.value) - 48 : nil {
-            value = min((value ?? 0) * 10 + d, 10_000_000)
+        while let c = peek, c >= "0", c <= "9" {
+            value = min((value ?? 0) * 10 + Int(c.value - 48), 10_000_000)
             index += 1
         }
         return value
