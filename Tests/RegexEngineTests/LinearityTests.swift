@@ -73,7 +73,7 @@ struct LinearityTests {
             #expect(error.description == "regular expression '(?:[a-z]{100}){200}' is too large: with its counted repetitions ({n,m}) expanded it needs more than 10000 instructions; use smaller counts")
         }
         // Large counts of nothing cost nothing; large but allowed counts work.
-        #expect(try LinearRegex("(?:){100000}(?:\\b{0}){100000}x").matches("x"))
+        #expect(try LinearRegex("(?:){100000}(?:(?:){9}){100000}x").matches("x"))
         let wide = try LinearRegex("^[A-Za-z0-9 ]{1,2000}$")
         #expect(wide.matches(String(repeating: "z", count: 2000)))
         #expect(!wide.matches(String(repeating: "z", count: 2001)))

@@ -78,6 +78,8 @@ struct RefusalTests {
         ("\\p{Nope}", "unknown Unicode property 'Nope'", 0),
         ("[\\b]", "'\\b' cannot be used inside [ ]; write \\x08 for a backspace", 1),
         ("[&&a]", "'&&' needs a set on its left", 1),
+        ("^*a", "a quantifier cannot follow an anchor or a boundary such as ^, $ or \\b", 1),
+        ("a\\b{2}", "a quantifier cannot follow an anchor or a boundary such as ^, $ or \\b", 3),
     ]
 
     @Test("malformed patterns say what is wrong and where", arguments: invalidCases)

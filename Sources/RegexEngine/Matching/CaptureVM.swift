@@ -18,15 +18,16 @@ extension Machine {
     /// Calls `body` with the slots (byte offsets, -1 when unset; slot 0 and 1 are the whole
     /// match) of each match in order.
     func forEachMatch(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Int>) -> Void) {
-        // Scratch in one block (on the stack when small): two thread lists of 2m entries
-        // (instruction, generation, slots each), 2m marks, 4m + 2 closure frames, one slot set.
-        let m = code.count, s = slotCount
-        let list = 2 * m * (2 + s)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * list + 2 * m + 2 * (4 * m + 2) + s) { block in
+        // Scratch in one block (on the stack when small), for k = instructions × states: two
+        // thread lists of k entries (instruction, generation, slots each), k marks, 2k + 2
+        // closure frames of two words, one slot set.
+        let k = code.count * statesPerInstruction, s = slotCount
+        let list = k * (2 + s)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * list + k + 2 * (2 * k + 2) + s) { block in
             let base = block.baseAddress!
             var vm = CaptureVM(machine: self, input: input,
-                               lists: (ThreadList(base, size: 2 * m, slotCount: s), ThreadList(base + list, size: 2 * m, slotCount: s)),
-                               marks: base + 2 * list, frames: base + 2 * list + 2 * m, scratch: base + 2 * list + 2 * m + 2 * (4 * m + 2))
+                               lists: (ThreadList(base, size: k, slotCount: s), ThreadList(base + list, size: k, slotCount: s)),
+                               marks: base + 2 * list, frames: base + 2 * list + k, scratch: base + 2 * list + k + 2 * (2 * k + 2))
             vm.run(body)
         }
     }
@@ -92,7 +93,10 @@ private struct Searches {
 private struct CaptureVM {
     let machine: Machine
     let code: UnsafeMutablePointer<Program.Instruction>
-    let loopSlots: UnsafeMutablePointer<Int32>
+    let loopOf: UnsafeMutablePointer<Int32>
+    let loopSlot: UnsafeMutablePointer<Int32>
+    let loopParent: UnsafeMutablePointer<Int32>
+    let states: Int
     let input: UnsafeBufferPointer<UInt8>
     let slotCount: Int
     var current: ThreadList
@@ -112,13 +116,15 @@ private struct CaptureVM {
          marks: UnsafeMutablePointer<Int>, frames: UnsafeMutablePointer<Int>, scratch: UnsafeMutablePointer<Int>) {
         self.machine = machine
         self.code = machine.code.baseAddress!
-        self.loopSlots = machine.loopSlots.baseAddress!
+        self.loopOf = machine.loopOf.baseAddress!
+        self.loopSlot = machine.loopSlot.baseAddress!
+        self.loopParent = machine.loopParent.baseAddress!
+        self.states = machine.statesPerInstruction
         self.input = input
         slotCount = machine.slotCount
-        // Two states per instruction: inside a checked loop, whether its iteration started here.
         (current, next) = lists
         self.marks = marks
-        marks.initialize(repeating: -1, count: 2 * machine.code.count)
+        marks.initialize(repeating: -1, count: machine.code.count * machine.statesPerInstruction)
         self.frames = frames
         self.scratch = scratch
         searches = Searches(slotCount: slotCount)
@@ -212,12 +218,18 @@ private struct CaptureVM {
         searches.compact(before: head)
     }
 
-    /// The dedup key of a thread at `pc` with `slots` at `pos`: its instruction and whether the
-    /// innermost checked loop around it began its iteration at `pos`.
+    /// The dedup key of a thread at `pc` with `slots` at `pos`: its instruction and how many of
+    /// the checked loops around it began their iteration at `pos`. Iterations nest, so those are
+    /// always the innermost ones: the count says exactly which.
     @inline(__always)
     func key(_ pc: Int, _ slots: UnsafeMutablePointer<Int>, _ pos: Int) -> Int {
-        let loop = loopSlots[pc]
-        return 2 * pc + (loop >= 0 && slots[Int(loop)] == pos ? 1 : 0)
+        var count = 0
+        var loop = Int(loopOf[pc])
+        while loop >= 0, count < states - 1, slots[Int(loopSlot[loop])] == pos {
+            count += 1
+            loop = Int(loopParent[loop])
+        }
+        return pc * states + count
     }
 
     /// Adds, in priority order, the threads reachable from `start` without consuming input,

@@ -102,7 +102,7 @@ private struct MatchVM {
                 pos = candidate
                 stamp &+= 1
                 if addClosure(0, at: pos, stamp: stamp, into: current, &count) { return true }
-                if count == 0 { continue }
+                if count == 0 || pos == n { continue }  // at the end nothing can be consumed
             }
             let b0 = input[pos]
             let (c, length) = b0 < 0x80 ? (UInt32(b0), 1) : Input.decode(input, at: pos)

@@ -8,7 +8,7 @@ struct Compiler {
     private let limit: Int
     /// The next hidden slot for a `progress` check (after the groups' slots).
     private var nextHiddenSlot: Int
-    /// Slots of the checked loops being emitted, innermost last.
+    /// The checked loops being emitted, innermost last.
     private var loops: [Int32] = []
     private var classIndex: [CharSet: Int] = [:]
 
@@ -35,7 +35,7 @@ struct Compiler {
     private mutating func append(_ op: Program.Op, a: Int32 = 0, b: Int32 = 0) throws(TooLarge) -> Int {
         guard program.instructions.count < limit else { throw TooLarge() }
         program.instructions.append(Program.Instruction(op: op, a: a, b: b))
-        program.loopSlots.append(loops.last ?? -1)
+        program.loopOf.append(loops.last ?? -1)
         return program.instructions.count - 1
     }
 
@@ -109,14 +109,20 @@ struct Compiler {
         try emit(body)
         if program.instructions.count == before { return }
         program.instructions.removeSubrange(before...)
-        program.loopSlots.removeSubrange(before...)
+        program.loopOf.removeSubrange(before...)
         let required = max == nil && min > 0 ? min - 1 : min
         for _ in 0..<required { try emit(body) }
         guard let max else {
             // With captures, a body that can match empty gets a progress check (see `Program`).
             let check = captures && body.isNullable
             let slot = Int32(nextHiddenSlot)
-            if check { nextHiddenSlot += 1; loops.append(slot) }
+            if check {
+                nextHiddenSlot += 1
+                program.loopParent.append(loops.last ?? -1)
+                program.loopSlot.append(slot)
+                loops.append(Int32(program.loopSlot.count - 1))
+                program.loopDepth = Swift.max(program.loopDepth, loops.count)
+            }
             defer { if check { loops.removeLast() } }
             if min > 0 {
                 // `x+`: L: x; split L, out.

@@ -5,7 +5,16 @@ final class Machine: @unchecked Sendable {
     let code: UnsafeMutableBufferPointer<Program.Instruction>
     /// Two words per class: its ASCII members.
     let bitmaps: UnsafeMutableBufferPointer<UInt64>
-    let loopSlots: UnsafeMutableBufferPointer<Int32>
+    /// See `Program.loopOf`, `loopSlot` and `loopParent`.
+    let loopOf: UnsafeMutableBufferPointer<Int32>
+    let loopSlot: UnsafeMutableBufferPointer<Int32>
+    let loopParent: UnsafeMutableBufferPointer<Int32>
+    /// States the capture VM tells apart per instruction: how many of the checked loops around
+    /// it began their iteration at the current position (0…depth, the depth capped).
+    let statesPerInstruction: Int
+    /// Nesting beyond this many checked loops is not told apart (patterns that deep do not
+    /// occur in practice; matching stays linear, only groups inside may then differ from ICU).
+    static let maxLoopDepth = 16
     /// Per class: whether a scalar above ASCII can belong to it.
     let reachesBeyondASCII: [Bool]
     let classes: [CharSet]
@@ -19,8 +28,13 @@ final class Machine: @unchecked Sendable {
         _ = code.initialize(from: p.instructions)
         bitmaps = .allocate(capacity: max(1, p.asciiBitmaps.count))
         _ = bitmaps.initialize(from: p.asciiBitmaps)
-        loopSlots = .allocate(capacity: max(1, p.loopSlots.count))
-        _ = loopSlots.initialize(from: p.loopSlots)
+        loopOf = .allocate(capacity: max(1, p.loopOf.count))
+        _ = loopOf.initialize(from: p.loopOf)
+        loopSlot = .allocate(capacity: max(1, p.loopSlot.count))
+        _ = loopSlot.initialize(from: p.loopSlot)
+        loopParent = .allocate(capacity: max(1, p.loopParent.count))
+        _ = loopParent.initialize(from: p.loopParent)
+        statesPerInstruction = min(p.loopDepth, Machine.maxLoopDepth) + 1
         reachesBeyondASCII = p.classReachesBeyondASCII
         classes = p.classes
         slotCount = p.slotCount
@@ -30,7 +44,7 @@ final class Machine: @unchecked Sendable {
     }
 
     deinit {
-        code.deallocate(); bitmaps.deallocate(); loopSlots.deallocate()
+        code.deallocate(); bitmaps.deallocate(); loopOf.deallocate(); loopSlot.deallocate(); loopParent.deallocate()
     }
 
     /// Whether instruction `inst` (a consuming one) accepts scalar `c`.

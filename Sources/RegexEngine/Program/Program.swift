@@ -27,10 +27,15 @@ struct Program: Sendable {
     /// Capture slots (two per group, the whole match included, then one per `progress` check);
     /// zero for a match-only program.
     var slotCount = 0
-    /// Per instruction, the slot of the innermost loop with a `progress` check around it, or -1.
-    /// Whether that loop's iteration started at the current position changes what the thread
-    /// can do, so the capture VM keeps the two cases apart (see `CaptureVM`).
-    var loopSlots: [Int32] = []
+    /// Per instruction, the innermost loop with a `progress` check around it, or -1. Whether
+    /// such loops began their current iteration at the current position changes what a thread
+    /// can do, so the capture VM keeps those cases apart (see `CaptureVM`).
+    var loopOf: [Int32] = []
+    /// Per checked loop: the slot its iterations start in, and the loop around it (or -1).
+    var loopSlot: [Int32] = []
+    var loopParent: [Int32] = []
+    /// Deepest nesting of checked loops.
+    var loopDepth = 0
     /// Every match starts at offset 0 (`\A`, or `^` without `m`).
     var anchoredAtStart = false
     /// The bytes a match can start with, when that is not every byte; nil means no filter.

@@ -155,6 +155,9 @@ package struct RegexParser {
         case "{": bounds = try parseInterval()
         default: return atom
         }
+        if case .assertion = atom {
+            throw error(.invalid("a quantifier cannot follow an anchor or a boundary such as ^, $ or \\b"), at: start)
+        }
         var greedy = true
         if peek == "?" {
             greedy = false; index += 1
