@@ -18,7 +18,8 @@ struct RandomAgreementTests {
     }
 
     static func pattern(_ g: inout Generator, depth: Int = 0) -> String {
-        let atoms = ["a", "b", "c", ".", "[ab]", "[^a]", "\\b", "^", "$", "\\w", "\\s", "(x?)"]
+        let atoms = ["a", "b", "c", "A", "é", ".", "[ab]", "[^a]", "[a-cé]", "\\b", "\\B", "^", "$", "\\w", "\\s", "\\d",
+                     "(x?)", "\\n", "\\r\\n", "\\p{Lu}", "[[:alpha:]]", "\\Z", "\\A", "k"]
         var out = ""
         for _ in 0..<(1 + g.below(3)) {
             var piece: String
@@ -29,7 +30,7 @@ struct RandomAgreementTests {
             } else {
                 piece = atoms[g.below(atoms.count)]
             }
-            if g.below(3) == 0 && !["\\b", "^", "$"].contains(piece) {
+            if g.below(3) == 0 && !["\\b", "\\B", "^", "$", "\\Z", "\\A"].contains(piece) {
                 piece += ["*", "+", "?", "{0,2}", "{1,3}", "{2}"][g.below(6)]
                 if g.below(3) == 0 { piece += "?" }
             }
@@ -52,19 +53,26 @@ struct RandomAgreementTests {
 
     @Test("matches and groups on random patterns")
     func random() throws {
-        var g = Generator(state: 42)
-        let inputs = ["", "a", "b", "ab", "ba", "aab", "abab", "a b", "ca\nb", "bbaa", "abcab", "aaa", " c", "é a"]
+        var g = Generator(state: UInt64(ProcessInfo.processInfo.environment["RANDOM_REGEX_SEED"] ?? "42")!)
+        let inputs = ["", "a", "b", "ab", "ba", "aab", "abab", "a b", "ca\nb", "bbaa", "abcab", "aaa", " c", "é a",
+                      "A\r\nb\n", "ÉaK\u{212A}", "1a\n", "\nab\r\n", "aaaaaaab", "abcabc ab\nba c", "xxaxbxc"]
+        let flags: [NSRegularExpression.Options] = [[], [.caseInsensitive], [.anchorsMatchLines], [.dotMatchesLineSeparators],
+                                                    [.caseInsensitive, .anchorsMatchLines, .dotMatchesLineSeparators]]
+        let ours: [RegexOptions] = [[], [.caseInsensitive], [.multiline], [.dotAll], [.caseInsensitive, .multiline, .dotAll]]
         var checked = 0
         for _ in 0..<Int(ProcessInfo.processInfo.environment["RANDOM_REGEX_COUNT"] ?? "300")! {
             let p = Self.pattern(&g)
-            guard let icu = try? NSRegularExpression(pattern: p) else { continue }
-            var parser = RegexParser(pattern: p, options: [])
+            let f = g.below(flags.count)
+            guard let icu = try? NSRegularExpression(pattern: p, options: flags[f]) else { continue }
+            var parser = RegexParser(pattern: p, options: ours[f])
             guard !Self.hasLazyNullableLoop(try parser.parse()) else { continue }
-            let mine = try LinearRegex(p)
-            for input in inputs {
+            let mine = try LinearRegex(p, options: ours[f])
+            // ICU's `^` under `m` matches between `\r` and `\n` inside larger patterns but not on
+            // its own (its own TODO); ours never does, so that case is not compared.
+            for input in inputs where !(ours[f].contains(.multiline) && input.contains("\r\n")) {
                 let expected = AgreementTests.icuRanges(icu, input)
-                #expect(mine.matchRanges(in: input) == expected, "\(p) on \(input.debugDescription)")
-                #expect(mine.matches(input) == !expected.isEmpty, "\(p) on \(input.debugDescription)")
+                #expect(mine.matchRanges(in: input) == expected, "\(p) \(ours[f]) on \(input.debugDescription)")
+                #expect(mine.matches(input) == !expected.isEmpty, "\(p) \(ours[f]) on \(input.debugDescription)")
             }
             checked += 1
         }

@@ -114,31 +114,18 @@ struct Compiler {
         for _ in 0..<required { try emit(body) }
         guard let max else {
             // With captures, a body that can match empty gets a progress check (see `Program`).
-            let check = captures && body.isNullable
-            let slot = Int32(nextHiddenSlot)
-            if check {
-                nextHiddenSlot += 1
-                program.loopParent.append(loops.last ?? -1)
-                program.loopSlot.append(slot)
-                loops.append(Int32(program.loopSlot.count - 1))
-                program.loopDepth = Swift.max(program.loopDepth, loops.count)
-            }
-            defer { if check { loops.removeLast() } }
+            let loop: Int32? = captures && body.isNullable ? newCheckedLoop() : nil
             if min > 0 {
                 // `x+`: L: x; split L, out.
-                let loop = next
-                if check { try append(.save, a: slot) }
-                try emit(body)
-                let progress = check ? try append(.progress, a: slot) : nil
+                let start = next
+                let progress = try emitIteration(body, loop: loop)
                 let split = try append(.split)
-                setSplit(split, preferred: loop, other: next, greedy: greedy)
+                setSplit(split, preferred: start, other: next, greedy: greedy)
                 if let progress { program.instructions[progress].b = next }
             } else {
                 // `x*`: L: split body, out; body; jump L.
                 let split = try append(.split)
-                if check { try append(.save, a: slot) }
-                try emit(body)
-                let progress = check ? try append(.progress, a: slot) : nil
+                let progress = try emitIteration(body, loop: loop)
                 try append(.jump, a: Int32(split))
                 setSplit(split, preferred: Int32(split + 1), other: next, greedy: greedy)
                 if let progress { program.instructions[progress].b = next }
@@ -152,6 +139,31 @@ struct Compiler {
             try emit(body)
         }
         for s in splits { setSplit(s, preferred: Int32(s + 1), other: next, greedy: greedy) }
+    }
+
+    /// Registers a loop with a progress check, inside the loops being emitted; returns its index.
+    private mutating func newCheckedLoop() -> Int32 {
+        program.loopParent.append(loops.last ?? -1)
+        program.loopSlot.append(Int32(nextHiddenSlot))
+        nextHiddenSlot += 1
+        program.loopDepth = Swift.max(program.loopDepth, loops.count + 1)
+        return Int32(program.loopSlot.count - 1)
+    }
+
+    /// One iteration of an unbounded loop's body; with a checked `loop`, `save` its start first
+    /// and end with `progress` (whose exit the caller sets). Only the body and the check count
+    /// as inside the loop: the slot is fresh there, and stale before the `save`.
+    private mutating func emitIteration(_ body: RegexNode, loop: Int32?) throws(TooLarge) -> Int? {
+        guard let loop else {
+            try emit(body)
+            return nil
+        }
+        let slot = program.loopSlot[Int(loop)]
+        try append(.save, a: slot)
+        loops.append(loop)
+        defer { loops.removeLast() }
+        try emit(body)
+        return try append(.progress, a: slot)
     }
 
     /// Greedy prefers `preferred` (another iteration); lazy prefers leaving.
