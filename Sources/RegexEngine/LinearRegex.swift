@@ -13,7 +13,6 @@ package final class LinearRegex: Sendable {
     package let options: RegexOptions
     /// Capturing groups, named ones included.
     package let groupCount: Int
-    package let groupNames: [String: Int]
     /// Without capture slots: for "is there a match".
     let matcher: Machine
     /// With capture slots: for replacement.
@@ -25,7 +24,6 @@ package final class LinearRegex: Sendable {
         self.pattern = pattern
         self.options = options
         self.groupCount = parser.captureCount
-        self.groupNames = parser.groupNames
         do {
             matcher = Machine(try Compiler.compile(node, groupCount: groupCount, captures: false, limit: Self.maxInstructions))
             capturer = Machine(try Compiler.compile(node, groupCount: groupCount, captures: true, limit: Self.maxInstructions))
@@ -42,11 +40,6 @@ package final class LinearRegex: Sendable {
     /// Whether the pattern matches anywhere in `text`.
     package func matches(_ text: String) -> Bool {
         Input.withBytes(text) { matcher.isMatch($0) }
-    }
-
-    /// Whether the pattern matches anywhere in `bytes` (valid UTF-8).
-    package func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        matcher.isMatch(bytes)
     }
 
     /// Every match (leftmost-first, not overlapping, as ICU iterates them) as byte ranges of

@@ -1,6 +1,6 @@
 /// The parsed shape of a pattern, before it becomes a program. Flags are already applied:
 /// a case-insensitive literal is a folded `set`, `$` under `m` is `endOfLine`, and so on.
-package indirect enum RegexNode: Sendable, Equatable {
+indirect enum RegexNode: Sendable, Equatable {
     case empty
     /// One literal scalar, matched exactly.
     case scalar(UInt32)
@@ -28,7 +28,7 @@ package indirect enum RegexNode: Sendable, Equatable {
     }
 
     /// Zero-width conditions on the position.
-    package enum Assertion: Int32, Sendable {
+    enum Assertion: Int32, Sendable {
         /// `\A`, and `^` without `m`.
         case startOfText
         /// `\z`.

@@ -8,28 +8,28 @@
 /// comments `(?# )`, alternation, and `* + ? {n} {n,} {n,m}` greedy or lazy.
 /// Refused as non-linear: backreferences, lookaround, atomic groups, possessive quantifiers,
 /// recursion and conditionals.
-package struct RegexParser {
+struct RegexParser {
     let pattern: String
     let scalars: [Unicode.Scalar]
     var index = 0
     var options: RegexOptions
     var depth = 0
-    package internal(set) var captureCount = 0
-    package internal(set) var groupNames: [String: Int] = [:]
+    var captureCount = 0
+    var groupNames: [String: Int] = [:]
 
     /// Deepest nesting of groups and classes: keeps recursion (here and in the compiler) bounded.
     static let maxDepth = 250
     /// Largest count in `{n,m}`; the program limit usually stops far earlier.
     static let maxCount = 100_000
 
-    package init(pattern: String, options: RegexOptions) {
+    init(pattern: String, options: RegexOptions) {
         self.pattern = pattern
         self.scalars = Array(pattern.unicodeScalars)
         self.options = options
     }
 
     /// Parses the whole pattern.
-    package mutating func parse() throws(RegexSyntaxError) -> RegexNode {
+    mutating func parse() throws(RegexSyntaxError) -> RegexNode {
         let node = try parseAlternation()
         if index < scalars.count {  // only a ')' stops an alternation early
             throw error(.invalid("unmatched ')'"), at: index)

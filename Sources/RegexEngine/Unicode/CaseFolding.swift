@@ -3,9 +3,9 @@
 /// Two scalars are equivalent when they fold to the same scalar: `k`, `K` and KELVIN SIGN;
 /// `s`, `S` and LONG S; `ß` and `ẞ`. Foldings to several scalars (`ß` → `ss`) are not used, as in
 /// simple folding. The table is built once, on first use, from the runtime's case mappings.
-package enum CaseFolding {
+enum CaseFolding {
     /// The scalars equivalent to `value`, itself excluded; empty for scalars without case.
-    package static func others(of value: UInt32) -> [UInt32] {
+    static func others(of value: UInt32) -> [UInt32] {
         if value < 128 {
             let lower = value | 0x20
             guard lower >= 97 && lower <= 122 else { return [] }

@@ -1,7 +1,7 @@
 /// A set of scalars as a pattern describes it: `[a-z]`, `\d`, `[\p{L}&&[^a-z]]`, a case-folded
 /// literal. Kept as an expression and evaluated per scalar, so Unicode properties need no tables.
-package struct CharSet: Sendable, Hashable {
-    package indirect enum Expr: Sendable, Hashable {
+struct CharSet: Sendable, Hashable {
+    indirect enum Expr: Sendable, Hashable {
         /// Scalar ranges, inclusive.
         case ranges([ClosedRange<UInt32>])
         case property(UnicodeProperty)
@@ -11,18 +11,18 @@ package struct CharSet: Sendable, Hashable {
         case not(Expr)
     }
 
-    package var expr: Expr
+    var expr: Expr
     /// Under the `i` flag a leaf also holds the scalars case-equivalent to its members; negation
     /// applies after that, so `[^a]` with `i` matches neither `a` nor `A` (as in ICU and PCRE).
-    package var foldCase: Bool
+    var foldCase: Bool
 
-    package init(_ expr: Expr, foldCase: Bool = false) { self.expr = expr; self.foldCase = foldCase }
+    init(_ expr: Expr, foldCase: Bool = false) { self.expr = expr; self.foldCase = foldCase }
 
-    package static func scalar(_ v: UInt32, foldCase: Bool = false) -> CharSet {
+    static func scalar(_ v: UInt32, foldCase: Bool = false) -> CharSet {
         CharSet(.ranges([v...v]), foldCase: foldCase)
     }
 
-    package func contains(_ v: UInt32) -> Bool { CharSet.evaluate(expr, v, foldCase) }
+    func contains(_ v: UInt32) -> Bool { CharSet.evaluate(expr, v, foldCase) }
 
     private static func evaluate(_ e: Expr, _ v: UInt32, _ fold: Bool) -> Bool {
         switch e {
@@ -62,9 +62,9 @@ package struct CharSet: Sendable, Hashable {
     }
 
     /// The classes behind the shorthand escapes.
-    package static let digit = CharSet(.property(.generalCategories([.Nd])))
-    package static let word = CharSet(.property(.word))
-    package static let space = CharSet(.property(.whiteSpace))
-    package static let horizontalSpace = CharSet(.property(.horizontalSpace))
-    package static let verticalSpace = CharSet(.property(.verticalSpace))
+    static let digit = CharSet(.property(.generalCategories([.Nd])))
+    static let word = CharSet(.property(.word))
+    static let space = CharSet(.property(.whiteSpace))
+    static let horizontalSpace = CharSet(.property(.horizontalSpace))
+    static let verticalSpace = CharSet(.property(.verticalSpace))
 }

@@ -3,7 +3,7 @@
 ///
 /// Decided from the Swift runtime's Unicode data, so nothing is tabulated here. Script and block
 /// properties (`\p{Greek}`, `\p{InBasicLatin}`) are not available from it and are refused by name.
-package enum UnicodeProperty: Sendable, Hashable {
+enum UnicodeProperty: Sendable, Hashable {
     case generalCategories(Set<GeneralCategoryCode>)
     case alphabetic, lowercase, uppercase, whiteSpace, math, hexDigit, asciiHexDigit, dash, ideographic, emoji
     case any, ascii, assigned
@@ -17,7 +17,7 @@ package enum UnicodeProperty: Sendable, Hashable {
     case posixAlnum, posixBlank, posixGraph, posixPrint, posixXDigit
 
     /// A stable stand-in for `Unicode.GeneralCategory`, which is not `Hashable` on every platform.
-    package enum GeneralCategoryCode: UInt8, Sendable, Hashable, CaseIterable {
+    enum GeneralCategoryCode: UInt8, Sendable, Hashable, CaseIterable {
         case Lu, Ll, Lt, Lm, Lo, Mn, Mc, Me, Nd, Nl, No, Pc, Pd, Ps, Pe, Pi, Pf, Po, Sm, Sc, Sk, So, Zs, Zl, Zp, Cc, Cf, Cs, Co, Cn
 
         init(_ c: Unicode.GeneralCategory) {
@@ -58,7 +58,7 @@ package enum UnicodeProperty: Sendable, Hashable {
     }
 
     /// Whether `value` (any scalar value, surrogates included) has the property.
-    package func contains(_ value: UInt32) -> Bool {
+    func contains(_ value: UInt32) -> Bool {
         guard let s = Unicode.Scalar(value) else {
             // Surrogate code points never occur in valid UTF-8 text; only `Cs`/`Any` would hold them.
             if case .generalCategories(let set) = self { return set.contains(.Cs) }
@@ -102,7 +102,7 @@ package enum UnicodeProperty: Sendable, Hashable {
 
     /// ICU's word characters, for `\w` and `\b`.
     @inline(__always)
-    package static func isWord(_ s: Unicode.Scalar) -> Bool {
+    static func isWord(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 128 {
             return (v >= 48 && v <= 57) || (v | 0x20 >= 97 && v | 0x20 <= 122) || v == 95
@@ -124,7 +124,7 @@ package enum UnicodeProperty: Sendable, Hashable {
     // MARK: names
 
     /// The property `\p{name}` (or `[:name:]`) names; the error says why a name is not usable.
-    package static func named(_ raw: String) -> Result<UnicodeProperty, PropertyNameError> {
+    static func named(_ raw: String) -> Result<UnicodeProperty, PropertyNameError> {
         var name = loose(raw)
         if let eq = raw.firstIndex(where: { $0 == "=" || $0 == ":" }) {
             let key = loose(String(raw[..<eq]))
@@ -204,7 +204,7 @@ package enum UnicodeProperty: Sendable, Hashable {
 }
 
 /// Why a property name cannot be used.
-package enum PropertyNameError: Error, Sendable, Equatable {
+enum PropertyNameError: Error, Sendable, Equatable {
     case unknown(String)
     case scriptOrBlock(String)
 }
