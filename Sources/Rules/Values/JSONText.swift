@@ -105,7 +105,7 @@ enum JSONText {
                         i += 2
                     case UInt8(ascii: "u"):
                         guard i + 6 <= b.count else { return false }
-                        for k in 2..<6 where ByteRegex.hexValue(b[i + k]) == nil { return false }
+                        for k in 2..<6 where HexDigit.value(b[i + k]) == nil { return false }
                         i += 6
                     default:
                         return false
