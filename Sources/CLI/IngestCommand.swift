@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import IngestSupport
 
 /// The `ingest` command line: dispatches to subcommands, prints help and errors.
 public enum IngestCommand {

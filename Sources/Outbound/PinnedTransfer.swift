@@ -1,4 +1,5 @@
 import CCurl
+import IngestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -113,8 +114,7 @@ package enum PinnedTransfer {
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        return Int(duration.wholeMilliseconds)
     }
 
     static func getLong(_ handle: UnsafeMutableRawPointer, _ info: CURLINFO) -> Int {

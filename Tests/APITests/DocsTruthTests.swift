@@ -58,6 +58,25 @@ struct DocsTruthTests {
         #expect(section.contains("(RUNS.md)"))
     }
 
+    @Test("no module imports a module of the package its target does not declare")
+    func importsMatchDependencies() throws {
+        let targets = try DocsText.packageTargets()
+        let toolchain: Set<String> = ["Foundation", "FoundationNetworking", "FoundationXML", "FoundationEssentials", "Dispatch",
+                                      "Glibc", "Synchronization", "Testing", "XCTest", "Darwin", "os"]
+        for (name, dependencies) in targets {
+            let folder = DocsText.root.appendingPathComponent(name.hasSuffix("Tests") ? "Tests" : "Sources").appendingPathComponent(name)
+            guard let files = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for line in text.split(separator: "\n") where line.hasPrefix("import ") || line.hasPrefix("@testable import ") {
+                    let module = String(line.split(separator: " ").last ?? "")
+                    if toolchain.contains(module) || module == name { continue }
+                    #expect(dependencies.contains(module), "\(name)/\(file) imports \(module), which \(name) does not declare")
+                }
+            }
+        }
+    }
+
     @Test("every source file a page names exists")
     func namedFilesExist() throws {
         for page in try DocsText.pages() {
@@ -69,6 +88,21 @@ struct DocsTruthTests {
                 #expect(FileManager.default.fileExists(atPath: DocsText.root.appendingPathComponent(path).path), "\(page) names \(path)")
             }
         }
+    }
+
+    @Test("the \"to add X\" table names files that exist")
+    func additionTable() throws {
+        let section = try DocsText.section(in: "ARCHITECTURE.md", heading: "## To add X, touch these files")
+        let pattern = try NSRegularExpression(pattern: "`([A-Za-z]+/[A-Za-z0-9_/+.-]+\\.swift)`")
+        var checked = 0
+        for match in pattern.matches(in: section, range: NSRange(section.startIndex..., in: section)) {
+            guard let range = Range(match.range(at: 1), in: section) else { continue }
+            let path = String(section[range])
+            let found = ["Sources/", "Tests/"].contains { FileManager.default.fileExists(atPath: DocsText.root.appendingPathComponent($0 + path).path) }
+            #expect(found, "ARCHITECTURE.md's table names \(path)")
+            checked += 1
+        }
+        #expect(checked >= 20)
     }
 
     @Test("RUNS.md names every run status, the lifecycle commands and endpoints, and the ownership files")

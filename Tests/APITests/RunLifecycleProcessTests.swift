@@ -157,13 +157,13 @@ struct RunLifecycleProcessTests {
     @Test("a database on a full disk: the run ends failed with the reason, counters equal the rows in the table, nothing stays processing")
     func fullDisk() throws {
         let f = try ProcessFixture(importers: ["items": Self.definition(transaction: "none")])
-        let disk = try SmallDisk(megabytes: 3)
+        let disk = try SmallDisk(megabytes: 4)
         defer { disk.unmount() }
         f.environment = ["INGEST_FINAL_WRITE_BUDGET_MS": "500"]
         try f.write(ProcessFixture.itemsCSV(rows: 100_000), to: "items.csv")
         // Room the test frees afterwards, as an operator would.
         let filler = disk.path + "/filler"
-        #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: 256 << 10)))
+        #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: 1 << 20)))
         let database = disk.path + "/ingest.sqlite"
         let run = try IngestProcess(["run", "items", f.root + "/items.csv", "--json", "--database", database, "--importers", f.root + "/importers"],
                                     in: f.root, environment: f.environment)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Definitions
+import IngestSupport
 
 @Suite("JSON documents with positions")
 struct JSONDocumentTests {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Definitions
+import IngestSupport
 
 /// A tiny JSON Schema 2020-12 validator: just the keywords `schemas/importer.schema.json` uses
 /// (type, properties, additionalProperties, required, enum, const, pattern, min/maxLength,

@@ -69,7 +69,16 @@ struct TransformSyntaxTests {
             "importers/x.json:1:85: /columns/a/transform/0/replace: missing required key 'to'",
         ]),
         ProblemCase("regex_replace invalid pattern", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"regex_replace": {"pattern": "(", "with": ""}}]}}}"#, [
-            "importers/x.json:1:103: /columns/a/transform/0/regex_replace/pattern: invalid regular expression '('",
+            "importers/x.json:1:103: /columns/a/transform/0/regex_replace/pattern: invalid regular expression '(': missing ')' to close the group opened at offset 0",
+        ]),
+        ProblemCase("regex_replace lookbehind refused", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"regex_replace": {"pattern": "/(?<=a)b/i", "with": ""}}]}}}"#, [
+            "importers/x.json:1:103: /columns/a/transform/0/regex_replace/pattern: regular expression '(?<=a)b' uses a lookbehind (?<=…), which cannot be matched in linear time; backreferences, lookahead, lookbehind, atomic groups, possessive quantifiers, recursion and conditionals are refused",
+        ]),
+        ProblemCase("regex_replace missing group", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"regex_replace": {"pattern": "(\\d+)-(\\d+)", "with": "$3"}}]}}}"#, [
+            "importers/x.json:1:128: /columns/a/transform/0/regex_replace/with: the replacement refers to group $3, but the pattern has 2 groups (write \\$ for a literal '$')",
+        ]),
+        ProblemCase("regex_replace unclosed slash", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"regex_replace": {"pattern": "/a", "with": ""}}]}}}"#, [
+            "importers/x.json:1:103: /columns/a/transform/0/regex_replace/pattern: regex is missing its closing '/' (a pattern that starts with '/' is read as /pattern/flags; write \\/ for a literal '/')",
         ]),
         ProblemCase("null_if not a list", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"null_if": "N/A"}]}}}"#, [
             "importers/x.json:1:85: /columns/a/transform/0/null_if: expected an array of strings, got a string — {\"null_if\": [\"\", \"N/A\"]}",

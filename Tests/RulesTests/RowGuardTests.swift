@@ -62,12 +62,15 @@ struct RowGuardTests {
         #expect(processor.process(["ab"]).values == [.text(String(repeating: "ab", count: 100_000))])
     }
 
-    @Test("regex_replace with an empty match on a 10 MB cell stops at the value cap")
+    @Test("regex_replace with an empty match stops at the value cap as it builds; a 10 MB cell is refused before it")
     func emptyMatchReplacement() throws {
         let column = Fixture.column("body", transforms: [.regexReplace(pattern: "/x*/", with: "0123456789")])
         let processor = try Self.processor(Self.definition([column]), header: ["body"])
-        let outcome = processor.process([String(repeating: "a", count: 10 << 20)])
-        #expect(outcome.errors.first?.messages == ["The body field must not be larger than 1 MiB after its transforms (limits.max_value_bytes)."])
+        let message = ["The body field must not be larger than 1 MiB after its transforms (limits.max_value_bytes)."]
+        // 200 KB would become 2.2 MB: the replacement stops past 1 MiB.
+        #expect(processor.process([String(repeating: "a", count: 200_000)]).errors.first?.messages == message)
+        // 10 MB is over the cap as read, before any transform.
+        #expect(processor.process([String(repeating: "a", count: 10 << 20)]).errors.first?.messages == message)
         // Empty matches still replace as ICU does on small values.
         #expect(processor.process(["ab"]).values == [.text("0123456789a0123456789b0123456789")])
     }

@@ -48,6 +48,21 @@ struct TransformTests {
         #expect(try transformed("a-b-c", [.replace(from: "-", to: "/")]) == .text("a/b/c"))
         #expect(try transformed("SKU 12 34", [.regexReplace(pattern: "/\\s+/", with: "")]) == .text("SKU1234"))
         #expect(try transformed("2024-01-31", [.regexReplace(pattern: "/(\\d+)-(\\d+)-(\\d+)/", with: "$3.$2.$1")]) == .text("31.01.2024"))
+        #expect(try transformed("2024-01-31", [.regexReplace(pattern: "(\\d+)-(\\d+)-(\\d+)", with: "$3.$2.$1")]) == .text("31.01.2024"))
+        #expect(try transformed("Tel: 555-0199", [.regexReplace(pattern: "[^0-9]+", with: "")]) == .text("5550199"))
+        #expect(try transformed("ABC", [.regexReplace(pattern: "/b/i", with: "-")]) == .text("A-C"))
+        #expect(try transformed("ABC", [.regexReplace(pattern: "(?i)b", with: "\\$")]) == .text("A$C"))
+    }
+
+    @Test("regex_replace with empty matches inserts between characters, as ICU does")
+    func regexReplaceEmpty() throws {
+        #expect(try transformed("abc", [.regexReplace(pattern: "x*", with: "-")]) == .text("-a-b-c-"))
+        #expect(try transformed("xab", [.regexReplace(pattern: "/x*/", with: "-")]) == .text("--a-b-"))
+        #expect(try transformed("ab cd", [.regexReplace(pattern: "\\b", with: "|")]) == .text("|ab| |cd|"))
+        #expect(try transformed("日本", [.regexReplace(pattern: "/(?:)/", with: ".")]) == .text(".日.本."))
+        // Linear even when each match needs a look far ahead (quadratic when searched one by one).
+        let long = String(repeating: "a", count: 20_000)
+        #expect(try transformed(long, [.regexReplace(pattern: "/a.*b|a/", with: "b")]) == .text(String(repeating: "b", count: 20_000)))
     }
 
     @Test("null_if makes matching values empty, so they become null")

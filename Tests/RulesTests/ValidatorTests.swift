@@ -148,7 +148,24 @@ struct ValidatorTests {
         #expect(try messages("regex:/^abc$/i", "ABC") == [])
         #expect(try messages("not_regex:/\\s/", "a b") == ["The x field format is invalid."])
         #expect(try messages("not_regex:/\\s/", "ab") == [])
-        #expect(try messages("regex:/^(a|b)\\1$/", "aa") == [])  // back-reference: NSRegularExpression fallback
+        #expect(try messages("regex:/^(?:a|b)\\b/", "a-") == [])
+        #expect(try messages("regex:/^\\p{L}+$/u", "Zoë") == [])
+        #expect(try messages("regex:/^\\p{L}+$/u", "Zoë1") == ["The x field format is invalid."])
+        #expect(try messages("regex:/^abc$/m", "x\nabc\ny") == [])
+    }
+
+    @Test("regex rules finish on cells that make backtracking engines hang")
+    func regexLinear() throws {
+        // With backtracking (the old engine, or ICU) neither of these finishes in reasonable time.
+        let threeMB = String(repeating: "a", count: 3_000_000)
+        // Over the default 1 MiB value cap (`limits`), which would fail the row first: raised here.
+        let raised = ValueLimits(maxValueBytes: 8 << 20)
+        #expect(try Fixture.single(Fixture.column("x", rules: "regex:/^(a+)+$/"), threeMB + "!", limits: raised).messages
+                == ["The x field format is invalid."])
+        #expect(try messages("not_regex:/^(a+)+$/", String(repeating: "a", count: 30_000) + "!") == [])
+        let cell = String(repeating: "a", count: 80) + "!"
+        #expect(try messages("regex:/(a+)+$|!/s", cell) == [])
+        #expect(try messages("regex:/(a+)+$|#/s", cell) == ["The x field format is invalid."])
     }
 
     @Test("alpha, alpha_num and alpha_dash allow letters beyond ASCII")

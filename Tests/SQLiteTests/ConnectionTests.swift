@@ -53,12 +53,20 @@ struct ConnectionTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try db.execute("CREATE TABLE t (v INTEGER)")
         struct Boom: Error {}
+        var insertedInside: Int64?
+        var caught: (any Error)?
         do {
             try db.transaction { () throws(Boom) in
-                _ = try? db.execute("INSERT INTO t VALUES (1)", [])
+                // The insert must really happen inside the transaction, or the rollback proves nothing.
+                do { _ = try db.execute("INSERT INTO t VALUES (1)", []) } catch { Issue.record("insert failed: \(error)") }
+                insertedInside = (try? db.scalar("SELECT COUNT(*) FROM t"))??.integerValue
                 throw Boom()
             }
-        } catch {}
+        } catch {
+            caught = error
+        }
+        #expect(insertedInside == 1)
+        #expect(caught != nil, "the body's error reaches the caller")
         #expect(try db.scalar("SELECT COUNT(*) FROM t") == .integer(0))
         #expect(!db.isInTransaction)
         _ = try db.transaction { () throws(SQLiteError) in try db.execute("INSERT INTO t VALUES (2)", []) }

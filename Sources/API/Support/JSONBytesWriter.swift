@@ -1,4 +1,5 @@
 import Engine
+import IngestSupport
 
 /// Writes a `JSONValue` straight to UTF-8 bytes, byte for byte the same as `JSONValue.text`.
 ///
@@ -48,7 +49,6 @@ enum JSONBytesWriter {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -67,21 +67,7 @@ enum JSONBytesWriter {
 
     /// Control characters, quote, backslash and `/`; every other byte (UTF-8 included) is copied.
     @inline(__always)
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
-    }
+    private static func needsEscape(_ byte: UInt8) -> Bool { JSONEscaping.needsEscape(byte, escapingSlash: true) }
 
-    private static func appendEscape(of byte: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
-        switch byte {
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0..<0x20:
-            out.append(contentsOf: "u00".utf8)
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
-        default: out.append(byte)
-        }
-    }
+    private static func appendEscape(of byte: UInt8, to out: inout [UInt8]) { JSONEscaping.appendEscape(of: byte, to: &out) }
 }

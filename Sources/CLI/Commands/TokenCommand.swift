@@ -1,5 +1,6 @@
 import API
 import Engine
+import IngestSupport
 
 /// `ingest token create|list|revoke`: the bearer tokens of the API.
 enum TokenCommand: Command {

@@ -1,3 +1,4 @@
+import IngestSupport
 /// The values of one command line, checked against its `CommandSpec`.
 public struct ParsedArguments: Sendable {
     public private(set) var positionals: [String: [String]] = [:]
@@ -91,18 +92,7 @@ public struct ParsedArguments: Sendable {
 }
 
 /// The candidate closest to `word` (edit distance ≤ 2), for "did you mean".
+/// The candidate closest to `word` ("did you mean"), as everywhere in Ingest.
 func closest(_ word: String, in candidates: [String]) -> String? {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-        var prev = Array(0...b.count)
-        for (i, ca) in a.enumerated() {
-            var cur = [i + 1] + Array(repeating: 0, count: b.count)
-            for (j, cb) in b.enumerated() {
-                cur[j + 1] = min(prev[j + 1] + 1, cur[j] + 1, prev[j] + (ca == cb ? 0 : 1))
-            }
-            prev = cur
-        }
-        return prev[b.count]
-    }
-    let scored = candidates.map { ($0, distance(Array(word), Array($0))) }.filter { $0.1 <= 2 }
-    return scored.min { $0.1 < $1.1 }?.0
+    Suggestion.closest(to: word, in: candidates)
 }

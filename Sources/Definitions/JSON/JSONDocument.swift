@@ -1,4 +1,5 @@
 import Foundation
+import IngestSupport
 
 /// A parsed JSON file: the root node plus lookups by RFC 6901 pointer.
 ///

@@ -1,3 +1,4 @@
+import IngestSupport
 /// A recursive-descent RFC 8259 parser over bytes that records positions; see `JSONDocument`.
 struct JSONParser {
     private let bytes: [UInt8]
@@ -240,32 +241,25 @@ struct JSONParser {
         guard index < bytes.count else { throw error("unterminated escape sequence", at: start) }
         let c = bytes[index]
         index += 1
+        if let simple = JSONScanning.simpleEscape(c) { return UnicodeScalar(simple) }
         switch c {
-        case UInt8(ascii: "\""): return "\""
-        case UInt8(ascii: "\\"): return "\\"
-        case UInt8(ascii: "/"): return "/"
-        case UInt8(ascii: "b"): return "\u{08}"
-        case UInt8(ascii: "f"): return "\u{0C}"
-        case UInt8(ascii: "n"): return "\n"
-        case UInt8(ascii: "r"): return "\r"
-        case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
             let first = try parseHex4(escapeStart: start)
-            if (0xD800...0xDBFF).contains(first) {
+            if JSONScanning.isHighSurrogate(first) {
                 // RFC 8259 §7: characters outside the BMP are written as a surrogate pair.
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
                     throw error("unpaired high surrogate \\u\(String(first, radix: 16, uppercase: true))", at: start)
                 }
                 index += 2
                 let second = try parseHex4(escapeStart: start)
-                guard (0xDC00...0xDFFF).contains(second) else {
+                guard JSONScanning.isLowSurrogate(second) else {
                     throw error("high surrogate not followed by a low surrogate", at: start)
                 }
-                let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                let value = JSONScanning.combine(high: first, low: second)
                 guard let scalar = UnicodeScalar(value) else { throw error("invalid surrogate pair", at: start) }
                 return scalar
             }
-            if (0xDC00...0xDFFF).contains(first) {
+            if JSONScanning.isLowSurrogate(first) {
                 throw error("unpaired low surrogate \\u\(String(first, radix: 16, uppercase: true))", at: start)
             }
             guard let scalar = UnicodeScalar(first) else { throw error("invalid \\u escape", at: start) }
@@ -279,14 +273,7 @@ struct JSONParser {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard index < bytes.count else { throw error("incomplete \\u escape", at: escapeStart) }
-            let b = bytes[index]
-            let digit: UInt32
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
-            default: throw error("\\u must be followed by four hex digits", at: escapeStart)
-            }
+            guard let digit = JSONScanning.hexDigit(bytes[index]) else { throw error("\\u must be followed by four hex digits", at: escapeStart) }
             value = value << 4 | digit
             index += 1
         }

@@ -1,4 +1,5 @@
 import Foundation
+import IngestSupport
 
 extension DefinitionDecoder {
     /// The run facts a `value` template may use: `{{run.id}}` and friends.

@@ -1,3 +1,4 @@
+import IngestSupport
 extension DefinitionDecoder {
     /// `examples`: rows with their expected outcome, run by `ingest check`.
     func decodeExamples(_ node: JSONNode) -> [ExampleSpec] {

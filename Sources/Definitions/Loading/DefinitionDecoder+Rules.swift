@@ -1,4 +1,5 @@
 import Foundation
+import IngestSupport
 
 /// Rule syntax.
 ///

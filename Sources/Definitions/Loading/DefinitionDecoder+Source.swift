@@ -1,4 +1,5 @@
 import Foundation
+import IngestSupport
 
 extension DefinitionDecoder {
     /// `source`: type, type-specific options (checked against the type) and format options.

@@ -1,4 +1,6 @@
 import Foundation
+import IngestSupport
+import RegexEngine
 
 /// Transform syntax: a list of steps, each a name (`"trim"`) or a one-key object whose key is the
 /// transform and whose value its argument (`{"multiply": 1000}`); `map` may carry a sibling
@@ -90,10 +92,16 @@ extension DefinitionDecoder {
             let pattern = requiredString(args, "pattern", value, pointer, nonEmpty: true)
             let with = requiredString(args, "with", value, pointer, nonEmpty: false)
             guard let pattern, let with else { return nil }
-            do {
-                _ = try NSRegularExpression(pattern: pattern)
-            } catch {
-                report("invalid regular expression '\(pattern)'", at: pointer + "/pattern", args["pattern"]?.value.position)
+            switch LinearRegex.compile(replacePattern: pattern) {
+            case .success(let regex):
+                do {
+                    _ = try ReplacementTemplate(with, groupCount: regex.groupCount)
+                } catch {
+                    report(error.description, at: pointer + "/with", args["with"]?.value.position)
+                    return nil
+                }
+            case .failure(let problem):
+                report(problem.description, at: pointer + "/pattern", args["pattern"]?.value.position)
                 return nil
             }
             return .regexReplace(pattern: pattern, with: with)

@@ -1,4 +1,5 @@
 import Foundation
+import IngestSupport
 
 /// Turns a parsed JSON tree into an `ImporterDefinition`, collecting every problem on the way.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import RegexEngine
 
 /// A delimited regular expression as written in `regex:` / `not_regex:` rules: `/^SKU-[0-9]+$/i`.
 ///
@@ -9,7 +9,9 @@ import Foundation
 /// string `"required|regex:/^(a|b),c$/|max:9"` splits into three rules. Flags may follow the
 /// closing delimiter: `i` (ignore case), `m` (anchors match at line breaks), `s` (dot matches
 /// line breaks), `x` (ignore whitespace and comments) and `u` (accepted for PHP compatibility;
-/// patterns are always Unicode). The pattern itself is NSRegularExpression (ICU) syntax.
+/// patterns are always Unicode). The pattern itself is ICU syntax, matched in linear time by
+/// `LinearRegex`; what needs backtracking (backreferences, lookaround, atomic groups, possessive
+/// quantifiers, recursion, conditionals) is refused here, when the definition loads.
 public struct DelimitedRegex: Sendable, Equatable {
     /// The full text, delimiters and flags included: how rules store the argument.
     public var text: String
@@ -35,22 +37,19 @@ public struct DelimitedRegex: Sendable, Equatable {
         _ = try compile()
     }
 
-    /// NSRegularExpression options for the flags.
-    public var options: NSRegularExpression.Options {
-        var options: NSRegularExpression.Options = []
-        if flags.contains("i") { options.insert(.caseInsensitive) }
-        if flags.contains("m") { options.insert(.anchorsMatchLines) }
-        if flags.contains("s") { options.insert(.dotMatchesLineSeparators) }
-        if flags.contains("x") { options.insert(.allowCommentsAndWhitespace) }
+    /// The options the flags stand for.
+    package var options: RegexOptions {
+        var options: RegexOptions = []
+        for flag in flags { if let o = RegexOptions.option(for: flag) { options.insert(o) } }
         return options
     }
 
-    /// The compiled expression; throws when ICU rejects the pattern.
-    public func compile() throws(DelimitedRegexError) -> NSRegularExpression {
+    /// The compiled expression; throws when the pattern is invalid or cannot run in linear time.
+    package func compile() throws(DelimitedRegexError) -> LinearRegex {
         do {
-            return try NSRegularExpression(pattern: pattern, options: options)
+            return try LinearRegex(pattern, options: options)
         } catch {
-            throw DelimitedRegexError(message: "invalid regular expression '\(pattern)'", scalarOffset: 1)
+            throw DelimitedRegexError(message: error.description, scalarOffset: 1 + error.offset)
         }
     }
 

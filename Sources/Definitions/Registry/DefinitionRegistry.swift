@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import IngestSupport
 
 /// Every importer definition of one directory (`importers/`), kept compiled and up to date.
 ///
@@ -197,7 +198,7 @@ public final class DefinitionRegistry: Sendable {
             return watch.generation
         }
         guard let generation else { return }
-        let seconds = max(0.01, Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+        let seconds = max(0.01, interval.seconds)
         let thread = Thread { [self] in
             while isWatching(generation) {
                 watchWake.lock()

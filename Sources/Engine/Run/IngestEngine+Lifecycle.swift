@@ -2,6 +2,7 @@ import Definitions
 import Foundation
 import Rules
 import SQLite
+import IngestSupport
 
 /// A run's life after it is created: claim, resolve the source, run, end; and recovery of runs
 /// whose owner is gone. See docs/RUNS.md.
@@ -241,7 +242,3 @@ enum SourceFingerprint {
     }
 }
 
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,3 +1,4 @@
+import IngestSupport
 /// A JSON value that keeps object key order, with a compact writer and a strict parser.
 ///
 /// Order matters here: a logged row's `data` is keyed by source header and the failed-rows CSV
@@ -107,32 +108,9 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        // Fast path: most strings need no escaping and are appended whole.
-        let needsEscape = s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F }
-        guard needsEscape else {
-            out += s
-            out += "\""
-            return
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count + 8)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x2F: bytes += [0x5C, 0x2F]  // like PHP's json_encode, and safe inside <script>
-            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
-            default: bytes.append(b)
-            }
-        }
-        out += String(decoding: bytes, as: UTF8.self)
-        out += "\""
+        // `/` escaped like PHP's json_encode (safe inside <script>); most strings need nothing
+        // and are appended whole.
+        out += JSONEscaping.quoted(s, escapingSlash: true)
     }
 
     /// Parses JSON text (RFC 8259). Nesting is capped at 512 levels.
@@ -256,14 +234,7 @@ struct JSONValueParser {
         guard i + 4 <= bytes.count else { throw fail("short \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
-            let c = bytes[i]
-            let d: UInt32
-            switch c {
-            case 48...57: d = UInt32(c - 48)
-            case 65...70: d = UInt32(c - 55)
-            case 97...102: d = UInt32(c - 87)
-            default: throw fail("bad hex digit in \\u escape")
-            }
+            guard let d = JSONScanning.hexDigit(bytes[i]) else { throw fail("bad hex digit in \\u escape") }
             v = v * 16 + d
             i += 1
         }
@@ -283,30 +254,22 @@ struct JSONValueParser {
             guard i < bytes.count else { throw fail("unterminated escape") }
             let e = bytes[i]
             i += 1
-            switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
-                    i += 2
-                    let low = try parseHex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("bad low surrogate") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw fail("lone surrogate")
-                }
-                guard let u = Unicode.Scalar(scalar) else { throw fail("bad code point") }
-                out.append(contentsOf: Array(String(Character(u)).utf8))
-            default: throw fail("bad escape")
+            if let simple = JSONScanning.simpleEscape(e) {
+                out.append(simple)
+                continue
             }
+            guard e == UInt8(ascii: "u") else { throw fail("bad escape") }
+            var scalar = try parseHex4()
+            if JSONScanning.isHighSurrogate(scalar) {
+                guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+                i += 2
+                let low = try parseHex4()
+                guard JSONScanning.isLowSurrogate(low) else { throw fail("bad low surrogate") }
+                scalar = JSONScanning.combine(high: scalar, low: low)
+            } else if JSONScanning.isLowSurrogate(scalar) {
+                throw fail("lone surrogate")
+            }
+            JSONScanning.appendUTF8(scalar, to: &out)
         }
         guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
         return s

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import IngestSupport
 
 /// Background workers that take `pending` runs from the database and execute them, oldest first.
 ///

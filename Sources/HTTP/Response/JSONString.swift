@@ -1,22 +1,8 @@
-/// Minimal JSON string quoting for server-generated messages (RFC 8259 §7), so that error
-/// responses need no encoder and cannot fail.
+import IngestSupport
+
+/// JSON string quoting for server-generated messages (RFC 8259 §7), so that error responses need
+/// no encoder and cannot fail.
 enum JSONString {
     /// `text` as a quoted JSON string literal.
-    static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    static func quote(_ text: String) -> String { JSONEscaping.quoted(text) }
 }

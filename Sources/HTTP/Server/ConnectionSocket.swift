@@ -1,4 +1,5 @@
 import Glibc
+import IngestSupport
 
 /// One accepted TCP connection, read and written with deadlines.
 ///
@@ -93,7 +94,7 @@ final class ConnectionSocket {
             // A deadline already past still polls once without waiting, so that what has
             // already arrived can be read.
             let milliseconds = remaining <= .zero ? 0
-                : Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+                : remaining.pollMilliseconds
             let ready = poll(&fds, nfds_t(fds.count), milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }

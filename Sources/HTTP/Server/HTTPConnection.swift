@@ -1,4 +1,5 @@
 import Glibc
+import IngestSupport
 
 /// Serves the requests of one connection, in order, on the thread that owns it.
 ///
@@ -299,8 +300,7 @@ final class HTTPConnection {
 
     /// `30 s`, or `300 ms` for a duration that is not a whole number of seconds.
     static func describe(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return attoseconds == 0 ? "\(seconds) s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+        duration.components.attoseconds == 0 ? "\(duration.components.seconds) s" : "\(duration.wholeMilliseconds) ms"
     }
 
     /// When a body whose first read began at `start` and that has brought `received` bytes since
@@ -416,7 +416,7 @@ final class HTTPConnection {
 
     private func log(method: String, path: String, status: HTTPStatus, bytes: Int, startedAt: ContinuousClock.Instant) {
         let elapsed = startedAt.duration(to: .now)
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = elapsed.wholeMilliseconds
         logger("\(remoteAddress) \(method) \(path) \(status.code) \(bytes)B \(milliseconds)ms")
     }
 }

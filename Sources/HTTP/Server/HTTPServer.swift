@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Glibc
+import IngestSupport
 
 /// A blocking HTTP/1.1 server: one thread per connection, deadlines by `poll()`.
 ///
@@ -180,7 +181,7 @@ public final class HTTPServer: Sendable {
 
     /// Waits until every connection has left the table, at most `limit`; woken by each departure.
     private func waitUntilNoConnections(for limit: Duration) {
-        let deadline = Date().addingTimeInterval(Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18)
+        let deadline = Date().addingTimeInterval(limit.seconds)
         departed.lock()
         defer { departed.unlock() }
         while state.withLock({ !$0.table.isEmpty }) {
@@ -275,9 +276,7 @@ public final class HTTPServer: Sendable {
     /// `poll()`'s timeout in milliseconds until `deadline` (rounded up), or -1 for none.
     static func pollTimeout(until deadline: ContinuousClock.Instant?) -> Int32 {
         guard let deadline else { return -1 }
-        let remaining = ContinuousClock.now.duration(to: deadline)
-        if remaining <= .zero { return 0 }
-        return Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+        return ContinuousClock.now.duration(to: deadline).pollMilliseconds
     }
 
     // MARK: - Serving

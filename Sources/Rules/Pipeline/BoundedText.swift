@@ -2,7 +2,8 @@ import Foundation
 
 /// The transforms that can multiply a value's size, built with a cap: they stop as soon as the
 /// output passes `limit` UTF-8 bytes, so a hostile cell never makes a large string first and
-/// fails afterwards. `nil` means "larger than the limit".
+/// fails afterwards. `nil` means "larger than the limit". (`regex_replace` is capped the same
+/// way by `LinearRegex.replacing(in:with:limit:)`.)
 ///
 /// The other steps grow a value by a small factor at most (`slug` writes `@` as `-at-`, case
 /// mapping can triple a character); `RowProcessor` checks the size after every step, so they
@@ -25,32 +26,6 @@ enum BoundedText {
             rest = rest[match.upperBound...]
         }
         out += rest
-        return out.utf8.count > limit ? nil : out
-    }
-
-    /// `regex_replace`: every match replaced with `template` (`$1` for groups), as
-    /// `NSRegularExpression.stringByReplacingMatches` does, but match by match with the cap
-    /// checked after each, so an empty match on every character of a large cell stops early.
-    static func replacing(_ regex: NSRegularExpression, in s: String, with template: String, limit: Int) -> String? {
-        let text = s as NSString
-        var out = ""
-        var copied = 0
-        var matched = false
-        var over = false
-        regex.enumerateMatches(in: s, options: [], range: NSRange(location: 0, length: text.length)) { match, _, stop in
-            guard let match else { return }
-            matched = true
-            out += text.substring(with: NSRange(location: copied, length: match.range.location - copied))
-            out += regex.replacementString(for: match, in: s, offset: 0, template: template)
-            copied = match.range.location + match.range.length
-            if out.utf8.count > limit {
-                over = true
-                stop.pointee = true
-            }
-        }
-        if over { return nil }
-        guard matched else { return s.utf8.count > limit ? nil : s }
-        out += text.substring(from: copied)
         return out.utf8.count > limit ? nil : out
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Definitions
+import RegexEngine
 
 /// One compiled transform step: a `TransformSpec` with its regex compiled and its tables built.
 ///
@@ -7,7 +8,7 @@ import Definitions
 enum Transform: Sendable {
     case trim, collapseWhitespace, lowercase, uppercase, titleCase, slug, stripNonDigits
     case replace(from: String, to: String)
-    case regexReplace(FoundationRegex, with: String)
+    case regexReplace(LinearRegex, with: ReplacementTemplate)
     case nullIf(Set<String>)
     /// Mapped texts (nil for a JSON null target); `fallback` for unmapped values, nil keeps them.
     case map([String: String?], fallback: String??)
@@ -38,14 +39,14 @@ enum Transform: Sendable {
         case .stripNonDigits: return .success(.stripNonDigits)
         case .replace(let from, let to): return .success(.replace(from: from, to: to))
         case .regexReplace(let pattern, let with):
-            let literal: RegexLiteral
-            switch RegexLiteral.parse(pattern) {
-            case .success(let l): literal = l
+            switch LinearRegex.compile(replacePattern: pattern) {
+            case .success(let r):
+                do {
+                    return .success(.regexReplace(r, with: try ReplacementTemplate(with, groupCount: r.groupCount)))
+                } catch {
+                    return .failure(PatternError(message: error.description))
+                }
             case .failure(let e): return .failure(PatternError(message: e.description))
-            }
-            switch FoundationRegex.compile(literal) {
-            case .success(let r): return .success(.regexReplace(r, with: with))
-            case .failure(let e): return .failure(e)
             }
         case .nullIf(let values): return .success(.nullIf(Set(values)))
         case .map(let table, let fallback):
@@ -125,7 +126,7 @@ enum Transform: Sendable {
                 guard let out = BoundedText.replacing(s, from, with: to, limit: limit) else { return .failure(.tooLarge) }
                 return .success(.text(out))
             case .regexReplace(let regex, let with):
-                guard let out = BoundedText.replacing(regex.regex, in: s, with: with, limit: limit) else { return .failure(.tooLarge) }
+                guard let out = regex.replacing(in: s, with: with, limit: limit) else { return .failure(.tooLarge) }
                 return .success(.text(out))
             case .prefix(let p): return .success(.text(p + s))
             case .suffix(let x): return .success(.text(s + x))

@@ -156,7 +156,7 @@ enum FormatCheck {
             for (i, c) in b.enumerated() {
                 if i == 8 || i == 13 || i == 18 || i == 23 {
                     guard c == UInt8(ascii: "-") else { return false }
-                } else if ByteRegex.hexValue(c) == nil {
+                } else if HexDigit.value(c) == nil {
                     return false
                 }
             }
@@ -194,7 +194,7 @@ enum FormatCheck {
                 guard isIPv4(String(decoding: group, as: UTF8.self)) else { return false }
                 groups += 2
             } else {
-                guard !group.isEmpty, group.count <= 4, group.allSatisfy({ ByteRegex.hexValue($0) != nil }) else { return false }
+                guard !group.isEmpty, group.count <= 4, group.allSatisfy({ HexDigit.value($0) != nil }) else { return false }
                 groups += 1
             }
             if j == scalars.count { break }

@@ -1,3 +1,4 @@
+import IngestSupport
 /// A compiled date pattern (`yyyy-MM-dd`, `dd.MM.yyyy HH:mm`, `M/d/yy h:mm a`) that parses
 /// UTF-8 bytes directly.
 ///

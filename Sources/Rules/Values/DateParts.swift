@@ -1,3 +1,4 @@
+import IngestSupport
 /// A parsed date or date-time, before it is printed as ISO 8601 text.
 struct DateParts: Sendable, Equatable {
     var year = 0, month = 1, day = 1

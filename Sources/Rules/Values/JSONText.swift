@@ -1,3 +1,4 @@
+import IngestSupport
 /// Validates JSON text and prints it compactly, preserving key order and number spelling.
 ///
 /// `json` columns store what was sent, minus insignificant whitespace; JSONSerialization would
@@ -23,26 +24,7 @@ enum JSONText {
     }
 
     /// A JSON string literal for `s` (used to print split lists).
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONEscaping.quoted(s) }
 
     private struct Reader {
         let b: UnsafeBufferPointer<UInt8>
@@ -123,7 +105,7 @@ enum JSONText {
                         i += 2
                     case UInt8(ascii: "u"):
                         guard i + 6 <= b.count else { return false }
-                        for k in 2..<6 where ByteRegex.hexValue(b[i + k]) == nil { return false }
+                        for k in 2..<6 where HexDigit.value(b[i + k]) == nil { return false }
                         i += 6
                     default:
                         return false

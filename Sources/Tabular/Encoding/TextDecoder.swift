@@ -1,3 +1,4 @@
+import IngestSupport
 /// Turns the bytes of a text file into validated UTF-8, block by block, for the CSV parser.
 ///
 /// UTF-8 input is validated in place and passed through without copying; UTF-16 and the
@@ -202,22 +203,5 @@ struct TextDecoder {
         try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(TabularError) in try sink(b) }
     }
 
-    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | (scalar >> 6)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | (scalar >> 12)))
-            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            out.append(UInt8(0xF0 | (scalar >> 18)))
-            out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
-    }
+    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) { JSONScanning.appendUTF8(scalar, to: &out) }
 }

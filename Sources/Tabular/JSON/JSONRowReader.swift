@@ -59,7 +59,7 @@ public final class JSONRowReader: TableReader {
     private init(source: FileByteSource, format: ReadOptions.Format, options: ReadOptions) throws(TabularError) {
         self.source = source
         self.options = options
-        let pointer = try options.jsonPointer.map { (text: String) throws(TabularError) in try JSONPointer(text) }
+        let pointer = try options.jsonPointer.map { (text: String) throws(TabularError) in try DocumentPointer(text) }
         parser = JSONTableParser(source: source, format: format, options: options, pointer: pointer)
         detected = ["format": format.rawValue, "encoding": "utf-8"]
         if let pointer = options.jsonPointer { detected["jsonPointer"] = pointer }

@@ -14,7 +14,7 @@ struct JSONTableParser {
     /// value, and reading them through the options struct copied it each time.
     private let limits: ReadLimits
     private let keySelection: KeySelection?
-    private let pointer: JSONPointer?
+    private let pointer: DocumentPointer?
     private var navigated = false
     private var firstElement = true
     private var finished = false
@@ -22,7 +22,7 @@ struct JSONTableParser {
     /// Objects returned so far.
     private(set) var objectCount = 0
 
-    init(source: any ByteChunkSource, format: ReadOptions.Format, options: ReadOptions, pointer: JSONPointer?) {
+    init(source: any ByteChunkSource, format: ReadOptions.Format, options: ReadOptions, pointer: DocumentPointer?) {
         tokenizer = JSONTokenizer(cursor: ByteCursor(source: source), maxValueBytes: options.limits.maxFieldBytes)
         self.format = format
         self.limits = options.limits
@@ -121,7 +121,7 @@ struct JSONTableParser {
                 }
                 guard found else { throw notFound(walked + "/" + token) }
             } else if b == UInt8(ascii: "[") {
-                guard let index = JSONPointer.index(token) else { throw notFound(walked + "/" + token) }
+                guard let index = DocumentPointer.index(token) else { throw notFound(walked + "/" + token) }
                 tokenizer.cursor.advance()
                 for k in 0...index {
                     guard let next = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON") }

@@ -1,3 +1,4 @@
+import IngestSupport
 /// The lexical layer of the streaming JSON reader (RFC 8259): whitespace, strings, numbers and
 /// literals, pulled byte by byte from a `ByteCursor` so the document is never held in memory.
 ///
@@ -66,27 +67,25 @@ struct JSONTokenizer {
 
     private mutating func readEscape() throws(TabularError) {
         guard let e = try cursor.next() else { throw error("unterminated escape") }
+        if let simple = JSONScanning.simpleEscape(e) {
+            scratch.append(simple)
+            return
+        }
         switch e {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(e)
-        case UInt8(ascii: "b"): scratch.append(0x08)
-        case UInt8(ascii: "f"): scratch.append(0x0C)
-        case UInt8(ascii: "n"): scratch.append(0x0A)
-        case UInt8(ascii: "r"): scratch.append(0x0D)
-        case UInt8(ascii: "t"): scratch.append(0x09)
         case UInt8(ascii: "u"):
             let at = cursor.offset - 2
             var scalar = try readHex4()
-            if (0xD800...0xDBFF).contains(scalar) {
+            if JSONScanning.isHighSurrogate(scalar) {
                 guard try cursor.next() == UInt8(ascii: "\\"), try cursor.next() == UInt8(ascii: "u") else {
                     throw error("invalid \\u escape: lone surrogate", at: at)
                 }
                 let low = try readHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid \\u escape: lone surrogate", at: at) }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(scalar) {
+                guard JSONScanning.isLowSurrogate(low) else { throw error("invalid \\u escape: lone surrogate", at: at) }
+                scalar = JSONScanning.combine(high: scalar, low: low)
+            } else if JSONScanning.isLowSurrogate(scalar) {
                 throw error("invalid \\u escape: lone surrogate", at: at)
             }
-            TextDecoder.appendUTF8(scalar, to: &scratch)
+            JSONScanning.appendUTF8(scalar, to: &scratch)
         default:
             throw error("invalid escape \\\(Self.describe(e))", at: cursor.offset - 2)
         }
@@ -96,14 +95,8 @@ struct JSONTokenizer {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let h = try cursor.next() else { throw error("unterminated \\u escape") }
-            let digit: UInt8
-            switch h {
-            case 0x30...0x39: digit = h - 0x30
-            case 0x41...0x46: digit = h - 0x41 + 10
-            case 0x61...0x66: digit = h - 0x61 + 10
-            default: throw error("invalid hex digit in \\u escape", at: cursor.offset - 1)
-            }
-            value = value << 4 | UInt32(digit)
+            guard let digit = JSONScanning.hexDigit(h) else { throw error("invalid hex digit in \\u escape", at: cursor.offset - 1) }
+            value = value << 4 | digit
         }
         return value
     }
@@ -138,32 +131,7 @@ struct JSONTokenizer {
         }
     }
 
-    static func isValidNumber(_ text: [UInt8]) -> Bool {
-        var i = 0
-        let n = text.count
-        func digits() -> Int {
-            let s = i
-            while i < n && text[i] >= 0x30 && text[i] <= 0x39 { i += 1 }
-            return i - s
-        }
-        if i < n && text[i] == 0x2D { i += 1 }
-        guard i < n else { return false }
-        if text[i] == 0x30 {
-            i += 1
-        } else if digits() == 0 {
-            return false
-        }
-        if i < n && text[i] == 0x2E {
-            i += 1
-            if digits() == 0 { return false }
-        }
-        if i < n && (text[i] == 0x65 || text[i] == 0x45) {
-            i += 1
-            if i < n && (text[i] == 0x2B || text[i] == 0x2D) { i += 1 }
-            if digits() == 0 { return false }
-        }
-        return i == n
-    }
+    static func isValidNumber(_ text: [UInt8]) -> Bool { JSONScanning.isValidNumber(text) }
 
     static func describe(_ byte: UInt8) -> String {
         if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }

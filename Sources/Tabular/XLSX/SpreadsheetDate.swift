@@ -1,3 +1,4 @@
+import IngestSupport
 /// Converts spreadsheet serial dates to ISO 8601 text.
 ///
 /// Serial numbers count days from an epoch with the time of day as the fraction. Two systems:
@@ -37,17 +38,9 @@ enum SpreadsheetDate {
         return seconds == 0 ? date : date + "T" + time
     }
 
-    /// `YYYY-MM-DD` for days since 1970-01-01 (proleptic Gregorian; H. Hinnant's civil_from_days).
+    /// `YYYY-MM-DD` for days since 1970-01-01 (proleptic Gregorian).
     static func civil(unixDays: Int) -> String {
-        let z = unixDays + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.civil(days: unixDays)
         return "\(pad(year, 4))-\(pad(month))-\(pad(day))"
     }
 

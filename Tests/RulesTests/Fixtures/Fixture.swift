@@ -50,26 +50,28 @@ enum Fixture {
     }
 
     static func definition(_ columns: [ColumnSpec], headers: HeaderSpec = HeaderSpec(), key: [String] = [],
-                           examples: [ExampleSpec] = []) -> ImporterDefinition {
+                           examples: [ExampleSpec] = [], limits: ValueLimits = ValueLimits()) -> ImporterDefinition {
         ImporterDefinition(slug: "test", target: TargetSpec(table: "items", key: key), columns: columns,
-                           headers: headers, examples: examples)
+                           headers: headers, examples: examples, limits: limits)
     }
 
-    static func importer(_ columns: [ColumnSpec], headers: HeaderSpec = HeaderSpec(), key: [String] = []) throws -> CompiledImporter {
-        try CompiledImporter(definition: definition(columns, headers: headers, key: key))
+    static func importer(_ columns: [ColumnSpec], headers: HeaderSpec = HeaderSpec(), key: [String] = [],
+                         limits: ValueLimits = ValueLimits()) throws -> CompiledImporter {
+        try CompiledImporter(definition: definition(columns, headers: headers, key: key, limits: limits))
     }
 
     /// Processes one row given as header → cell.
-    static func process(_ columns: [ColumnSpec], row: [(String, String)], headers: HeaderSpec = HeaderSpec()) throws -> RowOutcome {
-        let importer = try importer(columns, headers: headers)
+    static func process(_ columns: [ColumnSpec], row: [(String, String)], headers: HeaderSpec = HeaderSpec(),
+                        limits: ValueLimits = ValueLimits()) throws -> RowOutcome {
+        let importer = try importer(columns, headers: headers, limits: limits)
         let resolution = importer.resolve(header: row.map(\.0))
         return importer.makeProcessor(resolution: resolution, run: run).process(row.map(\.1))
     }
 
     /// One column, one value: the typed value and that column's messages.
-    static func single(_ column: ColumnSpec, _ value: String) throws -> (value: TypedValue, messages: [String]) {
+    static func single(_ column: ColumnSpec, _ value: String, limits: ValueLimits = ValueLimits()) throws -> (value: TypedValue, messages: [String]) {
         let header = { () -> String in if case .from(let names) = column.input { return names[0] }; return column.name }()
-        let outcome = try process([column], row: [(header, value)])
+        let outcome = try process([column], row: [(header, value)], limits: limits)
         return (outcome.values[0], outcome.errors.first?.messages ?? [])
     }
 }

@@ -2,10 +2,10 @@
 ///
 /// Dates in Ingest are plain ISO text; all we need is to tell real dates from impossible ones
 /// (2021-02-29), shift by a UTC offset, and order two values.
-enum CivilDate {
-    static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+package enum CivilDate {
+    package static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+    package static func daysInMonth(_ y: Int, _ m: Int) -> Int {
         switch m {
         case 1, 3, 5, 7, 8, 10, 12: return 31
         case 4, 6, 9, 11: return 30
@@ -14,12 +14,12 @@ enum CivilDate {
         }
     }
 
-    static func isValid(year: Int, month: Int, day: Int) -> Bool {
+    package static func isValid(year: Int, month: Int, day: Int) -> Bool {
         month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
     }
 
     /// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -30,7 +30,7 @@ enum CivilDate {
     }
 
     /// The calendar date of a day number (`civil_from_days`).
-    static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -1,10 +1,10 @@
 /// "Did you mean …?" for misspelt keys, rule names, transform names and enum values.
-enum Suggestion {
+package enum Suggestion {
     /// The closest candidate to `input`: the smallest Damerau–Levenshtein (optimal string
     /// alignment) distance up to 2, compared case-insensitively and never larger than the input
     /// itself, or else a candidate that `input` is a prefix of (or the other way round, for
     /// inputs of three characters or more). Nil when nothing is close.
-    static func closest(to input: String, in candidates: [String]) -> String? {
+    package static func closest(to input: String, in candidates: [String]) -> String? {
         let needle = Array(input.lowercased())
         guard !needle.isEmpty else { return nil }
         var best: (String, Int)?
@@ -25,13 +25,13 @@ enum Suggestion {
     }
 
     /// " (did you mean 'x'?)", or "" when nothing is close.
-    static func hint(for input: String, in candidates: [String]) -> String {
+    package static func hint(for input: String, in candidates: [String]) -> String {
         guard let match = closest(to: input, in: candidates) else { return "" }
         return " (did you mean '\(match)'?)"
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    package static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
