@@ -2,33 +2,33 @@ import Foundation
 import HTTP
 
 /// How the API presents itself: where it is mounted and its paging and body limits.
-public struct APIConfiguration: Sendable {
+package struct APIConfiguration: Sendable {
     /// The path prefix of every route, normalised: a leading `/`, no trailing `/`; `""` mounts
     /// the API at the root. Default `/api/v1/ingest`, as in the seed.
-    public private(set) var prefix: String
+    package private(set) var prefix: String
     /// The public base URL of the API's server, as clients reach it (scheme, host, optional port
     /// and path, normalised without a trailing `/`), e.g. `https://ingest.example.com`:
     /// pagination links are this plus the prefix. `nil` (the default): links are relative to the
     /// server root (`/api/v1/ingest?page=2`), which a client resolves against the URL it
     /// requested. The request's `Host` header is never used. See ``normalizedPublicURL(_:)``.
-    public var publicURL: String?
+    package var publicURL: String?
     /// Items per page when `per_page` is absent: 15, as Laravel.
-    public var defaultPerPage: Int
+    package var defaultPerPage: Int
     /// The largest `per_page`; larger values are lowered to it. Default 100.
-    public var maxPerPage: Int
+    package var maxPerPage: Int
     /// Bytes an upload body may carry beyond the file itself, for the multipart framing, part
     /// headers and the `dry_run` field: 64 KiB.
-    public var multipartOverheadBytes: Int
+    package var multipartOverheadBytes: Int
     /// The largest JSON body of `trigger` and `retry`, in bytes: 64 KiB.
-    public var maxJSONBodyBytes: Int
+    package var maxJSONBodyBytes: Int
     /// Bounds on an upload form besides its file (whose limit is the importer's `max_size_mb`):
     /// at most 16 parts, 8 KiB of headers per part, 16 KiB per non-file field (they are held in
     /// memory) and 8 KiB of preamble before the first boundary.
-    public var uploadFormLimits: MultipartLimits
+    package var uploadFormLimits: MultipartLimits
 
     /// Creates a configuration; `prefix` is normalised (see ``normalizedPrefix(_:)``) and falls
     /// back to the default when it is not a valid path.
-    public init(
+    package init(
         prefix: String = "/api/v1/ingest", publicURL: String? = nil,
         defaultPerPage: Int = 15, maxPerPage: Int = 100, multipartOverheadBytes: Int = 64 * 1024,
         maxJSONBodyBytes: Int = 64 * 1024,
@@ -47,7 +47,7 @@ public struct APIConfiguration: Sendable {
     /// `prefix` with one leading and no trailing slash, or `nil` when it is not a plain path:
     /// segments may hold letters, digits and `-._~` only, so a prefix can never be mistaken for a
     /// route parameter (`:x`, `{x}`) or carry a query.
-    public static func normalizedPrefix(_ prefix: String) -> String? {
+    package static func normalizedPrefix(_ prefix: String) -> String? {
         let segments = prefix.split(separator: "/", omittingEmptySubsequences: true)
         for segment in segments {
             let valid = segment.unicodeScalars.allSatisfy { scalar in
@@ -61,7 +61,7 @@ public struct APIConfiguration: Sendable {
     /// `url` without a trailing `/`, or `nil` unless it is an absolute `http` or `https` URL with
     /// a host and no user info, query or fragment (`https://ingest.example.com`,
     /// `http://10.0.0.5:8080/tools`).
-    public static func normalizedPublicURL(_ url: String) -> String? {
+    package static func normalizedPublicURL(_ url: String) -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
               components.user == nil, components.password == nil, components.query == nil, components.fragment == nil,

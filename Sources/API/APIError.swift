@@ -8,7 +8,7 @@ import HTTP
 /// given failure is decided once for the whole API. Bodies are always `{"message": ...}`, plus
 /// `errors: {field: [messages]}` for `422` as Laravel's validator renders them. Messages never
 /// carry paths, SQL or stack traces: anything not recognised becomes `500 "Server Error."`.
-public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
+package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     /// `400`: a request the API cannot read at all (malformed JSON or multipart).
     case badRequest(String)
     /// `400`: a retry of a run without failed rows.
@@ -45,7 +45,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     case server
 
     /// Maps any thrown error to the API's answer. This is the single mapping table.
-    public init(_ error: any Error) {
+    package init(_ error: any Error) {
         switch error {
         case let error as APIError:
             self = error
@@ -95,7 +95,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     /// The response status.
-    public var status: HTTPStatus {
+    package var status: HTTPStatus {
         switch self {
         case .badRequest, .noFailedRowsToRetry: .badRequest
         case .unauthenticated: .unauthorized
@@ -111,7 +111,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     /// The client-safe message.
-    public var message: String {
+    package var message: String {
         switch self {
         case .badRequest(let message): message
         case .noFailedRowsToRetry: "The original run has no failed rows to retry."
@@ -135,7 +135,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     /// Extra headers: the challenge on `401`, whatever the HTTP layer set (`Allow`, …).
-    public var headers: HTTPHeaders {
+    package var headers: HTTPHeaders {
         switch self {
         case .unauthenticated: ["WWW-Authenticate": "Bearer"]
         case .http(let error): error.headers
@@ -145,7 +145,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     /// `{"message": ...}`, plus `errors` for `422` and `accepted_formats` for a format mismatch.
-    public func makeResponse() -> HTTPResponse {
+    package func makeResponse() -> HTTPResponse {
         var members: [(String, JSONValue)] = [("message", .string(message))]
         switch self {
         case .invalid(let field, let message):
@@ -159,7 +159,7 @@ public enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     /// The response for any thrown error, through the mapping above.
-    public static func response(for error: any Error) -> HTTPResponse {
+    package static func response(for error: any Error) -> HTTPResponse {
         APIError(error).makeResponse()
     }
 

@@ -11,11 +11,11 @@ import Synchronization
 ///
 /// Errors from any handler go through ``APIError``, the one place that chooses statuses; a
 /// `500` is logged with its cause and answered `{"message": "Server Error."}`.
-public final class IngestAPI: Sendable {
+package final class IngestAPI: Sendable {
     /// The engine the handlers use.
-    public let engine: IngestEngine
+    package let engine: IngestEngine
     /// Prefix, paging and body limits.
-    public let configuration: APIConfiguration
+    package let configuration: APIConfiguration
     let stores: StorePool
     let authenticator: BearerAuthenticator
     let notifyWorkers: @Sendable () -> Void
@@ -26,7 +26,7 @@ public final class IngestAPI: Sendable {
     /// - Parameters:
     ///   - notifyWorkers: called after a run is created (``RunWorkerPool/notify()``).
     ///   - logger: receives one line per unexpected (`500`) error, with its cause.
-    public init(engine: IngestEngine, configuration: APIConfiguration = APIConfiguration(),
+    package init(engine: IngestEngine, configuration: APIConfiguration = APIConfiguration(),
                 notifyWorkers: @escaping @Sendable () -> Void = {}, logger: @escaping @Sendable (String) -> Void = { _ in }) {
         self.engine = engine
         self.configuration = configuration
@@ -42,7 +42,7 @@ public final class IngestAPI: Sendable {
     /// head: a missing or unknown token is answered `401` before any body byte is read (and
     /// before any `100 Continue`), and the connection is closed. Anonymous endpoints take no
     /// body at all, so an unauthenticated client cannot hold a connection by sending one.
-    public func makeRouter() -> Router {
+    package func makeRouter() -> Router {
         var router = Router()
         for endpoint in endpoints {
             var options = endpoint.options
@@ -90,7 +90,7 @@ public final class IngestAPI: Sendable {
     }
 
     /// The OpenAPI 3.1 document of every endpoint, as served by `GET /openapi.json`.
-    public func openAPIDocument() -> JSONValue {
+    package func openAPIDocument() -> JSONValue {
         OpenAPIDocument.make(endpoints: endpoints, prefix: configuration.prefix)
     }
 

@@ -6,12 +6,12 @@ protocol Command: Sendable {
 }
 
 /// Exit codes shared by every command.
-public enum ExitCode {
-    public static let success: Int32 = 0
+package enum ExitCode {
+    package static let success: Int32 = 0
     /// A run failed, or a command could not do its job.
-    public static let failure: Int32 = 1
+    package static let failure: Int32 = 1
     /// A run completed, but some rows failed.
-    public static let completedWithErrors: Int32 = 2
+    package static let completedWithErrors: Int32 = 2
     /// The command line was wrong (BSD `EX_USAGE`).
-    public static let usage: Int32 = 64
+    package static let usage: Int32 = 64
 }

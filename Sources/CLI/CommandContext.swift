@@ -2,20 +2,20 @@ import Engine
 import Foundation
 
 /// What a command needs from the outside world, injectable so tests can run commands in-process.
-public struct CommandContext: Sendable {
-    public var environment: [String: String]
-    public var stdout: @Sendable (String) -> Void
-    public var stderr: @Sendable (String) -> Void
+package struct CommandContext: Sendable {
+    package var environment: [String: String]
+    package var stdout: @Sendable (String) -> Void
+    package var stderr: @Sendable (String) -> Void
     /// Whether stderr is a terminal (live progress bar) or a pipe/file (a plain final summary).
-    public var stderrIsTerminal: Bool
+    package var stderrIsTerminal: Bool
 
-    public init(environment: [String: String], stdout: @escaping @Sendable (String) -> Void,
+    package init(environment: [String: String], stdout: @escaping @Sendable (String) -> Void,
                 stderr: @escaping @Sendable (String) -> Void, stderrIsTerminal: Bool) {
         self.environment = environment; self.stdout = stdout; self.stderr = stderr; self.stderrIsTerminal = stderrIsTerminal
     }
 
     /// The real process: stdout, stderr, environment.
-    public static func process() -> CommandContext {
+    package static func process() -> CommandContext {
         CommandContext(
             environment: ProcessInfo.processInfo.environment,
             stdout: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
@@ -24,7 +24,7 @@ public struct CommandContext: Sendable {
     }
 
     /// Prints a line on stdout.
-    public func print(_ line: String = "") { stdout(line + "\n") }
+    package func print(_ line: String = "") { stdout(line + "\n") }
 }
 
 /// Options every command that touches the database takes.

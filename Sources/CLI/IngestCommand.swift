@@ -3,8 +3,8 @@ import Foundation
 import IngestSupport
 
 /// The `ingest` command line: dispatches to subcommands, prints help and errors.
-public enum IngestCommand {
-    public static let version = "0.1.0"
+package enum IngestCommand {
+    package static let version = "0.1.0"
 
     static let commands: [any Command.Type] = [
         RunCommand.self, ListCommand.self, RunsCommand.self, StatusCommand.self, CancelCommand.self,
@@ -13,13 +13,13 @@ public enum IngestCommand {
     ]
 
     /// Entry point of the executable: runs and exits with the command's code.
-    public static func main() -> Never {
+    package static func main() -> Never {
         let code = run(Array(CommandLine.arguments.dropFirst()), context: .process())
         exit(code)
     }
 
     /// Runs one command line (without the program name); returns the exit code.
-    public static func run(_ arguments: [String], context: CommandContext) -> Int32 {
+    package static func run(_ arguments: [String], context: CommandContext) -> Int32 {
         guard let first = arguments.first else {
             context.stdout(HelpFormatter.overview(commands: commands.map { $0.spec }))
             return ExitCode.success

@@ -2,7 +2,7 @@ import SQLite
 
 /// What can go wrong when asking the engine for something. The API maps each case to an HTTP status
 /// in one place; the CLI to an exit code.
-public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case importerNotFound(slug: String)
     /// The definition file exists but does not compile.
     case importerBroken(slug: String, problems: [String])
@@ -18,7 +18,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRequest(String)
     case database(SQLiteError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .importerNotFound(let slug): return "No importer found with the slug '\(slug)'."
         case .importerBroken(let slug, let problems):

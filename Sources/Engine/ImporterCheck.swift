@@ -3,23 +3,23 @@ import Rules
 import SQLite
 
 /// The result of `ingest check` for one definition file.
-public struct ImporterCheck: Sendable {
-    public var slug: String
-    public var fileName: String
+package struct ImporterCheck: Sendable {
+    package var slug: String
+    package var fileName: String
     /// Definition, compile and database problems: any one makes the check fail.
-    public var problems: [String]
+    package var problems: [String]
     /// What the check found fine or will do (e.g. "table 'products' will be created").
-    public var notes: [String]
+    package var notes: [String]
     /// What is allowed but probably not meant (a key column that may be empty); the check passes.
-    public var warnings: [String]
-    public var examplesPassed: Int
-    public var examplesTotal: Int
-    public var isOK: Bool { problems.isEmpty }
+    package var warnings: [String]
+    package var examplesPassed: Int
+    package var examplesTotal: Int
+    package var isOK: Bool { problems.isEmpty }
 }
 
 extension IngestEngine {
     /// Compiles `loaded`, checks it against the database without changing it, and runs its examples.
-    public func check(_ loaded: LoadedDefinition) -> ImporterCheck {
+    package func check(_ loaded: LoadedDefinition) -> ImporterCheck {
         var report = ImporterCheck(slug: loaded.slug, fileName: loaded.fileName, problems: loaded.problems.map(\.description),
                                    notes: [], warnings: [], examplesPassed: 0, examplesTotal: 0)
         guard report.problems.isEmpty, let definition = loaded.definition else { return report }

@@ -2,19 +2,19 @@ import Definitions
 import Rules
 
 /// What `ingest list` and `GET /importers` show of one importer.
-public struct ImporterSummary: Sendable {
-    public var slug: String
-    public var name: String?
-    public var description: String?
-    public var sourceType: String?
-    public var table: String?
-    public var formats: [String]
-    public var definitionHash: String
-    public var fileName: String
+package struct ImporterSummary: Sendable {
+    package var slug: String
+    package var name: String?
+    package var description: String?
+    package var sourceType: String?
+    package var table: String?
+    package var formats: [String]
+    package var definitionHash: String
+    package var fileName: String
     /// Load errors of the file as it is now (a previous good version may still be served).
-    public var problems: [String]
-    public var servesPreviousVersion: Bool
-    public var loadedAt: String
+    package var problems: [String]
+    package var servesPreviousVersion: Bool
+    package var loadedAt: String
 
     init(_ loaded: LoadedDefinition) {
         slug = loaded.slug
@@ -30,7 +30,7 @@ public struct ImporterSummary: Sendable {
         loadedAt = Timestamp.format(loaded.loadedAt)
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("slug", .string(slug)),
             ("name", .optional(name)),
@@ -50,12 +50,12 @@ public struct ImporterSummary: Sendable {
 
 extension IngestEngine {
     /// Every importer file, valid or not, by slug.
-    public func importerSummaries() -> [ImporterSummary] {
+    package func importerSummaries() -> [ImporterSummary] {
         registry.all().map(ImporterSummary.init)
     }
 
     /// One importer's summary plus its compiled column plan.
-    public func importerDetail(_ slug: String) throws(EngineError) -> JSONValue {
+    package func importerDetail(_ slug: String) throws(EngineError) -> JSONValue {
         guard let loaded = registry.loaded(slug: slug) else { throw .importerNotFound(slug: slug) }
         var members = ImporterSummary(loaded).json.objectValue ?? []
         if let definition = loaded.definition, let compiled = try? CompiledImporter(definition: definition) {

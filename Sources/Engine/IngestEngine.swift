@@ -9,9 +9,9 @@ import Tabular
 ///
 /// Thread-safe. Every call opens what it needs on the calling thread (SQLite connections are per
 /// thread), so request threads and workers can use one engine at once.
-public final class IngestEngine: Sendable {
-    public let configuration: EngineConfiguration
-    public let registry: DefinitionRegistry
+package final class IngestEngine: Sendable {
+    package let configuration: EngineConfiguration
+    package let registry: DefinitionRegistry
     /// In-process cancellation flags of running runs (the database flag covers other processes).
     let flags = Mutex<[Int64: CancellationFlag]>([:])
     /// Definitions by content hash, so a run uses the version it was created with.
@@ -22,7 +22,7 @@ public final class IngestEngine: Sendable {
     let heldClaims = Mutex<[Int64: RunClaim]>([:])
 
     /// Opens the database (migrating it) and loads the importers.
-    public init(configuration: EngineConfiguration) throws {
+    package init(configuration: EngineConfiguration) throws {
         self.configuration = configuration
         _ = try RunStore(path: configuration.databasePath)
         registry = DefinitionRegistry(directory: configuration.importersDirectory)
@@ -30,12 +30,12 @@ public final class IngestEngine: Sendable {
     }
 
     /// A store on a new connection for the calling thread.
-    public func openStore() throws(EngineError) -> RunStore {
+    package func openStore() throws(EngineError) -> RunStore {
         do { return try RunStore(path: configuration.databasePath, busyTimeout: configuration.busyTimeoutMs) } catch { throw .database(error) }
     }
 
     /// The loaded importer `slug`, compiled.
-    public func importer(_ slug: String) throws(EngineError) -> (compiled: CompiledImporter, loaded: LoadedDefinition) {
+    package func importer(_ slug: String) throws(EngineError) -> (compiled: CompiledImporter, loaded: LoadedDefinition) {
         guard let loaded = registry.loaded(slug: slug) else { throw .importerNotFound(slug: slug) }
         guard let definition = loaded.definition else {
             throw .importerBroken(slug: slug, problems: loaded.problems.map(\.description))
@@ -50,7 +50,7 @@ public final class IngestEngine: Sendable {
     }
 
     /// Checks a file against the importer's accepted formats; returns the detected format.
-    public func checkFormat(slug: String, path: String, fileName: String?) throws(EngineError) -> String {
+    package func checkFormat(slug: String, path: String, fileName: String?) throws(EngineError) -> String {
         try checkFormat(slug: slug, fileName: fileName) { () throws(TabularError) in
             try TableReaders.detectFormat(path: path, fileName: fileName)
         }
@@ -58,7 +58,7 @@ public final class IngestEngine: Sendable {
 
     /// Records a `pending` run of `slug` over the local file `path`. With `ownsFile` (an upload)
     /// the file becomes the engine's: it is deleted once no run needs it (never by path).
-    public func createRun(slug: String, path: String?, originalFilename: String?, dryRun: Bool, userID: Int64?,
+    package func createRun(slug: String, path: String?, originalFilename: String?, dryRun: Bool, userID: Int64?,
                           ownsFile: Bool = false) throws(EngineError) -> Int64 {
         let (_, loaded) = try importer(slug)
         if let path { _ = try checkFormat(slug: slug, path: path, fileName: originalFilename ?? path) }
@@ -107,7 +107,7 @@ public final class IngestEngine: Sendable {
 
     /// Asks a run to stop: at once when pending, between chunks when processing (in this process
     /// through a flag; in others through a signal file and the database flag).
-    public func requestCancellation(of id: Int64) throws(EngineError) -> RunStore.CancelResult {
+    package func requestCancellation(of id: Int64) throws(EngineError) -> RunStore.CancelResult {
         if let flag = flags.withLock({ $0[id] }) {
             flag.raise()
             return .requested
@@ -137,10 +137,10 @@ public final class IngestEngine: Sendable {
     }
 
     /// Raises the cancellation flag of every run executing in this process (server shutdown).
-    public func cancelAllRunningHere() {
+    package func cancelAllRunningHere() {
         for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
     }
 
     /// Whether this process is running `id` right now.
-    public func isRunningHere(_ id: Int64) -> Bool { flags.withLock { $0[id] != nil } }
+    package func isRunningHere(_ id: Int64) -> Bool { flags.withLock { $0[id] != nil } }
 }

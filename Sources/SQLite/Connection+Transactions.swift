@@ -1,15 +1,15 @@
 /// Transactions and savepoints.
 extension Connection {
     /// How a transaction takes its locks.
-    public enum TransactionKind: String, Sendable { case deferred = "DEFERRED", immediate = "IMMEDIATE", exclusive = "EXCLUSIVE" }
+    package enum TransactionKind: String, Sendable { case deferred = "DEFERRED", immediate = "IMMEDIATE", exclusive = "EXCLUSIVE" }
 
-    public func begin(_ kind: TransactionKind = .immediate) throws(SQLiteError) { try execute("BEGIN \(kind.rawValue)") }
-    public func commit() throws(SQLiteError) { try execute("COMMIT") }
+    package func begin(_ kind: TransactionKind = .immediate) throws(SQLiteError) { try execute("BEGIN \(kind.rawValue)") }
+    package func commit() throws(SQLiteError) { try execute("COMMIT") }
     /// Rolls back; a no-op when no transaction is open (SQLite may already have rolled back).
-    public func rollback() throws(SQLiteError) { if isInTransaction { try execute("ROLLBACK") } }
+    package func rollback() throws(SQLiteError) { if isInTransaction { try execute("ROLLBACK") } }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    public func transaction<T, E: Error>(_ kind: TransactionKind = .immediate, _ body: () throws(E) -> T) throws(TransactionError<E>) -> T {
+    package func transaction<T, E: Error>(_ kind: TransactionKind = .immediate, _ body: () throws(E) -> T) throws(TransactionError<E>) -> T {
         do { try begin(kind) } catch { throw .database(error) }
         let result: T
         do { result = try body() } catch {
@@ -24,15 +24,15 @@ extension Connection {
     }
 
     /// Opens a savepoint named `name` (an identifier).
-    public func savepoint(_ name: String) throws(SQLiteError) { try execute("SAVEPOINT \(name)") }
+    package func savepoint(_ name: String) throws(SQLiteError) { try execute("SAVEPOINT \(name)") }
     /// Releases (keeps) the savepoint's work.
-    public func release(_ name: String) throws(SQLiteError) { try execute("RELEASE \(name)") }
+    package func release(_ name: String) throws(SQLiteError) { try execute("RELEASE \(name)") }
     /// Undoes the savepoint's work and closes it.
-    public func rollback(to name: String) throws(SQLiteError) { try execute("ROLLBACK TO \(name); RELEASE \(name)") }
+    package func rollback(to name: String) throws(SQLiteError) { try execute("ROLLBACK TO \(name); RELEASE \(name)") }
 }
 
 /// The failure of a `transaction` block: SQLite's or the body's.
-public enum TransactionError<Body: Error>: Error {
+package enum TransactionError<Body: Error>: Error {
     case database(SQLiteError)
     case body(Body)
 }

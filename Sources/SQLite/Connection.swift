@@ -5,15 +5,15 @@ import CSQLite
 ///
 /// A connection is used by one thread at a time (SQLite's multi-thread mode); it is not `Sendable`.
 /// Prepared statements are cached by SQL text, so hot statements are compiled once.
-public final class Connection {
+package final class Connection {
     let handle: OpaquePointer
     /// The database file path (or `:memory:`).
-    public let path: String
+    package let path: String
     private var statementCache: [String: Statement] = [:]
 
     /// Opens (creating if needed) the database at `path`.
     /// - Parameter busyTimeout: how long to wait on another connection's lock, in milliseconds.
-    public init(path: String, busyTimeout: Int32 = 10_000, readOnly: Bool = false) throws(SQLiteError) {
+    package init(path: String, busyTimeout: Int32 = 10_000, readOnly: Bool = false) throws(SQLiteError) {
         _ = Connection.configureOnce
         self.path = path
         var db: OpaquePointer?
@@ -52,7 +52,7 @@ public final class Connection {
     }
 
     /// Runs one or more statements without parameters (DDL, pragmas).
-    public func execute(_ sql: String) throws(SQLiteError) {
+    package func execute(_ sql: String) throws(SQLiteError) {
         var errmsg: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
         if rc != SQLITE_OK {
@@ -64,27 +64,27 @@ public final class Connection {
 
     /// Runs one statement with parameters; returns rows changed.
     @discardableResult
-    public func execute(_ sql: String, _ values: [Value]) throws(SQLiteError) -> Int {
+    package func execute(_ sql: String, _ values: [Value]) throws(SQLiteError) -> Int {
         try cachedStatement(sql).execute(values)
     }
 
     /// Runs a query and returns all rows.
-    public func query(_ sql: String, _ values: [Value] = []) throws(SQLiteError) -> [[Value]] {
+    package func query(_ sql: String, _ values: [Value] = []) throws(SQLiteError) -> [[Value]] {
         try cachedStatement(sql).query(values)
     }
 
     /// The first column of the first row, or nil.
-    public func scalar(_ sql: String, _ values: [Value] = []) throws(SQLiteError) -> Value? {
+    package func scalar(_ sql: String, _ values: [Value] = []) throws(SQLiteError) -> Value? {
         try query(sql, values).first?.first
     }
 
     /// A prepared statement owned by the caller (not cached).
-    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+    package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
         try Statement(connection: self, sql: sql)
     }
 
     /// A prepared statement from the cache, compiled on first use.
-    public func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+    package func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
         if let s = statementCache[sql] { return s }
         let s = try Statement(connection: self, sql: sql)
         statementCache[sql] = s
@@ -92,32 +92,32 @@ public final class Connection {
     }
 
     /// Rowid of the last successful insert on this connection.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Rows changed by the last statement.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// True while a transaction is open.
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Whether `table` exists (case-insensitive, as SQLite compares names).
-    public func tableExists(_ table: String) throws(SQLiteError) -> Bool {
+    package func tableExists(_ table: String) throws(SQLiteError) -> Bool {
         try scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name=? COLLATE NOCASE", [.text(table)]) != nil
     }
 
     /// Column names and declared types of `table`, in order.
-    public func columns(of table: String) throws(SQLiteError) -> [(name: String, type: String)] {
+    package func columns(of table: String) throws(SQLiteError) -> [(name: String, type: String)] {
         try query("SELECT name, type FROM pragma_table_info(?)", [.text(table)]).map {
             ($0[0].textValue ?? "", $0[1].textValue ?? "")
         }
     }
 
     /// The SQLite library version.
-    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+    package static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 }
 
 /// Quotes an identifier for SQL (`"name"`, doubling embedded quotes).
-public func quoteIdentifier(_ name: String) -> String {
+package func quoteIdentifier(_ name: String) -> String {
     "\"" + name.replacingOccurrencesOfQuote() + "\""
 }
 

@@ -1,21 +1,21 @@
 /// Applies numbered schema migrations once each, in order, recording them in `ingest_migrations`.
 ///
 /// Each migration runs in its own transaction, so a failure leaves the schema at the last good version.
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     /// One schema step. `version` values must be unique and increasing.
-    public struct Migration: Sendable {
-        public let version: Int
-        public let name: String
-        public let sql: String
-        public init(version: Int, name: String, sql: String) { self.version = version; self.name = name; self.sql = sql }
+    package struct Migration: Sendable {
+        package let version: Int
+        package let name: String
+        package let sql: String
+        package init(version: Int, name: String, sql: String) { self.version = version; self.name = name; self.sql = sql }
     }
 
-    public let migrations: [Migration]
-    public init(migrations: [Migration]) { self.migrations = migrations.sorted { $0.version < $1.version } }
+    package let migrations: [Migration]
+    package init(migrations: [Migration]) { self.migrations = migrations.sorted { $0.version < $1.version } }
 
     /// Applies the missing migrations; returns the versions applied.
     @discardableResult
-    public func migrate(_ db: Connection) throws(SQLiteError) -> [Int] {
+    package func migrate(_ db: Connection) throws(SQLiteError) -> [Int] {
         if try !db.tableExists("ingest_migrations") {
             try db.execute("""
             CREATE TABLE IF NOT EXISTS ingest_migrations (
@@ -49,7 +49,7 @@ public struct Migrator: Sendable {
     }
 
     /// The highest applied version, 0 for a new database.
-    public func currentVersion(_ db: Connection) throws(SQLiteError) -> Int {
+    package func currentVersion(_ db: Connection) throws(SQLiteError) -> Int {
         Int(try db.scalar("SELECT COALESCE(MAX(version), 0) FROM ingest_migrations")?.integerValue ?? 0)
     }
 }

@@ -14,7 +14,7 @@ extension Statement {
     /// they are bound in place from the strings' own storage, so a row of large cells costs
     /// SQLite's record and nothing more, and `scratch` never grows past the small values.
     @discardableResult
-    public func executeRow(_ values: [Value], scratch: inout [UInt8]) throws(SQLiteError) -> Int {
+    package func executeRow(_ values: [Value], scratch: inout [UInt8]) throws(SQLiteError) -> Int {
         sqlite3_reset(handle)
         scratch.removeAll(keepingCapacity: scratch.capacity <= Self.inPlaceBytes * 4)
         var inPlace: [Int] = []

@@ -4,10 +4,10 @@ import CSQLite
 let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A prepared statement. It belongs to one connection and one thread: deliberately not `Sendable`.
-public final class Statement {
+package final class Statement {
     let handle: OpaquePointer
     /// The SQL text, for error messages.
-    public let sql: String
+    package let sql: String
     unowned let connection: Connection
 
     init(connection: Connection, sql: String) throws(SQLiteError) {
@@ -24,16 +24,16 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     /// Number of `?` parameters.
-    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+    package var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
 
     /// Clears bindings and resets the statement so it can run again.
-    public func reset() {
+    package func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
     /// Binds `value` to the 1-based parameter `index`.
-    public func bind(_ value: Value, at index: Int32) throws(SQLiteError) {
+    package func bind(_ value: Value, at index: Int32) throws(SQLiteError) {
         let rc: Int32
         switch value {
         case .null: rc = sqlite3_bind_null(handle, index)
@@ -51,13 +51,13 @@ public final class Statement {
     }
 
     /// Binds all values in order, starting at parameter 1.
-    public func bind(_ values: [Value]) throws(SQLiteError) {
+    package func bind(_ values: [Value]) throws(SQLiteError) {
         for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
     }
 
     /// Steps once; true when a row is available.
     @discardableResult
-    public func step() throws(SQLiteError) -> Bool {
+    package func step() throws(SQLiteError) -> Bool {
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true
@@ -71,7 +71,7 @@ public final class Statement {
 
     /// Runs the statement to completion with `values`, then resets it. Returns rows changed.
     @discardableResult
-    public func execute(_ values: [Value] = []) throws(SQLiteError) -> Int {
+    package func execute(_ values: [Value] = []) throws(SQLiteError) -> Int {
         sqlite3_reset(handle)
         try bind(values)
         defer { sqlite3_reset(handle) }
@@ -80,7 +80,7 @@ public final class Statement {
     }
 
     /// Runs the statement with `values` and collects every row.
-    public func query(_ values: [Value] = []) throws(SQLiteError) -> [[Value]] {
+    package func query(_ values: [Value] = []) throws(SQLiteError) -> [[Value]] {
         sqlite3_reset(handle)
         try bind(values)
         defer { sqlite3_reset(handle) }
@@ -96,16 +96,16 @@ public final class Statement {
     }
 
     /// Number of result columns.
-    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+    package var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
     /// The name of result column `index` (0-based).
-    public func columnName(_ index: Int) -> String {
+    package func columnName(_ index: Int) -> String {
         guard let p = sqlite3_column_name(handle, Int32(index)) else { return "" }
         return String(cString: p)
     }
 
     /// Result column `index` (0-based) of the current row.
-    public func column(_ index: Int) -> Value {
+    package func column(_ index: Int) -> Value {
         let i = Int32(index)
         switch sqlite3_column_type(handle, i) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, i))

@@ -1,15 +1,15 @@
 /// A value crossing the SQLite boundary: SQLite's five storage classes.
-public enum Value: Sendable, Equatable, Hashable {
+package enum Value: Sendable, Equatable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
     case text(String)
     case blob([UInt8])
 
-    public var isNull: Bool { if case .null = self { return true } else { return false } }
+    package var isNull: Bool { if case .null = self { return true } else { return false } }
 
     /// The value as text when it is text or a number (numbers are rendered as SQLite would).
-    public var textValue: String? {
+    package var textValue: String? {
         switch self {
         case .null, .blob: return nil
         case .text(let s): return s
@@ -19,7 +19,7 @@ public enum Value: Sendable, Equatable, Hashable {
     }
 
     /// The value as an integer when it is one (or an integral real).
-    public var integerValue: Int64? {
+    package var integerValue: Int64? {
         switch self {
         case .integer(let i): return i
         case .real(let d) where d.rounded() == d && abs(d) < 9.2e18: return Int64(d)
@@ -28,7 +28,7 @@ public enum Value: Sendable, Equatable, Hashable {
         }
     }
 
-    public var realValue: Double? {
+    package var realValue: Double? {
         switch self {
         case .integer(let i): return Double(i)
         case .real(let d): return d
@@ -39,8 +39,8 @@ public enum Value: Sendable, Equatable, Hashable {
 }
 
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(nilLiteral: ()) { self = .null }
-    public init(floatLiteral value: Double) { self = .real(value) }
+    package init(stringLiteral value: String) { self = .text(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(nilLiteral: ()) { self = .null }
+    package init(floatLiteral value: Double) { self = .real(value) }
 }

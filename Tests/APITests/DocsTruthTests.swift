@@ -77,6 +77,21 @@ struct DocsTruthTests {
         }
     }
 
+    @Test("Sources declares nothing public: the modules' API is package access")
+    func noPublicDeclarations() throws {
+        let sources = DocsText.root.appendingPathComponent("Sources")
+        guard let files = FileManager.default.enumerator(atPath: sources.path) else { throw DocsText.Missing(description: "no Sources") }
+        let pattern = try NSRegularExpression(pattern: #"^\s*(@[A-Za-z_]+(\([^)]*\))?\s+)*public\s"#)
+        for case let file as String in files where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = String(line)
+                let found = pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+                #expect(!found, "\(file):\(number + 1) declares something public")
+            }
+        }
+    }
+
     @Test("every source file a page names exists")
     func namedFilesExist() throws {
         for page in try DocsText.pages() {

@@ -7,9 +7,9 @@ typealias APIHandler = @Sendable (HTTPRequest, AuthenticatedToken?) throws -> HT
 ///
 /// The router and the OpenAPI document are both built from the same list of endpoints
 /// (``IngestAPI/endpoints``), which is what keeps the document true.
-public struct APIEndpoint: Sendable {
+package struct APIEndpoint: Sendable {
     /// Who may call an endpoint.
-    public enum Access: Sendable, Equatable {
+    package enum Access: Sendable, Equatable {
         /// Requires `Authorization: Bearer <token>`.
         case token
         /// Open to anyone (health check, the OpenAPI document).
@@ -17,11 +17,11 @@ public struct APIEndpoint: Sendable {
     }
 
     /// The method.
-    public let method: HTTPMethod
+    package let method: HTTPMethod
     /// The path under the prefix in OpenAPI template form: `/`, `/{ingestRun}/cancel`, ….
-    public let path: String
+    package let path: String
     /// Who may call it.
-    public let access: Access
+    package let access: Access
     /// Body handling (streamed uploads, size limits).
     let options: RouteOptions
     /// Its description in the OpenAPI document.
@@ -40,7 +40,7 @@ public struct APIEndpoint: Sendable {
     }
 
     /// The router pattern under `prefix`: `{name}` segments become `:name`.
-    public func routerPattern(prefix: String) -> String {
+    package func routerPattern(prefix: String) -> String {
         let segments = path.split(separator: "/").map { segment -> String in
             if segment.hasPrefix("{") && segment.hasSuffix("}") { return ":" + segment.dropFirst().dropLast() }
             return String(segment)

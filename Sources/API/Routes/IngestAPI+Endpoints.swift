@@ -3,7 +3,7 @@ import HTTP
 /// The endpoint table: every route the API serves, with its OpenAPI description.
 extension IngestAPI {
     /// Every endpoint, in the order of the seed's reference, then Ingest's additions.
-    public var endpoints: [APIEndpoint] {
+    package var endpoints: [APIEndpoint] {
         let run = OpenAPIParameter.ingestRun
         let slug = OpenAPIParameter.importerSlug
         let notFound = OpenAPIResponse.message(404, "No ingest run with this ID.")

@@ -9,21 +9,21 @@ import Synchronization
 /// Start order: workers first (recovering runs a crash left `processing`), then the watcher,
 /// then the listener. Stop order: stop accepting and drain in-flight requests, then cancel the
 /// runs in progress (they end `cancelled`) and stop the workers, then the watcher.
-public final class IngestServer: Sendable {
+package final class IngestServer: Sendable {
     /// What ``start()`` did before accepting connections.
-    public struct Startup: Sendable {
+    package struct Startup: Sendable {
         /// The bound port (the ephemeral one when configured with port 0).
-        public var port: Int
+        package var port: Int
         /// Runs left `processing` by a previous process, now marked failed ("interrupted").
-        public var interruptedRunIDs: [Int64]
+        package var interruptedRunIDs: [Int64]
     }
 
     /// The configuration the server was created with.
-    public let configuration: IngestServerConfiguration
+    package let configuration: IngestServerConfiguration
     /// The engine shared by the API and the workers.
-    public let engine: IngestEngine
+    package let engine: IngestEngine
     /// The API (router, OpenAPI document).
-    public let api: IngestAPI
+    package let api: IngestAPI
     private let workers: RunWorkerPool
     private let http: HTTPServer
     private let logger: HTTPServer.Logger
@@ -31,7 +31,7 @@ public final class IngestServer: Sendable {
 
     /// Opens (and migrates) the database and loads the importers; binds nothing yet.
     /// - Parameter logger: receives the access log and error notes (default: standard error).
-    public init(configuration: IngestServerConfiguration, logger: @escaping HTTPServer.Logger = HTTPServer.standardErrorLogger) throws {
+    package init(configuration: IngestServerConfiguration, logger: @escaping HTTPServer.Logger = HTTPServer.standardErrorLogger) throws {
         self.configuration = configuration
         self.logger = logger
         let engine = try IngestEngine(configuration: configuration.engine)
@@ -46,10 +46,10 @@ public final class IngestServer: Sendable {
     }
 
     /// The bound port, or 0 before ``start()``.
-    public var port: Int { http.port }
+    package var port: Int { http.port }
 
     /// Starts the workers, the definition watcher and the listener.
-    public func start() throws -> Startup {
+    package func start() throws -> Startup {
         // Interrupted runs keep their files: they can be resumed.
         let interrupted = try workers.start()
         let logger = self.logger
@@ -67,14 +67,14 @@ public final class IngestServer: Sendable {
 
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully and returns.
     /// - Parameter onSignal: called when the signal arrives, before the listener stops.
-    public func runUntilSignalled(onSignal: (@Sendable (Int32) -> Void)? = nil) throws {
+    package func runUntilSignalled(onSignal: (@Sendable (Int32) -> Void)? = nil) throws {
         try http.runUntilSignalled(onSignal: onSignal)
         stopBackground()
     }
 
     /// Stops accepting, lets in-flight requests finish, then stops runs, workers and watcher.
     /// Blocks until done; safe to call more than once.
-    public func stop() {
+    package func stop() {
         http.stop()
         stopBackground()
     }

@@ -2,26 +2,26 @@ import Engine
 import HTTP
 
 /// Everything `ingest serve` sets up: the engine, the HTTP listener, the API and the workers.
-public struct IngestServerConfiguration: Sendable {
+package struct IngestServerConfiguration: Sendable {
     /// Database, importers, uploads folder, data root, URL policy, default upload limit.
-    public var engine: EngineConfiguration
+    package var engine: EngineConfiguration
     /// Host, port, connection and body limits, timeouts.
-    public var http: HTTPServerConfiguration
+    package var http: HTTPServerConfiguration
     /// Prefix and paging.
-    public var api: APIConfiguration
+    package var api: APIConfiguration
     /// Worker threads executing runs. Default 2 (one per core on the reference machine; each
     /// run also uses a parse thread).
-    public var workers: Int
+    package var workers: Int
     /// How often idle workers look for runs created by other processes (`ingest` CLI). Default 1 s.
-    public var workerPollInterval: Duration
+    package var workerPollInterval: Duration
     /// How often the importers folder is checked for edits. Default 250 ms, so an edit is live
     /// within a second.
-    public var definitionWatchInterval: Duration
+    package var definitionWatchInterval: Duration
     /// How long shutdown waits for running runs to stop after being cancelled. Default 30 s.
-    public var workerStopTimeout: Duration
+    package var workerStopTimeout: Duration
 
     /// Creates a configuration; every parameter has the default documented on its property.
-    public init(
+    package init(
         engine: EngineConfiguration, http: HTTPServerConfiguration = HTTPServerConfiguration(),
         api: APIConfiguration = APIConfiguration(), workers: Int = 2, workerPollInterval: Duration = .seconds(1),
         definitionWatchInterval: Duration = .milliseconds(250), workerStopTimeout: Duration = .seconds(30)

@@ -1,12 +1,12 @@
 import IngestSupport
 /// The values of one command line, checked against its `CommandSpec`.
-public struct ParsedArguments: Sendable {
-    public private(set) var positionals: [String: [String]] = [:]
-    public private(set) var values: [String: String] = [:]
-    public private(set) var flags: Set<String> = []
+package struct ParsedArguments: Sendable {
+    package private(set) var positionals: [String: [String]] = [:]
+    package private(set) var values: [String: String] = [:]
+    package private(set) var flags: Set<String> = []
 
     /// Parses `arguments` (without the command name) for `spec`, reading option defaults from `environment`.
-    public init(_ arguments: [String], spec: CommandSpec, environment: [String: String]) throws(UsageError) {
+    package init(_ arguments: [String], spec: CommandSpec, environment: [String: String]) throws(UsageError) {
         var positional: [String] = []
         var i = 0
         var onlyPositionals = false
@@ -75,14 +75,14 @@ public struct ParsedArguments: Sendable {
         }
     }
 
-    public var wantsHelp: Bool { flags.contains("help") }
-    public func argument(_ name: String) -> String? { positionals[name]?.first }
-    public func arguments(_ name: String) -> [String] { positionals[name] ?? [] }
-    public func value(_ name: String) -> String? { values[name] }
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
+    package var wantsHelp: Bool { flags.contains("help") }
+    package func argument(_ name: String) -> String? { positionals[name]?.first }
+    package func arguments(_ name: String) -> [String] { positionals[name] ?? [] }
+    package func value(_ name: String) -> String? { values[name] }
+    package func flag(_ name: String) -> Bool { flags.contains(name) }
 
     /// An integer option or argument, with a usage error when it is not one.
-    public func integer(_ name: String, argument: Bool = false) throws(UsageError) -> Int64? {
+    package func integer(_ name: String, argument: Bool = false) throws(UsageError) -> Int64? {
         guard let text = argument ? self.argument(name) : value(name) else { return nil }
         guard let v = Int64(text) else {
             throw UsageError("The value '\(text)' is invalid for '\(argument ? "<\(name)>" : "--\(name)")': expected an integer.")

@@ -3,11 +3,11 @@
 /// Definitions record the hash of the bytes they were compiled from (a run stores which version
 /// it used), and the API hashes bearer tokens with it. Feed bytes with `update` as they arrive,
 /// then call `finalize` once; or use the one-shot `hash` / `hexDigest`.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     /// Digest length in bytes.
-    public static let digestByteCount = 32
+    package static let digestByteCount = 32
     /// Block length in bytes.
-    public static let blockByteCount = 64
+    package static let blockByteCount = 64
 
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
@@ -16,12 +16,12 @@ public struct SHA256: Sendable {
     private var totalBytes: UInt64 = 0
 
     /// A fresh hasher.
-    public init() {
+    package init() {
         buffer.reserveCapacity(Self.blockByteCount)
     }
 
     /// Adds `bytes` to the message.
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    package mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: $0) }
         if handled == nil {
             let array = Array(bytes)
@@ -54,7 +54,7 @@ public struct SHA256: Sendable {
     }
 
     /// Pads the message and returns the 32-byte digest. The hasher should not be used afterwards.
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bitLength = totalBytes &* 8
         var tail = buffer
         tail.append(0x80)
@@ -83,19 +83,19 @@ public struct SHA256: Sendable {
     }
 
     /// The digest of `bytes` in one call.
-    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+    package static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
     /// The digest of `bytes` as 64 lowercase hex characters, the form stored and compared.
-    public static func hexDigest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    package static func hexDigest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         hex(hash(bytes))
     }
 
     /// Lowercase hex of any byte string (two characters per byte).
-    public static func hex(_ digest: [UInt8]) -> String {
+    package static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(digest.count * 2)

@@ -7,31 +7,31 @@ import IngestSupport
 /// control characters in strings, valid UTF-8 only). A leading UTF-8 byte order mark is skipped,
 /// as RFC 8259 §8.1 allows, because editors on some systems add one. Duplicate keys in one object
 /// are an error: the format gives them no meaning and silently keeping one hides mistakes.
-public struct JSONDocument: Sendable, Equatable {
+package struct JSONDocument: Sendable, Equatable {
     /// The top-level value.
-    public var root: JSONNode
+    package var root: JSONNode
 
     /// Deepest nesting accepted (arrays and objects), so hostile input cannot exhaust the stack.
-    public static let maxDepth = 512
+    package static let maxDepth = 512
 
     /// Wraps an already built tree (for tools that walk schemas or generated documents).
-    public init(root: JSONNode) {
+    package init(root: JSONNode) {
         self.root = root
     }
 
     /// Parses `bytes` as one JSON text.
-    public init(bytes: [UInt8]) throws(JSONSyntaxError) {
+    package init(bytes: [UInt8]) throws(JSONSyntaxError) {
         var parser = JSONParser(bytes: bytes, maxDepth: Self.maxDepth)
         root = try parser.parseDocument()
     }
 
     /// Parses `data` as one JSON text.
-    public init(data: Data) throws(JSONSyntaxError) {
+    package init(data: Data) throws(JSONSyntaxError) {
         try self.init(bytes: [UInt8](data))
     }
 
     /// The node an RFC 6901 pointer designates, or nil when the pointer is invalid or leads nowhere.
-    public func node(at pointer: String) -> JSONNode? {
+    package func node(at pointer: String) -> JSONNode? {
         guard let tokens = JSONPointer.tokens(of: pointer) else { return nil }
         var node = root
         for token in tokens {

@@ -3,9 +3,9 @@
 /// Definitions are checked against this tree rather than a `Codable` decoder so every problem
 /// can name the exact line and column, and so object keys keep the order they were written in
 /// (columns are processed in file order).
-public struct JSONNode: Sendable, Equatable {
+package struct JSONNode: Sendable, Equatable {
     /// The value, recursively made of nodes.
-    public enum Value: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         case null
         case bool(Bool)
         /// A number written without fraction or exponent that fits in 64 bits.
@@ -19,13 +19,13 @@ public struct JSONNode: Sendable, Equatable {
     }
 
     /// The value itself.
-    public var value: Value
+    package var value: Value
     /// Position of the first byte of the value (the quote of a string, the `{` of an object).
-    public var position: SourcePosition
+    package var position: SourcePosition
     /// True for a string written without escapes, so offsets inside it map 1:1 to the source.
     var isVerbatim: Bool
 
-    public init(value: Value, position: SourcePosition) {
+    package init(value: Value, position: SourcePosition) {
         self.value = value; self.position = position; self.isVerbatim = false
     }
 
@@ -34,7 +34,7 @@ public struct JSONNode: Sendable, Equatable {
     }
 
     /// The scalar this node holds, or nil for arrays and objects.
-    public var scalar: JSONScalar? {
+    package var scalar: JSONScalar? {
         switch value {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -46,13 +46,13 @@ public struct JSONNode: Sendable, Equatable {
     }
 
     /// The member named `key` when this node is an object.
-    public subscript(key: String) -> JSONNode? {
+    package subscript(key: String) -> JSONNode? {
         guard case .object(let members) = value else { return nil }
         return members.first { $0.key == key }?.value
     }
 
     /// The kind of value with its article ("a string", "an object"), for messages.
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch value {
         case .null: return "null"
         case .bool: return "a boolean"

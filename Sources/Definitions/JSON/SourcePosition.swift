@@ -2,20 +2,20 @@
 ///
 /// `line` and `column` are 1-based, as editors and compilers print them; `column` counts Unicode
 /// scalars (not bytes) from the start of the line, so a name with accents still lines up.
-public struct SourcePosition: Sendable, Equatable, Hashable, CustomStringConvertible {
+package struct SourcePosition: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// 0-based byte offset from the start of the file.
-    public var offset: Int
+    package var offset: Int
     /// 1-based line number.
-    public var line: Int
+    package var line: Int
     /// 1-based column, in Unicode scalars.
-    public var column: Int
+    package var column: Int
 
-    public init(offset: Int, line: Int, column: Int) {
+    package init(offset: Int, line: Int, column: Int) {
         self.offset = offset; self.line = line; self.column = column
     }
 
     /// `line:column`, the form editors jump to.
-    public var description: String { "\(line):\(column)" }
+    package var description: String { "\(line):\(column)" }
 
     /// The position `scalars` Unicode scalars further on the same line.
     func advanced(byScalars scalars: Int, bytes: Int) -> SourcePosition {

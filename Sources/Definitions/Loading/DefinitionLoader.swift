@@ -4,14 +4,14 @@ import Foundation
 ///
 /// Used by the registry for each file of `importers/` and by `ingest check PATH`. Loading never
 /// throws: a file that cannot be read or parsed is a `LoadedDefinition` with problems.
-public enum DefinitionLoader {
+package enum DefinitionLoader {
     /// Loads a definition from bytes.
     /// - Parameters:
     ///   - data: the file's bytes.
     ///   - fileName: the file as shown in problems (`importers/products.json`); its last path
     ///     component without `.json` is the default slug.
     ///   - path: the file's path on disk, when it has one; defaults to `fileName`.
-    public static func load(data: Data, fileName: String, path: String? = nil) -> LoadedDefinition {
+    package static func load(data: Data, fileName: String, path: String? = nil) -> LoadedDefinition {
         let bytes = [UInt8](data)
         let hash = SHA256.hexDigest(bytes)
         let defaultSlug = defaultSlug(forFileName: fileName)
@@ -24,7 +24,7 @@ public enum DefinitionLoader {
 
     /// Loads the definition file at `path`.
     /// - Parameter displayName: the file as shown in problems; defaults to `path`.
-    public static func load(path: String, displayName: String? = nil) -> LoadedDefinition {
+    package static func load(path: String, displayName: String? = nil) -> LoadedDefinition {
         let shown = displayName ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
             return LoadedDefinition(
@@ -38,7 +38,7 @@ public enum DefinitionLoader {
 
     /// Parses and decodes `bytes`: the definition when there is no problem, and every problem
     /// ordered by position in the file.
-    public static func decode(bytes: [UInt8], fileName: String) -> (ImporterDefinition?, [DefinitionProblem]) {
+    package static func decode(bytes: [UInt8], fileName: String) -> (ImporterDefinition?, [DefinitionProblem]) {
         let document: JSONDocument
         do {
             document = try JSONDocument(bytes: bytes)
@@ -54,7 +54,7 @@ public enum DefinitionLoader {
     }
 
     /// The slug a file gets when it sets none: its name without directories and `.json`.
-    public static func defaultSlug(forFileName fileName: String) -> String {
+    package static func defaultSlug(forFileName fileName: String) -> String {
         var name = Substring(fileName)
         if let slash = name.lastIndex(where: { $0 == "/" || $0 == "\\" }) {
             name = name[name.index(after: slash)...]

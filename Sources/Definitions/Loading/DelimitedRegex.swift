@@ -12,19 +12,19 @@ import RegexEngine
 /// patterns are always Unicode). The pattern itself is ICU syntax, matched in linear time by
 /// `LinearRegex`; what needs backtracking (backreferences, lookaround, atomic groups, possessive
 /// quantifiers, recursion, conditionals) is refused here, when the definition loads.
-public struct DelimitedRegex: Sendable, Equatable {
+package struct DelimitedRegex: Sendable, Equatable {
     /// The full text, delimiters and flags included: how rules store the argument.
-    public var text: String
+    package var text: String
     /// The pattern between the delimiters.
-    public var pattern: String
+    package var pattern: String
     /// The flag letters after the closing delimiter.
-    public var flags: String
+    package var flags: String
 
     /// Flags understood after the closing delimiter.
-    public static let knownFlags: Set<Character> = ["i", "m", "s", "x", "u"]
+    package static let knownFlags: Set<Character> = ["i", "m", "s", "x", "u"]
 
     /// Parses and compile-checks `text`, which must be exactly one literal.
-    public init(_ text: String) throws(DelimitedRegexError) {
+    package init(_ text: String) throws(DelimitedRegexError) {
         let scalars = Array(text.unicodeScalars)
         let end = try Self.scan(scalars, from: 0)
         guard end == scalars.count else {

@@ -6,28 +6,28 @@ import Foundation
 /// compile, `definition` keeps the previous good version (still served) while `problems` shows
 /// what is wrong with the file as it is now. `contentHash` always describes `definition`, so a
 /// run can record exactly which version it used.
-public struct LoadedDefinition: Sendable, Equatable {
+package struct LoadedDefinition: Sendable, Equatable {
     /// The importer id: the definition's slug, or the file name without `.json` when the file
     /// does not compile.
-    public var slug: String
+    package var slug: String
     /// The file's path on disk, as given to the loader.
-    public var path: String
+    package var path: String
     /// The file as shown in problems, e.g. `importers/products.json`.
-    public var fileName: String
+    package var fileName: String
     /// Lowercase hex SHA-256 of the bytes `definition` was compiled from; of the current bytes
     /// when there is no definition.
-    public var contentHash: String
+    package var contentHash: String
     /// Lowercase hex SHA-256 of the bytes on disk now (differs from `contentHash` while a broken
     /// edit is pending).
-    public var fileContentHash: String
+    package var fileContentHash: String
     /// The definition being served; nil when the file has never compiled.
-    public var definition: ImporterDefinition?
+    package var definition: ImporterDefinition?
     /// Everything wrong with the file as it is now; empty when it compiles.
-    public var problems: [DefinitionProblem]
+    package var problems: [DefinitionProblem]
     /// When `definition` was compiled (or, without one, when the file was last read).
-    public var loadedAt: Date
+    package var loadedAt: Date
 
-    public init(
+    package init(
         slug: String, path: String, fileName: String, contentHash: String, fileContentHash: String? = nil,
         definition: ImporterDefinition?, problems: [DefinitionProblem], loadedAt: Date = Date()
     ) {
@@ -37,8 +37,8 @@ public struct LoadedDefinition: Sendable, Equatable {
     }
 
     /// True when the file compiles as it is now.
-    public var isValid: Bool { problems.isEmpty && definition != nil }
+    package var isValid: Bool { problems.isEmpty && definition != nil }
 
     /// True when a previous good version is served while the current file is broken.
-    public var isServingPreviousVersion: Bool { definition != nil && !problems.isEmpty }
+    package var isServingPreviousVersion: Bool { definition != nil && !problems.isEmpty }
 }

@@ -1,7 +1,7 @@
 /// How one target column is filled: raw value, transforms, default, type, rules, lookup.
-public struct ColumnSpec: Sendable, Equatable {
+package struct ColumnSpec: Sendable, Equatable {
     /// Where the raw value comes from: exactly one of `from`, `value`, `template`.
-    public enum Input: Sendable, Equatable {
+    package enum Input: Sendable, Equatable {
         /// Source header names: the first is the name, the rest aliases. Dotted names reach into JSON objects.
         case from([String])
         /// A constant, or a string with `{{run.id}}`, `{{run.original_filename}}`, `{{run.started_at}}`.
@@ -11,39 +11,39 @@ public struct ColumnSpec: Sendable, Equatable {
     }
 
     /// Target column name.
-    public var name: String
+    package var name: String
     /// JSON pointer of this column in the definition (`/columns/price`), for messages.
-    public var pointer: String
+    package var pointer: String
     /// Where the raw value comes from.
-    public var input: Input
+    package var input: Input
     /// Steps applied in order before type coercion.
-    public var transforms: [TransformSpec]
+    package var transforms: [TransformSpec]
     /// Used when the value is empty (missing column, empty cell, or `null_if` hit).
-    public var defaultValue: JSONScalar?
+    package var defaultValue: JSONScalar?
     /// Coercion target (default `text`).
-    public var type: ColumnType
+    package var type: ColumnType
     /// Date/datetime patterns (`yyyy-MM-dd`), tried in order; empty means ISO 8601.
-    public var formats: [String]
+    package var formats: [String]
     /// Boolean spellings; nil means the built-in lists.
-    public var trueValues: [String]?
+    package var trueValues: [String]?
     /// Like `trueValues`, for false.
-    public var falseValues: [String]?
+    package var falseValues: [String]?
     /// One character; nil means `.`.
-    public var decimalSeparator: String?
+    package var decimalSeparator: String?
     /// One character, different from the decimal separator; nil means none.
-    public var thousandsSeparator: String?
+    package var thousandsSeparator: String?
     /// Validation rules in the order written.
-    public var rules: [RuleSpec]
+    package var rules: [RuleSpec]
     /// Turns the value into a foreign key.
-    public var lookup: LookupSpec?
+    package var lookup: LookupSpec?
     /// An empty value is allowed and stored as NULL (same as the `nullable` rule).
-    public var nullable: Bool
+    package var nullable: Bool
     /// Values must be unique within one file (same as the `distinct` rule).
-    public var uniqueInFile: Bool
+    package var uniqueInFile: Bool
     /// Overrides the SQL type of a created column.
-    public var sqlType: String?
+    package var sqlType: String?
 
-    public init(
+    package init(
         name: String, pointer: String? = nil, input: Input, transforms: [TransformSpec] = [],
         defaultValue: JSONScalar? = nil, type: ColumnType = .text, formats: [String] = [],
         trueValues: [String]? = nil, falseValues: [String]? = nil,
@@ -61,21 +61,21 @@ public struct ColumnSpec: Sendable, Equatable {
 }
 
 /// Declared column types; also decide the SQL type of a created table.
-public enum ColumnType: String, Sendable, Equatable, CaseIterable {
+package enum ColumnType: String, Sendable, Equatable, CaseIterable {
     case text, integer, decimal, boolean, date, datetime, json
 }
 
 /// Turns a value into a foreign key: `SELECT select FROM table WHERE match = value`.
-public struct LookupSpec: Sendable, Equatable {
+package struct LookupSpec: Sendable, Equatable {
     /// The table looked in (an SQL identifier).
-    public var table: String
+    package var table: String
     /// The column compared with the value.
-    public var match: String
+    package var match: String
     /// The column whose value is stored (default `id`).
-    public var select: String
+    package var select: String
     /// Insert `match = value` when not found (never on a dry run).
-    public var createMissing: Bool
-    public init(table: String, match: String, select: String = "id", createMissing: Bool = false) {
+    package var createMissing: Bool
+    package init(table: String, match: String, select: String = "id", createMissing: Bool = false) {
         self.table = table; self.match = match; self.select = select; self.createMissing = createMissing
     }
 }

@@ -1,14 +1,14 @@
 /// A row with its expected outcome, run by `ingest check`.
-public struct ExampleSpec: Sendable, Equatable {
+package struct ExampleSpec: Sendable, Equatable {
     /// Source header → cell text (null means an empty cell).
-    public var row: [String: JSONScalar]
+    package var row: [String: JSONScalar]
     /// Expected target values (a subset of columns), when the row should pass.
-    public var expectedValues: [String: JSONScalar]?
+    package var expectedValues: [String: JSONScalar]?
     /// Columns expected to fail, when the row should fail.
-    public var expectedErrors: [String]?
+    package var expectedErrors: [String]?
     /// JSON pointer of the example in the definition (`/examples/0`), for reports.
-    public var pointer: String
-    public init(row: [String: JSONScalar], expectedValues: [String: JSONScalar]? = nil, expectedErrors: [String]? = nil, pointer: String = "") {
+    package var pointer: String
+    package init(row: [String: JSONScalar], expectedValues: [String: JSONScalar]? = nil, expectedErrors: [String]? = nil, pointer: String = "") {
         self.row = row; self.expectedValues = expectedValues; self.expectedErrors = expectedErrors; self.pointer = pointer
     }
 }

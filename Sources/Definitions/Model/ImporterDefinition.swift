@@ -2,35 +2,35 @@
 ///
 /// This is the *syntax* of a definition: every name is known to exist in the vocabulary
 /// (rules, transforms, types), but nothing here executes. `Rules` compiles it into a pipeline.
-public struct ImporterDefinition: Sendable, Equatable {
+package struct ImporterDefinition: Sendable, Equatable {
     /// Id in URLs and the CLI, `^[a-z0-9][a-z0-9-]*$`; defaults to the file name.
-    public var slug: String
+    package var slug: String
     /// For people.
-    public var name: String?
+    package var name: String?
     /// For people.
-    public var description: String?
+    package var description: String?
     /// Where rows come from (default: uploads of any format).
-    public var source: SourceSpec
+    package var source: SourceSpec
     /// The table rows land in.
-    public var target: TargetSpec
+    package var target: TargetSpec
     /// Target columns in the order they appear in the file.
-    public var columns: [ColumnSpec]
+    package var columns: [ColumnSpec]
     /// How headers are matched (default: normalized, not strict).
-    public var headers: HeaderSpec
+    package var headers: HeaderSpec
     /// What a failure undoes (default `none`).
-    public var transaction: TransactionMode
+    package var transaction: TransactionMode
     /// Rows per transaction and per progress update (default 1000).
-    public var chunkSize: Int
+    package var chunkSize: Int
     /// Which rows `ingest_rows` keeps (default `failed`).
-    public var rowLog: RowLogLevel
+    package var rowLog: RowLogLevel
     /// Past this a run stops as `failed`; nil means no budget.
-    public var errorBudget: ErrorBudget?
+    package var errorBudget: ErrorBudget?
     /// Caps on what a row's values may grow to through templates and transforms.
-    public var limits: ValueLimits
+    package var limits: ValueLimits
     /// Rows with expected outcomes, run by `ingest check`.
-    public var examples: [ExampleSpec]
+    package var examples: [ExampleSpec]
 
-    public init(
+    package init(
         slug: String, name: String? = nil, description: String? = nil,
         source: SourceSpec = SourceSpec(), target: TargetSpec, columns: [ColumnSpec],
         headers: HeaderSpec = HeaderSpec(), transaction: TransactionMode = .none,
@@ -46,22 +46,22 @@ public struct ImporterDefinition: Sendable, Equatable {
 }
 
 /// What a failure undoes; see DEFINITIONS.md.
-public enum TransactionMode: String, Sendable, Equatable, CaseIterable {
+package enum TransactionMode: String, Sendable, Equatable, CaseIterable {
     case none, row, chunk, all
 }
 
 /// Which rows `ingest_rows` keeps.
-public enum RowLogLevel: String, Sendable, Equatable, CaseIterable {
+package enum RowLogLevel: String, Sendable, Equatable, CaseIterable {
     case failed, all, none
 }
 
 /// Past this budget a run stops as `failed`.
-public struct ErrorBudget: Sendable, Equatable {
+package struct ErrorBudget: Sendable, Equatable {
     /// Failed rows tolerated (≥ 0); nil means no limit on the count.
-    public var maxFailedRows: Int?
+    package var maxFailedRows: Int?
     /// 0...1, compared against failed / processed after each chunk.
-    public var maxFailedRatio: Double?
-    public init(maxFailedRows: Int? = nil, maxFailedRatio: Double? = nil) {
+    package var maxFailedRatio: Double?
+    package init(maxFailedRows: Int? = nil, maxFailedRatio: Double? = nil) {
         self.maxFailedRows = maxFailedRows; self.maxFailedRatio = maxFailedRatio
     }
 }
@@ -69,29 +69,29 @@ public struct ErrorBudget: Sendable, Equatable {
 /// Caps on the size of a row's values after templates and transforms, so that no cell (an 8 KB
 /// cell under a template that repeats it, an empty-match `regex_replace`) can make one row take
 /// unbounded memory. A value or row past its cap fails the row with a message naming the cap.
-public struct ValueLimits: Sendable, Equatable {
+package struct ValueLimits: Sendable, Equatable {
     /// Largest value of one column, in UTF-8 bytes, after its template and every transform step
     /// (a list from `split`: its items together). Default 1 MiB.
-    public var maxValueBytes: Int
+    package var maxValueBytes: Int
     /// Largest sum of a row's values, in UTF-8 bytes, after transforms. Default 16 MiB.
-    public var maxRowBytes: Int
+    package var maxRowBytes: Int
     /// The highest either cap may be set to: 1 GiB (about SQLite's largest value).
-    public static let ceiling = 1 << 30
-    public static let defaultValueBytes = 1 << 20
-    public static let defaultRowBytes = 16 << 20
+    package static let ceiling = 1 << 30
+    package static let defaultValueBytes = 1 << 20
+    package static let defaultRowBytes = 16 << 20
 
-    public init(maxValueBytes: Int = ValueLimits.defaultValueBytes, maxRowBytes: Int = ValueLimits.defaultRowBytes) {
+    package init(maxValueBytes: Int = ValueLimits.defaultValueBytes, maxRowBytes: Int = ValueLimits.defaultRowBytes) {
         self.maxValueBytes = maxValueBytes; self.maxRowBytes = maxRowBytes
     }
 }
 
 /// How source headers are matched to `from` names.
-public struct HeaderSpec: Sendable, Equatable {
+package struct HeaderSpec: Sendable, Equatable {
     /// `exact`, or `normalized` (case, spacing, `_`/`-`/punctuation and accents ignored).
-    public enum Match: String, Sendable, Equatable, CaseIterable { case exact, normalized }
+    package enum Match: String, Sendable, Equatable, CaseIterable { case exact, normalized }
     /// Default `normalized`.
-    public var match: Match
+    package var match: Match
     /// Every `from` column must find its header, else the run fails before any row.
-    public var strict: Bool
-    public init(match: Match = .normalized, strict: Bool = false) { self.match = match; self.strict = strict }
+    package var strict: Bool
+    package init(match: Match = .normalized, strict: Bool = false) { self.match = match; self.strict = strict }
 }

@@ -1,5 +1,5 @@
 /// A JSON scalar as written in a definition (constants, defaults, map targets, examples).
-public enum JSONScalar: Sendable, Equatable, Hashable {
+package enum JSONScalar: Sendable, Equatable, Hashable {
     case null
     case bool(Bool)
     /// A number written without fraction or exponent that fits 64 bits.
@@ -8,7 +8,7 @@ public enum JSONScalar: Sendable, Equatable, Hashable {
     case string(String)
 
     /// The value as cell text: what a CSV would have carried.
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .null: return nil
         case .bool(let b): return b ? "true" : "false"

@@ -1,19 +1,19 @@
 /// One validation rule as written: `min:2` is name `min`, arguments `["2"]`.
-public struct RuleSpec: Sendable, Equatable {
+package struct RuleSpec: Sendable, Equatable {
     /// The rule's name, one of `RuleSpec.names`.
-    public var name: String
+    package var name: String
     /// Arguments as written, in order. `regex`/`not_regex` keep the whole `/…/flags` text (see `DelimitedRegex`).
-    public var arguments: [String]
+    package var arguments: [String]
     /// A custom message that replaces the built-in one.
-    public var message: String?
+    package var message: String?
     /// JSON pointer of the rule in the definition (`/columns/name/rules/1`).
-    public var pointer: String
-    public init(name: String, arguments: [String] = [], message: String? = nil, pointer: String = "") {
+    package var pointer: String
+    package init(name: String, arguments: [String] = [], message: String? = nil, pointer: String = "") {
         self.name = name; self.arguments = arguments; self.message = message; self.pointer = pointer
     }
 
     /// Every rule name in the vocabulary, for validation and "did you mean".
-    public static let names: [String] = [
+    package static let names: [String] = [
         "required", "nullable", "required_if", "required_with", "required_without", "string", "integer",
         "numeric", "boolean", "email", "url", "uuid", "ip", "date", "date_format", "before", "after",
         "min", "max", "between", "size", "digits", "digits_between", "in", "not_in", "regex", "not_regex",

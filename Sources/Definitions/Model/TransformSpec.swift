@@ -1,5 +1,5 @@
 /// One transform step, applied in order before type coercion.
-public enum TransformSpec: Sendable, Equatable {
+package enum TransformSpec: Sendable, Equatable {
     case trim, collapseWhitespace, lowercase, uppercase, titleCase, slug, stripNonDigits
     case replace(from: String, to: String)
     case regexReplace(pattern: String, with: String)
@@ -16,7 +16,7 @@ public enum TransformSpec: Sendable, Equatable {
     case split(String)
 
     /// Every transform name as written in definitions, for "did you mean".
-    public static let names: [String] = [
+    package static let names: [String] = [
         "trim", "collapse_whitespace", "lowercase", "uppercase", "title_case", "slug", "strip_non_digits",
         "replace", "regex_replace", "null_if", "map", "prefix", "suffix", "pad_left", "substring",
         "multiply", "divide", "round", "split",

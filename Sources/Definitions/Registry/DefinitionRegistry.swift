@@ -13,7 +13,7 @@ import IngestSupport
 ///
 /// Thread-safe: reads take a short lock; reloads are serialised with each other and do their
 /// file I/O outside the read lock.
-public final class DefinitionRegistry: Sendable {
+package final class DefinitionRegistry: Sendable {
     /// What identifies a file version cheaply, without reading it.
     private struct FileSignature: Equatable {
         var modified: Date?
@@ -49,10 +49,10 @@ public final class DefinitionRegistry: Sendable {
     private let watchWake = NSCondition()
 
     /// An empty registry; call `load(directory:)`.
-    public init() {}
+    package init() {}
 
     /// A registry loaded from `directory`.
-    public convenience init(directory: String) {
+    package convenience init(directory: String) {
         self.init()
         load(directory: directory)
     }
@@ -60,24 +60,24 @@ public final class DefinitionRegistry: Sendable {
     // MARK: - Reading
 
     /// The directory being served, once `load(directory:)` ran.
-    public var directory: String? {
+    package var directory: String? {
         state.withLock { $0.directory }
     }
 
     /// The definition served under `slug`, if any compiled.
-    public func definition(slug: String) -> ImporterDefinition? {
+    package func definition(slug: String) -> ImporterDefinition? {
         loaded(slug: slug)?.definition
     }
 
     /// The served entry for `slug` (with its hash and current problems). Prefers the entry that
     /// serves a definition when a broken file claims the same slug.
-    public func loaded(slug: String) -> LoadedDefinition? {
+    package func loaded(slug: String) -> LoadedDefinition? {
         let candidates = state.withLock { $0.published.values.filter { $0.slug == slug } }
         return candidates.first { $0.definition != nil } ?? candidates.min { $0.fileName < $1.fileName }
     }
 
     /// Every file, valid or not, ordered by slug then file name.
-    public func all() -> [LoadedDefinition] {
+    package func all() -> [LoadedDefinition] {
         state.withLock { Array($0.published.values) }.sorted { ($0.slug, $0.fileName) < ($1.slug, $1.fileName) }
     }
 
@@ -87,7 +87,7 @@ public final class DefinitionRegistry: Sendable {
     /// replacing whatever was loaded before.
     /// - Returns: every file's entry, as `all()` would.
     @discardableResult
-    public func load(directory: String) -> [LoadedDefinition] {
+    package func load(directory: String) -> [LoadedDefinition] {
         reloadLock.withLock { _ in
             state.withLock { $0 = State(directory: directory) }
             _ = refresh(directory: directory)
@@ -100,7 +100,7 @@ public final class DefinitionRegistry: Sendable {
     /// - Returns: the slugs whose served entry changed (old and new slug when a slug changed),
     ///   sorted; empty when nothing changed or nothing was loaded yet.
     @discardableResult
-    public func reloadIfChanged() -> [String] {
+    package func reloadIfChanged() -> [String] {
         reloadLock.withLock { _ in
             guard let directory = state.withLock({ $0.directory }) else { return [] }
             return refresh(directory: directory)
@@ -190,7 +190,7 @@ public final class DefinitionRegistry: Sendable {
     /// hot-reload promise allows). Does nothing when already watching. The thread keeps the
     /// registry alive until `stopWatching()`.
     /// - Parameter onChange: called on the polling thread with the changed slugs.
-    public func startWatching(interval: Duration = .milliseconds(250), onChange: (@Sendable ([String]) -> Void)? = nil) {
+    package func startWatching(interval: Duration = .milliseconds(250), onChange: (@Sendable ([String]) -> Void)? = nil) {
         let generation: Int? = watch.withLock { watch in
             if watch.running { return nil }
             watch.running = true
@@ -215,7 +215,7 @@ public final class DefinitionRegistry: Sendable {
     }
 
     /// Stops the polling thread; it wakes and exits at once. Safe to call when not watching.
-    public func stopWatching() {
+    package func stopWatching() {
         watchWake.lock()
         watch.withLock { watch in
             watch.running = false
@@ -226,7 +226,7 @@ public final class DefinitionRegistry: Sendable {
     }
 
     /// True while the polling thread started as `generation` should keep going.
-    public var isWatching: Bool { watch.withLock { $0.running } }
+    package var isWatching: Bool { watch.withLock { $0.running } }
 
     private func isWatching(_ generation: Int) -> Bool {
         watch.withLock { $0.running && $0.generation == generation }

@@ -1,17 +1,17 @@
 /// Writes RFC 4180 CSV: fields quoted when they hold a comma, quote, CR or LF; CRLF line ends.
-public struct CSVWriter {
+package struct CSVWriter {
     /// Receives encoded bytes; called once per row.
     let sink: ([UInt8]) throws -> Void
     /// Guard against spreadsheet formula injection (OWASP "CSV injection").
-    public var neutralizesFormulas: Bool
+    package var neutralizesFormulas: Bool
 
-    public init(neutralizesFormulas: Bool = true, sink: @escaping ([UInt8]) throws -> Void) {
+    package init(neutralizesFormulas: Bool = true, sink: @escaping ([UInt8]) throws -> Void) {
         self.sink = sink
         self.neutralizesFormulas = neutralizesFormulas
     }
 
     /// Writes one record.
-    public func write(_ fields: [String]) throws {
+    package func write(_ fields: [String]) throws {
         var out: [UInt8] = []
         out.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
         for (i, field) in fields.enumerated() {
@@ -38,7 +38,7 @@ public struct CSVWriter {
     ///
     /// Plain numbers such as `-3.00` or `+49` are left alone: a spreadsheet reads them as numbers,
     /// not formulas, and changing them would break the fix-and-re-upload round trip.
-    public static func neutralize(_ field: String) -> String {
+    package static func neutralize(_ field: String) -> String {
         guard let first = field.utf8.first else { return field }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:

@@ -3,13 +3,13 @@
 /// Columns: the union of the rows' source headers in first-seen order, then `_error_message` and
 /// `_row_number`. Rows are streamed twice from the database (once for the header union, once for
 /// the rows), so memory does not grow with the number of failed rows.
-public enum FailedRowsExport {
-    public static let errorColumn = "_error_message"
-    public static let rowNumberColumn = "_row_number"
+package enum FailedRowsExport {
+    package static let errorColumn = "_error_message"
+    package static let rowNumberColumn = "_row_number"
 
     /// Writes the CSV through `sink`. Returns the number of rows written.
     @discardableResult
-    public static func write(runID: Int64, store: RunStore, sink: @escaping ([UInt8]) throws -> Void) throws -> Int {
+    package static func write(runID: Int64, store: RunStore, sink: @escaping ([UInt8]) throws -> Void) throws -> Int {
         var header: [String] = []
         var seen: Set<String> = []
         try store.forEachFailedRow(of: runID) { row in

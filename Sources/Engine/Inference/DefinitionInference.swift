@@ -9,11 +9,11 @@ import Tabular
 /// Types are decided by the real compiler: a candidate type (or date pattern) is kept only if a
 /// one-column importer of that type accepts every sampled value, so what `ingest new` writes is
 /// exactly what `ingest run` will accept.
-public struct DefinitionInference {
+package struct DefinitionInference {
     /// Rows read from the sample.
-    public var sampleRows = 1000
+    package var sampleRows = 1000
 
-    public init(sampleRows: Int = 1000) { self.sampleRows = sampleRows }
+    package init(sampleRows: Int = 1000) { self.sampleRows = sampleRows }
 
     /// Date patterns tried in order (the first that fits every value wins).
     static let datePatterns = ["yyyy-MM-dd", "dd.MM.yyyy", "dd/MM/yyyy", "MM/dd/yyyy", "yyyy/MM/dd", "d.M.yyyy", "M/d/yyyy"]
@@ -22,32 +22,32 @@ public struct DefinitionInference {
     static let keyNames = ["id", "uuid", "sku", "code", "email", "ean", "isbn"]
 
     /// One inferred column.
-    public struct Column: Sendable, Equatable {
-        public var header: String
-        public var name: String
-        public var type: ColumnType
-        public var formats: [String]
-        public var required: Bool
-        public var email: Bool
-        public var distinct: Bool
+    package struct Column: Sendable, Equatable {
+        package var header: String
+        package var name: String
+        package var type: ColumnType
+        package var formats: [String]
+        package var required: Bool
+        package var email: Bool
+        package var distinct: Bool
     }
 
     /// What was inferred, before rendering.
-    public struct Result: Sendable {
-        public var slug: String
-        public var format: String
-        public var columns: [Column]
-        public var key: String?
-        public var rowsSampled: Int
-        public var source: [String: String]
+    package struct Result: Sendable {
+        package var slug: String
+        package var format: String
+        package var columns: [Column]
+        package var key: String?
+        package var rowsSampled: Int
+        package var source: [String: String]
     }
 
     /// Most columns inferred: a definition with more is no starter. Also the cap on the distinct
     /// keys of a JSON/NDJSON sample, whose header is the union of its objects' keys.
-    public static let maxColumns = 1000
+    package static let maxColumns = 1000
 
     /// Reads the first rows of `path` and infers the columns.
-    public func infer(slug: String, path: String, fileName: String? = nil) throws -> Result {
+    package func infer(slug: String, path: String, fileName: String? = nil) throws -> Result {
         let format = try TableReaders.detectFormat(path: path, fileName: fileName ?? path)
         var options = ReadOptions()
         options.format = format
@@ -95,7 +95,7 @@ public struct DefinitionInference {
     }
 
     /// The definition file text (pretty JSON with a `$schema` reference).
-    public func render(_ result: Result, table: String? = nil) -> String {
+    package func render(_ result: Result, table: String? = nil) -> String {
         var columns: [(String, JSONValue)] = []
         for c in result.columns {
             var members: [(String, JSONValue)] = [("from", .string(c.header))]
@@ -126,7 +126,7 @@ public struct DefinitionInference {
     static func unescapeSlashes(_ s: String) -> String { s.replacingOccurrences(of: "\\/", with: "/") }
 
     /// `Contact Email` → `contact_email`; `Weight (kg)` → `weight_kg`; a leading digit gets `c_`.
-    public static func snakeCase(_ header: String, index: Int) -> String {
+    package static func snakeCase(_ header: String, index: Int) -> String {
         var out = ""
         var lastUnderscore = true
         let folded = header.folding(options: [.diacriticInsensitive], locale: nil)

@@ -1,7 +1,7 @@
 /// JSON shapes shared by the API resources and the CLI's `--json` output, so both say the same.
 extension IngestRun {
     /// The seed's `IngestRunResource` fields in its order, plus Ingest's additions after them.
-    public func json(rows: [LoggedRow]? = nil) -> JSONValue {
+    package func json(rows: [LoggedRow]? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .integer(id)),
             ("importer", .string(importer)),
@@ -43,7 +43,7 @@ extension IngestRun {
 
 extension LoggedRow {
     /// `{row_number, status, data, errors}`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("row_number", .integer(Int64(rowNumber))),
             ("status", .string(status.rawValue)),
@@ -55,7 +55,7 @@ extension LoggedRow {
 
 extension ErrorSummary {
     /// The seed's `IngestErrorSummaryResource` fields.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("total_failed_rows", .integer(Int64(totalFailedRows))),
             ("error_summary", .array(errorSummary.map { .object([("message", .string($0.message)), ("count", .integer(Int64($0.count)))]) })),

@@ -1,44 +1,44 @@
 /// One row of `ingest_rows`: a source row with its outcome.
-public struct LoggedRow: Sendable, Equatable {
-    public enum Status: String, Sendable, Equatable, Codable, CaseIterable {
+package struct LoggedRow: Sendable, Equatable {
+    package enum Status: String, Sendable, Equatable, Codable, CaseIterable {
         case success, failed, skipped
         /// Valid, but undone because its chunk or run was rolled back.
         case rolledBack = "rolled_back"
     }
-    public var runID: Int64
+    package var runID: Int64
     /// The row's record number in the source (header = 1, first data row = 2).
-    public var rowNumber: Int
-    public var status: Status
+    package var rowNumber: Int
+    package var status: Status
     /// The original row keyed by source header, in header order.
-    public var data: [(key: String, value: String)]
-    public var errors: RowErrors?
+    package var data: [(key: String, value: String)]
+    package var errors: RowErrors?
 
-    public static func == (a: LoggedRow, b: LoggedRow) -> Bool {
+    package static func == (a: LoggedRow, b: LoggedRow) -> Bool {
         a.runID == b.runID && a.rowNumber == b.rowNumber && a.status == b.status && a.errors == b.errors
             && a.data.map(\.key) == b.data.map(\.key) && a.data.map(\.value) == b.data.map(\.value)
     }
 }
 
 /// Why a row failed: `{message, validation: {column: [messages]}}`.
-public struct RowErrors: Sendable, Equatable {
+package struct RowErrors: Sendable, Equatable {
     /// "The given data was invalid." for validation failures, else the specific reason.
-    public var message: String
+    package var message: String
     /// Column → messages, in column order.
-    public var validation: [(column: String, messages: [String])]
+    package var validation: [(column: String, messages: [String])]
 
-    public init(message: String, validation: [(column: String, messages: [String])] = []) {
+    package init(message: String, validation: [(column: String, messages: [String])] = []) {
         self.message = message; self.validation = validation
     }
 
-    public static let invalidData = "The given data was invalid."
+    package static let invalidData = "The given data was invalid."
 
-    public static func == (a: RowErrors, b: RowErrors) -> Bool {
+    package static func == (a: RowErrors, b: RowErrors) -> Bool {
         a.message == b.message && a.validation.map(\.column) == b.validation.map(\.column)
             && a.validation.map(\.messages) == b.validation.map(\.messages)
     }
 
     /// One line for the failed-rows CSV: the validation messages, or the message.
-    public var flatMessage: String {
+    package var flatMessage: String {
         if validation.isEmpty { return message }
         return validation.flatMap { $0.messages }.joined(separator: " ")
     }

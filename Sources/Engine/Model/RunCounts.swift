@@ -1,13 +1,13 @@
 /// Row counters of a run. `successful` includes created, updated and skipped duplicates.
-public struct RunCounts: Sendable, Equatable, Codable {
-    public var total = 0
-    public var processed = 0
-    public var successful = 0
-    public var failed = 0
-    public var created = 0
-    public var updated = 0
-    public var skipped = 0
-    public init() {}
+package struct RunCounts: Sendable, Equatable, Codable {
+    package var total = 0
+    package var processed = 0
+    package var successful = 0
+    package var failed = 0
+    package var created = 0
+    package var updated = 0
+    package var skipped = 0
+    package init() {}
 
     /// Adds row outcomes and keeps `successful` and `processed` in step with them.
     mutating func add(created: Int, updated: Int, skipped: Int, failed: Int) {

@@ -1,26 +1,26 @@
 /// The summary of a finished run, as API.md specifies.
-public struct RunSummary: Sendable, Equatable, Codable {
+package struct RunSummary: Sendable, Equatable, Codable {
     /// Run-level errors (missing headers, budget exceeded, the first row errors).
-    public var errors: [String]
+    package var errors: [String]
     /// Things the user should know that did not fail rows (unmatched optional headers, reader notes).
-    public var warnings: [String]
-    public var meta: Meta
+    package var warnings: [String]
+    package var meta: Meta
 
-    public struct Meta: Sendable, Equatable, Codable {
-        public var totalRows: Int
-        public var successfulRows: Int
-        public var failedRows: Int
-        public var createdRows: Int
-        public var updatedRows: Int
-        public var skippedRows: Int
-        public var durationMs: Int
-        public var rowsPerSecond: Int
-        public var dryRun: Bool
+    package struct Meta: Sendable, Equatable, Codable {
+        package var totalRows: Int
+        package var successfulRows: Int
+        package var failedRows: Int
+        package var createdRows: Int
+        package var updatedRows: Int
+        package var skippedRows: Int
+        package var durationMs: Int
+        package var rowsPerSecond: Int
+        package var dryRun: Bool
         /// What the reader detected: format, delimiter, encoding.
-        public var source: [String: String]
+        package var source: [String: String]
         /// What was written and then rolled back (a dry run, or `transaction: all`/`chunk` after a
         /// bad row): what the run would have done. The counters above say what is in the table.
-        public var rolledBack: Outcome?
+        package var rolledBack: Outcome?
 
         enum CodingKeys: String, CodingKey {
             case totalRows = "total_rows", successfulRows = "successful_rows", failedRows = "failed_rows"
@@ -31,16 +31,16 @@ public struct RunSummary: Sendable, Equatable, Codable {
     }
 
     /// Row outcomes of a part of a run.
-    public struct Outcome: Sendable, Equatable, Codable {
-        public var created: Int
-        public var updated: Int
-        public var skipped: Int
-        public init(created: Int, updated: Int, skipped: Int) {
+    package struct Outcome: Sendable, Equatable, Codable {
+        package var created: Int
+        package var updated: Int
+        package var skipped: Int
+        package init(created: Int, updated: Int, skipped: Int) {
             self.created = created; self.updated = updated; self.skipped = skipped
         }
     }
 
-    public init(errors: [String], warnings: [String], meta: Meta) {
+    package init(errors: [String], warnings: [String], meta: Meta) {
         self.errors = errors; self.warnings = warnings; self.meta = meta
     }
 }

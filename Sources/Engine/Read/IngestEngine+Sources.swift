@@ -4,7 +4,7 @@ import Tabular
 
 extension IngestEngine {
     /// Records a `pending` run for an importer whose source is not an upload (`filesystem`, `url`).
-    public func createSourceRun(slug: String, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
+    package func createSourceRun(slug: String, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
         let (compiled, loaded) = try importer(slug)
         let source = compiled.definition.source
         let pending: RunStore.NewRun
@@ -47,7 +47,7 @@ extension IngestEngine {
 
     /// The real path of `relative` under the data root, after opening it beneath the root (see
     /// ``openDataFile(_:)``).
-    public func resolveDataPath(_ relative: String) throws(EngineError) -> String {
+    package func resolveDataPath(_ relative: String) throws(EngineError) -> String {
         try openDataFile(relative).path
     }
 

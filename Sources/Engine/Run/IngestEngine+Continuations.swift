@@ -11,7 +11,7 @@ extension IngestEngine {
     /// `chunk` run, a run that stopped before the end of its file), since writing only the
     /// failed rows would leave partial data; the message says what to do instead. At most one
     /// retry of a run is pending or processing at a time (a unique index, across processes).
-    public func createRetry(of id: Int64, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
+    package func createRetry(of id: Int64, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
         let store = try openStore()
         let original = try existingRun(id, in: store)
         guard original.status.isFinished else {
@@ -39,7 +39,7 @@ extension IngestEngine {
     ///
     /// Refused when the run is not a completed dry run, when the definition changed since
     /// (another content hash), when the file is gone or changed, or when it was already applied.
-    public func createApply(of id: Int64, userID: Int64?) throws(EngineError) -> Int64 {
+    package func createApply(of id: Int64, userID: Int64?) throws(EngineError) -> Int64 {
         let store = try openStore()
         let dry = try existingRun(id, in: store)
         guard dry.dryRun else { throw .conflict("Run \(id) is not a dry run; only a dry run can be applied.") }
@@ -65,7 +65,7 @@ extension IngestEngine {
     /// The new run is linked to it (`resumed_from_run_id`), starts with its committed counters and
     /// skips the source rows it committed, so the counters of the resumed run add up to the file's
     /// rows. A `transaction: all` run or a dry run committed nothing and is run again whole.
-    public func createResume(of id: Int64, userID: Int64?) throws(EngineError) -> Int64 {
+    package func createResume(of id: Int64, userID: Int64?) throws(EngineError) -> Int64 {
         let store = try openStore()
         let stopped = try existingRun(id, in: store)
         guard stopped.status == .cancelled || stopped.status == .failed else {
@@ -135,7 +135,7 @@ extension IngestEngine {
 
 extension IngestRun {
     /// Why retrying `run` would leave partial data, if it would.
-    public var retryRefusal: String? {
+    package var retryRefusal: String? {
         let run = self
         if run.dryRun {
             return "Run \(run.id) was a dry run: nothing was written, so a retry of its failed rows would import them alone. "

@@ -16,7 +16,7 @@ extension IngestEngine {
     /// status with the reason. Only when even that cannot be written (for about a minute) does
     /// this throw; the run's ownership is then released and recovery ends it.
     @discardableResult
-    public func execute(runID id: Int64, observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
+    package func execute(runID id: Int64, observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
         let store = try openStore()
         let (run, claim, compiled, compileFailure) = try claim(id, store: store)
         defer { claim.release() }
@@ -206,7 +206,7 @@ extension IngestEngine {
     /// keeping its committed counters and its file, so it can be resumed. Runs whose owner lives,
     /// in this process or another, are left alone. Returns the ids ended.
     @discardableResult
-    public func recoverAbandonedRuns() throws(EngineError) -> [Int64] {
+    package func recoverAbandonedRuns() throws(EngineError) -> [Int64] {
         let store = try openStore()
         let candidates: [IngestRun]
         do { candidates = try store.processingRuns() } catch { throw .database(error) }

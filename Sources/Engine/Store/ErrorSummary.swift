@@ -1,21 +1,21 @@
 import SQLite
 
 /// Aggregated errors of a run: the seed's `IngestErrorSummaryResource`.
-public struct ErrorSummary: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
-        public var message: String
-        public var count: Int
+package struct ErrorSummary: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
+        package var message: String
+        package var count: Int
     }
-    public var totalFailedRows: Int
+    package var totalFailedRows: Int
     /// Row-level messages ("The given data was invalid.", "Duplicate entry found for key 'sku'."), most frequent first.
-    public var errorSummary: [Entry]
+    package var errorSummary: [Entry]
     /// "column: message" for each validation message, most frequent first.
-    public var validationSummary: [Entry]
+    package var validationSummary: [Entry]
 }
 
 extension RunStore {
     /// Builds the error summary of a run from its failed rows (streamed, so any number of rows works).
-    public func errorSummary(of runID: Int64) throws -> ErrorSummary {
+    package func errorSummary(of runID: Int64) throws -> ErrorSummary {
         var total = 0
         var messages: [String: Int] = [:]
         var validation: [String: Int] = [:]

@@ -3,12 +3,12 @@ import SQLite
 /// The JSON Ingest stores in `ingest_runs.summary` and `ingest_rows.data`/`errors`.
 extension RunStore {
     /// `data` as a JSON object keyed by source header, in header order.
-    public static func encodeData(_ data: [(key: String, value: String)]) -> JSONValue {
+    package static func encodeData(_ data: [(key: String, value: String)]) -> JSONValue {
         .object(data.map { ($0.key, .string($0.value)) })
     }
 
     /// `{message, validation: {column: [messages]}}`.
-    public static func encode(_ e: RowErrors) -> JSONValue {
+    package static func encode(_ e: RowErrors) -> JSONValue {
         var members: [(String, JSONValue)] = [("message", .string(e.message))]
         if !e.validation.isEmpty {
             members.append(("validation", .object(e.validation.map { ($0.column, .array($0.messages.map(JSONValue.string))) })))
@@ -22,7 +22,7 @@ extension RunStore {
         return RowErrors(message: message, validation: validation)
     }
 
-    public static func encode(_ s: RunSummary) -> JSONValue {
+    package static func encode(_ s: RunSummary) -> JSONValue {
         let m = s.meta
         return .object([
             ("errors", .array(s.errors.map(JSONValue.string))),

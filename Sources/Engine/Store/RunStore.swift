@@ -4,18 +4,18 @@ import SQLite
 /// runs lives here (and in the other `Store/` types); the API and the CLI never see a connection.
 ///
 /// Like its connection, a store belongs to one thread at a time.
-public final class RunStore {
+package final class RunStore {
     let db: Connection
 
     init(connection: Connection) { self.db = connection }
 
     /// Opens the database at `path`, migrating the bookkeeping tables.
-    public convenience init(path: String, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
+    package convenience init(path: String, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
         self.init(connection: try Schema.open(path: path, busyTimeout: busyTimeout))
     }
 
     /// Whether a transaction is open (a store left inside one must not be reused).
-    public var isInTransaction: Bool { db.isInTransaction }
+    package var isInTransaction: Bool { db.isInTransaction }
 
     static let runColumns = """
         id, importer, status, user_id, original_filename, source_path, definition_hash, dry_run, parent_id,
@@ -26,25 +26,25 @@ public final class RunStore {
         """
 
     /// Facts of a new run.
-    public struct NewRun: Sendable {
-        public var importer: String
-        public var userID: Int64?
-        public var originalFilename: String?
-        public var sourcePath: String?
-        public var sourceURL: String?
-        public var definitionHash: String?
-        public var dryRun: Bool
-        public var parentID: Int64?
-        public var retriedFromRunID: Int64?
+    package struct NewRun: Sendable {
+        package var importer: String
+        package var userID: Int64?
+        package var originalFilename: String?
+        package var sourcePath: String?
+        package var sourceURL: String?
+        package var definitionHash: String?
+        package var dryRun: Bool
+        package var parentID: Int64?
+        package var retriedFromRunID: Int64?
         /// The file is the engine's (an upload): it deletes it when no run needs it any more.
-        public var ownsFile = false
-        public var sourceFingerprint: String?
-        public var resumedFromRunID: Int64?
-        public var appliedFromRunID: Int64?
+        package var ownsFile = false
+        package var sourceFingerprint: String?
+        package var resumedFromRunID: Int64?
+        package var appliedFromRunID: Int64?
         /// Where a resumed run starts, and the counters it inherits.
-        public var resumePosition = 0
-        public var counts = RunCounts()
-        public init(importer: String, userID: Int64? = nil, originalFilename: String? = nil, sourcePath: String? = nil,
+        package var resumePosition = 0
+        package var counts = RunCounts()
+        package init(importer: String, userID: Int64? = nil, originalFilename: String? = nil, sourcePath: String? = nil,
                     definitionHash: String? = nil, dryRun: Bool = false, parentID: Int64? = nil, retriedFromRunID: Int64? = nil,
                     sourceURL: String? = nil) {
             self.sourceURL = sourceURL
@@ -56,7 +56,7 @@ public final class RunStore {
 
     /// Records a `pending` run and returns its id. A second active retry, apply or resume of the
     /// same run violates a unique index: that error is a constraint violation.
-    public func createRun(_ run: NewRun) throws(SQLiteError) -> Int64 {
+    package func createRun(_ run: NewRun) throws(SQLiteError) -> Int64 {
         try insert(run)
     }
 
@@ -67,7 +67,7 @@ public final class RunStore {
     /// - `takingFileFrom`: a run continuing another on the same file (apply, resume) takes over
     ///   the file's ownership, and a resume copies the stopped run's row log, so its counters and
     ///   its log describe the whole file.
-    public func insert(_ run: NewRun, claimedBy owner: RunOwner? = nil, takingFileFrom from: Int64? = nil,
+    package func insert(_ run: NewRun, claimedBy owner: RunOwner? = nil, takingFileFrom from: Int64? = nil,
                        beforeCommit: (Int64) throws(SQLiteError) -> Void = { _ in }) throws(SQLiteError) -> Int64 {
         try db.begin(.immediate)
         do {
@@ -114,7 +114,7 @@ public final class RunStore {
     }
 
     /// Moves a pending run to `processing` for `owner`. Returns false when it was not pending.
-    public func claim(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
+    package func claim(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
         let now = Timestamp.now()
         return try db.execute("""
             UPDATE ingest_runs SET status = 'processing', started_at = ?, heartbeat_at = ?, definition_hash = COALESCE(?, definition_hash),
@@ -124,7 +124,7 @@ public final class RunStore {
     }
 
     /// Records what the run reads: the (downloaded) file, whether the engine owns it, and its fingerprint.
-    public func recordSource(_ id: Int64, path: String, owned: Bool, fingerprint: String?) throws(SQLiteError) {
+    package func recordSource(_ id: Int64, path: String, owned: Bool, fingerprint: String?) throws(SQLiteError) {
         try db.execute("""
             UPDATE ingest_runs SET source_path = ?, owned_file = CASE WHEN ? THEN ? ELSE owned_file END,
                 source_fingerprint = COALESCE(source_fingerprint, ?) WHERE id = ?
@@ -132,7 +132,7 @@ public final class RunStore {
     }
 
     /// Stores progress counters and the resume position; also the owner's heartbeat.
-    public func updateProgress(_ id: Int64, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil,
+    package func updateProgress(_ id: Int64, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil,
                                resumePosition: Int? = nil) throws(SQLiteError) {
         try db.execute("""
             UPDATE ingest_runs SET total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?, created_rows = ?,
@@ -147,23 +147,23 @@ public final class RunStore {
     }
 
     /// The final facts of a run.
-    public struct Ending: Sendable {
-        public var status: RunStatus
-        public var counts: RunCounts
-        public var bytesRead: Int64
-        public var bytesTotal: Int64?
-        public var summary: RunSummary?
-        public var failureReason: String?
-        public var rolledBackRows = 0
-        public var resumable = false
-        public var resumePosition: Int?
+    package struct Ending: Sendable {
+        package var status: RunStatus
+        package var counts: RunCounts
+        package var bytesRead: Int64
+        package var bytesTotal: Int64?
+        package var summary: RunSummary?
+        package var failureReason: String?
+        package var rolledBackRows = 0
+        package var resumable = false
+        package var resumePosition: Int?
         /// Whether every row of the source was read (a retry of only the failed rows is complete).
-        public var readToEnd = true
+        package var readToEnd = true
     }
 
     /// Ends a run that is still `processing`. Returns false (and changes nothing) when it is not:
     /// a final status is never overwritten.
-    public func finish(_ id: Int64, _ e: Ending) throws(SQLiteError) -> Bool {
+    package func finish(_ id: Int64, _ e: Ending) throws(SQLiteError) -> Bool {
         let encodedSummary: Value = e.summary.map { .text(RunStore.encode($0).text) } ?? .null
         let now = Timestamp.now()
         return try db.execute("""
@@ -179,12 +179,12 @@ public final class RunStore {
     }
 
     /// One run, or nil.
-    public func run(_ id: Int64) throws(SQLiteError) -> IngestRun? {
+    package func run(_ id: Int64) throws(SQLiteError) -> IngestRun? {
         try queryRuns("SELECT \(RunStore.runColumns) FROM ingest_runs WHERE id = ?", [.integer(id)]).first
     }
 
     /// A page of runs, newest first, with the total count.
-    public func runs(importer: String? = nil, status: RunStatus? = nil, limit: Int, offset: Int) throws(SQLiteError) -> (runs: [IngestRun], total: Int) {
+    package func runs(importer: String? = nil, status: RunStatus? = nil, limit: Int, offset: Int) throws(SQLiteError) -> (runs: [IngestRun], total: Int) {
         var conditions: [String] = []
         var args: [Value] = []
         if let importer { conditions.append("importer = ?"); args.append(.text(importer)) }
@@ -197,12 +197,12 @@ public final class RunStore {
     }
 
     /// Runs marked `processing`: the candidates for recovery.
-    public func processingRuns() throws(SQLiteError) -> [IngestRun] {
+    package func processingRuns() throws(SQLiteError) -> [IngestRun] {
         try queryRuns("SELECT \(RunStore.runColumns) FROM ingest_runs WHERE status = 'processing' ORDER BY id")
     }
 
     /// The id of a pending or processing retry of run `id`, if any.
-    public func activeRetry(of id: Int64) throws(SQLiteError) -> Int64? {
+    package func activeRetry(of id: Int64) throws(SQLiteError) -> Int64? {
         try db.scalar("""
             SELECT id FROM ingest_runs WHERE retried_from_run_id = ? AND status IN ('pending', 'processing') ORDER BY id LIMIT 1
             """, [.integer(id)])?.integerValue
@@ -211,7 +211,7 @@ public final class RunStore {
     /// The id of a run continuing `id` (apply or resume) that is active, finished well, or wrote
     /// anything (it started): only one continuation of a run may ever do work, so no row is
     /// imported twice. One that was cancelled or failed before it started does not count.
-    public func liveContinuation(of id: Int64, column: ContinuationKind) throws(SQLiteError) -> Int64? {
+    package func liveContinuation(of id: Int64, column: ContinuationKind) throws(SQLiteError) -> Int64? {
         try db.scalar("""
             SELECT id FROM ingest_runs WHERE \(column.rawValue) = ? AND (status NOT IN ('failed', 'cancelled') OR started_at IS NOT NULL)
             ORDER BY id DESC LIMIT 1
@@ -220,7 +220,7 @@ public final class RunStore {
 
     /// The id of a finished, real retry of `id` that wrote rows (some failed rows were already
     /// imported again: retrying them once more would import them twice).
-    public func finishedRetry(of id: Int64) throws(SQLiteError) -> Int64? {
+    package func finishedRetry(of id: Int64) throws(SQLiteError) -> Int64? {
         try db.scalar("""
             SELECT id FROM ingest_runs WHERE retried_from_run_id = ? AND dry_run = 0 AND status IN ('completed', 'completed_with_errors')
                 AND successful_rows > 0
@@ -229,7 +229,7 @@ public final class RunStore {
     }
 
     /// Gives a file back to the run it came from (a continuation cancelled before it started).
-    public func returnOwnedFile(of id: Int64, to parent: Int64) throws(SQLiteError) {
+    package func returnOwnedFile(of id: Int64, to parent: Int64) throws(SQLiteError) {
         try db.begin(.immediate)
         do {
             try db.execute("""
@@ -244,13 +244,13 @@ public final class RunStore {
     }
 
     /// How a run continues another.
-    public enum ContinuationKind: String, Sendable { case apply = "applied_from_run_id", resume = "resumed_from_run_id" }
+    package enum ContinuationKind: String, Sendable { case apply = "applied_from_run_id", resume = "resumed_from_run_id" }
 
     /// Outcome of a cancellation request.
-    public enum CancelResult: Sendable, Equatable { case requested, notFound, alreadyFinished(RunStatus) }
+    package enum CancelResult: Sendable, Equatable { case requested, notFound, alreadyFinished(RunStatus) }
 
     /// Flags a run for cancellation; a pending run is cancelled at once, a processing one between chunks.
-    public func requestCancellation(of id: Int64) throws(SQLiteError) -> CancelResult {
+    package func requestCancellation(of id: Int64) throws(SQLiteError) -> CancelResult {
         guard let run = try run(id) else { return .notFound }
         if run.status.isFinished { return .alreadyFinished(run.status) }
         try db.execute("UPDATE ingest_runs SET cancel_requested = 1 WHERE id = ?", [.integer(id)])
@@ -263,18 +263,18 @@ public final class RunStore {
     }
 
     /// Whether someone asked to cancel the run.
-    public func isCancelRequested(_ id: Int64) throws(SQLiteError) -> Bool {
+    package func isCancelRequested(_ id: Int64) throws(SQLiteError) -> Bool {
         try db.scalar("SELECT cancel_requested FROM ingest_runs WHERE id = ?", [.integer(id)])?.integerValue == 1
     }
 
     /// Pending runs, oldest first (the worker queue).
-    public func pendingRunIDs(limit: Int = 100) throws(SQLiteError) -> [Int64] {
+    package func pendingRunIDs(limit: Int = 100) throws(SQLiteError) -> [Int64] {
         try db.query("SELECT id FROM ingest_runs WHERE status = 'pending' ORDER BY id LIMIT ?", [.integer(Int64(limit))]).compactMap { $0[0].integerValue }
     }
 
     /// Ends a `processing` run whose owner is gone as `failed` ("interrupted"), keeping its
     /// committed counters; it can be resumed. Returns false when the run was no longer processing.
-    public func markInterrupted(_ id: Int64, reason: String) throws(SQLiteError) -> Bool {
+    package func markInterrupted(_ id: Int64, reason: String) throws(SQLiteError) -> Bool {
         try db.execute("""
             UPDATE ingest_runs SET status = 'failed', failure_reason = ?, resumable = 1, read_to_end = 0, completed_at = ?
             WHERE id = ? AND status = 'processing'
@@ -282,7 +282,7 @@ public final class RunStore {
     }
 
     /// Forgets the file a run owned (after deleting it).
-    public func releaseOwnedFile(of id: Int64) throws(SQLiteError) {
+    package func releaseOwnedFile(of id: Int64) throws(SQLiteError) {
         try db.execute("UPDATE ingest_runs SET owned_file = NULL WHERE id = ?", [.integer(id)])
     }
 
@@ -291,7 +291,7 @@ public final class RunStore {
     static let insertRowSQL = "INSERT INTO ingest_rows (run_id, row_number, status, data, errors) VALUES (?, ?, ?, ?, ?)"
 
     /// Appends logged rows (the caller holds the transaction).
-    public func append(_ rows: [LoggedRow]) throws(SQLiteError) {
+    package func append(_ rows: [LoggedRow]) throws(SQLiteError) {
         guard !rows.isEmpty else { return }
         let statement = try db.cachedStatement(RunStore.insertRowSQL)
         var scratch: [UInt8] = []
@@ -306,7 +306,7 @@ public final class RunStore {
     static let rowColumns = "run_id, row_number, status, data, errors"
 
     /// Logged rows of a run in row order, optionally of one status.
-    public func rows(of runID: Int64, status: LoggedRow.Status? = nil, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [LoggedRow], total: Int) {
+    package func rows(of runID: Int64, status: LoggedRow.Status? = nil, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [LoggedRow], total: Int) {
         var args: [Value] = [.integer(runID)]
         var filter = ""
         if let status { filter = " AND status = ?"; args.append(.text(status.rawValue)) }
@@ -319,7 +319,7 @@ public final class RunStore {
     }
 
     /// Calls `body` for each failed row of a run in row order, without loading them all.
-    public func forEachFailedRow(of runID: Int64, _ body: (LoggedRow) throws -> Void) throws {
+    package func forEachFailedRow(of runID: Int64, _ body: (LoggedRow) throws -> Void) throws {
         let statement = try failedRowsStatement(of: runID)
         while try statement.step() { try body(try RunStore.decodeRow(StoredRecord(statement))) }
     }
@@ -332,7 +332,7 @@ public final class RunStore {
     }
 
     /// Number of failed rows logged for a run.
-    public func failedRowCount(of runID: Int64) throws(SQLiteError) -> Int {
+    package func failedRowCount(of runID: Int64) throws(SQLiteError) -> Int {
         Int(try db.scalar("SELECT COUNT(*) FROM ingest_rows WHERE run_id = ? AND status = 'failed'", [.integer(runID)])?.integerValue ?? 0)
     }
 

@@ -3,7 +3,7 @@ import IngestSupport
 ///
 /// Order matters here: a logged row's `data` is keyed by source header and the failed-rows CSV
 /// rebuilds the header from it, and API resources read best in a fixed field order.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -12,7 +12,7 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -27,25 +27,25 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Member `key` of an object.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
         return nil
     }
 
-    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
-    public var intValue: Int64? {
+    package var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    package var intValue: Int64? {
         switch self {
         case .integer(let i): return i
         case .number(let d) where d.rounded() == d: return Int64(exactly: d)
         default: return nil
         }
     }
-    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-    public var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { return o } else { return nil } }
+    package var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    package var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    package var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { return o } else { return nil } }
 
     /// Compact JSON text.
-    public var text: String {
+    package var text: String {
         var out = ""
         // Reserved up front: growing by doubling would copy a large row log (`ingest_rows.data`)
         // several times and leave up to twice its size allocated.
@@ -66,7 +66,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Indented JSON text (2 spaces), for people.
-    public var prettyText: String {
+    package var prettyText: String {
         var out = ""
         write(to: &out, indent: "  ", level: 0)
         return out
@@ -114,35 +114,35 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Parses JSON text (RFC 8259). Nesting is capped at 512 levels.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var parser = JSONValueParser(bytes: Array(text.utf8))
         return try parser.parseDocument()
     }
 
     /// Parses JSON bytes (RFC 8259).
-    public static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    package static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var parser = JSONValueParser(bytes: bytes)
         return try parser.parseDocument()
     }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(nilLiteral: ()) { self = .null }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(nilLiteral: ()) { self = .null }
 
     /// `.string(s)` or `.null`.
-    public static func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+    package static func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
     /// `.integer(i)` or `.null`.
-    public static func optional(_ i: Int64?) -> JSONValue { i.map { .integer($0) } ?? .null }
+    package static func optional(_ i: Int64?) -> JSONValue { i.map { .integer($0) } ?? .null }
 }
 
 /// A JSON syntax error with the byte offset where it was found.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let offset: Int
-    public let reason: String
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+package struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let offset: Int
+    package let reason: String
+    package var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
 struct JSONValueParser {

@@ -3,11 +3,11 @@ import Foundation
 /// ISO 8601 UTC timestamps with microseconds, as Laravel renders them: `2023-10-27T10:00:00.000000Z`.
 ///
 /// Written by hand with `gmtime_r` because ISO8601DateFormatter cannot print microseconds.
-public enum Timestamp {
+package enum Timestamp {
     /// Now, formatted.
-    public static func now() -> String { format(Date()) }
+    package static func now() -> String { format(Date()) }
 
-    public static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
         let micros = Int(((interval - Double(seconds)) * 1_000_000).rounded(.down))
@@ -19,7 +19,7 @@ public enum Timestamp {
     }
 
     /// Parses what `format` wrote.
-    public static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count >= 20 else { return nil }
         func num(_ from: Int, _ len: Int) -> Int? {

@@ -1,16 +1,16 @@
 /// What `ingest token list` shows of a stored token: never the token, never its hash.
-public struct APIToken: Sendable, Equatable {
+package struct APIToken: Sendable, Equatable {
     /// The unique name given at creation, e.g. `ci-deploy`.
-    public var name: String
+    package var name: String
     /// The user recorded on runs the token starts, if any.
-    public var userID: Int64?
+    package var userID: Int64?
     /// When the token was created (ISO 8601 UTC with microseconds).
-    public var createdAt: String
+    package var createdAt: String
     /// When the token last authenticated a request, to within ``BearerAuthenticator/usageRecordInterval``.
-    public var lastUsedAt: String?
+    package var lastUsedAt: String?
 
     /// Creates a token description.
-    public init(name: String, userID: Int64?, createdAt: String, lastUsedAt: String?) {
+    package init(name: String, userID: Int64?, createdAt: String, lastUsedAt: String?) {
         self.name = name
         self.userID = userID
         self.createdAt = createdAt

@@ -1,7 +1,7 @@
 import SQLite
 
 /// Why a token could not be created or revoked.
-public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The name is empty, longer than 100 characters or contains control characters.
     case invalidName(String)
     /// Another token already has this name; names are unique so `revoke NAME` is unambiguous.
@@ -12,7 +12,7 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     case database(SQLiteError)
 
     /// A sentence for the command line.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidName(let name): "The token name '\(name)' is invalid: use 1 to 100 printable characters."
         case .nameTaken(let name): "A token named '\(name)' already exists; revoke it first or choose another name."

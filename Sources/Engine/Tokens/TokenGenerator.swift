@@ -6,20 +6,20 @@ import Definitions
 /// `SystemRandomNumberGenerator`, which on Linux reads the kernel CSPRNG (`getrandom`). The
 /// prefix makes leaked tokens easy to spot in logs and by secret scanners. Only
 /// ``hash(of:)`` — the SHA-256 hex of the whole token — is ever stored.
-public enum TokenGenerator {
+package enum TokenGenerator {
     /// The prefix of every token.
-    public static let prefix = "ingest_"
+    package static let prefix = "ingest_"
     /// Random bytes per token: 256 bits, beyond any guessing.
-    public static let randomByteCount = 32
+    package static let randomByteCount = 32
 
     /// A fresh token.
-    public static func makeToken() -> String {
+    package static func makeToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return makeToken(using: &generator)
     }
 
     /// A token drawn from `generator` (tests pass a seeded one).
-    public static func makeToken(using generator: inout some RandomNumberGenerator) -> String {
+    package static func makeToken(using generator: inout some RandomNumberGenerator) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(randomByteCount)
         while bytes.count < randomByteCount {
@@ -32,7 +32,7 @@ public enum TokenGenerator {
     }
 
     /// The stored form of `token`: SHA-256 as 64 lowercase hex digits.
-    public static func hash(of token: String) -> String {
+    package static func hash(of token: String) -> String {
         SHA256.hexDigest(Array(token.utf8))
     }
 }

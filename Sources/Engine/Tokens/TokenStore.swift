@@ -3,7 +3,7 @@ import SQLite
 /// Reads and writes `ingest_tokens` (created by the engine's schema migration 2).
 ///
 /// Like its connection, a store belongs to one thread at a time.
-public struct TokenStore {
+package struct TokenStore {
     /// One stored credential, as the authenticator compares it.
     package struct Credential {
         package var id: Int64
@@ -19,13 +19,13 @@ public struct TokenStore {
     let connection: Connection
 
     /// A token store on the connection of `store`.
-    public init(_ store: RunStore) {
+    package init(_ store: RunStore) {
         self.connection = store.db
     }
 
     /// Creates a token named `name` and returns it; only its hash is stored, so this is the only
     /// time the token can be seen.
-    public func create(name: String, userID: Int64?) throws(TokenError) -> (token: String, record: APIToken) {
+    package func create(name: String, userID: Int64?) throws(TokenError) -> (token: String, record: APIToken) {
         guard TokenStore.isValid(name: name) else { throw .invalidName(name) }
         let token = TokenGenerator.makeToken()
         let createdAt = Timestamp.now()
@@ -49,7 +49,7 @@ public struct TokenStore {
     }
 
     /// Every token, oldest first.
-    public func list() throws(TokenError) -> [APIToken] {
+    package func list() throws(TokenError) -> [APIToken] {
         do {
             return try connection.query("SELECT name, user_id, created_at, last_used_at FROM ingest_tokens ORDER BY id").map { row in
                 APIToken(name: row[0].textValue ?? "", userID: row[1].integerValue, createdAt: row[2].textValue ?? "",
@@ -61,7 +61,7 @@ public struct TokenStore {
     }
 
     /// Deletes the token `name`; requests bearing it fail from the next one on.
-    public func revoke(name: String) throws(TokenError) {
+    package func revoke(name: String) throws(TokenError) {
         let deleted: Int
         do {
             deleted = try connection.execute("DELETE FROM ingest_tokens WHERE name = ?", [.text(name)])

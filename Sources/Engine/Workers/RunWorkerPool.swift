@@ -9,17 +9,17 @@ import IngestSupport
 /// after a run is created, and look every `pollInterval` for runs created by other processes;
 /// every `recoveryInterval` one of them ends runs whose owner is gone (`recoverAbandonedRuns`).
 /// Every error is logged with its run id.
-public final class RunWorkerPool: Sendable {
+package final class RunWorkerPool: Sendable {
     let engine: IngestEngine
     /// Number of worker threads.
-    public let workerCount: Int
+    package let workerCount: Int
     /// How often idle workers look for runs created elsewhere.
-    public let pollInterval: Duration
+    package let pollInterval: Duration
     private let wakeup = NSCondition()
     private let state = Mutex(State())
     private let finished = DispatchGroup()
     /// How often runs whose owner died are looked for while serving.
-    public let recoveryInterval: Duration
+    package let recoveryInterval: Duration
     private let log: @Sendable (String) -> Void
 
     struct State {
@@ -31,7 +31,7 @@ public final class RunWorkerPool: Sendable {
         var passedOver: [Int64: ContinuousClock.Instant] = [:]
     }
 
-    public init(engine: IngestEngine, workers: Int = 2, pollInterval: Duration = .seconds(1),
+    package init(engine: IngestEngine, workers: Int = 2, pollInterval: Duration = .seconds(1),
                 recoveryInterval: Duration = .seconds(30), log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.engine = engine
         self.workerCount = max(1, workers)
@@ -43,7 +43,7 @@ public final class RunWorkerPool: Sendable {
     /// Ends runs whose owner is gone (a crashed process), then starts the workers.
     /// - Returns: the ids of the runs marked interrupted.
     @discardableResult
-    public func start() throws(EngineError) -> [Int64] {
+    package func start() throws(EngineError) -> [Int64] {
         let interrupted = try engine.recoverAbandonedRuns()
         let alreadyStarted = state.withLock { s -> Bool in
             defer { s.started = true }
@@ -65,7 +65,7 @@ public final class RunWorkerPool: Sendable {
     }
 
     /// Wakes a worker: a run was just created.
-    public func notify() {
+    package func notify() {
         wakeup.lock()
         state.withLock { $0.pendingSignals += 1 }
         wakeup.broadcast()
@@ -74,7 +74,7 @@ public final class RunWorkerPool: Sendable {
 
     /// Stops the workers and waits for them, at most `timeout`. With `cancelRunning`, runs in
     /// progress stop after their current chunk and end `cancelled` (instead of `interrupted` later).
-    public func stop(timeout: Duration = .seconds(30), cancelRunning: Bool = true) {
+    package func stop(timeout: Duration = .seconds(30), cancelRunning: Bool = true) {
         state.withLock { $0.stopping = true }
         if cancelRunning { engine.cancelAllRunningHere() }
         wakeup.lock()

@@ -3,7 +3,7 @@
 /// Adopts ``HTTPResponseError`` so a handler can let it propagate: malformed input and too many
 /// parts are `400`, byte limits `413`, a non-multipart request `415`, body stream failures keep their own
 /// status, and file-system failures are a `500` that reveals no path.
-public enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
+package enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
     /// The request is not `multipart/form-data` or has no usable `boundary` parameter.
     case notMultipart
     /// The boundary is empty, longer than 70 characters, or otherwise unusable (RFC 2046 §5.1.1).
@@ -28,7 +28,7 @@ public enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
     case fileSystem(operation: String, errno: Int32)
 
     /// The status of the error response.
-    public var status: HTTPStatus {
+    package var status: HTTPStatus {
         switch self {
         case .notMultipart: .unsupportedMediaType
         case .invalidBoundary, .malformed, .truncated, .tooManyParts: .badRequest
@@ -39,7 +39,7 @@ public enum MultipartError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     /// A client-safe description, sent as `{"message": ...}`.
-    public var message: String {
+    package var message: String {
         switch self {
         case .notMultipart: "The request body must be multipart/form-data with a boundary."
         case .invalidBoundary: "The multipart boundary is invalid."

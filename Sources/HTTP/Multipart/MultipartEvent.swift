@@ -2,7 +2,7 @@
 ///
 /// Chunk boundaries depend on how the input was split; the sequence of events with adjacent
 /// ``bodyChunk(_:)`` values joined does not.
-public enum MultipartEvent: Sendable, Equatable {
+package enum MultipartEvent: Sendable, Equatable {
     /// A part begins; its headers are complete.
     case partHeaders(MultipartPartHead)
     /// Some content of the current part.

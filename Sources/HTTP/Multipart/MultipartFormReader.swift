@@ -7,7 +7,7 @@ import Glibc
 /// ``MultipartParser``; each file part's bytes are written to its temp file as they arrive, so
 /// an upload of any size uses constant memory. Use it from a route with
 /// ``RouteOptions/streamingBody`` for large uploads (on other routes it reads the buffered body).
-public enum MultipartFormReader {
+package enum MultipartFormReader {
     /// Reads the form of `request`, whose `Content-Type` must be `multipart/form-data` with a
     /// boundary.
     ///
@@ -16,7 +16,7 @@ public enum MultipartFormReader {
     ///     written so far is removed; on success the caller owns them.
     /// - Throws: ``MultipartError``; it adopts ``HTTPResponseError``, so a handler may let it
     ///   propagate.
-    public static func read(
+    package static func read(
         _ request: HTTPRequest, fileDirectory: String, limits: MultipartLimits = MultipartLimits()
     ) throws(MultipartError) -> MultipartForm {
         guard let contentType = request.headers["Content-Type"],
@@ -26,7 +26,7 @@ public enum MultipartFormReader {
     }
 
     /// Reads a form from `body` split by `boundary`.
-    public static func read(
+    package static func read(
         _ body: BodyStream, boundary: String, fileDirectory: String, limits: MultipartLimits = MultipartLimits()
     ) throws(MultipartError) -> MultipartForm {
         var parser = try MultipartParser(boundary: boundary, limits: limits)

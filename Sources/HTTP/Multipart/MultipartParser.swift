@@ -6,7 +6,7 @@
 /// bounded by the limits: part bodies are handed out as they are scanned, never accumulated
 /// (only non-file fields are counted against ``MultipartLimits/maxFieldBytes``, and it is the
 /// caller who keeps them).
-public struct MultipartParser: Sendable {
+package struct MultipartParser: Sendable {
     private enum State: Sendable {
         case preamble
         case afterDelimiter
@@ -16,9 +16,9 @@ public struct MultipartParser: Sendable {
     }
 
     /// The boundary from the `Content-Type` header, without the leading `--`.
-    public let boundary: String
+    package let boundary: String
     /// The limits enforced while parsing.
-    public let limits: MultipartLimits
+    package let limits: MultipartLimits
 
     /// `CRLF "--" boundary`: every delimiter, the first included once the virtual CRLF below is
     /// prepended, looks like this.
@@ -36,7 +36,7 @@ public struct MultipartParser: Sendable {
     private var headerSearchFrom = 0
 
     /// Creates a parser for `boundary` (RFC 2046 §5.1.1: 1 to 70 characters, no trailing space).
-    public init(boundary: String, limits: MultipartLimits = MultipartLimits()) throws(MultipartError) {
+    package init(boundary: String, limits: MultipartLimits = MultipartLimits()) throws(MultipartError) {
         let bytes = Array(boundary.utf8)
         guard (1...70).contains(bytes.count), bytes.last != UInt8(ascii: " "),
               bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
@@ -51,7 +51,7 @@ public struct MultipartParser: Sendable {
 
     /// The boundary parameter of a `multipart/form-data` `Content-Type` value (quoted or not),
     /// or `nil` when the media type is different or the parameter is missing.
-    public static func boundary(fromContentType contentType: String) -> String? {
+    package static func boundary(fromContentType contentType: String) -> String? {
         guard let parsed = HeaderParameters.parse(contentType), parsed.value == "multipart/form-data",
               let boundary = parsed["boundary"], !boundary.isEmpty
         else { return nil }
@@ -59,13 +59,13 @@ public struct MultipartParser: Sendable {
     }
 
     /// Whether the closing boundary has been seen.
-    public var isComplete: Bool {
+    package var isComplete: Bool {
         if case .epilogue = state { return true }
         return false
     }
 
     /// Parses `bytes` and returns the events they complete.
-    public mutating func feed(_ bytes: some Collection<UInt8>) throws(MultipartError) -> [MultipartEvent] {
+    package mutating func feed(_ bytes: some Collection<UInt8>) throws(MultipartError) -> [MultipartEvent] {
         if case .epilogue = state { return [] }
         pending.append(contentsOf: bytes)
         var events: [MultipartEvent] = []
@@ -76,7 +76,7 @@ public struct MultipartParser: Sendable {
     /// Declares the end of the input.
     ///
     /// - Throws: ``MultipartError/truncated`` unless the closing boundary was seen.
-    public mutating func finish() throws(MultipartError) {
+    package mutating func finish() throws(MultipartError) {
         guard isComplete else { throw .truncated }
     }
 

@@ -8,22 +8,22 @@
 /// Reading is where the server honours `Expect: 100-continue` on streaming routes: the interim
 /// `100 Continue` is sent on the first read, so a handler that rejects the request (e.g. `413`
 /// after checking ``expectedLength``) never makes the client send the body.
-public final class BodyStream {
+package final class BodyStream {
     private var source: any BodySource
     private let memory: [UInt8]?
 
     /// The declared `Content-Length`, or `nil` for a chunked body.
-    public let expectedLength: Int?
+    package let expectedLength: Int?
     /// The most body bytes this stream will deliver; a body that proves longer fails with `413`.
     /// A handler may lower it (e.g. to a per-importer upload limit) before reading.
-    public var maxBytes: Int
+    package var maxBytes: Int
     /// Body bytes delivered so far.
-    public private(set) var bytesRead = 0
+    package private(set) var bytesRead = 0
     /// Whether the end of the body has been reached.
-    public private(set) var isFinished = false
+    package private(set) var isFinished = false
 
     /// A stream over bytes in memory, e.g. for tests that call the router without sockets.
-    public convenience init(bytes: [UInt8]) {
+    package convenience init(bytes: [UInt8]) {
         self.init(source: MemoryBodySource(bytes: bytes), expectedLength: bytes.count, maxBytes: Int.max, memory: bytes)
     }
 
@@ -37,10 +37,10 @@ public final class BodyStream {
 
     /// The whole body when the server buffered it (non-streaming routes) or it was created from
     /// bytes; `nil` for a socket stream. Reading does not change it.
-    public var buffered: [UInt8]? { memory }
+    package var buffered: [UInt8]? { memory }
 
     /// Trailer fields of a chunked body, available once ``isFinished``.
-    public var trailers: HTTPHeaders { source.trailers }
+    package var trailers: HTTPHeaders { source.trailers }
 
     /// Replaces the contents of `buffer` with the next body bytes, at most `maxBytes`
     /// (default 64 KiB).
@@ -50,7 +50,7 @@ public final class BodyStream {
     ///   the server's body timeout, `400` when the body is malformed or cut short. After an
     ///   error the connection is closed once the response is sent.
     @discardableResult
-    public func read(into buffer: inout [UInt8], maxBytes chunkBytes: Int = 64 * 1024) throws(HTTPError) -> Int {
+    package func read(into buffer: inout [UInt8], maxBytes chunkBytes: Int = 64 * 1024) throws(HTTPError) -> Int {
         buffer.removeAll(keepingCapacity: true)
         guard !isFinished else { return 0 }
         if let expectedLength, expectedLength > maxBytes {
@@ -72,7 +72,7 @@ public final class BodyStream {
     /// Reads the rest of the body into memory.
     ///
     /// - Parameter limit: the most bytes to accept (in addition to ``maxBytes``); more is `413`.
-    public func collect(limit: Int = .max) throws(HTTPError) -> [UInt8] {
+    package func collect(limit: Int = .max) throws(HTTPError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk: [UInt8] = []
         while try read(into: &chunk) > 0 {

@@ -2,47 +2,47 @@
 ///
 /// Order is kept because some fields (`Set-Cookie`, trailers) are lists whose order matters, and
 /// duplicates are kept because framing rules (RFC 9112 §6.3) must see every `Content-Length`.
-public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     /// One header field line.
-    public struct Field: Sendable, Equatable {
+    package struct Field: Sendable, Equatable {
         /// The name as sent (original case); immutable so it cannot drift from ``key``.
-        public let name: String
+        package let name: String
         /// The value with surrounding whitespace removed.
-        public var value: String
+        package var value: String
         /// The lower-cased name, for case-insensitive comparison (RFC 9110 §5.1).
         let key: String
 
         /// Creates one name/value pair.
-        public init(name: String, value: String) {
+        package init(name: String, value: String) {
             self.name = name
             self.value = value
             self.key = name.lowercased()
         }
     }
 
-    private(set) public var fields: [Field] = []
+    private(set) package var fields: [Field] = []
 
     /// Creates an empty header list.
-    public init() {}
+    package init() {}
 
     /// Creates headers from name/value pairs, in order.
-    public init(_ pairs: [(String, String)]) {
+    package init(_ pairs: [(String, String)]) {
         for (name, value) in pairs { add(name: name, value: value) }
     }
 
     /// Creates headers from a literal, in order.
-    public init(dictionaryLiteral elements: (String, String)...) {
+    package init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
 
     /// The number of field lines.
-    public var count: Int { fields.count }
+    package var count: Int { fields.count }
 
     /// Whether there are no fields.
-    public var isEmpty: Bool { fields.isEmpty }
+    package var isEmpty: Bool { fields.isEmpty }
 
     /// The first value for `name` (case-insensitive), or `nil`.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         get {
             let key = name.lowercased()
             return fields.first { $0.key == key }?.value
@@ -53,36 +53,36 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Every value for `name` (case-insensitive), in order.
-    public func values(for name: String) -> [String] {
+    package func values(for name: String) -> [String] {
         let key = name.lowercased()
         return fields.filter { $0.key == key }.map(\.value)
     }
 
     /// Whether a field named `name` (case-insensitive) is present.
-    public func contains(_ name: String) -> Bool {
+    package func contains(_ name: String) -> Bool {
         let key = name.lowercased()
         return fields.contains { $0.key == key }
     }
 
     /// Appends a field line, keeping any existing ones of the same name.
-    public mutating func add(name: String, value: String) {
+    package mutating func add(name: String, value: String) {
         fields.append(Field(name: name, value: value))
     }
 
     /// Replaces every field named `name` with one line, or appends it.
-    public mutating func replaceOrAdd(name: String, value: String) {
+    package mutating func replaceOrAdd(name: String, value: String) {
         remove(name: name)
         add(name: name, value: value)
     }
 
     /// Removes every field named `name`.
-    public mutating func remove(name: String) {
+    package mutating func remove(name: String) {
         let key = name.lowercased()
         fields.removeAll { $0.key == key }
     }
 
     /// Whether a comma-separated list field (e.g. `Connection`) contains `token`, case-insensitively.
-    public func containsToken(_ token: String, in name: String) -> Bool {
+    package func containsToken(_ token: String, in name: String) -> Bool {
         let wanted = token.lowercased()
         for value in values(for: name) {
             for item in value.split(separator: ",") where item.trimmingHTTPWhitespace().lowercased() == wanted {
@@ -93,7 +93,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Iterates the field lines in order.
-    public func makeIterator() -> IndexingIterator<[Field]> {
+    package func makeIterator() -> IndexingIterator<[Field]> {
         fields.makeIterator()
     }
 }

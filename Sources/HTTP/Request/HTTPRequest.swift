@@ -1,32 +1,32 @@
 /// A request as a handler sees it.
 ///
 /// Not `Sendable`: its ``body`` reads from the connection's socket on the connection thread.
-public struct HTTPRequest {
+package struct HTTPRequest {
     /// The request method.
-    public var method: HTTPMethod
+    package var method: HTTPMethod
     /// The request-target exactly as sent, e.g. `/runs?page=2`.
-    public var target: String
+    package var target: String
     /// The path of the target, still percent-encoded, without the query, e.g. `/runs`.
-    public var path: String
+    package var path: String
     /// The decoded query string.
-    public var query: QueryParameters
+    package var query: QueryParameters
     /// The protocol version of the request line.
-    public var version: HTTPVersion
+    package var version: HTTPVersion
     /// The header fields, in order.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
     /// Values captured by `:name` segments of the matched route, percent-decoded.
-    public var parameters: [String: String]
+    package var parameters: [String: String]
     /// The body; see ``BodyStream``.
-    public var body: BodyStream
+    package var body: BodyStream
     /// The client's IP address (IPv4 dotted or IPv6 text), or `""` when unknown.
-    public var remoteAddress: String
+    package var remoteAddress: String
     /// Who the route's ``AdmissionCheck`` found the client to be
     /// (``Admission/authenticated(principal:)``); `nil` for an anonymous request.
-    public var principal: (any Sendable)?
+    package var principal: (any Sendable)?
 
     /// Creates a request; `target` is split into ``path`` and ``query``. For tests and for the
     /// server itself.
-    public init(
+    package init(
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(),
         body: BodyStream = BodyStream(bytes: []), remoteAddress: String = ""
     ) {

@@ -1,21 +1,21 @@
 /// The protocol version of a request line (RFC 9112 §2.3).
-public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
+package struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
     /// The major version digit.
-    public var major: Int
+    package var major: Int
     /// The minor version digit.
-    public var minor: Int
+    package var minor: Int
 
     /// Creates a version from its two digits.
-    public init(major: Int, minor: Int) {
+    package init(major: Int, minor: Int) {
         self.major = major
         self.minor = minor
     }
 
     /// HTTP/1.0.
-    public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    package static let http1_0 = HTTPVersion(major: 1, minor: 0)
     /// HTTP/1.1.
-    public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+    package static let http1_1 = HTTPVersion(major: 1, minor: 1)
 
     /// The version as written on a request line, e.g. `HTTP/1.1`.
-    public var description: String { "HTTP/\(major).\(minor)" }
+    package var description: String { "HTTP/\(major).\(minor)" }
 }

@@ -2,32 +2,32 @@
 ///
 /// Subscripting returns the first value because most parameters are single-valued; use
 /// ``values(for:)`` for repeated names such as `?tag=a&tag=b`.
-public struct QueryParameters: Sendable, Equatable, Sequence {
+package struct QueryParameters: Sendable, Equatable, Sequence {
     /// One decoded pair.
-    public struct Item: Sendable, Equatable {
+    package struct Item: Sendable, Equatable {
         /// The name, decoded.
-        public var name: String
+        package var name: String
         /// The value, decoded.
-        public var value: String
+        package var value: String
         /// Creates one name/value pair.
-        public init(name: String, value: String) {
+        package init(name: String, value: String) {
             self.name = name
             self.value = value
         }
     }
 
     /// Every pair, in the order of the query string.
-    public private(set) var items: [Item]
+    package private(set) var items: [Item]
 
     /// Creates parameters from decoded pairs.
-    public init(_ items: [Item] = []) {
+    package init(_ items: [Item] = []) {
         self.items = items
     }
 
     /// Parses a raw query string (without the `?`): pairs split on `&` (and `;` is not a
     /// separator), names and values percent-decoded with `+` as space. A name without `=` gets
     /// an empty value; empty pairs are skipped.
-    public init(parsing query: Substring) {
+    package init(parsing query: Substring) {
         var items: [Item] = []
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             if let equals = pair.firstIndex(of: "=") {
@@ -42,27 +42,27 @@ public struct QueryParameters: Sendable, Equatable, Sequence {
     }
 
     /// The first value for `name`, or `nil`.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         items.first { $0.name == name }?.value
     }
 
     /// Every value for `name`, in order.
-    public func values(for name: String) -> [String] {
+    package func values(for name: String) -> [String] {
         items.filter { $0.name == name }.map(\.value)
     }
 
     /// The pairs as a dictionary where the first occurrence of a name wins.
-    public var dictionary: [String: String] {
+    package var dictionary: [String: String] {
         var result: [String: String] = [:]
         for item in items where result[item.name] == nil { result[item.name] = item.value }
         return result
     }
 
     /// Whether there are no pairs.
-    public var isEmpty: Bool { items.isEmpty }
+    package var isEmpty: Bool { items.isEmpty }
 
     /// Iterates the pairs in order.
-    public func makeIterator() -> IndexingIterator<[Item]> {
+    package func makeIterator() -> IndexingIterator<[Item]> {
         items.makeIterator()
     }
 }

@@ -3,21 +3,21 @@
 /// The server uses it for every protocol error it answers itself (`400`, `408`, `413`, …), and
 /// ``BodyStream`` throws it, so a handler can let body errors propagate and the client still gets
 /// the right status.
-public struct HTTPError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
+package struct HTTPError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
     /// The response status.
-    public var status: HTTPStatus
+    package var status: HTTPStatus
     /// A client-safe message, sent as `{"message": ...}`.
-    public var message: String
+    package var message: String
     /// The header fields, in order.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
 
     /// Creates an error; `message` defaults to the status's reason phrase.
-    public init(_ status: HTTPStatus, message: String? = nil, headers: HTTPHeaders = HTTPHeaders()) {
+    package init(_ status: HTTPStatus, message: String? = nil, headers: HTTPHeaders = HTTPHeaders()) {
         self.status = status
         self.message = message ?? status.reasonPhrase
         self.headers = headers
     }
 
     /// The status and message, for logs.
-    public var description: String { "HTTPError(\(status.code): \(message))" }
+    package var description: String { "HTTPError(\(status.code): \(message))" }
 }

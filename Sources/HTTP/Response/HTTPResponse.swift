@@ -4,30 +4,30 @@ import Foundation
 ///
 /// The server adds `Content-Length` or `Transfer-Encoding`, `Date` and `Connection` itself;
 /// handlers set only what describes their content.
-public struct HTTPResponse {
+package struct HTTPResponse {
     /// The response status.
-    public var status: HTTPStatus
+    package var status: HTTPStatus
     /// The header fields, in order.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
     /// The content.
-    public var body: HTTPResponseBody
+    package var body: HTTPResponseBody
 
     /// Creates a response.
-    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: HTTPResponseBody = .empty) {
+    package init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: HTTPResponseBody = .empty) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// A JSON response from bytes that already hold a JSON document.
-    public static func json(bytes: [UInt8], status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    package static func json(bytes: [UInt8], status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         var headers = headers
         headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         return HTTPResponse(status: status, headers: headers, body: .bytes(bytes))
     }
 
     /// A JSON response encoding `value` with `encoder` (default: a plain `JSONEncoder`).
-    public static func json(
+    package static func json(
         _ value: some Encodable, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(),
         encoder: JSONEncoder = JSONEncoder()
     ) throws(EncodingError) -> HTTPResponse {
@@ -43,19 +43,19 @@ public struct HTTPResponse {
     }
 
     /// A JSON `{"message": ...}` response, the shape of every error the server sends.
-    public static func message(_ message: String, status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    package static func message(_ message: String, status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         json(bytes: Array("{\"message\":\(JSONString.quote(message))}".utf8), status: status, headers: headers)
     }
 
     /// A `text/plain; charset=utf-8` response.
-    public static func text(_ text: String, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    package static func text(_ text: String, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         var headers = headers
         headers.replaceOrAdd(name: "Content-Type", value: "text/plain; charset=utf-8")
         return HTTPResponse(status: status, headers: headers, body: .bytes(Array(text.utf8)))
     }
 
     /// A streamed (chunked) response whose content `producer` writes while it is sent.
-    public static func stream(
+    package static func stream(
         status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), producer: @escaping (ChunkWriter) throws -> Void
     ) -> HTTPResponse {
         HTTPResponse(status: status, headers: headers, body: .stream(producer))
@@ -63,7 +63,7 @@ public struct HTTPResponse {
 
     /// The response for an error thrown by a handler: the error's own response if it adopts
     /// ``HTTPResponseError``, otherwise a `500` whose message reveals nothing about the cause.
-    public init(error: any Error) {
+    package init(error: any Error) {
         if let error = error as? any HTTPResponseError {
             self = error.makeResponse()
         } else {
@@ -73,7 +73,7 @@ public struct HTTPResponse {
 
     /// The whole content, running a stream producer into memory. Meant for tests that call the
     /// router without sockets.
-    public func collectBody() throws -> [UInt8] {
+    package func collectBody() throws -> [UInt8] {
         switch body {
         case .empty:
             return []

@@ -1,5 +1,5 @@
 /// The content of a response.
-public enum HTTPResponseBody {
+package enum HTTPResponseBody {
     /// No content; sent with `Content-Length: 0` unless the status forbids content.
     case empty
     /// Content held in memory; sent with `Content-Length`.

@@ -3,7 +3,7 @@
 /// Errors thrown by handlers are turned into responses in one place
 /// (``HTTPResponse/init(error:)``): adopters choose their status and message; anything else
 /// becomes a `500` with a generic message so that internal details never reach a client.
-public protocol HTTPResponseError: Error {
+package protocol HTTPResponseError: Error {
     /// The status of the error response.
     var status: HTTPStatus { get }
     /// A message safe to show to the client, sent as `{"message": ...}`.
@@ -17,10 +17,10 @@ public protocol HTTPResponseError: Error {
 
 extension HTTPResponseError {
     /// No extra headers by default.
-    public var headers: HTTPHeaders { HTTPHeaders() }
+    package var headers: HTTPHeaders { HTTPHeaders() }
 
     /// A JSON `{"message": ...}` response with ``headers``.
-    public func makeResponse() -> HTTPResponse {
+    package func makeResponse() -> HTTPResponse {
         HTTPResponse.message(message, status: status, headers: headers)
     }
 }

@@ -1,6 +1,6 @@
 /// What a route's admission check decided about a request from its head alone, before any of
 /// the body is read.
-public enum Admission: Sendable {
+package enum Admission: Sendable {
     /// The request may proceed, but nothing about the client is known: the connection keeps
     /// counting as unauthenticated (see ``HTTPServerConfiguration/maxUnauthenticatedConnections``).
     case anonymous
@@ -16,4 +16,4 @@ public enum Admission: Sendable {
 /// the connection is closed without reading the body; `Expect: 100-continue` is never honoured
 /// for a refused request. Any other error is a `500` that reveals nothing. It runs on the
 /// connection thread, so it must be quick (e.g. a token lookup).
-public typealias AdmissionCheck = @Sendable (HTTPRequest) throws -> Admission
+package typealias AdmissionCheck = @Sendable (HTTPRequest) throws -> Admission

@@ -2,18 +2,18 @@
 ///
 /// Throw an ``HTTPResponseError`` (such as ``HTTPError``) to choose the error response; any
 /// other error becomes a `500` whose message reveals nothing.
-public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
+package typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 
 /// One registered route: its method, path pattern, options and handler.
-public struct Route: Sendable {
+package struct Route: Sendable {
     /// The method it answers.
-    public let method: HTTPMethod
+    package let method: HTTPMethod
     /// The pattern as registered, e.g. `/runs/:id/rows`.
-    public let pattern: String
+    package let pattern: String
     /// What the server must know before running the handler.
-    public let options: RouteOptions
+    package let options: RouteOptions
     /// The handler.
-    public let handler: HTTPHandler
+    package let handler: HTTPHandler
 
     /// The pattern's segments; `:name` segments capture a parameter.
     let segments: [String]

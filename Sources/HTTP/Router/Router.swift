@@ -4,15 +4,15 @@
 /// table is frozen before the first request, so lookups need no locks. Patterns are split on
 /// `/`; a segment `:name` captures one path segment (percent-decoded) into
 /// ``HTTPRequest/parameters``. Empty segments are ignored, so `/runs/` matches `/runs`.
-public struct Router: Sendable {
+package struct Router: Sendable {
     private var root = RouteNode()
 
     /// Creates an empty router.
-    public init() {}
+    package init() {}
 
     /// Registers `handler` for `method` and `pattern`; a later registration of the same method
     /// and pattern replaces the earlier one.
-    public mutating func add(
+    package mutating func add(
         _ method: HTTPMethod, _ pattern: String, options: RouteOptions = RouteOptions(),
         handler: @escaping HTTPHandler
     ) {
@@ -21,33 +21,33 @@ public struct Router: Sendable {
     }
 
     /// Registers a `GET` route (which also answers `HEAD`).
-    public mutating func get(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
+    package mutating func get(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
         add(.get, pattern, options: options, handler: handler)
     }
 
     /// Registers a `POST` route.
-    public mutating func post(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
+    package mutating func post(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
         add(.post, pattern, options: options, handler: handler)
     }
 
     /// Registers a `PUT` route.
-    public mutating func put(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
+    package mutating func put(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
         add(.put, pattern, options: options, handler: handler)
     }
 
     /// Registers a `PATCH` route.
-    public mutating func patch(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
+    package mutating func patch(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
         add(.patch, pattern, options: options, handler: handler)
     }
 
     /// Registers a `DELETE` route.
-    public mutating func delete(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
+    package mutating func delete(_ pattern: String, options: RouteOptions = RouteOptions(), handler: @escaping HTTPHandler) {
         add(.delete, pattern, options: options, handler: handler)
     }
 
     /// Finds the route for `method` and `path` (the path part of the target, still
     /// percent-encoded). `HEAD` falls back to the `GET` route (RFC 9110 §9.3.2).
-    public func resolve(_ method: HTTPMethod, path: String) -> RouteResolution {
+    package func resolve(_ method: HTTPMethod, path: String) -> RouteResolution {
         let rawSegments = Router.split(path)
         let segments = rawSegments.map { PercentDecoding.decode($0[...], plusAsSpace: false) }
         guard let node = root.find(segments, at: 0) else { return .notFound }
@@ -68,7 +68,7 @@ public struct Router: Sendable {
     /// ``HTTPRequest/parameters`` are filled in) and maps thrown errors, `404` and `405` to
     /// responses exactly as the server does. Use it
     /// to test handlers without sockets.
-    public func respond(to request: HTTPRequest) -> HTTPResponse {
+    package func respond(to request: HTTPRequest) -> HTTPResponse {
         switch resolve(request.method, path: request.path) {
         case .notFound:
             return HTTPResponse(error: Router.notFoundError)

@@ -1,5 +1,5 @@
 /// Why reading from or writing to a connection failed.
-public enum HTTPIOError: Error, Sendable, Equatable {
+package enum HTTPIOError: Error, Sendable, Equatable {
     /// The deadline for the operation passed before it could make progress.
     case timedOut
     /// The peer closed or reset the connection.

@@ -11,7 +11,7 @@ extension HTTPServer {
     ///
     /// - Parameter onSignal: called (on a Dispatch queue) with the signal before shutdown
     ///   starts, e.g. to stop background workers too.
-    public func runUntilSignalled(
+    package func runUntilSignalled(
         _ signals: [Int32] = [SIGINT, SIGTERM], onSignal: (@Sendable (Int32) -> Void)? = nil
     ) throws(HTTPServerError) {
         var sources: [any DispatchSourceSignal] = []

@@ -18,12 +18,12 @@ import IngestSupport
 /// Lifecycle: ``start()`` binds and starts accepting on a background thread; ``run()`` blocks
 /// until ``shutdown()`` (or a signal, see ``runUntilSignalled(_:)``), then stops accepting, lets
 /// in-flight requests finish within ``HTTPServerConfiguration/drainTimeout`` and returns.
-public final class HTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     /// Receives one line per request (the access log) and error notes; never response bodies.
-    public typealias Logger = @Sendable (String) -> Void
+    package typealias Logger = @Sendable (String) -> Void
 
     /// Writes each line to standard error.
-    public static let standardErrorLogger: Logger = { line in
+    package static let standardErrorLogger: Logger = { line in
         let bytes = Array((line + "\n").utf8)
         bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
@@ -32,10 +32,10 @@ public final class HTTPServer: Sendable {
     }
 
     /// Discards every line, for tests.
-    public static let silentLogger: Logger = { _ in }
+    package static let silentLogger: Logger = { _ in }
 
     /// The configuration the server was created with.
-    public let configuration: HTTPServerConfiguration
+    package let configuration: HTTPServerConfiguration
     private let router: Router
     private let logger: Logger
 
@@ -57,7 +57,7 @@ public final class HTTPServer: Sendable {
     private let departed = NSCondition()
 
     /// Creates a server; the router is copied, so later changes to it have no effect.
-    public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router, logger: @escaping Logger = HTTPServer.standardErrorLogger) {
+    package init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router, logger: @escaping Logger = HTTPServer.standardErrorLogger) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
@@ -65,7 +65,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// The bound port (the ephemeral one when configured with port 0), or 0 before ``start()``.
-    public var port: Int {
+    package var port: Int {
         state.withLock { $0.listener?.port ?? 0 }
     }
 
@@ -78,7 +78,7 @@ public final class HTTPServer: Sendable {
     ///
     /// - Returns: the bound port.
     @discardableResult
-    public func start() throws(HTTPServerError) -> Int {
+    package func start() throws(HTTPServerError) -> Int {
         let alreadyStarted = state.withLock { state -> Bool in
             if state.phase != .created { return true }
             state.phase = .running
@@ -117,7 +117,7 @@ public final class HTTPServer: Sendable {
 
     /// Starts the server if needed, then blocks until ``shutdown()`` is called and the
     /// connections have drained (at most ``HTTPServerConfiguration/drainTimeout``).
-    public func run() throws(HTTPServerError) {
+    package func run() throws(HTTPServerError) {
         let phase = state.withLock { $0.phase }
         if phase == .stopped { return }
         if phase == .created { try start() }
@@ -128,7 +128,7 @@ public final class HTTPServer: Sendable {
 
     /// Asks the server to stop: no new connections are accepted, idle keep-alive connections
     /// close, in-flight requests finish. Returns at once; ``run()`` returns when it is done.
-    public func shutdown() {
+    package func shutdown() {
         let wake = state.withLock { state -> Int32? in
             guard state.phase == .running else {
                 if state.phase == .created { state.phase = .stopped }
@@ -145,7 +145,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// ``shutdown()`` followed by waiting for the drain, for tests and embedding code.
-    public func stop() {
+    package func stop() {
         shutdown()
         try? run()
     }

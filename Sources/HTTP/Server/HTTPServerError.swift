@@ -1,7 +1,7 @@
 import Glibc
 
 /// Why the server could not start.
-public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The host could not be resolved to an address.
     case invalidAddress(host: String, port: Int)
     /// A socket system call failed; `operation` names it (`socket`, `bind`, `listen`, …).
@@ -10,7 +10,7 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
     case alreadyStarted
 
     /// A readable description for logs and the CLI.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidAddress(let host, let port): "Cannot resolve \(host):\(port)."
         case .socket(let operation, let errno): "\(operation) failed: \(String(cString: strerror(errno)))"

@@ -1,18 +1,18 @@
 import Definitions
 
 /// Which source column feeds each target column, decided once per file.
-public struct HeaderResolution: Sendable {
+package struct HeaderResolution: Sendable {
     /// The header as read from the file.
-    public let sourceHeader: [String]
+    package let sourceHeader: [String]
     /// The first `from` name (or template header) of each input whose header was not found.
-    public let missing: [String]
+    package let missing: [String]
     /// Fatal problems (strict headers), one sentence each; the run must not start when non-empty.
-    public let problems: [String]
+    package let problems: [String]
     /// Per compiled column, how its raw value is read from a row.
     let inputs: [ResolvedInput]
 
     /// Whether rows can be processed with this resolution.
-    public var isUsable: Bool { problems.isEmpty }
+    package var isUsable: Bool { problems.isEmpty }
 }
 
 /// How one column's raw text is obtained from a source row.

@@ -3,22 +3,22 @@
 /// The loader has already checked the shape; these are problems only execution knows about:
 /// a regex that does not compile, an unknown date pattern letter, a rule argument that is not
 /// a number, a rule naming a column that does not exist.
-public struct CompileError: Error, CustomStringConvertible, Sendable, Equatable {
+package struct CompileError: Error, CustomStringConvertible, Sendable, Equatable {
     /// One problem at one place in the definition.
-    public struct Problem: Sendable, Equatable {
+    package struct Problem: Sendable, Equatable {
         /// JSON pointer into the definition, e.g. `/columns/sku/rules/1`.
-        public let pointer: String
-        public let message: String
-        public init(pointer: String, message: String) { self.pointer = pointer; self.message = message }
+        package let pointer: String
+        package let message: String
+        package init(pointer: String, message: String) { self.pointer = pointer; self.message = message }
     }
 
     /// Every problem, in definition order; never empty.
-    public let problems: [Problem]
+    package let problems: [Problem]
 
-    public init(problems: [Problem]) { self.problems = problems }
+    package init(problems: [Problem]) { self.problems = problems }
 
     /// One line per problem: `pointer: message`.
-    public var description: String {
+    package var description: String {
         problems.map { "\($0.pointer): \($0.message)" }.joined(separator: "\n")
     }
 }

@@ -2,27 +2,27 @@ import Definitions
 
 /// What the engine needs to know about one target column: its SQL shape and the checks only
 /// the database can make (`unique`, `exists`, `lookup`).
-public struct CompiledColumn: Sendable {
+package struct CompiledColumn: Sendable {
     /// Target column name.
-    public let name: String
+    package let name: String
     /// The declared type; decides how `values` are typed (see `TypedValue`).
-    public let type: ColumnType
+    package let type: ColumnType
     /// The created column's type: `TEXT`, `INTEGER`, `REAL`, or `ColumnSpec.sqlType`;
     /// a lookup column holds the selected key, so it is `INTEGER` unless overridden.
-    public let sqlType: String
+    package let sqlType: String
     /// Part of `target.key`.
-    public let isKey: Bool
+    package let isKey: Bool
     /// `lookup`: the engine turns the row's value into this foreign key (or the lookup error).
-    public let lookup: LookupSpec?
+    package let lookup: LookupSpec?
     /// `unique`: the value must not already exist in the target table (one `IN` query per chunk).
-    public let unique: DeferredRule?
+    package let unique: DeferredRule?
     /// `exists:table,column`: the value must exist in another table.
-    public let exists: ExistsRule?
+    package let exists: ExistsRule?
     /// Whether the column may hold NULL: false only for `required` columns not marked nullable.
-    public let nullable: Bool
+    package let nullable: Bool
 
     /// The message for a lookup value with no match: "No categories found where slug = 'x'."
-    public func lookupMissingMessage(value: String) -> String {
+    package func lookupMissingMessage(value: String) -> String {
         guard let lookup else { return "No match found for '\(value)'." }
         return "No \(lookup.table) found where \(lookup.match) = '\(value)'."
     }

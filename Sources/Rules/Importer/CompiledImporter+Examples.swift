@@ -6,7 +6,7 @@ extension CompiledImporter {
     /// The example's row keys become the header, so examples exercise header matching too.
     /// Values compare numerically for numbers and as 1/0 for booleans; `errors` must name
     /// exactly the failing columns. A fresh processor per example keeps examples independent.
-    public func check(example: ExampleSpec, run: RunFacts) -> ExampleResult {
+    package func check(example: ExampleSpec, run: RunFacts) -> ExampleResult {
         let keys = example.row.keys.sorted()
         let header = keys
         let cells = keys.map { example.row[$0]?.text ?? "" }

@@ -5,18 +5,18 @@ import Definitions
 ///
 /// Immutable and `Sendable`: one compiled importer serves every run of a definition version;
 /// per-run state (`distinct`) lives in the `RowProcessor` it makes.
-public struct CompiledImporter: Sendable {
+package struct CompiledImporter: Sendable {
     /// The definition as loaded, kept so the engine reads target, chunking and modes from one place.
-    public let definition: ImporterDefinition
+    package let definition: ImporterDefinition
     /// One per definition column, in definition order; `RowOutcome.values` follows this order.
-    public let columns: [CompiledColumn]
+    package let columns: [CompiledColumn]
     let plans: [ColumnPlan]
     let matcher: HeaderMatcher
     let distinctSlots: Int
 
     /// Compiles `definition`, reporting every semantic problem (bad regex, unknown date
     /// pattern letter, bad rule argument, unknown column) with its JSON pointer.
-    public init(definition: ImporterDefinition) throws(CompileError) {
+    package init(definition: ImporterDefinition) throws(CompileError) {
         var compiler = ColumnCompiler(definition: definition)
         var plans: [ColumnPlan] = []
         var columns: [CompiledColumn] = []
@@ -57,7 +57,7 @@ public struct CompiledImporter: Sendable {
     /// A `from` list is tried in order (name, then aliases) and the first header found wins.
     /// Missing headers leave the column empty (so `default`/`required` apply), unless
     /// `headers.strict` makes them fatal `problems`.
-    public func resolve(header: [String]) -> HeaderResolution {
+    package func resolve(header: [String]) -> HeaderResolution {
         let index = matcher.index(header)
         var inputs: [ResolvedInput] = []
         var missing: [String] = []
@@ -101,7 +101,7 @@ public struct CompiledImporter: Sendable {
     /// Whether a source header (a JSON key such as `address.city`) is one the definition reads:
     /// a `from` name or alias, or a header a `template` names, under the definition's header
     /// matching. Readers of keyed formats use it to drop every other key as they read.
-    public var readsHeader: @Sendable (String) -> Bool {
+    package var readsHeader: @Sendable (String) -> Bool {
         var wanted: Set<String> = []
         for plan in plans {
             switch plan.input {
@@ -115,7 +115,7 @@ public struct CompiledImporter: Sendable {
     }
 
     /// A processor for one run: it keeps `distinct` state, so make a new one per run.
-    public func makeProcessor(resolution: HeaderResolution, run: RunFacts) -> RowProcessor {
+    package func makeProcessor(resolution: HeaderResolution, run: RunFacts) -> RowProcessor {
         RowProcessor(plans: plans, inputs: resolution.inputs, run: run, distinctSlots: distinctSlots, limits: definition.limits)
     }
 }

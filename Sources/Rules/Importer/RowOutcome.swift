@@ -1,15 +1,15 @@
 /// What became of one source row: target values, or the reasons it failed.
-public struct RowOutcome: Sendable {
+package struct RowOutcome: Sendable {
     /// One value per `CompiledColumn`, in column order; lookup columns carry the value to look up.
     /// Meaningful only when `isValid`.
-    public var values: [TypedValue]
+    package var values: [TypedValue]
     /// Failing columns in column order, each with its messages in rule order; empty when valid.
-    public var errors: [(column: String, messages: [String])]
+    package var errors: [(column: String, messages: [String])]
 
     /// Whether the row may be written.
-    public var isValid: Bool { errors.isEmpty }
+    package var isValid: Bool { errors.isEmpty }
 
-    public init(values: [TypedValue], errors: [(column: String, messages: [String])] = []) {
+    package init(values: [TypedValue], errors: [(column: String, messages: [String])] = []) {
         self.values = values; self.errors = errors
     }
 }

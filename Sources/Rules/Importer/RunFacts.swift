@@ -1,15 +1,15 @@
 /// Facts about the run that `value` templates (`{{run.id}}`…) can use.
 ///
 /// The engine knows them, Rules only substitutes them, so processing stays pure.
-public struct RunFacts: Sendable, Equatable {
+package struct RunFacts: Sendable, Equatable {
     /// The run's id in `ingest_runs`.
-    public var id: Int64
+    package var id: Int64
     /// The uploaded file's name, when there was one.
-    public var originalFilename: String?
+    package var originalFilename: String?
     /// ISO 8601 start time (`2026-11-29T10:47:35Z`); also "now"/"today" for `before`/`after`.
-    public var startedAt: String
+    package var startedAt: String
 
-    public init(id: Int64, originalFilename: String? = nil, startedAt: String) {
+    package init(id: Int64, originalFilename: String? = nil, startedAt: String) {
         self.id = id; self.originalFilename = originalFilename; self.startedAt = startedAt
     }
 }

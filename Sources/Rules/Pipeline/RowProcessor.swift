@@ -5,7 +5,7 @@ import Definitions
 /// Not `Sendable` on purpose: it keeps per-run state (values already seen by `distinct`) and
 /// reusable scratch buffers, so one thread owns it for the whole run. Processing is pure:
 /// no files, no database, no clock (the run's start time stands in for "now").
-public final class RowProcessor {
+package final class RowProcessor {
     /// How a column's raw text is read, with run facts already substituted.
     enum Source {
         case cell(Int)
@@ -106,7 +106,7 @@ public final class RowProcessor {
 
     /// Turns one source row into target values or errors. Cells beyond or short of the header
     /// are the engine's concern; a missing cell reads as empty.
-    public func process(_ cells: [String]) -> RowOutcome {
+    package func process(_ cells: [String]) -> RowOutcome {
         var values = [TypedValue](repeating: .null, count: plans.count)
         let errors = values.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return [(column: String, messages: [String])]() }

@@ -1,6 +1,6 @@
 /// A rule only the engine can check against the database (`unique`): Rules supplies the message.
-public struct DeferredRule: Sendable, Equatable {
+package struct DeferredRule: Sendable, Equatable {
     /// The message for a failing value, e.g. "The sku has already been taken."
-    public let message: String
-    public init(message: String) { self.message = message }
+    package let message: String
+    package init(message: String) { self.message = message }
 }

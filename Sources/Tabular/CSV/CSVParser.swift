@@ -22,34 +22,34 @@ import Darwin
 ///
 /// Memory: the current record plus one field buffer used only for fields that cross a chunk
 /// boundary or contain doubled quotes; both are capped by `maxFieldBytes` and `maxCellsPerRow`.
-public struct CSVParser {
+package struct CSVParser {
     private enum State: UInt8 {
         case fieldStart, unquoted, quoted, quoteInQuoted, afterCR
     }
 
     /// The field delimiter byte (ASCII).
-    public let delimiter: UInt8
+    package let delimiter: UInt8
     /// The quote byte (ASCII).
-    public let quote: UInt8
+    package let quote: UInt8
     /// Largest field in bytes before `.limitExceeded`.
-    public let maxFieldBytes: Int
+    package let maxFieldBytes: Int
     /// Most cells in a record before `.limitExceeded`.
-    public let maxCellsPerRow: Int
+    package let maxCellsPerRow: Int
 
     private var state: State = .fieldStart
     private var field: [UInt8] = []
     private var cells: [String] = []
     private var expectedCells = 8
     /// 1-based physical line of the next byte.
-    private(set) public var line = 1
+    private(set) package var line = 1
     private var recordLine = 1
     private var quoteLine = 1
     private var quotedCR = false
     /// Bytes fed so far.
-    private(set) public var bytesFed: Int64 = 0
+    private(set) package var bytesFed: Int64 = 0
 
     /// Creates a parser for one stream.
-    public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""),
+    package init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""),
                 maxFieldBytes: Int = 16 << 20, maxCellsPerRow: Int = 16_384) {
         self.delimiter = delimiter
         self.quote = quote
@@ -74,7 +74,7 @@ public struct CSVParser {
     /// Parses `input`, appending every record completed inside it to `records`.
     ///
     /// On error, the records completed before the faulty place have already been appended.
-    public mutating func feed(_ input: UnsafeBufferPointer<UInt8>, into records: inout [CSVRecord]) throws(TabularError) {
+    package mutating func feed(_ input: UnsafeBufferPointer<UInt8>, into records: inout [CSVRecord]) throws(TabularError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         let end = input.count
         let d = delimiter, q = quote, lf = Self.lf, cr = Self.cr
@@ -187,7 +187,7 @@ public struct CSVParser {
     }
 
     /// Feeds a byte array (convenience for tests and small inputs).
-    public mutating func feed(_ bytes: [UInt8], into records: inout [CSVRecord]) throws(TabularError) {
+    package mutating func feed(_ bytes: [UInt8], into records: inout [CSVRecord]) throws(TabularError) {
         var failure: TabularError?
         bytes.withUnsafeBufferPointer { buffer in
             do throws(TabularError) { try feed(buffer, into: &records) } catch { failure = error }
@@ -197,7 +197,7 @@ public struct CSVParser {
 
     /// Signals end of input: completes the last record (a last line without line break) or
     /// throws if a quoted field was never closed.
-    public mutating func finish(into records: inout [CSVRecord]) throws(TabularError) {
+    package mutating func finish(into records: inout [CSVRecord]) throws(TabularError) {
         switch state {
         case .quoted:
             throw TabularError(.malformedCSV, "unterminated quoted field starting on line \(quoteLine)", line: quoteLine)

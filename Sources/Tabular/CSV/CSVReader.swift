@@ -3,7 +3,7 @@
 /// Memory is constant in the file size: one 64 KiB read block, the records of that block, and
 /// the current field. The encoding and (unless set) the delimiter are detected from the first
 /// block, before any row is returned.
-public final class CSVReader: TableReader {
+package final class CSVReader: TableReader {
     private let source: FileByteSource
     private let options: ReadOptions
     private var decoder: TextDecoder
@@ -18,20 +18,20 @@ public final class CSVReader: TableReader {
     private let format: ReadOptions.Format
 
     /// What was detected: format, delimiter, encoding.
-    public private(set) var detected: [String: String] = [:]
+    package private(set) var detected: [String: String] = [:]
 
     /// Bytes of the file consumed so far.
-    public var bytesRead: Int64 { source.bytesRead }
+    package var bytesRead: Int64 { source.bytesRead }
     /// File size in bytes when known.
-    public var totalBytes: Int64? { source.totalBytes }
+    package var totalBytes: Int64? { source.totalBytes }
 
     /// Opens `path` as delimited text; `format` is `.csv` or `.tsv` (TSV defaults the delimiter to TAB).
-    public convenience init(path: String, format: ReadOptions.Format = .csv, options: ReadOptions) throws(TabularError) {
+    package convenience init(path: String, format: ReadOptions.Format = .csv, options: ReadOptions) throws(TabularError) {
         try self.init(source: FileByteSource(path: path), format: format, options: options)
     }
 
     /// Reads the already opened `file` (see ``OpenedFile``).
-    public convenience init(file: OpenedFile, format: ReadOptions.Format = .csv, options: ReadOptions) throws(TabularError) {
+    package convenience init(file: OpenedFile, format: ReadOptions.Format = .csv, options: ReadOptions) throws(TabularError) {
         try self.init(source: FileByteSource(file: file), format: format, options: options)
     }
 
@@ -87,7 +87,7 @@ public final class CSVReader: TableReader {
     }
 
     /// The header record: the first non-blank record at or after `headerRow`; nil for an empty file.
-    public func readHeader() throws(TabularError) -> [String]? {
+    package func readHeader() throws(TabularError) -> [String]? {
         if headerDone { return header }
         while let record = try nextRecord() {
             if recordIndex < options.headerRow || record.isBlank { continue }
@@ -99,7 +99,7 @@ public final class CSVReader: TableReader {
     }
 
     /// The next non-blank record after the header; `recordNumber` counts every record, blank ones included.
-    public func nextRow() throws(TabularError) -> TableRow? {
+    package func nextRow() throws(TabularError) -> TableRow? {
         if !headerDone { _ = try readHeader() }
         while let record = try nextRecord() {
             if record.isBlank { continue }

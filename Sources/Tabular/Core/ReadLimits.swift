@@ -2,37 +2,37 @@
 ///
 /// Every cap has a unit in its name and a default chosen to let any sane business file through.
 /// Exceeding one is a `TabularError` of kind `.limitExceeded`, never a crash.
-public struct ReadLimits: Sendable, Equatable {
+package struct ReadLimits: Sendable, Equatable {
     /// Largest single cell, in bytes of UTF-8. Default 16 MiB (bounds memory for one field).
-    public var maxFieldBytes: Int
+    package var maxFieldBytes: Int
     /// Most cells in one row/record. Default 16 384 (the XLSX column limit, XFD).
-    public var maxCellsPerRow: Int
+    package var maxCellsPerRow: Int
     /// Most objects buffered to learn the JSON/NDJSON header (union of their keys). Default 1000.
-    public var jsonHeaderSampleObjects: Int
+    package var jsonHeaderSampleObjects: Int
     /// Most bytes of keys and values (UTF-8) buffered while learning the JSON/NDJSON header:
     /// sampling stops early past it (at least one object is always sampled). Default 16 MiB.
-    public var jsonHeaderSampleBytes: Int
+    package var jsonHeaderSampleBytes: Int
     /// Most distinct keys in a JSON/NDJSON header (the union over the sample, after the
     /// `ReadOptions.keySelection` filter). Past it the header is refused: every row is padded to
     /// the header, so this bounds a row's width. Default 16 384 (as `maxCellsPerRow`).
-    public var maxJSONHeaderKeys: Int
+    package var maxJSONHeaderKeys: Int
     /// Deepest JSON nesting (arrays + objects) accepted. Default 64.
-    public var maxJSONDepth: Int
+    package var maxJSONDepth: Int
     /// Most entries in an XLSX ZIP central directory. Default 10 000.
-    public var maxZipEntries: Int
+    package var maxZipEntries: Int
     /// Most bytes inflated from all XLSX parts together. Default 4 GiB.
-    public var maxUncompressedBytes: Int64
+    package var maxUncompressedBytes: Int64
     /// Largest accepted ratio of inflated to compressed bytes of one ZIP entry (zip-bomb
     /// defence; ordinary sheets compress 5–30×). Default 200. Only checked once an entry has
     /// inflated more than 1 MiB, so tiny highly compressible parts pass.
-    public var maxCompressionRatio: Int
+    package var maxCompressionRatio: Int
     /// Most cells (including sparse gaps that are filled in) read from one sheet. Default 100 million.
-    public var maxCells: Int
+    package var maxCells: Int
     /// Largest shared-strings table kept in memory, in bytes of UTF-8 text. Default 512 MiB.
-    public var maxSharedStringsBytes: Int
+    package var maxSharedStringsBytes: Int
 
     /// Creates limits; every argument defaults to the documented value.
-    public init(
+    package init(
         maxFieldBytes: Int = 16 << 20,
         maxCellsPerRow: Int = 16_384,
         jsonHeaderSampleObjects: Int = 1000,

@@ -1,15 +1,15 @@
 /// How to read one file: format, dialect, encoding and which part of it holds the table.
 ///
 /// Every `nil` means "detect it"; the Engine maps an importer definition's options onto this.
-public struct ReadOptions: Sendable {
+package struct ReadOptions: Sendable {
     /// The file formats Tabular reads.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         case csv, tsv, xlsx, json, ndjson
     }
 
     /// Text encodings for CSV/TSV (JSON and XLSX are always UTF-8 here). For `.utf16` a BOM
     /// decides the byte order; without one, little-endian unless the text starts with a zero byte.
-    public enum Encoding: String, Sendable, CaseIterable {
+    package enum Encoding: String, Sendable, CaseIterable {
         case utf8 = "utf-8"
         case utf16 = "utf-16"
         case windows1252 = "windows-1252"
@@ -17,7 +17,7 @@ public struct ReadOptions: Sendable {
     }
 
     /// Which worksheet of a workbook to read.
-    public enum Sheet: Sendable, Equatable {
+    package enum Sheet: Sendable, Equatable {
         /// The sheet with this name (exact match, then case-insensitive).
         case name(String)
         /// The sheet at this 1-based position in workbook order.
@@ -25,28 +25,28 @@ public struct ReadOptions: Sendable {
     }
 
     /// nil = auto (file extension, then content sniffing).
-    public var format: Format?
+    package var format: Format?
     /// Field delimiter byte; nil = sniff `,` `;` `|` TAB from the first lines (TSV: TAB).
-    public var delimiter: UInt8?
+    package var delimiter: UInt8?
     /// Quote byte for CSV/TSV. Default `"`.
-    public var quote: UInt8
+    package var quote: UInt8
     /// nil = auto: BOM → UTF-8/UTF-16, valid UTF-8 → UTF-8, else Windows-1252.
-    public var encoding: Encoding?
+    package var encoding: Encoding?
     /// 1-based record (XLSX: sheet row) holding the header; records before it are skipped, and
     /// if that record is blank the next non-blank one is the header. Default 1. Ignored for JSON.
-    public var headerRow: Int
+    package var headerRow: Int
     /// Worksheet for XLSX; nil = the first sheet.
-    public var sheet: Sheet?
+    package var sheet: Sheet?
     /// RFC 6901 pointer to the array of objects inside a JSON document; nil = the root.
-    public var jsonPointer: String?
+    package var jsonPointer: String?
     /// JSON/NDJSON only: the keys to read (the engine passes the names a definition maps); other
     /// keys are parsed and dropped, never buffered or padded. nil = every key (`ingest new`).
-    public var keySelection: KeySelection?
+    package var keySelection: KeySelection?
     /// Resource caps.
-    public var limits: ReadLimits
+    package var limits: ReadLimits
 
     /// Creates options; every argument defaults to auto-detection / the documented default.
-    public init(
+    package init(
         format: Format? = nil,
         delimiter: UInt8? = nil,
         quote: UInt8 = UInt8(ascii: "\""),
@@ -74,9 +74,9 @@ public struct ReadOptions: Sendable {
 /// A predicate rather than a list: the definition's header matching (`normalized` ignores case
 /// and punctuation) decides, and that lives with the definition, not with the reader. It is
 /// called once per key of every object, so it should be cheap.
-public struct KeySelection: Sendable {
+package struct KeySelection: Sendable {
     /// Whether the key is wanted.
-    public let wants: @Sendable (String) -> Bool
+    package let wants: @Sendable (String) -> Bool
 
-    public init(_ wants: @escaping @Sendable (String) -> Bool) { self.wants = wants }
+    package init(_ wants: @escaping @Sendable (String) -> Bool) { self.wants = wants }
 }

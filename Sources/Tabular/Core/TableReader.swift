@@ -2,7 +2,7 @@
 ///
 /// Deliberately not `Sendable`: one thread owns a reader from open to end. Readers never hold
 /// the whole file in memory; their footprint is bounded by `ReadLimits` and the read block size.
-public protocol TableReader: AnyObject {
+package protocol TableReader: AnyObject {
     /// The header cells (UTF-8 BOM removed); nil for an empty file (0 bytes or only blank lines).
     ///
     /// Calling it again returns the same header. `nextRow()` calls it implicitly if needed.

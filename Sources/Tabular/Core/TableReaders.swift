@@ -1,7 +1,7 @@
 /// The entry point: picks and opens the reader for a file's format.
-public enum TableReaders {
+package enum TableReaders {
     /// Opens `path` with the reader for its format. `fileName` (the user's original name) drives extension detection when the path is a temp file.
-    public static func open(path: String, fileName: String? = nil, options: ReadOptions) throws(TabularError) -> any TableReader {
+    package static func open(path: String, fileName: String? = nil, options: ReadOptions) throws(TabularError) -> any TableReader {
         let format: ReadOptions.Format
         if let chosen = options.format {
             format = chosen
@@ -20,7 +20,7 @@ public enum TableReaders {
 
     /// Opens the already opened `file` (see ``OpenedFile``) with the reader for its format: every
     /// byte read, format sniffing included, comes from that open file, never from a path.
-    public static func open(file: OpenedFile, fileName: String?, options: ReadOptions) throws(TabularError) -> any TableReader {
+    package static func open(file: OpenedFile, fileName: String?, options: ReadOptions) throws(TabularError) -> any TableReader {
         let format: ReadOptions.Format
         if let chosen = options.format {
             format = chosen
@@ -38,7 +38,7 @@ public enum TableReaders {
     }
 
     /// ``detectFormat(path:fileName:)`` for an already opened file.
-    public static func detectFormat(file: OpenedFile, fileName: String?) throws(TabularError) -> ReadOptions.Format {
+    package static func detectFormat(file: OpenedFile, fileName: String?) throws(TabularError) -> ReadOptions.Format {
         if let known = formatFromExtension(fileName ?? file.path) { return known }
         return try sniffFormat(reading: FileByteSource(file: file))
     }
@@ -48,7 +48,7 @@ public enum TableReaders {
     /// A known extension (`.csv`, `.tsv`/`.tab`, `.xlsx`/`.xlsm`, `.json`, `.ndjson`/`.jsonl`)
     /// wins; otherwise the first 4 KiB decide. `{` followed by a second line that also starts
     /// with `{` is NDJSON; a TAB and no comma on the first line is TSV.
-    public static func detectFormat(path: String, fileName: String?) throws(TabularError) -> ReadOptions.Format {
+    package static func detectFormat(path: String, fileName: String?) throws(TabularError) -> ReadOptions.Format {
         if let known = formatFromExtension(fileName ?? path) { return known }
         return try sniffFormat(reading: FileByteSource(path: path))
     }

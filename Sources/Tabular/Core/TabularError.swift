@@ -3,9 +3,9 @@
 /// Every malformed input ends in one of these, never in a crash. The message is meant for the
 /// person who uploaded the file: it names the place (byte offset and/or line, sheet cell, JSON
 /// pointer) where the reader gave up, and never echoes more than a few bytes of the data.
-public struct TabularError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct TabularError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, coarse enough to map to a status or an exit code.
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
+    package enum Kind: String, Sendable, Equatable, CaseIterable {
         /// The file could not be opened or read (missing, permissions, I/O error).
         case io
         /// The file's bytes are not valid in the declared or detected text encoding.
@@ -29,16 +29,16 @@ public struct TabularError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// What went wrong.
-    public var kind: Kind
+    package var kind: Kind
     /// A human sentence without location; `description` adds the location.
-    public var message: String
+    package var message: String
     /// Offset in bytes from the start of the file (or of the decompressed XML part for XLSX).
-    public var byteOffset: Int64?
+    package var byteOffset: Int64?
     /// 1-based physical line where the problem was found, when the format has lines.
-    public var line: Int?
+    package var line: Int?
 
     /// Creates an error; pass the location you know.
-    public init(_ kind: Kind, _ message: String, byteOffset: Int64? = nil, line: Int? = nil) {
+    package init(_ kind: Kind, _ message: String, byteOffset: Int64? = nil, line: Int? = nil) {
         self.kind = kind
         self.message = message
         self.byteOffset = byteOffset
@@ -46,7 +46,7 @@ public struct TabularError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// The message with its location, e.g. "invalid UTF-8 at byte 1234 (line 17)".
-    public var description: String {
+    package var description: String {
         switch (byteOffset, line) {
         case let (offset?, line?): return "\(message) at byte \(offset) (line \(line))"
         case let (offset?, nil): return "\(message) at byte \(offset)"

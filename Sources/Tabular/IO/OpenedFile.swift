@@ -7,14 +7,14 @@ import Darwin
 /// A regular file that is already open for reading. Readers built from it read this very file
 /// (through duplicates of its descriptor), whatever happens to its path afterwards: a file that
 /// was checked when opened is the file that is read.
-public final class OpenedFile: Sendable {
+package final class OpenedFile: Sendable {
     /// The descriptor, owned: closed when this object goes away.
-    public let descriptor: Int32
+    package let descriptor: Int32
     /// A name for messages; never opened again.
-    public let path: String
+    package let path: String
 
     /// Takes ownership of `descriptor`, which must be open for reading.
-    public init(adopting descriptor: Int32, path: String) {
+    package init(adopting descriptor: Int32, path: String) {
         self.descriptor = descriptor
         self.path = path
     }

@@ -19,7 +19,7 @@
 ///   were record 1).
 /// - Bad JSON is a `.malformedJSON` error with byte offset and line, thrown after the rows
 ///   before it have been returned.
-public final class JSONRowReader: TableReader {
+package final class JSONRowReader: TableReader {
     private typealias Pairs = [(key: String, value: String)]
 
     private let source: FileByteSource
@@ -35,14 +35,14 @@ public final class JSONRowReader: TableReader {
     private var sampledObjects = 0
 
     /// What was detected, for the run summary.
-    public private(set) var detected: [String: String]
+    package private(set) var detected: [String: String]
     /// Bytes of the file consumed so far.
-    public var bytesRead: Int64 { source.bytesRead }
+    package var bytesRead: Int64 { source.bytesRead }
     /// File size in bytes when known.
-    public var totalBytes: Int64? { source.totalBytes }
+    package var totalBytes: Int64? { source.totalBytes }
 
     /// Opens `path`; `format` is `.json` (array of objects) or `.ndjson` (one object per line).
-    public convenience init(path: String, format: ReadOptions.Format = .json, options: ReadOptions) throws(TabularError) {
+    package convenience init(path: String, format: ReadOptions.Format = .json, options: ReadOptions) throws(TabularError) {
         try self.init(path: path, format: format, options: options, blockBytes: FileByteSource.defaultBlockBytes)
     }
 
@@ -52,7 +52,7 @@ public final class JSONRowReader: TableReader {
     }
 
     /// Reads the already opened `file` (see ``OpenedFile``).
-    public convenience init(file: OpenedFile, format: ReadOptions.Format = .json, options: ReadOptions) throws(TabularError) {
+    package convenience init(file: OpenedFile, format: ReadOptions.Format = .json, options: ReadOptions) throws(TabularError) {
         try self.init(source: FileByteSource(file: file), format: format, options: options)
     }
 
@@ -67,7 +67,7 @@ public final class JSONRowReader: TableReader {
 
     /// The union of the keys of the first `jsonHeaderSampleObjects` objects, in first-seen order;
     /// nil for an empty document or an empty array.
-    public func readHeader() throws(TabularError) -> [String]? {
+    package func readHeader() throws(TabularError) -> [String]? {
         if headerDone { return header }
         headerDone = true
         let sample = max(options.limits.jsonHeaderSampleObjects, 1)
@@ -105,7 +105,7 @@ public final class JSONRowReader: TableReader {
     }
 
     /// The next object as a row with one cell per header column (missing keys empty).
-    public func nextRow() throws(TabularError) -> TableRow? {
+    package func nextRow() throws(TabularError) -> TableRow? {
         if !headerDone { _ = try readHeader() }
         if bufferedHead < buffered.count {
             let (pairs, number) = buffered[bufferedHead]

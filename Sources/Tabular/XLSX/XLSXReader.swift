@@ -14,7 +14,7 @@
 /// - Defences: `maxZipEntries`, `maxUncompressedBytes`, `maxCompressionRatio`, `maxCells`,
 ///   `maxCellsPerRow`, `maxFieldBytes`; nothing from the archive is written to disk.
 /// - `bytesRead` is the file size scaled by the share of the sheet's compressed data consumed.
-public final class XLSXReader: TableReader {
+package final class XLSXReader: TableReader {
     private let file: FileByteSource
     private let workbook: XLSXWorkbook
     private var sheetReader: SheetRowReader
@@ -25,28 +25,28 @@ public final class XLSXReader: TableReader {
     private var pendingError: TabularError?
 
     /// What was detected: format, sheet name, date system.
-    public private(set) var detected: [String: String]
+    package private(set) var detected: [String: String]
 
     /// The worksheet names in workbook order.
-    public var sheetNames: [String] { workbook.sheets.map(\.name) }
+    package var sheetNames: [String] { workbook.sheets.map(\.name) }
 
     /// File bytes consumed, estimated from the sheet's compressed bytes consumed.
-    public var bytesRead: Int64 {
+    package var bytesRead: Int64 {
         let total = file.totalBytes ?? 0
         let compressed = max(sheetStream.entry.compressedSize, 1)
         return min(total, total * sheetStream.compressedRead / compressed)
     }
 
     /// File size in bytes.
-    public var totalBytes: Int64? { file.totalBytes }
+    package var totalBytes: Int64? { file.totalBytes }
 
     /// Opens the workbook at `path` and the sheet chosen by `options.sheet` (default: the first).
-    public convenience init(path: String, options: ReadOptions) throws(TabularError) {
+    package convenience init(path: String, options: ReadOptions) throws(TabularError) {
         try self.init(source: FileByteSource(path: path, blockBytes: 16), options: options)
     }
 
     /// Reads the already opened `file` (see ``OpenedFile``).
-    public convenience init(file: OpenedFile, options: ReadOptions) throws(TabularError) {
+    package convenience init(file: OpenedFile, options: ReadOptions) throws(TabularError) {
         try self.init(source: FileByteSource(file: file, blockBytes: 16), options: options)
     }
 
@@ -86,7 +86,7 @@ public final class XLSXReader: TableReader {
     }
 
     /// The first non-blank row at or after `headerRow`, trailing empty cells removed; nil for an empty sheet.
-    public func readHeader() throws(TabularError) -> [String]? {
+    package func readHeader() throws(TabularError) -> [String]? {
         if headerDone { return header }
         headerDone = true
         while let row = try nextNonBlank() {
@@ -100,7 +100,7 @@ public final class XLSXReader: TableReader {
     }
 
     /// The next non-blank row, padded to the header's width; `recordNumber` is the sheet row number.
-    public func nextRow() throws(TabularError) -> TableRow? {
+    package func nextRow() throws(TabularError) -> TableRow? {
         if !headerDone { _ = try readHeader() }
         guard let row = try nextNonBlank() else { return nil }
         var cells = row.cells
