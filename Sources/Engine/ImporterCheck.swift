@@ -11,7 +11,7 @@ public struct ImporterCheck: Sendable {
     /// What the check found fine or will do (e.g. "table 'products' will be created").
     public var notes: [String]
     /// What is allowed but probably not meant (a key column that may be empty); the check passes.
-    public var warnings: [String]
+    package var warnings: [String]
     public var examplesPassed: Int
     public var examplesTotal: Int
     public var isOK: Bool { problems.isEmpty }

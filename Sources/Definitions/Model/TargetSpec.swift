@@ -23,10 +23,10 @@ public struct TargetSpec: Sendable, Equatable {
     /// bookkeeping (`ingest_runs`, `ingest_rows`, …) and SQLite's internal tables
     /// (`sqlite_sequence`, `sqlite_master`, `sqlite_stat1`, …). Writing to either breaks the
     /// database for every later run.
-    public static let reservedPrefixes = ["ingest_", "sqlite_"]
+    package static let reservedPrefixes = ["ingest_", "sqlite_"]
 
     /// The reserved prefix `table` starts with, if any.
-    public static func reservedPrefix(of table: String) -> String? {
+    package static func reservedPrefix(of table: String) -> String? {
         let lower = table.lowercased()
         return reservedPrefixes.first { lower.hasPrefix($0) }
     }

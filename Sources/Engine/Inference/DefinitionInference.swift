@@ -44,7 +44,7 @@ public struct DefinitionInference {
 
     /// Most columns inferred: a definition with more is no starter. Also the cap on the distinct
     /// keys of a JSON/NDJSON sample, whose header is the union of its objects' keys.
-    public static let maxColumns = 1000
+    package static let maxColumns = 1000
 
     /// Reads the first rows of `path` and infers the columns.
     public func infer(slug: String, path: String, fileName: String? = nil) throws -> Result {

@@ -101,7 +101,7 @@ public struct CompiledImporter: Sendable {
     /// Whether a source header (a JSON key such as `address.city`) is one the definition reads:
     /// a `from` name or alias, or a header a `template` names, under the definition's header
     /// matching. Readers of keyed formats use it to drop every other key as they read.
-    public var readsHeader: @Sendable (String) -> Bool {
+    package var readsHeader: @Sendable (String) -> Bool {
         var wanted: Set<String> = []
         for plan in plans {
             switch plan.input {

@@ -11,11 +11,11 @@ public struct ReadLimits: Sendable, Equatable {
     public var jsonHeaderSampleObjects: Int
     /// Most bytes of keys and values (UTF-8) buffered while learning the JSON/NDJSON header:
     /// sampling stops early past it (at least one object is always sampled). Default 16 MiB.
-    public var jsonHeaderSampleBytes: Int
+    package var jsonHeaderSampleBytes: Int
     /// Most distinct keys in a JSON/NDJSON header (the union over the sample, after the
     /// `ReadOptions.keySelection` filter). Past it the header is refused: every row is padded to
     /// the header, so this bounds a row's width. Default 16 384 (as `maxCellsPerRow`).
-    public var maxJSONHeaderKeys: Int
+    package var maxJSONHeaderKeys: Int
     /// Deepest JSON nesting (arrays + objects) accepted. Default 64.
     public var maxJSONDepth: Int
     /// Most entries in an XLSX ZIP central directory. Default 10 000.

@@ -41,7 +41,7 @@ public struct ReadOptions: Sendable {
     public var jsonPointer: String?
     /// JSON/NDJSON only: the keys to read (the engine passes the names a definition maps); other
     /// keys are parsed and dropped, never buffered or padded. nil = every key (`ingest new`).
-    public var keySelection: KeySelection?
+    package var keySelection: KeySelection?
     /// Resource caps.
     public var limits: ReadLimits
 
@@ -54,7 +54,6 @@ public struct ReadOptions: Sendable {
         headerRow: Int = 1,
         sheet: Sheet? = nil,
         jsonPointer: String? = nil,
-        keySelection: KeySelection? = nil,
         limits: ReadLimits = .init()
     ) {
         self.format = format
@@ -64,7 +63,7 @@ public struct ReadOptions: Sendable {
         self.headerRow = headerRow
         self.sheet = sheet
         self.jsonPointer = jsonPointer
-        self.keySelection = keySelection
+        self.keySelection = nil
         self.limits = limits
     }
 }
@@ -74,9 +73,9 @@ public struct ReadOptions: Sendable {
 /// A predicate rather than a list: the definition's header matching (`normalized` ignores case
 /// and punctuation) decides, and that lives with the definition, not with the reader. It is
 /// called once per key of every object, so it should be cheap.
-public struct KeySelection: Sendable {
+package struct KeySelection: Sendable {
     /// Whether the key is wanted.
-    public let wants: @Sendable (String) -> Bool
+    package let wants: @Sendable (String) -> Bool
 
-    public init(_ wants: @escaping @Sendable (String) -> Bool) { self.wants = wants }
+    package init(_ wants: @escaping @Sendable (String) -> Bool) { self.wants = wants }
 }
