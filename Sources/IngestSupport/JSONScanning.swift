@@ -64,6 +64,7 @@ package enum JSONScanning {
 
     /// Whether `text` is exactly one JSON number: `-`? int (`.` digits)? (`e`|`E` (`+`|`-`)? digits)?,
     /// without leading zeros.
+    @inlinable  // specialized where it is called: unspecialized, its nested function boxed `i` on every call
     package static func isValidNumber<C: RandomAccessCollection>(_ text: C) -> Bool where C.Element == UInt8, C.Index == Int {
         var i = text.startIndex
         let end = text.endIndex

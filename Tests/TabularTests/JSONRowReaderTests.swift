@@ -139,7 +139,9 @@ struct JSONRowReaderTests {
     // MARK: - Key selection and header caps (issue 9 item 6)
 
     static func selecting(_ keys: Set<String>) -> ReadOptions {
-        ReadOptions(keySelection: KeySelection { keys.contains($0) })
+        var options = ReadOptions()
+        options.keySelection = KeySelection { keys.contains($0) }
+        return options
     }
 
     @Test("keeps only the selected keys, nested ones by their dotted names, in the header and every row")

@@ -54,7 +54,6 @@ package struct ReadOptions: Sendable {
         headerRow: Int = 1,
         sheet: Sheet? = nil,
         jsonPointer: String? = nil,
-        keySelection: KeySelection? = nil,
         limits: ReadLimits = .init()
     ) {
         self.format = format
@@ -64,7 +63,7 @@ package struct ReadOptions: Sendable {
         self.headerRow = headerRow
         self.sheet = sheet
         self.jsonPointer = jsonPointer
-        self.keySelection = keySelection
+        self.keySelection = nil
         self.limits = limits
     }
 }

@@ -228,8 +228,11 @@ struct JSONTableParser {
             while true {
                 if isObject {
                     guard try tokenizer.peekSignificant() == UInt8(ascii: "\"") else { throw tokenizer.error("expected a key") }
-                    let key = try tokenizer.readString()
-                    if keep { Self.appendQuoted(key, to: &text) }
+                    if keep {
+                        Self.appendQuoted(try tokenizer.readString(), to: &text)
+                    } else {
+                        try tokenizer.skipString()
+                    }
                     try tokenizer.expect(UInt8(ascii: ":"), "':'")
                     if keep { text.append(UInt8(ascii: ":")) }
                 }
@@ -246,11 +249,17 @@ struct JSONTableParser {
                 if keep { text.append(sep) }
             }
         case UInt8(ascii: "\""):
-            let string = try tokenizer.readString()
-            if keep { Self.appendQuoted(string, to: &text) }
+            if keep {
+                Self.appendQuoted(try tokenizer.readString(), to: &text)
+            } else {
+                try tokenizer.skipString()
+            }
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let number = try tokenizer.readNumber()
-            if keep { text.append(contentsOf: number.utf8) }
+            if keep {
+                text.append(contentsOf: try tokenizer.readNumber().utf8)
+            } else {
+                try tokenizer.skipNumber()
+            }
         default:
             let literal = try tokenizer.readLiteral()
             if keep { text.append(contentsOf: literal.utf8) }

@@ -41,6 +41,17 @@ struct JSONTokenizer {
 
     /// Reads a string whose opening quote is the next byte.
     mutating func readString() throws(TabularError) -> String {
+        try scanString()
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// Checks a string whose opening quote is the next byte and drops it (a value no one reads).
+    mutating func skipString() throws(TabularError) {
+        try scanString()
+    }
+
+    /// Consumes a string into `scratch`, unescaped and checked as UTF-8.
+    private mutating func scanString() throws(TabularError) {
         let start = cursor.offset
         guard try cursor.next() == UInt8(ascii: "\"") else { throw error("expected a string") }
         scratch.removeAll(keepingCapacity: true)
@@ -62,7 +73,6 @@ struct JSONTokenizer {
         guard outcome == .valid else {
             throw TabularError(.invalidEncoding, "invalid UTF-8 in string", byteOffset: start)
         }
-        return String(decoding: scratch, as: UTF8.self)
     }
 
     private mutating func readEscape() throws(TabularError) {
@@ -103,6 +113,17 @@ struct JSONTokenizer {
 
     /// Reads a number and returns it exactly as written, after checking the RFC 8259 grammar.
     mutating func readNumber() throws(TabularError) -> String {
+        try scanNumber()
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// Checks a number and drops it.
+    mutating func skipNumber() throws(TabularError) {
+        try scanNumber()
+    }
+
+    /// Consumes a number into `scratch`, checked against the RFC 8259 grammar.
+    private mutating func scanNumber() throws(TabularError) {
         let start = cursor.offset
         scratch.removeAll(keepingCapacity: true)
         _ = try cursor.collect(into: &scratch, limit: maxValueBytes) {
@@ -111,7 +132,6 @@ struct JSONTokenizer {
         guard Self.isValidNumber(scratch) else {
             throw error("invalid number \(String(decoding: scratch.prefix(40), as: UTF8.self))", at: start)
         }
-        return String(decoding: scratch, as: UTF8.self)
     }
 
     /// Reads `true`, `false` or `null`.
