@@ -163,6 +163,14 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         APIError(error).makeResponse()
     }
 
+    /// `422` for a form field or JSON key the endpoint does not take: a misspelt `dry_run` must
+    /// be refused, not ignored, or a dry run would import for real.
+    static func unknownField(_ name: String, accepted: [String]) -> APIError {
+        let shown = clipped(name)
+        let list = accepted.count > 1 ? accepted.dropLast().joined(separator: ", ") + " and " + (accepted.last ?? "") : (accepted.first ?? "")
+        return .invalid(field: shown, message: "The \(shown.isEmpty ? "unnamed" : shown) field is not accepted; send only \(list).")
+    }
+
     /// Client input echoed in a message, cut to a readable length.
     static func clipped(_ text: String) -> String {
         text.count > 100 ? String(text.prefix(100)) + "…" : text

@@ -150,6 +150,34 @@ struct ErrorStatusTests {
         #expect(trigger.json?["errors"] != nil)
     }
 
+    @Test("422 for a form field or JSON key the endpoint does not take, so a misspelt dry_run never imports for real (found by schemathesis)")
+    func unknownFields() throws {
+        let fixture = try APIFixture(importers: Self.definitions)
+        var form = MultipartBody()
+        form.field("dryrun", "1")
+        form.file("file", filename: "items.csv", content: Array(itemsCSV.utf8))
+        let upload = try fixture.request("POST", "/upload/items", headers: [("Content-Type", form.contentType)], body: form.finished)
+        #expect(upload.status == 422)
+        #expect(upload.json?["errors"]?["dryrun"]?.arrayValue == [.string("The dryrun field is not accepted; send only file and dry_run.")])
+        #expect(fixture.uploadedFiles().isEmpty)
+        #expect(try fixture.get("/").json?["meta"]?.int("total") == 0)
+
+        var extraFile = MultipartBody()
+        extraFile.file("file", filename: "items.csv", content: Array(itemsCSV.utf8))
+        extraFile.file("attachment", filename: "other.csv", content: Array(itemsCSV.utf8))
+        let second = try fixture.request("POST", "/upload/items", headers: [("Content-Type", extraFile.contentType)], body: extraFile.finished)
+        #expect(second.status == 422)
+        #expect(second.json?["errors"]?["attachment"] != nil)
+        #expect(fixture.uploadedFiles().isEmpty)
+
+        let id = try #require(try fixture.upload("items", content: itemsCSV).data?.int("id"))
+        try fixture.waitUntilFinished(id)
+        let retry = try fixture.post("/\(id)/retry", json: #"{"dryRun": true}"#)
+        #expect(retry.status == 422)
+        #expect(retry.json?["errors"]?["dryRun"]?.arrayValue == [.string("The dryRun field is not accepted; send only dry_run.")])
+        #expect(try fixture.post("/\(id)/retry", json: #"{"dry_run": " true"}"#).status == 422)
+    }
+
     @Test("a 500 says only \"Server Error.\"")
     func serverErrorRevealsNothing() throws {
         let error = APIError(SQLiteErrorStandIn())

@@ -70,6 +70,24 @@ struct PaginationTests {
         #expect(response.json?["errors"]?.objectValue?.count == 1)
     }
 
+    @Test("page and per_page take every value the OpenAPI document allows and refuse the rest (found by schemathesis)")
+    func rangeMatchesOpenAPI() throws {
+        let fixture = try APIFixture(importers: [:], serve: false)
+        let parameters = fixture.api.openAPIDocument()["paths"]?["/"]?["get"]?["parameters"]?.arrayValue ?? []
+        for name in ["page", "per_page"] {
+            let schema = parameters.first { $0.string("name") == name }?["schema"]
+            #expect(schema?.int("minimum") == 1, "\(name)")
+            #expect(schema?.int("maximum") == 1_000_000_000, "\(name)")
+        }
+        #expect(try fixture.get("/?page=1000000000").status == 200)
+        #expect(try fixture.get("/?per_page=1000000000").json?["meta"]?.int("per_page") == 100)
+        for path in ["/?page=1000000001", "/?page=3543102505", "/?per_page=99999999999999999999999"] {
+            let response = try fixture.get(path)
+            #expect(response.status == 422, "\(path)")
+            #expect(response.json?.string("message")?.hasSuffix("must be an integer between 1 and 1000000000.") == true, "\(path)")
+        }
+    }
+
     @Test("links never carry the request's Host, over a real socket too")
     func hostNeverEchoed() throws {
         let fixture = try APIFixture(importers: [:])

@@ -37,4 +37,17 @@ struct ChunkedBodyDecoderTests {
             #expect(throws: HTTPError.self, "\(text)") { try decodeAll([Array(text.utf8)[...]]) }
         }
     }
+
+    @Test("a trailer section over its limit is a 431 whether it arrives at once or byte by byte (found by fuzzing)")
+    func trailerLimitWhateverTheReads() {
+        let oneLongLine = Array(("0\r\nX: " + String(repeating: "a", count: 1100) + "\r\n\r\n").utf8)
+        let crossingLine = Array(("0\r\nA: " + String(repeating: "a", count: 600) + "\r\nB\rad: " + String(repeating: "c", count: 500) + "\r\n\r\n").utf8)
+        for encoded in [oneLongLine, crossingLine] {
+            for pieces in [[encoded[...]], encoded.indices.map { encoded[$0..<($0 + 1)] }] {
+                #expect(throws: HTTPError(.requestHeaderFieldsTooLarge, message: "The chunked trailer section is too large.")) {
+                    try decodeAll(pieces)
+                }
+            }
+        }
+    }
 }

@@ -66,6 +66,19 @@ struct HTTPHeadParserTests {
         #expect(status("GET / HTTP/1.1\r\nHost: a\u{0}\r\n\r\n") == 400)
     }
 
+    @Test("empty lines before the request line do not count against the head limit, however the reads end (found by fuzzing)")
+    func leadingEmptyLinesOutsideTheLimit() throws {
+        // The head proper, from the request line to its empty line, is exactly 256 bytes.
+        let head = "GET / HTTP/1.1\r\nHost: a\r\nX: " + String(repeating: "b", count: 224) + "\r\n\r\n"
+        #expect(head.utf8.count == 256)
+        let bytes = Array(("\r\n\r\n" + head).utf8)
+        var whole = parser()
+        #expect(try whole.parse(bytes[...])?.consumed == bytes.count)
+        var trickled = parser()
+        #expect(try trickled.parse(bytes[0..<(bytes.count - 2)]) == nil)
+        #expect(try trickled.parse(bytes[...])?.consumed == bytes.count)
+    }
+
     @Test("HTTP/1.0 needs no Host")
     func http10WithoutHost() throws {
         #expect(try parse("GET / HTTP/1.0\r\n\r\n")?.version == .http1_0)

@@ -114,6 +114,21 @@ struct MultipartParserTests {
         #expect(throws: MultipartError.preambleTooLarge(limit: 4)) { try parse([bytes], limits: MultipartLimits(maxPreambleBytes: 4)) }
     }
 
+    @Test("part headers exactly at their limit pass at every split, so the CRLF CRLF after them never counts (found by fuzzing)")
+    func headersAtTheLimit() throws {
+        let header = "Content-Disposition: form-data; name=\"n\"\r\nX-Pad: " + String(repeating: "p", count: 20)
+        let limits = MultipartLimits(maxPartHeaderBytes: header.utf8.count)
+        let bytes = Array(("--XyZ\r\n" + header + "\r\n\r\nvalue\r\n--XyZ--").utf8)
+        let reference = try parse([bytes[...]], limits: limits)
+        #expect(reference.count == 4)
+        for split in 0...bytes.count {
+            #expect(try parse([bytes[0..<split], bytes[split...]], limits: limits) == reference, "split at \(split)")
+        }
+        #expect(throws: MultipartError.partHeadersTooLarge(limit: header.utf8.count - 1)) {
+            try parse(bytes.map { [$0][...] }, limits: MultipartLimits(maxPartHeaderBytes: header.utf8.count - 1))
+        }
+    }
+
     @Test("garbage after a boundary and bad boundaries are refused")
     func malformed() {
         #expect(throws: MultipartError.self) { try parse([Array("--XyZjunk\r\n\r\n".utf8)[...]]) }

@@ -116,6 +116,23 @@ struct CSVReaderTests {
         #expect(explicit.header == ["a,b", "c"])
     }
 
+    @Test("UTF-16 rows before an unpaired surrogate are returned, whatever the block size (found by fuzzing)")
+    func utf16RowsBeforeAnError() throws {
+        let text = Array("\u{FEFF}name\nAnn\nBob\n".utf16) + [0xDC00] + Array("x\n".utf16)
+        let bytes = text.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let path = try TemporaryFile.make(bytes)
+        defer { TemporaryFile.remove(path) }
+        for blockBytes in [1 << 16, 16] {
+            let reader = try CSVReader(source: FileByteSource(path: path, blockBytes: blockBytes), format: .csv, options: ReadOptions())
+            #expect(try reader.readHeader() == ["name"], "\(blockBytes)-byte blocks")
+            #expect(try reader.nextRow()?.cells == ["Ann"], "\(blockBytes)-byte blocks")
+            #expect(try reader.nextRow()?.cells == ["Bob"], "\(blockBytes)-byte blocks")
+            let error = TemporaryFile.error { try reader.nextRow() }
+            #expect(error?.kind == .invalidEncoding, "\(blockBytes)-byte blocks")
+            #expect(error?.byteOffset == Int64(28), "\(blockBytes)-byte blocks")
+        }
+    }
+
     @Test("decodes UTF-16 little and big endian with a BOM")
     func utf16() throws {
         let text = "név,ville\n1,Zürich 😀\n"

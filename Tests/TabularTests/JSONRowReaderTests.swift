@@ -40,6 +40,28 @@ struct JSONRowReaderTests {
         #expect(whole.rows == tiny.rows)
     }
 
+    @Test("a value over maxFieldBytes is reported at the same byte whatever the block size (found by fuzzing)")
+    func limitOffsetIndependentOfBlocks() throws {
+        let text = #"[{"k": ""# + String(repeating: "v", count: 40) + #""}]"#
+        let options = ReadOptions(limits: ReadLimits(maxFieldBytes: 16))
+        var offsets: Set<Int64?> = []
+        for blockBytes in [1 << 16, 16, 7, 1] {
+            let error = TemporaryFile.error { try Self.read(text, options: options, blockBytes: blockBytes) }
+            #expect(error?.kind == .limitExceeded, "\(blockBytes)-byte blocks")
+            offsets.insert(error?.byteOffset)
+        }
+        // The string's content starts at byte 8; its 17th byte is the first past the limit.
+        #expect(offsets == [Int64(24)])
+    }
+
+    @Test("a long bare word is invalid JSON, not a value over a limit (found by fuzzing)")
+    func longBareWord() {
+        let error = TemporaryFile.error { try Self.read(#"[{"k": "# + String(repeating: "h", count: 40) + "}]") }
+        #expect(error?.kind == .malformedJSON)
+        #expect(error?.byteOffset == 7)
+        #expect(error?.message.contains("invalid literal") == true)
+    }
+
     @Test("reads the array at a JSON pointer")
     func pointer() throws {
         let text = #"{"meta": {"skip": [1, [2, {"x": "]"}]]}, "data": {"a/b": [{"q": 0}, [{"id": "x"}, {"id": "y"}]]}}"#

@@ -27,10 +27,11 @@ struct OpenAPIParameter: Sendable {
     static let importerSlug = path("importerSlug", "The slug of the importer definition (its file name), e.g. `products`.",
                                    schema: .object([("type", "string")]))
     /// `?page=N`.
-    static let page = query("page", "The 1-based page number (default 1).", schema: .object([("type", "integer"), ("minimum", 1)]))
-    /// `?per_page=N`.
+    static let page = query("page", "The 1-based page number (default 1).",
+                            schema: .object([("type", "integer"), ("minimum", 1), ("maximum", .integer(Int64(PageRequest.maxValue)))]))
+    /// `?per_page=N`: accepted up to the same maximum as `page`, then lowered to 100.
     static let perPage = query("per_page", "Items per page (default 15; values above 100 are lowered to 100).",
-                               schema: .object([("type", "integer"), ("minimum", 1), ("maximum", 100)]))
+                               schema: .object([("type", "integer"), ("minimum", 1), ("maximum", .integer(Int64(PageRequest.maxValue)))]))
 
     var json: JSONValue {
         .object([

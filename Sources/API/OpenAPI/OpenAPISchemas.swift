@@ -31,7 +31,10 @@ enum OpenAPISchemas {
             ("ImporterCollection", envelope(array(of: ref("Importer")))),
             ("ImporterResource", envelope(ref("ImporterDetail"))),
             ("UploadRequest", uploadRequest),
-            ("DryRunRequest", object(["dry_run": .object([("type", "boolean"), ("default", false)])], required: [])),
+            ("DryRunRequest", object(["dry_run": .object([
+                ("enum", .array([true, false, 1, 0, "1", "0", "true", "false", .null])), ("default", false),
+                ("description", "`true`, `1`, `\"1\"` or `\"true\"` simulates the run; `false`, `0`, their strings, `null` or no key run it for real."),
+            ])], required: [], additional: false)),
             ("Message", object(["message": string], required: ["message"])),
             ("ValidationError", validationError),
             ("UnsupportedFormatError", object(["message": string, "accepted_formats": array(of: string)],
@@ -230,7 +233,7 @@ enum OpenAPISchemas {
                              ("description", "The data file (CSV, TSV, XLSX, JSON, NDJSON).")]),
             "dry_run": .object([("type", "string"), ("enum", .array(["1", "0", "true", "false"])),
                                 ("description", "`1` or `true` simulates the run without saving data.")]),
-        ], required: ["file"])
+        ], required: ["file"], additional: false)
     }
 
     static var validationError: JSONValue {

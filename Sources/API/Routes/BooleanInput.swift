@@ -17,20 +17,20 @@ enum BooleanInput {
         }
     }
 
-    /// A JSON value: `true`/`false`, `1`/`0`, or the form strings; `null` or missing means `false`.
+    /// A JSON value: `true`/`false`, `1`/`0`, or the strings `"1"`, `"0"`, `"true"`, `"false"`
+    /// exactly; `null` or missing means `false`.
     static func parse(jsonValue value: JSONValue?, field: String) throws(APIError) -> Bool {
         switch value {
         case nil, .null?: return false
         case .bool(let flag)?: return flag
-        case .integer(1)?: return true
-        case .integer(0)?: return false
-        case .string(let text)?: return try parse(formValue: text, field: field)
+        case .integer(1)?, .string("1")?, .string("true")?: return true
+        case .integer(0)?, .string("0")?, .string("false")?: return false
         default: throw .invalid(field: field, message: message(field: field))
         }
     }
 
     /// `dry_run` from an optional JSON object body (`trigger`, `retry`). An empty body means
-    /// `false`; a body that is not a JSON object is `400`.
+    /// `false`; a body that is not a JSON object is `400`; any other key is `422`.
     static func dryRun(jsonBody bytes: [UInt8]) throws(APIError) -> Bool {
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }
         let document: JSONValue
@@ -39,7 +39,10 @@ enum BooleanInput {
         } catch {
             throw .badRequest("The request body is not valid JSON.")
         }
-        guard document.objectValue != nil else { throw .badRequest("The request body must be a JSON object.") }
+        guard let members = document.objectValue else { throw .badRequest("The request body must be a JSON object.") }
+        if let unknown = members.first(where: { $0.0 != "dry_run" }) {
+            throw .unknownField(unknown.0, accepted: ["dry_run"])
+        }
         return try parse(jsonValue: document["dry_run"], field: "dry_run")
     }
 }

@@ -37,6 +37,12 @@ extension IngestAPI {
         for other in form.files where other.path != file?.path {
             try? FileManager.default.removeItem(atPath: other.path)
         }
+        // A misspelt `dry_run` must not start a real run: every part must be one the form takes.
+        let names = form.fields.map(\.name) + form.files.map(\.name)
+        if let unknown = names.first(where: { $0 != "file" && $0 != "dry_run" }) {
+            if let file { try? FileManager.default.removeItem(atPath: file.path) }
+            throw APIError.unknownField(unknown, accepted: ["file", "dry_run"])
+        }
         guard let file else {
             throw APIError.invalid(field: "file", message: "The file field is required.")
         }

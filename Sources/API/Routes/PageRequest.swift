@@ -3,8 +3,9 @@ import HTTP
 /// `?page=N&per_page=N` of a paginated endpoint, checked.
 ///
 /// `page` defaults to 1 and `per_page` to ``APIConfiguration/defaultPerPage`` (15); a value that
-/// is not a positive integer is a `422`, and `per_page` above ``APIConfiguration/maxPerPage``
-/// (100) is lowered to it rather than refused, as most paginated APIs do.
+/// is not an integer from 1 to ``maxValue`` is a `422`, and `per_page` above
+/// ``APIConfiguration/maxPerPage`` (100) is lowered to it rather than refused, as most paginated
+/// APIs do.
 struct PageRequest: Equatable {
     /// 1-based page number.
     var page: Int
@@ -28,11 +29,14 @@ struct PageRequest: Equatable {
         }
     }
 
+    /// The largest `page` or `per_page` accepted: 1,000,000,000, so that `(page - 1) * perPage`
+    /// cannot overflow. The OpenAPI document states it as both parameters' `maximum`.
+    static let maxValue = 1_000_000_000
+
     private static func positiveInteger(_ text: String?, field: String) throws(APIError) -> Int? {
         guard let text else { return nil }
-        // Bounded so that (page - 1) * perPage cannot overflow.
-        guard let value = Int(text), value >= 1, value <= 1_000_000_000 else {
-            throw .invalid(field: field, message: "The \(field.replacingUnderscores) field must be an integer of at least 1.")
+        guard let value = Int(text), value >= 1, value <= maxValue else {
+            throw .invalid(field: field, message: "The \(field.replacingUnderscores) field must be an integer between 1 and \(maxValue).")
         }
         return value
     }

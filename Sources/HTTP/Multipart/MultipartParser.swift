@@ -139,7 +139,9 @@ package struct MultipartParser: Sendable {
                 headerEnd = found
                 consumed = found + 4
             } else {
-                if pending.count > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
+                // The last 3 bytes may begin the CRLF CRLF that ends the headers, so only what
+                // comes before them surely belongs to the header section.
+                if pending.count - 3 > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
                 headerSearchFrom = max(0, pending.count - 3)
                 return false
             }

@@ -60,13 +60,14 @@ struct ChunkedBodyDecoder {
                 guard line.isEmpty else { throw HTTPError(.badRequest, message: "A chunk is longer than its declared size.") }
                 state = .sizeLine
             case .trailers:
-                let before = index
-                let complete = try collectLine(input, from: &index, limit: maxTrailerBytes)
-                trailerBytes += index - before
+                // The size is checked before the line is: the bytes that cross the limit are
+                // refused the same way whether they arrive at once or one by one.
+                let lineEnd = input[index...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? input.endIndex
+                trailerBytes += lineEnd - index
                 if trailerBytes > maxTrailerBytes {
                     throw HTTPError(.requestHeaderFieldsTooLarge, message: "The chunked trailer section is too large.")
                 }
-                guard complete != nil else { continue }
+                guard try collectLine(input, from: &index, limit: maxTrailerBytes) != nil else { continue }
                 if line.isEmpty {
                     state = .done
                 } else {

@@ -81,7 +81,9 @@ struct HTTPHeadParser {
         }
         guard let headEnd else {
             searchFrom = scan - base
-            if buffer.endIndex - base > maxHeadBytes { throw Self.headTooLarge }
+            // Counted from the request line, as for a complete head below: skipped empty lines
+            // are not part of the head, so where the reads end cannot change the answer.
+            if buffer.endIndex - start > maxHeadBytes { throw Self.headTooLarge }
             return nil
         }
         if headEnd - start > maxHeadBytes { throw Self.headTooLarge }

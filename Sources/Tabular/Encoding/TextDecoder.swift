@@ -182,6 +182,8 @@ struct TextDecoder {
             if let high = pendingHighSurrogate {
                 pendingHighSurrogate = nil
                 guard (0xDC00...0xDFFF).contains(unit) else {
+                    // The text before the bad unit is good: hand it on, as the UTF-8 path does.
+                    try flushOutput(sink)
                     throw TabularError(.invalidEncoding, "invalid UTF-16: unpaired surrogate", byteOffset: unitOffset - 2)
                 }
                 Self.appendUTF8(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00), to: &output)
@@ -189,6 +191,7 @@ struct TextDecoder {
                 pendingHighSurrogate = unit
                 if carry.isEmpty { carryOffset = unitOffset }
             } else if (0xDC00...0xDFFF).contains(unit) {
+                try flushOutput(sink)
                 throw TabularError(.invalidEncoding, "invalid UTF-16: unpaired surrogate", byteOffset: unitOffset)
             } else {
                 Self.appendUTF8(unit, to: &output)

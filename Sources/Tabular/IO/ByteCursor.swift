@@ -57,7 +57,9 @@ struct ByteCursor {
             while j < end && !stop(base[j]) { j += 1 }
             if j > position {
                 if buffer.count + (j - position) > limit {
-                    throw TabularError(.limitExceeded, "value larger than \(limit) bytes (maxFieldBytes)", byteOffset: offset)
+                    // The offset of the first byte past the limit, wherever the chunks end.
+                    throw TabularError(.limitExceeded, "value larger than \(limit) bytes (maxFieldBytes)",
+                                       byteOffset: offset + Int64(max(0, limit - buffer.count)))
                 }
                 buffer.append(contentsOf: UnsafeBufferPointer(start: base + position, count: j - position))
             }
@@ -78,7 +80,7 @@ struct ByteCursor {
             while j < end && !stop(base[j]) { j += 1 }
             if j < end {
                 if j - position > limit {
-                    throw TabularError(.limitExceeded, "value larger than \(limit) bytes (maxFieldBytes)", byteOffset: offset)
+                    throw TabularError(.limitExceeded, "value larger than \(limit) bytes (maxFieldBytes)", byteOffset: offset + Int64(limit))
                 }
                 let result = body(UnsafeBufferPointer(start: base + position, count: j - position))
                 position = j

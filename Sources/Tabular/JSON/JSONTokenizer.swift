@@ -138,7 +138,13 @@ struct JSONTokenizer {
     mutating func readLiteral() throws(TabularError) -> String {
         let start = cursor.offset
         scratch.removeAll(keepingCapacity: true)
-        _ = try cursor.collect(into: &scratch, limit: 16) { !($0 >= 0x61 && $0 <= 0x7A) }
+        do throws(TabularError) {
+            _ = try cursor.collect(into: &scratch, limit: 16) { !($0 >= 0x61 && $0 <= 0x7A) }
+        } catch {
+            // A word this long is no literal; it is a syntax error, not a value over a limit.
+            if error.kind == .limitExceeded { throw self.error("invalid literal: a word of more than 16 letters", at: start) }
+            throw error
+        }
         switch scratch {
         case Array("true".utf8): return "true"
         case Array("false".utf8): return "false"
