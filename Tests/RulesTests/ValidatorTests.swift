@@ -244,3 +244,12 @@ struct ValidatorTests {
         #expect(importer.columns[2].exists?.column == "brand_id")
     }
 }
+
+@Suite("Rule names")
+struct RuleNameTests {
+    @Test("the compiler knows exactly the rules the decoder accepts")
+    func sameNames() {
+        #expect(Set(RuleName.allCases.map(\.rawValue)) == Set(RuleSpec.names))
+        #expect(RuleName.allCases.count == RuleSpec.names.count)
+    }
+}

@@ -36,9 +36,32 @@ struct ColumnCompiler {
         columnIndex[name] ?? headerIndex[matcher.key(name)]
     }
 
+    /// Compiles one column: its input, transforms, type, rules, messages and default.
     mutating func compile(_ spec: ColumnSpec) -> (ColumnPlan, CompiledColumn) {
         let attribute = MessageCatalog.attribute(spec.name)
-        // A thousands separator of "." implies a decimal comma unless one was declared.
+        let separators = compileSeparators(spec)
+        let input = compileInput(spec)
+        let (transforms, isList) = compileTransforms(spec)
+        let (coercion, formats) = compileCoercion(spec, separators: separators)
+        let sizeKind = Self.sizeKind(spec, isList: isList)
+        var rules = compileRules(spec, attribute: attribute, formats: formats, separators: separators, sizeKind: sizeKind)
+        let distinctSlot = addDistinct(spec, attribute: attribute, sizeKind: sizeKind, to: &rules)
+        let messages = Self.typeMessages(spec, attribute: attribute, sizeKind: sizeKind)
+        let plan = ColumnPlan(
+            name: spec.name, input: input, transforms: transforms, separators: separators, coercion: coercion,
+            defaultValue: compileDefault(spec, coercion: coercion), validators: rules.validators, tables: rules.tables,
+            typeMessage: messages.type, calendarMessage: messages.calendar, numberMessage: messages.number, sizeKind: sizeKind,
+            distinctSlot: distinctSlot, refusals: refusals(for: spec, attribute: attribute))
+        let sqlType = spec.sqlType ?? (spec.lookup != nil ? "INTEGER" : CompiledColumn.sqlType(for: spec.type))
+        let compiled = CompiledColumn(
+            name: spec.name, type: spec.type, sqlType: sqlType, isKey: definition.target.key.contains(spec.name),
+            lookup: spec.lookup, unique: rules.unique, exists: rules.exists, nullable: spec.nullable || !rules.required)
+        return (plan, compiled)
+    }
+
+    /// Decimal and thousands separators; a thousands separator of "." implies a decimal comma
+    /// unless one was declared.
+    private mutating func compileSeparators(_ spec: ColumnSpec) -> NumberText.Separators {
         let decimal = spec.decimalSeparator ?? (spec.thousandsSeparator == "." ? "," : nil)
         let separators = NumberText.Separators(decimal: decimal, thousands: spec.thousandsSeparator)
         if !separators.isValid {
@@ -46,35 +69,36 @@ struct ColumnCompiler {
         } else if separators.decimal == separators.thousands {
             problem(spec.pointer, "decimal_separator and thousands_separator must differ")
         }
+        return separators
+    }
 
-        // Input.
-        let input: ColumnPlan.Input
+    /// Where the column's value comes from: headers, a template, or a constant.
+    private mutating func compileInput(_ spec: ColumnSpec) -> ColumnPlan.Input {
         switch spec.input {
         case .from(let names):
             if names.isEmpty { problem(spec.pointer + "/from", "'from' needs at least one header name") }
-            input = .from(keys: names.map(matcher.key), names: names)
+            return .from(keys: names.map(matcher.key), names: names)
         case .template(let text):
             switch InputTemplate.parse(text, headers: true) {
             case .success(let t):
-                input = .template(t, keys: t.pieces.map { if case .header(let h) = $0 { return matcher.key(h) }; return nil })
+                return .template(t, keys: t.pieces.map { if case .header(let h) = $0 { return matcher.key(h) }; return nil })
             case .failure(let e):
                 problem(spec.pointer + "/template", e.message)
-                input = .constant(.null)
+                return .constant(.null)
             }
         case .value(let scalar):
-            if case .string(let s) = scalar, s.contains("{{") {
-                switch InputTemplate.parse(s, headers: false) {
-                case .success(let t): input = .template(t, keys: t.pieces.map { _ in nil })
-                case .failure(let e):
-                    problem(spec.pointer + "/value", e.message)
-                    input = .constant(.null)
-                }
-            } else {
-                input = .constant(scalar)
+            guard case .string(let s) = scalar, s.contains("{{") else { return .constant(scalar) }
+            switch InputTemplate.parse(s, headers: false) {
+            case .success(let t): return .template(t, keys: t.pieces.map { _ in nil })
+            case .failure(let e):
+                problem(spec.pointer + "/value", e.message)
+                return .constant(.null)
             }
         }
+    }
 
-        // Transforms.
+    /// The compiled transform steps, and whether they make the value a list (`split`).
+    private mutating func compileTransforms(_ spec: ColumnSpec) -> ([Transform], Bool) {
         var transforms: [Transform] = []
         var isList = false
         for (i, t) in spec.transforms.enumerated() {
@@ -85,8 +109,11 @@ struct ColumnCompiler {
             case .failure(let e): problem("\(spec.pointer)/transform/\(i)", e.message)
             }
         }
+        return (transforms, isList)
+    }
 
-        // Type.
+    /// The type coercion: date formats and boolean words.
+    private mutating func compileCoercion(_ spec: ColumnSpec, separators: NumberText.Separators) -> (Coercion, [DateFormat]) {
         var formats: [DateFormat] = []
         for (i, f) in spec.formats.enumerated() {
             switch DateFormat.compile(f) {
@@ -105,155 +132,198 @@ struct ColumnCompiler {
                 problem(spec.pointer, "true_values and false_values overlap")
             }
         }
-        let coercion = Coercion(type: spec.type, separators: separators, formats: formats, trueWords: trueWords, falseWords: falseWords)
+        return (Coercion(type: spec.type, separators: separators, formats: formats, trueWords: trueWords, falseWords: falseWords), formats)
+    }
 
-        // Size semantics: numbers for numeric columns (or `numeric`/`integer` rules), items for lists.
-        let ruleNames = Set(spec.rules.map(\.name))
-        let sizeKind: MessageCatalog.SizeKind =
-            isList ? .array
-            : (spec.type == .integer || spec.type == .decimal || ruleNames.contains("numeric") || ruleNames.contains("integer")) ? .numeric
-            : .string
+    /// Size semantics: numbers for numeric columns (or `numeric`/`integer` rules), items for lists.
+    private static func sizeKind(_ spec: ColumnSpec, isList: Bool) -> MessageCatalog.SizeKind {
+        let names = Set(spec.rules.map(\.name))
+        if isList { return .array }
+        if spec.type == .integer || spec.type == .decimal || names.contains("numeric") || names.contains("integer") { return .numeric }
+        return .string
+    }
 
-        // Rules.
-        let dateType: ColumnType = spec.type == .date ? .date : .datetime
-        var tables = ValidatorTables(dateRuleCoercion: Coercion(type: dateType, separators: separators, formats: formats, trueWords: nil, falseWords: nil))
+    /// What a column's rules compile to.
+    struct CompiledRules {
+        var tables: ValidatorTables
         var validators: [Validator] = []
         var unique: DeferredRule? = nil
         var exists: ExistsRule? = nil
         var required = false
+
+        var hasDistinct: Bool { validators.contains { if case .distinct = $0.check { return true }; return false } }
+    }
+
+    /// The facts a rule compiles against.
+    struct RuleContext {
+        let spec: ColumnSpec
+        let attribute: String
+        let formats: [DateFormat]
+        let sizeKind: MessageCatalog.SizeKind
+    }
+
+    /// What one rule compiles to.
+    enum CompiledRule {
+        case skip
+        case unique(DeferredRule)
+        case exists(ExistsRule)
+        case check(Validator.Check, placeholders: [String: String])
+    }
+
+    private mutating func compileRules(_ spec: ColumnSpec, attribute: String, formats: [DateFormat],
+                                       separators: NumberText.Separators, sizeKind: MessageCatalog.SizeKind) -> CompiledRules {
+        let dateType: ColumnType = spec.type == .date ? .date : .datetime
+        var out = CompiledRules(tables: ValidatorTables(dateRuleCoercion: Coercion(
+            type: dateType, separators: separators, formats: formats, trueWords: nil, falseWords: nil)))
+        let context = RuleContext(spec: spec, attribute: attribute, formats: formats, sizeKind: sizeKind)
         for rule in spec.rules {
-            let placeholders: [String: String]
-            let check: Validator.Check
-            let args = rule.arguments
             let pointer = rule.pointer.isEmpty ? spec.pointer + "/rules" : rule.pointer
-            func basePlaceholders(_ extra: [String: String] = [:]) -> [String: String] {
-                extra.merging(["attribute": attribute]) { a, _ in a }
-            }
-            switch rule.name {
-            case "nullable":
-                continue
-            case "unique":
-                unique = DeferredRule(message: MessageCatalog.message(rule: "unique", custom: rule.message, sizeKind: sizeKind, placeholders: basePlaceholders()))
-                continue
-            case "exists":
-                guard let table = args.first, !table.isEmpty, args.count <= 2 else {
-                    problem(pointer, "exists needs a table and optionally a column: exists:table,column"); continue
-                }
-                exists = ExistsRule(table: table, column: args.count > 1 ? args[1] : spec.name,
-                                    message: MessageCatalog.message(rule: "exists", custom: rule.message, sizeKind: sizeKind, placeholders: basePlaceholders()))
-                continue
-            case "distinct":
-                if validators.contains(where: { if case .distinct = $0.check { return true }; return false }) { continue }
-                check = .distinct; placeholders = basePlaceholders()
-            case "required": required = true; check = .required; placeholders = basePlaceholders()
-            case "required_if":
-                guard args.count >= 2 else { problem(pointer, "required_if needs a column and at least one value: required_if:column,value"); continue }
-                guard let other = column(named: args[0]) else { problem(pointer, "required_if names unknown column '\(args[0])'"); continue }
-                let values = Array(args.dropFirst())
-                var booleans: UInt8 = 0
-                if definition.columns[other].type == .boolean {
-                    for b in values.compactMap(Coercion.parseDefaultBoolean) { booleans |= b ? 2 : 1 }
-                }
-                check = .requiredIf(column: other, list: tables.add(strings: values), booleans: booleans)
-                placeholders = basePlaceholders(["other": MessageCatalog.attribute(definition.columns[other].name), "value": values.joined(separator: ", ")])
-            case "required_with", "required_without":
-                guard !args.isEmpty else { problem(pointer, "\(rule.name) needs at least one column"); continue }
-                var others: [Int] = []
-                for a in args {
-                    if let o = column(named: a) { others.append(o) } else { problem(pointer, "\(rule.name) names unknown column '\(a)'") }
-                }
-                let list = tables.add(columns: others)
-                check = rule.name == "required_with" ? .requiredWith(list: list) : .requiredWithout(list: list)
-                placeholders = basePlaceholders(["values": others.map { MessageCatalog.attribute(definition.columns[$0].name) }.joined(separator: " / ")])
-            case "string": check = .string; placeholders = basePlaceholders()
-            case "integer": check = .integer; placeholders = basePlaceholders()
-            case "numeric": check = .numeric; placeholders = basePlaceholders()
-            case "boolean": check = .boolean; placeholders = basePlaceholders()
-            case "email": check = .email; placeholders = basePlaceholders()
-            case "url": check = .url; placeholders = basePlaceholders()
-            case "uuid": check = .uuid; placeholders = basePlaceholders()
-            case "ip": check = .ip; placeholders = basePlaceholders()
-            case "alpha": check = .alpha; placeholders = basePlaceholders()
-            case "alpha_num": check = .alphaNum; placeholders = basePlaceholders()
-            case "alpha_dash": check = .alphaDash; placeholders = basePlaceholders()
-            case "date":
-                check = .date
-                placeholders = basePlaceholders()
-            case "date_format":
-                let pattern = args.joined(separator: ",")
-                switch DateFormat.compile(pattern) {
-                case .success(let f): check = .dateFormat(tables.add(format: f))
-                case .failure(let e): problem(pointer, e.message); continue
-                }
-                placeholders = basePlaceholders(["format": pattern])
-            case "before", "after":
-                guard args.count == 1, let bound = dateBound(args[0], formats: formats) else {
-                    problem(pointer, "\(rule.name) needs a date (yyyy-MM-dd, today, tomorrow, yesterday, now) or a column name")
-                    continue
-                }
-                check = rule.name == "before" ? .before(bound) : .after(bound)
-                var shown = args[0]
-                if case .column(let o) = bound { shown = MessageCatalog.attribute(definition.columns[o].name) }
-                placeholders = basePlaceholders(["date": shown])
-            case "min", "max", "size":
-                guard args.count == 1, let n = Double(args[0]), n.isFinite else {
-                    problem(pointer, "\(rule.name) needs one number, e.g. \(rule.name):3"); continue
-                }
-                check = rule.name == "min" ? .min(n) : rule.name == "max" ? .max(n) : .size(n)
-                placeholders = basePlaceholders([rule.name: args[0]])
-            case "between":
-                guard args.count == 2, let a = Double(args[0]), let b = Double(args[1]), a <= b else {
-                    problem(pointer, "between needs two numbers, smallest first: between:1,5"); continue
-                }
-                check = .between(a, b)
-                placeholders = basePlaceholders(["min": args[0], "max": args[1]])
-            case "digits":
-                guard args.count == 1, let n = Int(args[0]), n > 0 else { problem(pointer, "digits needs a positive whole number"); continue }
-                check = .digits(n)
-                placeholders = basePlaceholders(["digits": args[0]])
-            case "digits_between":
-                guard args.count == 2, let a = Int(args[0]), let b = Int(args[1]), a >= 0, a <= b else {
-                    problem(pointer, "digits_between needs two whole numbers, smallest first"); continue
-                }
-                check = .digitsBetween(a, b)
-                placeholders = basePlaceholders(["min": args[0], "max": args[1]])
-            case "in", "not_in":
-                guard !args.isEmpty else { problem(pointer, "\(rule.name) needs at least one value"); continue }
-                let list = tables.add(strings: args)
-                check = rule.name == "in" ? .inList(list) : .notIn(list)
-                placeholders = basePlaceholders(["values": args.joined(separator: ", ")])
-            case "regex", "not_regex":
-                let text = args.joined(separator: ",")
-                switch PatternMatcher.compile(text) {
-                case .success(let m):
-                    let index = tables.add(pattern: m)
-                    check = rule.name == "regex" ? .regex(index) : .notRegex(index)
-                case .failure(let e): problem(pointer, e.message); continue
-                }
-                placeholders = basePlaceholders()
-            case "starts_with", "ends_with":
-                guard !args.isEmpty else { problem(pointer, "\(rule.name) needs at least one value"); continue }
-                let list = tables.add(strings: args)
-                check = rule.name == "starts_with" ? .startsWith(list) : .endsWith(list)
-                placeholders = basePlaceholders(["values": args.joined(separator: ", ")])
-            default:
+            guard let name = RuleName(rawValue: rule.name) else {
                 problem(pointer, "unknown rule '\(rule.name)'")
                 continue
             }
-            let message = MessageCatalog.message(rule: rule.name, custom: rule.message, sizeKind: sizeKind, placeholders: placeholders)
-            validators.append(Validator(check: check, message: tables.add(message: message),
-                                        messageUsesInput: rule.message?.contains(":input") ?? false))
+            if name == .distinct && out.hasDistinct { continue }
+            if name == .required { out.required = true }
+            switch compileRule(name, rule, pointer: pointer, context: context, tables: &out.tables) {
+            case .skip: continue
+            case .unique(let u): out.unique = u
+            case .exists(let e): out.exists = e
+            case .check(let check, let placeholders):
+                let message = MessageCatalog.message(rule: rule.name, custom: rule.message, sizeKind: sizeKind, placeholders: placeholders)
+                out.validators.append(Validator(check: check, message: out.tables.add(message: message),
+                                                messageUsesInput: rule.message?.contains(":input") ?? false))
+            }
         }
-        if spec.uniqueInFile && !validators.contains(where: { if case .distinct = $0.check { return true }; return false }) {
-            let message = MessageCatalog.message(rule: "distinct", custom: nil, sizeKind: sizeKind, placeholders: ["attribute": attribute])
-            validators.append(Validator(check: .distinct, message: tables.add(message: message), messageUsesInput: false))
-        }
-        var distinctSlot: Int? = nil
-        if validators.contains(where: { if case .distinct = $0.check { return true }; return false }) {
-            distinctSlot = distinctCount; distinctCount += 1
-        }
+        return out
+    }
 
-        // Messages for values that do not coerce; a rule of the same name may carry a custom one.
+    /// One rule: its check and message placeholders, or why it cannot compile (recorded as a problem).
+    private mutating func compileRule(_ name: RuleName, _ rule: RuleSpec, pointer: String, context: RuleContext,
+                                      tables: inout ValidatorTables) -> CompiledRule {
+        let args = rule.arguments
+        let base = ["attribute": context.attribute]
+        func with(_ extra: [String: String]) -> [String: String] { extra.merging(base) { a, _ in a } }
+        if let check = name.simpleCheck { return .check(check, placeholders: base) }
+        switch name {
+        case .nullable:
+            return .skip
+        case .required:
+            return .check(.required, placeholders: base)
+        case .distinct:
+            return .check(.distinct, placeholders: base)
+        case .unique:
+            return .unique(DeferredRule(message: MessageCatalog.message(rule: "unique", custom: rule.message, sizeKind: context.sizeKind, placeholders: base)))
+        case .exists:
+            guard let table = args.first, !table.isEmpty, args.count <= 2 else {
+                return fail(pointer, "exists needs a table and optionally a column: exists:table,column")
+            }
+            return .exists(ExistsRule(table: table, column: args.count > 1 ? args[1] : context.spec.name,
+                                      message: MessageCatalog.message(rule: "exists", custom: rule.message, sizeKind: context.sizeKind, placeholders: base)))
+        case .requiredIf:
+            return compileRequiredIf(args, pointer: pointer, tables: &tables, with: with)
+        case .requiredWith, .requiredWithout:
+            guard !args.isEmpty else { return fail(pointer, "\(rule.name) needs at least one column") }
+            var others: [Int] = []
+            for a in args {
+                if let o = column(named: a) { others.append(o) } else { problem(pointer, "\(rule.name) names unknown column '\(a)'") }
+            }
+            let list = tables.add(columns: others)
+            return .check(name == .requiredWith ? .requiredWith(list: list) : .requiredWithout(list: list),
+                          placeholders: with(["values": others.map { MessageCatalog.attribute(definition.columns[$0].name) }.joined(separator: " / ")]))
+        case .dateFormat:
+            let pattern = args.joined(separator: ",")
+            switch DateFormat.compile(pattern) {
+            case .success(let f): return .check(.dateFormat(tables.add(format: f)), placeholders: with(["format": pattern]))
+            case .failure(let e): return fail(pointer, e.message)
+            }
+        case .before, .after:
+            guard args.count == 1, let bound = dateBound(args[0], formats: context.formats) else {
+                return fail(pointer, "\(rule.name) needs a date (yyyy-MM-dd, today, tomorrow, yesterday, now) or a column name")
+            }
+            var shown = args[0]
+            if case .column(let o) = bound { shown = MessageCatalog.attribute(definition.columns[o].name) }
+            return .check(name == .before ? .before(bound) : .after(bound), placeholders: with(["date": shown]))
+        case .min, .max, .size, .between, .digits, .digitsBetween:
+            return compileNumberRule(name, rule, pointer: pointer, with: with)
+        case .inList, .notIn, .startsWith, .endsWith:
+            guard !args.isEmpty else { return fail(pointer, "\(rule.name) needs at least one value") }
+            let list = tables.add(strings: args)
+            let check: Validator.Check = switch name {
+            case .inList: .inList(list)
+            case .notIn: .notIn(list)
+            case .startsWith: .startsWith(list)
+            default: .endsWith(list)
+            }
+            return .check(check, placeholders: with(["values": args.joined(separator: ", ")]))
+        case .regex, .notRegex:
+            switch PatternMatcher.compile(args.joined(separator: ",")) {
+            case .success(let m):
+                let index = tables.add(pattern: m)
+                return .check(name == .regex ? .regex(index) : .notRegex(index), placeholders: base)
+            case .failure(let e): return fail(pointer, e.message)
+            }
+        default:
+            return fail(pointer, "unknown rule '\(rule.name)'")
+        }
+    }
+
+    private mutating func fail(_ pointer: String, _ message: String) -> CompiledRule {
+        problem(pointer, message)
+        return .skip
+    }
+
+    private mutating func compileRequiredIf(_ args: [String], pointer: String, tables: inout ValidatorTables,
+                                            with: ([String: String]) -> [String: String]) -> CompiledRule {
+        guard args.count >= 2 else { return fail(pointer, "required_if needs a column and at least one value: required_if:column,value") }
+        guard let other = column(named: args[0]) else { return fail(pointer, "required_if names unknown column '\(args[0])'") }
+        let values = Array(args.dropFirst())
+        var booleans: UInt8 = 0
+        if definition.columns[other].type == .boolean {
+            for b in values.compactMap(Coercion.parseDefaultBoolean) { booleans |= b ? 2 : 1 }
+        }
+        return .check(.requiredIf(column: other, list: tables.add(strings: values), booleans: booleans),
+                      placeholders: with(["other": MessageCatalog.attribute(definition.columns[other].name), "value": values.joined(separator: ", ")]))
+    }
+
+    /// `min`, `max`, `size`, `between`, `digits`, `digits_between`.
+    private mutating func compileNumberRule(_ name: RuleName, _ rule: RuleSpec, pointer: String,
+                                            with: ([String: String]) -> [String: String]) -> CompiledRule {
+        let args = rule.arguments
+        switch name {
+        case .min, .max, .size:
+            guard args.count == 1, let n = Double(args[0]), n.isFinite else { return fail(pointer, "\(rule.name) needs one number, e.g. \(rule.name):3") }
+            return .check(name == .min ? .min(n) : name == .max ? .max(n) : .size(n), placeholders: with([rule.name: args[0]]))
+        case .between:
+            guard args.count == 2, let a = Double(args[0]), let b = Double(args[1]), a <= b else {
+                return fail(pointer, "between needs two numbers, smallest first: between:1,5")
+            }
+            return .check(.between(a, b), placeholders: with(["min": args[0], "max": args[1]]))
+        case .digits:
+            guard args.count == 1, let n = Int(args[0]), n > 0 else { return fail(pointer, "digits needs a positive whole number") }
+            return .check(.digits(n), placeholders: with(["digits": args[0]]))
+        default:
+            guard args.count == 2, let a = Int(args[0]), let b = Int(args[1]), a >= 0, a <= b else {
+                return fail(pointer, "digits_between needs two whole numbers, smallest first")
+            }
+            return .check(.digitsBetween(a, b), placeholders: with(["min": args[0], "max": args[1]]))
+        }
+    }
+
+    /// Adds `distinct` for `unique_in_file` columns; returns the column's distinct-state slot, if any.
+    private mutating func addDistinct(_ spec: ColumnSpec, attribute: String, sizeKind: MessageCatalog.SizeKind,
+                                      to rules: inout CompiledRules) -> Int? {
+        if spec.uniqueInFile && !rules.hasDistinct {
+            let message = MessageCatalog.message(rule: "distinct", custom: nil, sizeKind: sizeKind, placeholders: ["attribute": attribute])
+            rules.validators.append(Validator(check: .distinct, message: rules.tables.add(message: message), messageUsesInput: false))
+        }
+        guard rules.hasDistinct else { return nil }
+        defer { distinctCount += 1 }
+        return distinctCount
+    }
+
+    /// Messages for values that do not coerce; a rule of the same name may carry a custom one.
+    private static func typeMessages(_ spec: ColumnSpec, attribute: String, sizeKind: MessageCatalog.SizeKind)
+        -> (type: String, calendar: String, number: String) {
         func custom(_ name: String) -> String? { spec.rules.first { $0.name == name && $0.message != nil }?.message }
         let typeRule: String
         var typePlaceholders = ["attribute": attribute]
@@ -266,35 +336,26 @@ struct ColumnCompiler {
             if spec.formats.count == 1 { typeRule = "date_format"; typePlaceholders["format"] = spec.formats[0] } else { typeRule = "date" }
         case .text: typeRule = "string"
         }
-        let typeMessage = MessageCatalog.message(rule: typeRule, custom: custom(typeRule), sizeKind: sizeKind, placeholders: typePlaceholders)
-        let calendarMessage = MessageCatalog.message(rule: "date", custom: custom("date"), sizeKind: sizeKind, placeholders: ["attribute": attribute])
-        let numberMessage = MessageCatalog.message(rule: "numeric", custom: custom("numeric"), sizeKind: sizeKind, placeholders: ["attribute": attribute])
+        return (MessageCatalog.message(rule: typeRule, custom: custom(typeRule), sizeKind: sizeKind, placeholders: typePlaceholders),
+                MessageCatalog.message(rule: "date", custom: custom("date"), sizeKind: sizeKind, placeholders: ["attribute": attribute]),
+                MessageCatalog.message(rule: "numeric", custom: custom("numeric"), sizeKind: sizeKind, placeholders: ["attribute": attribute]))
+    }
 
-        // Default, coerced now so a bad default is a compile error, not a failure on every row.
-        var defaultValue: ColumnPlan.Default? = nil
-        if let d = spec.defaultValue, let text = d.text {
-            let value: CellValue
-            switch d {
-            case .integer(let i): value = .number(Double(i))
-            case .number(let n): value = .number(n)
-            default: value = .text(text)
-            }
-            switch coercion.coerce(value) {
-            case .success(let typed): defaultValue = ColumnPlan.Default(text: text, value: typed)
-            case .failure: problem(spec.pointer + "/default", "default \(text) is not a valid \(spec.type.rawValue) value")
-            }
+    /// The default, coerced now so a bad default is a compile error, not a failure on every row.
+    private mutating func compileDefault(_ spec: ColumnSpec, coercion: Coercion) -> ColumnPlan.Default? {
+        guard let d = spec.defaultValue, let text = d.text else { return nil }
+        let value: CellValue
+        switch d {
+        case .integer(let i): value = .number(Double(i))
+        case .number(let n): value = .number(n)
+        default: value = .text(text)
         }
-
-        let plan = ColumnPlan(
-            name: spec.name, input: input, transforms: transforms, separators: separators, coercion: coercion,
-            defaultValue: defaultValue, validators: validators, tables: tables, typeMessage: typeMessage,
-            calendarMessage: calendarMessage, numberMessage: numberMessage, sizeKind: sizeKind,
-            distinctSlot: distinctSlot, refusals: refusals(for: spec, attribute: attribute))
-        let sqlType = spec.sqlType ?? (spec.lookup != nil ? "INTEGER" : CompiledColumn.sqlType(for: spec.type))
-        let compiled = CompiledColumn(
-            name: spec.name, type: spec.type, sqlType: sqlType, isKey: definition.target.key.contains(spec.name),
-            lookup: spec.lookup, unique: unique, exists: exists, nullable: spec.nullable || !required)
-        return (plan, compiled)
+        switch coercion.coerce(value) {
+        case .success(let typed): return ColumnPlan.Default(text: text, value: typed)
+        case .failure:
+            problem(spec.pointer + "/default", "default \(text) is not a valid \(spec.type.rawValue) value")
+            return nil
+        }
     }
 
     /// The messages of the key and size checks of a column.
