@@ -56,7 +56,7 @@ package struct HTTPResponse {
 
     /// A streamed (chunked) response whose content `producer` writes while it is sent.
     package static func stream(
-        status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), producer: @escaping (ChunkWriter) throws -> Void
+        status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), producer: @escaping (ResponseBodyWriter) throws -> Void
     ) -> HTTPResponse {
         HTTPResponse(status: status, headers: headers, body: .stream(producer))
     }
@@ -81,7 +81,7 @@ package struct HTTPResponse {
             return bytes
         case .stream(let producer):
             var collected: [UInt8] = []
-            let writer = ChunkWriter { (chunk: [UInt8]) throws(HTTPIOError) in collected.append(contentsOf: chunk) }
+            let writer = ResponseBodyWriter { (chunk: [UInt8]) throws(HTTPIOError) in collected.append(contentsOf: chunk) }
             try producer(writer)
             try writer.flush()
             return collected

@@ -8,5 +8,5 @@ package enum HTTPResponseBody {
     /// downloads too large to hold in memory. The closure runs on the connection thread after
     /// the head is written; it is not called for `HEAD`. If it throws, the connection is closed
     /// without the final chunk so that the client sees an incomplete response.
-    case stream((ChunkWriter) throws -> Void)
+    case stream((ResponseBodyWriter) throws -> Void)
 }

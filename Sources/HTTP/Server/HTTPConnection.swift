@@ -342,7 +342,7 @@ final class HTTPConnection {
         // RFC 9110 §6.6.1: an origin server with a clock MUST send Date.
         headers.add(name: "Date", value: HTTPDate.now())
         var payload: [UInt8] = []
-        var producer: ((ChunkWriter) throws -> Void)?
+        var producer: ((ResponseBodyWriter) throws -> Void)?
         var closeAfter = close
         let forbidsContent = response.status.forbidsContent
         switch response.body {
@@ -386,7 +386,7 @@ final class HTTPConnection {
         let chunked = version == .http1_1
         let timeout = configuration.writeTimeout
         let socket = self.socket
-        let writer = ChunkWriter { (chunk: [UInt8]) throws(HTTPIOError) in
+        let writer = ResponseBodyWriter { (chunk: [UInt8]) throws(HTTPIOError) in
             if chunked {
                 // RFC 9112 §7.1: chunk = chunk-size CRLF chunk-data CRLF.
                 var framed = Array(String(chunk.count, radix: 16).utf8)

@@ -3,7 +3,7 @@
 /// Bytes are coalesced up to ``flushThreshold`` before they go out as one chunk, so producers can
 /// write small pieces (one CSV line at a time) without one system call each. Not `Sendable`: it
 /// belongs to the connection thread that runs the producer.
-package final class ChunkWriter {
+package final class ResponseBodyWriter {
     /// Buffered bytes above which a chunk is sent: 32 KiB.
     package static let flushThreshold = 32 * 1024
 
@@ -15,7 +15,7 @@ package final class ChunkWriter {
     /// Creates a writer that hands each chunk of content to `emit`; the server adds the framing.
     init(emit: @escaping ([UInt8]) throws(HTTPIOError) -> Void) {
         self.emit = emit
-        buffer.reserveCapacity(ChunkWriter.flushThreshold)
+        buffer.reserveCapacity(ResponseBodyWriter.flushThreshold)
     }
 
     /// Appends content; sends a chunk once enough is buffered.
@@ -23,7 +23,7 @@ package final class ChunkWriter {
         let before = buffer.count
         buffer.append(contentsOf: bytes)
         bytesWritten += buffer.count - before
-        if buffer.count >= ChunkWriter.flushThreshold { try flush() }
+        if buffer.count >= ResponseBodyWriter.flushThreshold { try flush() }
     }
 
     /// Appends the UTF-8 bytes of `text`.
