@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # API fuzzing: schemathesis against the OpenAPI document of a real `ingest serve`.
 #
-#   Fuzz/api.sh [MAX_EXAMPLES]      default 100 examples per operation and phase
+#   Fuzz/api.sh [MAX_EXAMPLES]      default 100 examples per operation and phase; ST_SEED=n
+#                                   changes the seed (default 1, so runs repeat)
 #
 # Needs schemathesis (`pip install schemathesis`, tested with 4.x) and curl. Builds the release
 # binary if it is missing (or set INGEST_BIN). Everything runs in a new temporary directory on
@@ -77,6 +78,6 @@ EOF
 
 status=0
 st --config-file schemathesis.toml run "$base/openapi.json" -H "Authorization: Bearer $token" \
-  --checks all --max-examples "$max_examples" --seed 1 || status=$?
+  --checks all --max-examples "$max_examples" --seed "${ST_SEED:-1}" || status=$?
 echo "api.sh: server log and config in $work" >&2
 exit "$status"
