@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "HTTP", "SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: swiftSettings),
-        .testTarget(name: "APITests", dependencies: ["API", "CLI", "Engine", "HTTP", "Definitions", "Rules", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "APITests", dependencies: ["API", "CLI", "Engine", "HTTP", "Definitions", "Rules", "SQLite", "Tabular", "RegexEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Engine"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

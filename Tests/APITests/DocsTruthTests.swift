@@ -372,7 +372,7 @@ private enum DocsText {
     /// Every page checked for paths and links, relative to the root.
     static func pages() throws -> [String] {
         let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
-        return ["README.md"] + names.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        return ["README.md", "SECURITY.md", "Fuzz/README.md"] + names.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
     }
 
     struct Missing: Error, CustomStringConvertible {

@@ -229,9 +229,10 @@ enum OpenAPISchemas {
 
     static var uploadRequest: JSONValue {
         object([
-            "file": .object([("type", "string"), ("contentMediaType", "application/octet-stream"),
+            // A form part is bytes whatever they look like, so neither schema names a JSON type.
+            "file": .object([("contentMediaType", "application/octet-stream"),
                              ("description", "The data file (CSV, TSV, XLSX, JSON, NDJSON).")]),
-            "dry_run": .object([("type", "string"), ("enum", .array(["1", "0", "true", "false"])),
+            "dry_run": .object([("enum", .array(["1", "0", "true", "false", 1, 0])),
                                 ("description", "`1` or `true` simulates the run without saving data.")]),
         ], required: ["file"], additional: false)
     }

@@ -17,8 +17,8 @@ extension IngestAPI {
                 tag: "Runs",
                 parameters: [
                     .page, .perPage,
-                    .query("importer", "Only runs of this importer slug.", schema: OpenAPISchemas.string),
-                    .query("status", "Only runs with this status.", schema: OpenAPISchemas.enumeration(RunStatusNames.all)),
+                    .query("importer", "Only runs of this importer slug; empty means any.", schema: OpenAPISchemas.string),
+                    .query("status", "Only runs with this status; empty means any.", schema: OpenAPISchemas.enumeration(RunStatusNames.all + [""])),
                 ],
                 responses: [
                     .json(200, "A page of runs.", schema: "IngestRunCollection"),
@@ -132,7 +132,7 @@ extension IngestAPI {
                 operationID: "listIngestRows", summary: "List the logged rows of a run",
                 description: "The row log of a run (which rows are logged depends on the importer's `row_log`), paginated.",
                 tag: "Runs",
-                parameters: [run, .query("status", "Only rows with this status.", schema: OpenAPISchemas.enumeration(RunStatusNames.rowStatuses)),
+                parameters: [run, .query("status", "Only rows with this status; empty means any.", schema: OpenAPISchemas.enumeration(RunStatusNames.rowStatuses + [""])),
                              .page, .perPage],
                 responses: [
                     .json(200, "A page of rows.", schema: "IngestRowCollection"),
