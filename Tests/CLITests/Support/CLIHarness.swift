@@ -12,7 +12,7 @@ final class CLIHarness: Sendable {
         root = NSTemporaryDirectory() + "ingest-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root + "/importers", withIntermediateDirectories: true)
         // The shipped importers and examples, so the tests exercise what users get.
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         for name in ["products.json", "users.json"] {
             try FileManager.default.copyItem(atPath: repo + "/importers/" + name, toPath: root + "/importers/" + name)
         }

@@ -6,7 +6,7 @@ enum TestFixtures {
     /// The repository root (for `importers/` and `schemas/`), found from this file; symlinks
     /// are resolved so a checkout that links the test folder elsewhere still finds it.
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `schemas/importer.schema.json`.
     static let schemaURL = repositoryRoot.appendingPathComponent("schemas/importer.schema.json")
