@@ -25,7 +25,7 @@ modules_of() {
   case "$1" in
     http-head|chunked|multipart) echo "IngestSupport HTTP" ;;
     csv|json|xlsx|xlsx-sheet) echo "IngestSupport Tabular" ;;
-    definition) echo "IngestSupport Definitions" ;;
+    definition) echo "IngestSupport RegexEngine Definitions" ;;
     *) return 1 ;;
   esac
 }

@@ -229,10 +229,10 @@ enum OpenAPISchemas {
 
     static var uploadRequest: JSONValue {
         object([
-            // A form part is bytes whatever they look like, so neither schema names a JSON type.
-            "file": .object([("contentMediaType", "application/octet-stream"),
+            // `format: binary` as well: the file part is any bytes, never a JSON value of some type.
+            "file": .object([("type", "string"), ("format", "binary"), ("contentMediaType", "application/octet-stream"),
                              ("description", "The data file (CSV, TSV, XLSX, JSON, NDJSON).")]),
-            "dry_run": .object([("enum", .array(["1", "0", "true", "false", 1, 0])),
+            "dry_run": .object([("type", "string"), ("enum", .array(["1", "0", "true", "false"])),
                                 ("description", "`1` or `true` simulates the run without saving data.")]),
         ], required: ["file"], additional: false)
     }
