@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(http-head chunked multipart csv json xlsx xlsx-sheet definition)
+targets=(http-head chunked multipart csv json xlsx xlsx-sheet definition regex)
 build_root=Fuzz/.build
 modules_dir=$build_root/modules
 flags=(-swift-version 6 -package-name Ingest -parse-as-library -O -g -sanitize=fuzzer,address -I "$modules_dir" -I Sources/CZlib)
@@ -26,6 +26,7 @@ modules_of() {
     http-head|chunked|multipart) echo "IngestSupport HTTP" ;;
     csv|json|xlsx|xlsx-sheet) echo "IngestSupport Tabular" ;;
     definition) echo "IngestSupport RegexEngine Definitions" ;;
+    regex) echo "RegexEngine" ;;
     *) return 1 ;;
   esac
 }
@@ -34,12 +35,14 @@ harness_of() {
     http-head|chunked|multipart) echo Tests/HTTPTests/Fuzz/HTTPFuzzHarnesses.swift ;;
     csv|json|xlsx|xlsx-sheet) echo Tests/TabularTests/Fuzz/TabularFuzzHarnesses.swift ;;
     definition) echo Tests/DefinitionsTests/Fuzz/DefinitionFuzzHarness.swift ;;
+    regex) echo Tests/RegexEngineTests/Fuzz/RegexFuzzHarness.swift ;;
   esac
 }
 max_len_of() {
   case "$1" in
     http-head|chunked) echo 1024 ;;
     multipart|definition) echo 4096 ;;
+    regex) echo 512 ;;
     csv|json) echo 4096 ;;
     xlsx|xlsx-sheet) echo 16384 ;;
   esac
