@@ -81,3 +81,13 @@ print(f"uploads: {counter['done']} over {connections} connections in {elapsed:.1
 print("after     fds  threads  rss_MiB")
 for done, fds, threads_, rss in samples:
     print(f"{str(done):>8}  {fds:>4}  {threads_:>7}  {rss / 1024:>7.1f}")
+# What the open descriptors are at the end, by kind (file names without the folder).
+kinds = {}
+for fd in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        target = os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        continue
+    kind = target.split(":")[0] if ":[" in target else os.path.basename(target)
+    kinds[kind] = kinds.get(kind, 0) + 1
+print("open descriptors at the end:", ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
