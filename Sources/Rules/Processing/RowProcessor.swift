@@ -250,6 +250,14 @@ package final class RowProcessor {
         return anyCell ? out : ""
     }
 
+    /// `[]` or `{}`, surrounding whitespace allowed: an empty JSON array or object.
+    static func isEmptyContainer(_ s: String) -> Bool {
+        let utf8 = s.utf8
+        guard utf8.count >= 2, utf8.count <= 64 else { return false }
+        let inner = s.filter { !$0.isWhitespace }
+        return inner == "[]" || inner == "{}"
+    }
+
     /// Only whitespace (or nothing): Laravel's `required` treats it as missing.
     @inline(__always)
     static func isBlank(_ s: String) -> Bool {
