@@ -73,7 +73,7 @@ extension TestFixtures {
     "ratio": { "from": "Ratio", "type": "decimal", "transform": [{ "divide": 100 }], "rules": "numeric|min:0|max:1|size:1" },
     "subscribed": { "from": "Subscribed", "type": "boolean", "true_values": ["ja", "J"], "false_values": ["nein", "N"], "rules": "boolean" },
     "born_on": { "from": "Born", "type": "date", "formats": ["dd.MM.yyyy", "yyyy-MM-dd"], "rules": "date|after:1900-01-01|before:today" },
-    "updated_at": { "from": "Updated", "type": "datetime", "formats": ["yyyy-MM-dd'T'HH:mm:ss", "dd/MM/yyyy hh:mm a"], "rules": ["date_format:yyyy-MM-dd'T'HH:mm:ss"] },
+    "updated_at": { "from": "Updated", "type": "datetime", "formats": ["yyyy-MM-dd'T'HH:mm:ss", "dd/MM/yyyy hh:mm a"], "rules": ["date_format:Y-m-d\\TH:i:s"] },
     "tags": { "from": "Tags", "type": "json", "transform": [{ "split": "," }] },
     "country_id": { "from": "Country", "lookup": { "table": "countries", "match": "code", "select": "id", "create_missing": false }, "rules": "exists:countries,code|alpha|size:2" },
     "handle": { "from": "Handle", "transform": ["slug"], "rules": "alpha_dash|not_in:admin,root|not_regex:/^-/|distinct|unique", "unique_in_file": true, "nullable": true },
