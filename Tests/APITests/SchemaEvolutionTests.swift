@@ -295,6 +295,28 @@ struct SchemaEvolutionTests {
         #expect(try f.query("SELECT name, active FROM people ORDER BY id") == [[.text("Ada"), .integer(1)], [.text("Di"), .integer(0)]])
     }
 
+    @Test("concat joins source columns and skips empty parts, from CSV and from JSON (whose reader keeps only the keys read)")
+    func concat() throws {
+        let definition = """
+        {
+          "target": { "table": "people" },
+          "columns": {
+            "full_name": { "from": "first", "transform": [{ "concat": { "columns": ["first", "middle", "last"] } }] },
+            "address": { "from": "street", "transform": [{ "concat": { "columns": ["street", "city"], "separator": ", " } }] }
+          }
+        }
+        """
+        let f = try ProcessFixture(importers: ["people": definition])
+        try f.write("first,middle,last,street,city\nAda,,Lovelace,,London\nAlan,Mathison,Turing,Hollymeade,Wilmslow\n", to: "p.csv")
+        #expect(try f.ingest(["run", "people", "p.csv"]).status == 0)
+        try f.write(#"[{"first": "Grace", "middle": " ", "last": "Hopper", "city": "Arlington", "unused": 1}]"#, to: "p.json")
+        #expect(try f.ingest(["run", "people", "p.json"]).status == 0)
+        #expect(try f.query("SELECT full_name, address FROM people ORDER BY id") == [
+            [.text("Ada Lovelace"), .text("London")], [.text("Alan Mathison Turing"), .text("Hollymeade, Wilmslow")],
+            [.text("Grace Hopper"), .text("Arlington")],
+        ])
+    }
+
     @Test("status of a running run shows the share of its file read")
     func statusPercentage() throws {
         let f = try ProcessFixture(importers: ["items": RunLifecycleProcessTests.definition(transaction: "none")])

@@ -49,6 +49,8 @@ package enum DefinitionKeys {
     package static let regexReplaceArguments = ["pattern", "with"]
     /// Arguments of `{"pad_left": {…}}`.
     package static let padLeftArguments = ["length", "with"]
+    /// Arguments of `{"concat": {…}}`.
+    package static let concatArguments = ["columns", "separator"]
     /// Arguments of `{"substring": {…}}`.
     package static let substringArguments = ["start", "length"]
 }

@@ -105,6 +105,11 @@ struct ColumnCompiler {
         for (i, t) in spec.transforms.enumerated() {
             switch Transform.compile(t) {
             case .success(let compiled):
+                if case .concat(let columns, _, let separator) = compiled {
+                    // Source headers, matched as `from` names are.
+                    transforms.append(.concat(keys: columns.map(matcher.key), cells: [], separator: separator))
+                    continue
+                }
                 transforms.append(compiled)
                 if case .split = compiled { isList = true }
             case .failure(let e): problem("\(spec.pointer)/transform/\(i)", e.message)
