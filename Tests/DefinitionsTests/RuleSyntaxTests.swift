@@ -35,6 +35,13 @@ struct RuleSyntaxTests {
         #expect(rules(#""regex:{^a{2}|b$}|required""#) == [spec(0, "regex", ["{^a{2}|b$}"]), spec(1, "required")])
     }
 
+    @Test("arguments keep their spaces as PHP's str_getcsv does; spaces before an opening quote go")
+    func argumentSpaces() {
+        #expect(rules(#""in:paid, shipped|not_in: \"a,b\" ,c""#) == [
+            spec(0, "in", ["paid", " shipped"]), spec(1, "not_in", ["a,b ", "c"]),
+        ])
+    }
+
     @Test("double quotes protect commas in arguments; date_format keeps its whole pattern")
     func quotedArguments() {
         #expect(rules(#""in:\"a,b\",c,\"say \"\"hi\"\"\"|date_format:d, M Y|required""#) == [
