@@ -48,7 +48,7 @@ extension TestFixtures {
     "xlsx": { "sheet": 2 },
     "json": { "pointer": "/data/items" }
   },
-  "target": { "table": "people", "key": ["email", "team"], "on_duplicate": "update_if_newer", "newer_by": "updated_at", "allow_empty_key": true, "create_table": false },
+  "target": { "table": "people", "key": ["email", "team"], "on_duplicate": "update_if_newer", "newer_by": "updated_at", "allow_empty_key": true, "create_table": false, "alter": true },
   "headers": { "match": "exact", "strict": true },
   "transaction": "row",
   "chunk_size": 500,
@@ -75,7 +75,7 @@ extension TestFixtures {
     "born_on": { "from": "Born", "type": "date", "formats": ["dd.MM.yyyy", "yyyy-MM-dd"], "rules": "date|after:1900-01-01|before:today" },
     "updated_at": { "from": "Updated", "type": "datetime", "formats": ["yyyy-MM-dd'T'HH:mm:ss", "dd/MM/yyyy hh:mm a"], "rules": ["date_format:Y-m-d\\TH:i:s"] },
     "tags": { "from": "Tags", "type": "json", "transform": [{ "split": "," }] },
-    "country_id": { "from": "Country", "lookup": { "table": "countries", "match": "code", "select": "id", "create_missing": false }, "rules": "exists:countries,code|alpha|size:2" },
+    "country_id": { "from": "Country", "lookup": { "table": "countries", "match": "code", "select": "id", "on_missing": "null", "create_missing": false }, "rules": "exists:countries,code|alpha|size:2" },
     "handle": { "from": "Handle", "transform": ["slug"], "rules": "alpha_dash|not_in:admin,root|not_regex:/^-/|distinct|unique", "unique_in_file": true, "nullable": true },
     "website": { "from": "Web", "rules": "nullable|url|string" },
     "ip_address": { "from": "IP", "rules": "ip" },
