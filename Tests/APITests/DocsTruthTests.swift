@@ -161,6 +161,7 @@ struct DocsTruthTests {
         let text = try DocsText.read("DEFINITIONS.md")
         let argumentKeys = DefinitionKeys.ruleWithMessage + DefinitionKeys.mapStep + DefinitionKeys.replaceArguments
             + DefinitionKeys.regexReplaceArguments + DefinitionKeys.padLeftArguments + DefinitionKeys.substringArguments
+            + DefinitionKeys.concatArguments
         for key in argumentKeys {
             #expect(text.contains("\"\(key)\""), "the argument key \(key) appears in DEFINITIONS.md")
         }
