@@ -111,7 +111,7 @@ struct ColumnCompiler {
                     continue
                 }
                 transforms.append(compiled)
-                if case .split = compiled { isList = true }
+                if case .spec(.split) = compiled { isList = true }
             case .failure(let e): problem("\(spec.pointer)/transform/\(i)", e.message)
             }
         }

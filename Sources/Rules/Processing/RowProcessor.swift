@@ -98,7 +98,7 @@ package final class RowProcessor {
         } else {
             runStartKey = 0; runStartDay = 0
         }
-        hasLists = plans.contains { plan in plan.transforms.contains { if case .split = $0 { return true }; return false } }
+        hasLists = plans.contains { plan in plan.transforms.contains { if case .spec(.split) = $0 { return true }; return false } }
         texts = UnsafeMutablePointer<String>.allocate(capacity: plans.count)
         texts.initialize(repeating: "", count: plans.count)
         states = UnsafeMutablePointer<State>.allocate(capacity: plans.count)
