@@ -15,65 +15,14 @@ extension DefinitionDecoder {
                 typeKnown = false
             }
         }
-
-        // Options that only make sense for one source type.
-        let owners: [(String, SourceSpec.SourceType)] = [
-            ("formats", .upload), ("max_size_mb", .upload), ("path", .filesystem),
-            ("url", .url), ("timeout_s", .url), ("headers", .url),
-        ]
-        for (key, owner) in owners {
+        for (key, owner) in Self.sourceOptionOwners {
             guard let m = members[key] else { continue }
             let keyPointer = pointer + "/" + key
             if typeKnown && owner != spec.type {
                 report("'\(key)' applies only to source type '\(owner.rawValue)', not '\(spec.type.rawValue)'", at: keyPointer, m.keyPosition)
                 continue
             }
-            switch key {
-            case "formats":
-                if case .array(let items) = m.value.value, !items.isEmpty {
-                    var formats: [FileFormat] = []
-                    for (i, item) in items.enumerated() {
-                        let itemPointer = JSONPointer.appending(keyPointer, i)
-                        guard let format = enumeration(FileFormat.self, item, itemPointer) else { continue }
-                        if formats.contains(format) {
-                            report("format '\(format.rawValue)' is listed twice", at: itemPointer, item.position)
-                        } else {
-                            formats.append(format)
-                        }
-                    }
-                    spec.formats = formats
-                } else {
-                    report("expected a non-empty array of formats (csv, tsv, xlsx, json, ndjson), got \(m.value.kindDescription)", at: keyPointer, m.value.position)
-                }
-            case "max_size_mb":
-                spec.maxSizeMB = integer(m.value, keyPointer, in: 1...1_048_576)
-            case "path":
-                if let path = string(m.value, keyPointer, nonEmpty: true) {
-                    if Self.isContainedRelativePath(path) {
-                        spec.path = path
-                    } else {
-                        report("path must be relative to the data root and stay inside it (no leading '/', no '..')", at: keyPointer, m.value.position)
-                    }
-                }
-            case "url":
-                if let url = string(m.value, keyPointer, nonEmpty: true) {
-                    if Self.isHTTPURL(url) {
-                        spec.url = url
-                    } else {
-                        report("expected an http or https URL, got '\(url)'", at: keyPointer, m.value.position)
-                    }
-                }
-            case "timeout_s":
-                if let seconds = number(m.value, keyPointer) {
-                    if seconds > 0 && seconds <= 86_400 {
-                        spec.timeoutSeconds = seconds
-                    } else {
-                        report("expected a timeout in seconds above 0 and at most 86400, got \(Self.format(seconds))", at: keyPointer, m.value.position)
-                    }
-                }
-            default:  // headers
-                spec.httpHeaders = decodeHTTPHeaders(m.value, keyPointer)
-            }
+            decodeSourceOption(key, m.value, keyPointer, into: &spec)
         }
         if typeKnown {
             if spec.type == .filesystem && members["path"] == nil {
@@ -83,20 +32,79 @@ extension DefinitionDecoder {
                 report("missing required key 'url' for source type 'url'", at: pointer, node.position)
             }
         }
-
-        if let m = members["format"] {
-            let names = ["auto"] + FileFormat.allCases.map(\.rawValue)
-            if let name = oneOf(names, m.value, pointer + "/format"), name != "auto" {
-                spec.format = FileFormat(rawValue: name)
-                if let format = spec.format, !spec.formats.isEmpty, !spec.formats.contains(format) {
-                    report("format '\(name)' is not among the allowed formats (\(spec.formats.map(\.rawValue).joined(separator: ", ")))", at: pointer + "/format", m.value.position)
-                }
-            }
-        }
+        if let m = members["format"] { decodeFormat(m.value, pointer + "/format", into: &spec) }
         if let m = members["csv"] { spec.csv = decodeCSVOptions(m.value, pointer + "/csv") }
         if let m = members["xlsx"] { spec.xlsx = decodeXLSXOptions(m.value, pointer + "/xlsx") }
         if let m = members["json"] { spec.json = decodeJSONOptions(m.value, pointer + "/json") }
         return spec
+    }
+
+    /// Options that only make sense for one source type, and that type.
+    private static let sourceOptionOwners: [(String, SourceSpec.SourceType)] = [
+        ("formats", .upload), ("max_size_mb", .upload), ("path", .filesystem),
+        ("url", .url), ("timeout_s", .url), ("headers", .url),
+    ]
+
+    /// One type-specific option (a key of ``sourceOptionOwners``), already checked against the type.
+    private func decodeSourceOption(_ key: String, _ value: JSONNode, _ pointer: String, into spec: inout SourceSpec) {
+        switch key {
+        case "formats":
+            if let formats = decodeFormatList(value, pointer) { spec.formats = formats }
+        case "max_size_mb":
+            spec.maxSizeMB = integer(value, pointer, in: 1...1_048_576)
+        case "path":
+            guard let path = string(value, pointer, nonEmpty: true) else { return }
+            if Self.isContainedRelativePath(path) {
+                spec.path = path
+            } else {
+                report("path must be relative to the data root and stay inside it (no leading '/', no '..')", at: pointer, value.position)
+            }
+        case "url":
+            guard let url = string(value, pointer, nonEmpty: true) else { return }
+            if Self.isHTTPURL(url) {
+                spec.url = url
+            } else {
+                report("expected an http or https URL, got '\(url)'", at: pointer, value.position)
+            }
+        case "timeout_s":
+            guard let seconds = number(value, pointer) else { return }
+            if seconds > 0 && seconds <= 86_400 {
+                spec.timeoutSeconds = seconds
+            } else {
+                report("expected a timeout in seconds above 0 and at most 86400, got \(Self.format(seconds))", at: pointer, value.position)
+            }
+        default:  // headers
+            spec.httpHeaders = decodeHTTPHeaders(value, pointer)
+        }
+    }
+
+    /// `formats`: a non-empty list of file formats, each once.
+    private func decodeFormatList(_ value: JSONNode, _ pointer: String) -> [FileFormat]? {
+        guard case .array(let items) = value.value, !items.isEmpty else {
+            report("expected a non-empty array of formats (csv, tsv, xlsx, json, ndjson), got \(value.kindDescription)", at: pointer, value.position)
+            return nil
+        }
+        var formats: [FileFormat] = []
+        for (i, item) in items.enumerated() {
+            let itemPointer = JSONPointer.appending(pointer, i)
+            guard let format = enumeration(FileFormat.self, item, itemPointer) else { continue }
+            if formats.contains(format) {
+                report("format '\(format.rawValue)' is listed twice", at: itemPointer, item.position)
+            } else {
+                formats.append(format)
+            }
+        }
+        return formats
+    }
+
+    /// `format`: `auto` or one format, which must be among `formats` when those are listed.
+    private func decodeFormat(_ value: JSONNode, _ pointer: String, into spec: inout SourceSpec) {
+        let names = ["auto"] + FileFormat.allCases.map(\.rawValue)
+        guard let name = oneOf(names, value, pointer), name != "auto" else { return }
+        spec.format = FileFormat(rawValue: name)
+        if let format = spec.format, !spec.formats.isEmpty, !spec.formats.contains(format) {
+            report("format '\(name)' is not among the allowed formats (\(spec.formats.map(\.rawValue).joined(separator: ", ")))", at: pointer, value.position)
+        }
     }
 
     private func decodeHTTPHeaders(_ node: JSONNode, _ pointer: String) -> [String: String] {

@@ -89,23 +89,7 @@ extension DefinitionDecoder {
             guard let from, let to else { return nil }
             return .replace(from: from, to: to)
         case "regex_replace":
-            guard let args = object(value, pointer, allowed: DefinitionKeys.regexReplaceArguments) else { return nil }
-            let pattern = requiredString(args, "pattern", value, pointer, nonEmpty: true)
-            let with = requiredString(args, "with", value, pointer, nonEmpty: false)
-            guard let pattern, let with else { return nil }
-            switch LinearRegex.compile(replacePattern: pattern) {
-            case .success(let regex):
-                do {
-                    _ = try ReplacementTemplate(with, groupCount: regex.groupCount)
-                } catch {
-                    report(error.description, at: pointer + "/with", args["with"]?.value.position)
-                    return nil
-                }
-            case .failure(let problem):
-                report(problem.description, at: pointer + "/pattern", args["pattern"]?.value.position)
-                return nil
-            }
-            return .regexReplace(pattern: pattern, with: with)
+            return decodeRegexReplace(value, pointer)
         case "null_if":
             guard case .array = value.value else {
                 report("expected an array of strings, got \(value.kindDescription) — \(usage)", at: pointer, value.position)
@@ -114,60 +98,14 @@ extension DefinitionDecoder {
             guard let list = stringList(value, pointer, nonEmptyItems: false) else { return nil }
             return .nullIf(list.map(\.0))
         case "map":
-            guard case .object(let entries) = value.value else {
-                report("expected an object of value → replacement, got \(value.kindDescription) — \(usage)", at: pointer, value.position)
-                return nil
-            }
-            if entries.isEmpty {
-                report("expected at least one mapping", at: pointer, value.position)
-                return nil
-            }
-            var mapping: [String: JSONScalar] = [:]
-            var ok = true
-            for entry in entries {
-                if let scalar = scalar(entry.value, JSONPointer.appending(pointer, entry.key)) {
-                    mapping[entry.key] = scalar
-                } else {
-                    ok = false
-                }
-            }
-            var fallback: JSONScalar?
-            if let member = step["default"] {
-                guard let scalar = scalar(member, stepPointer + "/default") else { return nil }
-                fallback = scalar
-            }
-            return ok ? .map(mapping, default: fallback) : nil
+            return decodeMap(value, pointer, usage: usage, step: step, stepPointer: stepPointer)
         case "prefix", "suffix":
             guard let text = string(value, pointer, nonEmpty: true) else { return nil }
             return name == "prefix" ? .prefix(text) : .suffix(text)
         case "pad_left":
-            guard let args = object(value, pointer, allowed: DefinitionKeys.padLeftArguments) else { return nil }
-            var length: Int?
-            if let m = args["length"] {
-                length = integer(m.value, pointer + "/length", in: 1...10_000)
-            } else {
-                report("missing required key 'length'", at: pointer, value.position)
-            }
-            guard let with = requiredString(args, "with", value, pointer, nonEmpty: true) else { return nil }
-            guard with.count == 1 else {
-                report("expected a single padding character, got '\(with)'", at: pointer + "/with", args["with"]?.value.position)
-                return nil
-            }
-            return length.map { .padLeft(length: $0, with: with) }
+            return decodePadLeft(value, pointer)
         case "substring":
-            guard let args = object(value, pointer, allowed: DefinitionKeys.substringArguments) else { return nil }
-            var start: Int?
-            if let m = args["start"] {
-                start = integer(m.value, pointer + "/start", in: 0...Int64(Int32.max))
-            } else {
-                report("missing required key 'start'", at: pointer, value.position)
-            }
-            var length: Int?
-            if let m = args["length"] {
-                guard let l = integer(m.value, pointer + "/length", in: 0...Int64(Int32.max)) else { return nil }
-                length = l
-            }
-            return start.map { .substring(start: $0, length: length) }
+            return decodeSubstring(value, pointer)
         case "multiply", "divide":
             guard let factor = number(value, pointer) else { return nil }
             if name == "divide" && factor == 0 {
@@ -178,21 +116,109 @@ extension DefinitionDecoder {
         case "round":
             return integer(value, pointer, in: 0...15).map { .round($0) }
         case "concat":
-            guard let args = object(value, pointer, allowed: DefinitionKeys.concatArguments) else { return nil }
-            guard let m = args["columns"] else {
-                report("missing required key 'columns'", at: pointer, value.position)
-                return nil
-            }
-            guard let columns = stringList(m.value, pointer + "/columns") else { return nil }
-            var separator = " "
-            if let s = args["separator"] {
-                guard let text = string(s.value, pointer + "/separator") else { return nil }
-                separator = text
-            }
-            return .concat(columns: columns.map(\.0), separator: separator)
+            return decodeConcat(value, pointer)
         default:  // split
             return string(value, pointer, nonEmpty: true).map { .split($0) }
         }
+    }
+
+    /// `{"regex_replace": {"pattern": …, "with": …}}`: the pattern must compile in linear time
+    /// and the template name only groups it has.
+    private func decodeRegexReplace(_ value: JSONNode, _ pointer: String) -> TransformSpec? {
+        guard let args = object(value, pointer, allowed: DefinitionKeys.regexReplaceArguments) else { return nil }
+        let pattern = requiredString(args, "pattern", value, pointer, nonEmpty: true)
+        let with = requiredString(args, "with", value, pointer, nonEmpty: false)
+        guard let pattern, let with else { return nil }
+        switch LinearRegex.compile(replacePattern: pattern) {
+        case .success(let regex):
+            do {
+                _ = try ReplacementTemplate(with, groupCount: regex.groupCount)
+            } catch {
+                report(error.description, at: pointer + "/with", args["with"]?.value.position)
+                return nil
+            }
+        case .failure(let problem):
+            report(problem.description, at: pointer + "/pattern", args["pattern"]?.value.position)
+            return nil
+        }
+        return .regexReplace(pattern: pattern, with: with)
+    }
+
+    /// `{"map": {value: replacement, …}, "default": …}`.
+    private func decodeMap(_ value: JSONNode, _ pointer: String, usage: String, step: JSONNode, stepPointer: String) -> TransformSpec? {
+        guard case .object(let entries) = value.value else {
+            report("expected an object of value → replacement, got \(value.kindDescription) — \(usage)", at: pointer, value.position)
+            return nil
+        }
+        if entries.isEmpty {
+            report("expected at least one mapping", at: pointer, value.position)
+            return nil
+        }
+        var mapping: [String: JSONScalar] = [:]
+        var ok = true
+        for entry in entries {
+            if let scalar = scalar(entry.value, JSONPointer.appending(pointer, entry.key)) {
+                mapping[entry.key] = scalar
+            } else {
+                ok = false
+            }
+        }
+        var fallback: JSONScalar?
+        if let member = step["default"] {
+            guard let scalar = scalar(member, stepPointer + "/default") else { return nil }
+            fallback = scalar
+        }
+        return ok ? .map(mapping, default: fallback) : nil
+    }
+
+    /// `{"pad_left": {"length": 1…10000, "with": one character}}`.
+    private func decodePadLeft(_ value: JSONNode, _ pointer: String) -> TransformSpec? {
+        guard let args = object(value, pointer, allowed: DefinitionKeys.padLeftArguments) else { return nil }
+        var length: Int?
+        if let m = args["length"] {
+            length = integer(m.value, pointer + "/length", in: 1...10_000)
+        } else {
+            report("missing required key 'length'", at: pointer, value.position)
+        }
+        guard let with = requiredString(args, "with", value, pointer, nonEmpty: true) else { return nil }
+        guard with.count == 1 else {
+            report("expected a single padding character, got '\(with)'", at: pointer + "/with", args["with"]?.value.position)
+            return nil
+        }
+        return length.map { .padLeft(length: $0, with: with) }
+    }
+
+    /// `{"substring": {"start": n, "length": n?}}`.
+    private func decodeSubstring(_ value: JSONNode, _ pointer: String) -> TransformSpec? {
+        guard let args = object(value, pointer, allowed: DefinitionKeys.substringArguments) else { return nil }
+        var start: Int?
+        if let m = args["start"] {
+            start = integer(m.value, pointer + "/start", in: 0...Int64(Int32.max))
+        } else {
+            report("missing required key 'start'", at: pointer, value.position)
+        }
+        var length: Int?
+        if let m = args["length"] {
+            guard let l = integer(m.value, pointer + "/length", in: 0...Int64(Int32.max)) else { return nil }
+            length = l
+        }
+        return start.map { .substring(start: $0, length: length) }
+    }
+
+    /// `{"concat": {"columns": [...], "separator": " "}}`.
+    private func decodeConcat(_ value: JSONNode, _ pointer: String) -> TransformSpec? {
+        guard let args = object(value, pointer, allowed: DefinitionKeys.concatArguments) else { return nil }
+        guard let m = args["columns"] else {
+            report("missing required key 'columns'", at: pointer, value.position)
+            return nil
+        }
+        guard let columns = stringList(m.value, pointer + "/columns") else { return nil }
+        var separator = " "
+        if let s = args["separator"] {
+            guard let text = string(s.value, pointer + "/separator") else { return nil }
+            separator = text
+        }
+        return .concat(columns: columns.map(\.0), separator: separator)
     }
 
     private func requiredString(_ args: [String: JSONMember], _ key: String, _ node: JSONNode, _ pointer: String, nonEmpty: Bool) -> String? {
