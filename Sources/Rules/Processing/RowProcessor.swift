@@ -132,70 +132,79 @@ package final class RowProcessor {
 
     /// Both phases over `values` (one slot per column, already `.null`); returns the errors.
     private func process(_ cells: [String], into values: UnsafeMutablePointer<TypedValue>) -> [(column: String, messages: [String])] {
-        let count = plans.count
-        let texts = self.texts, states = self.states, lists = self.lists
-
         // Phase 1: every column's value, so rules may look at other columns of the row.
-        let plans = self.plans
-        let hasLists = self.hasLists
-        let maxValueBytes = self.maxValueBytes
         var rowBytes = 0
-        for c in 0..<count {
-            unowned(unsafe) let plan = plans[c]
-            if hasLists { lists[c] = nil }
-            if rowBytes > maxRowBytes {
-                states[c] = .skipped; texts[c] = ""
-                continue
-            }
-            var text: String
-            var cell: CellValue? = nil
-            switch transformed(c, cells, plan, limit: maxValueBytes) {
-            case .text(let t): text = t
-            case .value(let v): text = ""; cell = v
-            case .failed(let state): states[c] = state; texts[c] = ""; continue
-            }
-            rowBytes += cell.map(BoundedText.size) ?? text.utf8.count
-            if rowBytes > maxRowBytes { states[c] = .rowTooLarge; texts[c] = ""; continue }
-            let type = plan.type
-            if let value = cell {
-                if case .text(let s) = value { text = s; cell = nil } else { text = value.text }
-            }
-            if cell == nil && (text.isEmpty || (type != .text && RowProcessor.isBlank(text))) {
-                if let d = plan.defaultValue {
-                    values[c] = d.value; texts[c] = d.text; states[c] = .present
-                } else {
-                    texts[c] = ""; states[c] = .empty
-                }
-                continue
-            }
-            if type == .text && cell == nil {
-                values[c] = .text(text); states[c] = .present
-                continue
-            }
-            let result: Result<TypedValue, Coercion.Failure>
-            if let value = cell {
-                if case .list(let items) = value {
-                    if items.isEmpty, let d = plan.defaultValue {
-                        values[c] = d.value; texts[c] = d.text; states[c] = .present; continue
-                    }
-                    if items.isEmpty { texts[c] = ""; states[c] = .empty; continue }
-                    lists[c] = items
-                }
-                texts[c] = text
-                result = plan.coercion.coerce(value)
-            } else {
-                let trimmed = TextOps.trim(text)
-                texts[c] = trimmed
-                result = plan.coercion.coerce(text: trimmed)
-            }
-            switch result {
-            case .success(let v): values[c] = v; states[c] = .present
-            case .failure(.type): states[c] = .typeFailed
-            case .failure(.calendar): states[c] = .calendarFailed
-            }
-        }
-
+        for c in 0..<plans.count { coerceColumn(c, cells, into: values, rowBytes: &rowBytes) }
         // Phase 2: rules, in column order then rule order.
+        return validateColumns(values)
+    }
+
+    /// Phase 1 for column `c`: its transformed, typed value (or why it has none) in `values`,
+    /// `texts`, `states` and `lists`; `rowBytes` counts the row against `maxRowBytes`.
+    @inline(__always)
+    private func coerceColumn(_ c: Int, _ cells: [String], into values: UnsafeMutablePointer<TypedValue>, rowBytes: inout Int) {
+        let texts = self.texts, states = self.states, lists = self.lists
+        let maxValueBytes = self.maxValueBytes
+        unowned(unsafe) let plan = plans[c]
+        if hasLists { lists[c] = nil }
+        if rowBytes > maxRowBytes {
+            states[c] = .skipped; texts[c] = ""
+            return
+        }
+        var text: String
+        var cell: CellValue? = nil
+        switch transformed(c, cells, plan, limit: maxValueBytes) {
+        case .text(let t): text = t
+        case .value(let v): text = ""; cell = v
+        case .failed(let state): states[c] = state; texts[c] = ""; return
+        }
+        rowBytes += cell.map(BoundedText.size) ?? text.utf8.count
+        if rowBytes > maxRowBytes { states[c] = .rowTooLarge; texts[c] = ""; return }
+        let type = plan.type
+        if let value = cell {
+            if case .text(let s) = value { text = s; cell = nil } else { text = value.text }
+        }
+        if cell == nil && (text.isEmpty || (type != .text && RowProcessor.isBlank(text))) {
+            if let d = plan.defaultValue {
+                values[c] = d.value; texts[c] = d.text; states[c] = .present
+            } else {
+                texts[c] = ""; states[c] = .empty
+            }
+            return
+        }
+        if type == .text && cell == nil {
+            values[c] = .text(text); states[c] = .present
+            return
+        }
+        let result: Result<TypedValue, Coercion.Failure>
+        if let value = cell {
+            if case .list(let items) = value {
+                if items.isEmpty, let d = plan.defaultValue {
+                    values[c] = d.value; texts[c] = d.text; states[c] = .present; return
+                }
+                if items.isEmpty { texts[c] = ""; states[c] = .empty; return }
+                lists[c] = items
+            }
+            texts[c] = text
+            result = plan.coercion.coerce(value)
+        } else {
+            let trimmed = TextOps.trim(text)
+            texts[c] = trimmed
+            result = plan.coercion.coerce(text: trimmed)
+        }
+        switch result {
+        case .success(let v): values[c] = v; states[c] = .present
+        case .failure(.type): states[c] = .typeFailed
+        case .failure(.calendar): states[c] = .calendarFailed
+        }
+    }
+
+    /// Phase 2: every column's rules over the values of phase 1; returns the errors.
+    @inline(__always)
+    private func validateColumns(_ values: UnsafeMutablePointer<TypedValue>) -> [(column: String, messages: [String])] {
+        let count = plans.count
+        let plans = self.plans
+        let texts = self.texts, states = self.states, lists = self.lists
         var errors: [(column: String, messages: [String])] = []
         let validators = self.validators
         let validatorStart = self.validatorStart
