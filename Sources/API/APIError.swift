@@ -129,7 +129,7 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .formPartTooLarge(let message): message
         case .notMultipart: "The request body must be multipart/form-data with a 'file' field."
         case .unsupportedFormat(let found, let accepted):
-            "This importer does not accept \(found) files; accepted formats: \(accepted.joined(separator: ", "))."
+            EngineError.unsupportedFormatMessage(found: found, accepted: accepted)
         case .contentRefused(let message, _): message
         case .invalid(_, let message): message
         case .importerBroken(let slug):

@@ -21,6 +21,15 @@ package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRequest(String)
     case database(SQLiteError)
 
+    /// "This importer does not accept csv files; accepted formats: xlsx.", and for CSV or TSV
+    /// what would be taken: Ingest's own failed-rows CSV, recognised by its last two columns.
+    package static func unsupportedFormatMessage(found: String, accepted: [String]) -> String {
+        let refusal = "This importer does not accept \(found) files; accepted formats: \(accepted.joined(separator: ", "))."
+        guard found == "csv" || found == "tsv" else { return refusal }
+        return refusal + " A failed-rows CSV exported by Ingest is accepted if it keeps its last two columns, "
+            + "\(FailedRowsExport.errorColumn) and \(FailedRowsExport.rowNumberColumn)."
+    }
+
     package var description: String {
         switch self {
         case .importerNotFound(let slug): return "No importer found with the slug '\(slug)'."
@@ -30,7 +39,7 @@ package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noFailedRows: return "The original run has no failed rows to retry."
         case .conflict(let m), .sourceUnavailable(let m), .invalidRequest(let m), .contentRefused(let m, _): return m
         case .unsupportedFormat(let found, let accepted):
-            return "This importer does not accept \(found) files; accepted formats: \(accepted.joined(separator: ", "))."
+            return Self.unsupportedFormatMessage(found: found, accepted: accepted)
         case .database(let e): return "Database error: \(e.message)"
         }
     }

@@ -168,6 +168,8 @@ struct FormatAndRoundTripProcessTests {
         // A CSV that is not a failed-rows export is still refused by the XLSX-only importer.
         let plain = try upload("plain.csv", Array("ID,Handle,Code,Customer Email\n9,@n,1,n@example.com\n".utf8))
         #expect(plain.status == 415)
+        #expect(plain.message == "This importer does not accept csv files; accepted formats: xlsx. A failed-rows CSV exported by Ingest "
+                + "is accepted if it keeps its last two columns, _error_message and _row_number.")
         #expect(plain.json?["accepted_formats"]?.arrayValue?.compactMap(\.stringValue) == ["xlsx"])
         try server.process.terminate()
     }
