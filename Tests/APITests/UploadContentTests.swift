@@ -79,6 +79,23 @@ struct UploadContentTests {
         #expect(try f.query("SELECT name FROM items WHERE sku = 'B-1'").first?.first?.textValue == "Über")
     }
 
+    @Test("a trigger of a filesystem source is judged the same way: 415 for a PNG, 422 for an unmatched header, no run")
+    func triggerContent() throws {
+        let feed = itemsDefinition(source: #"{ "type": "filesystem", "path": "feeds/items.csv" }"#)
+        let f = try APIFixture(importers: ["feed": feed])
+        try FileManager.default.createDirectory(atPath: f.root + "/feeds", withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).write(to: URL(fileURLWithPath: f.root + "/feeds/items.csv"))
+        let png = try f.post("/trigger/feed")
+        #expect(png.status == 415, "\(png.text)")
+        #expect(png.message == "The file is not CSV, TSV, XLSX, JSON or NDJSON: it looks like a PNG image.")
+        try f.write("Colour,Size\nred,9\n", to: "feeds/items.csv")
+        let unmatched = try f.post("/trigger/feed")
+        #expect(unmatched.status == 422, "\(unmatched.text)")
+        #expect(unmatched.json?["errors"]?["source"]?.arrayValue?.first?.stringValue
+                == "None of the file's headers match a column of the importer. Found: Colour, Size. Expected: SKU, Name, Price.")
+        #expect(try f.get("/").json?["meta"]?.int("total") == 0)
+    }
+
     @Test("malformed JSON fails its run with invalid JSON at line:column, and no hint names jsonPointer")
     func malformedJSON() throws {
         let f = try APIFixture(importers: ["items": itemsDefinition(formats: #"["json"]"#)])

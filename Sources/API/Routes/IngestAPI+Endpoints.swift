@@ -67,7 +67,14 @@ extension IngestAPI {
                     .json(202, "The run was created (status `pending`).", schema: "IngestRunResource"),
                     .message(400, "The body is not a JSON object."),
                     importerNotFound,
-                    .validation("The importer imports uploads only, its source cannot be read, or `dry_run` is not a boolean."),
+                    .json(415, """
+                        The `filesystem` source's file is a format the importer does not accept, or content that is none of \
+                        its formats, with `accepted_formats`.
+                        """, schema: "UnsupportedFormatError"),
+                    .validation("""
+                        The importer imports uploads only, its source cannot be read (or is CSV or TSV whose header matches \
+                        none of its columns), or `dry_run` is not a boolean.
+                        """),
                     importerBroken,
                 ]), handler: trigger),
             APIEndpoint(.post, "/{ingestRun}/cancel", operation: OpenAPIOperation(
