@@ -119,6 +119,11 @@ struct FormatAndRoundTripProcessTests {
         #expect(reimported.status == 2)
         #expect(try JSONRun(reimported.stdout).progress("failed") == 3)
         #expect(try f.ingest(["failed-rows", "3", "--format", "pdf", "-o", "x"]).status == 64)
+        // A workbook cannot go back into an importer that reads only CSV: the hint says what to do instead.
+        try f.write(Self.handles.replacingOccurrences(of: #""formats": ["xlsx"]"#, with: #""formats": ["csv"]"#), to: "importers/handles.json")
+        let csvOnly = try f.ingest(["failed-rows", "3", "--format", "xlsx", "-o", xlsxPath])
+        #expect(csvOnly.stderr.contains("The importer 'handles' does not read XLSX files: to import the fixed rows again, export them with '--format csv'"),
+                "\(csvOnly.stderr)")
     }
 
     @Test("API: the failed-rows download as CSV and as XLSX goes back in through upload, losslessly")

@@ -51,8 +51,15 @@ enum FailedRowsCommand: Command {
             }
             let shown = TerminalText.escape(output)
             context.stderr("Wrote \(count) failed rows to \(shown).\n")
-            context.stderr("Fix the cells, keep the _error_message and _row_number columns, then: "
-                           + "ingest run \(TerminalText.escape(run.importer)) \(shown)\n")
+            // The CSV goes back into any importer; a workbook only into one that reads XLSX.
+            let formats = engine.importerSummaries().first { $0.slug == run.importer }?.formats ?? []
+            if format == .xlsx && !formats.isEmpty && !formats.contains("xlsx") {
+                context.stderr("The importer '\(TerminalText.escape(run.importer))' does not read XLSX files: to import the fixed rows "
+                               + "again, export them with '--format csv' (the importer takes its failed-rows CSV back).\n")
+            } else {
+                context.stderr("Fix the cells, keep the _error_message and _row_number columns, then: "
+                               + "ingest run \(TerminalText.escape(run.importer)) \(shown)\n")
+            }
         } else {
             try FailedRowsExport.write(runID: id, store: store) { context.stdout(String(decoding: $0, as: UTF8.self)) }
         }
