@@ -41,6 +41,13 @@ struct ContentSnifferTests {
         #expect(error?.message == "the file is not CSV, TSV, XLSX, JSON or NDJSON: it looks like \(what)")
     }
 
+    @Test("a stray control character in a cell is text, not binary")
+    func strayControl() throws {
+        let path = try TemporaryFile.make("ID,V\n1,a\u{1}b\n2,c\u{1B}[1md\n", extension: "bin")
+        defer { TemporaryFile.remove(path) }
+        #expect(try TableReaders.detect(path: path, fileName: "small.csv").format == .csv)
+    }
+
     @Test("random bytes are refused whatever their name")
     func randomBytes() throws {
         var generator = SplitMix64(seed: 42)

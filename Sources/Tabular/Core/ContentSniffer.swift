@@ -66,7 +66,7 @@ package enum ContentSniffer {
         if let what = signature(head) { return .refused(what) }
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) || utf16ByteOrder(head) != nil { return .text }
         let controls = head.reduce(0) { $0 + (isBinaryByte($1) ? 1 : 0) }
-        if let offset = head.firstIndex(where: isBinaryByte), head.contains(0) || controls * 100 > head.count {
+        if let offset = head.firstIndex(where: isBinaryByte), head.contains(0) || (controls >= 4 && controls * 100 > head.count) {
             let digits = Array("0123456789ABCDEF")
             let byte = head[offset]
             return .refused("binary data (byte 0x\(digits[Int(byte >> 4)])\(digits[Int(byte & 0xF)]) at offset \(offset) is not text)")
@@ -112,7 +112,8 @@ package enum ContentSniffer {
 
     /// A byte that text files do not hold (as the `file` command judges text): C0 controls other
     /// than BEL, BS, TAB, LF, VT, FF, CR and ESC. A NUL refuses the file (unless it is UTF-16);
-    /// the others when they are more than 1% of the head, so a stray one in a cell does not.
+    /// the others when there are at least four and they are more than 1% of the head, so a
+    /// stray one in a cell does not.
     static func isBinaryByte(_ b: UInt8) -> Bool {
         switch b {
         case 0x00...0x06, 0x0E...0x1A, 0x1C...0x1F: return true
