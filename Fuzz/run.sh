@@ -81,12 +81,17 @@ run_target() {
   local options=(-max_len="$(max_len_of "$target")" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$artifacts/")
   [[ -f Fuzz/Dictionaries/$target.dict ]] && options+=(-dict="Fuzz/Dictionaries/$target.dict")
   # symbolize=0 and no Swift backtracer: with either, a crash hangs instead of exiting.
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-symbolize=0:detect_leaks=1}
+  # The regex target's character-class tables are lazily initialised statics that Swift
+  # reaches through tagged (spare-bit) references, which LeakSanitizer cannot follow: it
+  # reports their one-time initialisation as a leak. Its memory stays bounded by -rss_limit_mb.
+  local leaks=1
+  [[ $target == regex ]] && leaks=0
+  local asan=${ASAN_OPTIONS:-symbolize=0:detect_leaks=$leaks}
   export SWIFT_BACKTRACE=enable=no
   if [[ $seconds == 0 ]]; then
-    "$binary" "${options[@]}" -runs=0 "Fuzz/Corpus/$target"
+    ASAN_OPTIONS=$asan "$binary" "${options[@]}" -runs=0 "Fuzz/Corpus/$target"
   else
-    "$binary" "${options[@]}" -max_total_time="$seconds" -print_final_stats=1 "$corpus" "Fuzz/Corpus/$target"
+    ASAN_OPTIONS=$asan "$binary" "${options[@]}" -max_total_time="$seconds" -print_final_stats=1 "$corpus" "Fuzz/Corpus/$target"
   fi
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Definitions
 import Rules
 import SQLite
@@ -29,33 +30,12 @@ extension IngestEngine {
             return report
         }
         report.warnings = Self.keyWarnings(definition, fileName: loaded.fileName)
+        report.warnings += Self.listWarnings(definition, fileName: loaded.fileName)
         do {
             let db = try Connection(path: configuration.databasePath)
-            let table = TargetTable(importer: compiled)
-            if try db.tableExists(definition.target.table) {
-                do {
-                    try table.verify(on: db)
-                    report.notes.append("table '\(definition.target.table)' matches the columns")
-                } catch let failure as RunFailure {
-                    report.problems.append("\(loaded.fileName): \(failure.reason)")
-                }
-            } else if definition.target.createTable {
-                report.notes.append("table '\(definition.target.table)' will be created on the first run")
-            } else {
-                report.problems.append("\(loaded.fileName): the target table '\(definition.target.table)' does not exist and target.create_table is false.")
-            }
-            for column in compiled.columns {
-                if let lookup = column.lookup, try !db.tableExists(lookup.table) {
-                    if lookup.createMissing && lookup.select.lowercased() == "id" {
-                        report.notes.append("lookup table '\(lookup.table)' will be created on the first run")
-                    } else {
-                        report.problems.append("\(loaded.fileName): the lookup table '\(lookup.table)' of column '\(column.name)' does not exist.")
-                    }
-                }
-                if let exists = column.exists, try !db.tableExists(exists.table) {
-                    report.problems.append("\(loaded.fileName): the table '\(exists.table)' of the exists rule of column '\(column.name)' does not exist.")
-                }
-            }
+            let inspection = try TargetTable(importer: compiled).inspect(on: db, definition: definition, alter: definition.target.alter)
+            report.notes += inspection.notes
+            report.problems += inspection.problems.map { "\(loaded.fileName): \($0)" }
         } catch {
             report.problems.append("\(loaded.fileName): cannot check the database: \(error)")
         }
@@ -71,6 +51,26 @@ extension IngestEngine {
             }
         }
         return report
+    }
+
+    /// `in:`, `not_in:`, `starts_with:` and `ends_with:` compare values exactly as written, and
+    /// Laravel's parser (`str_getcsv`) keeps spaces: `in:paid, shipped` lists " shipped", which
+    /// a cell `shipped` does not match. Says what will be compared when a value has surrounding
+    /// whitespace.
+    static func listWarnings(_ definition: ImporterDefinition, fileName: String) -> [String] {
+        var warnings: [String] = []
+        for column in definition.columns {
+            for rule in column.rules where ["in", "not_in", "starts_with", "ends_with"].contains(rule.name) {
+                let spaced = rule.arguments.filter { $0 != $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                guard !spaced.isEmpty else { continue }
+                let compared = rule.arguments.map { "\"\($0)\"" }.joined(separator: ", ")
+                let trimmed = rule.arguments.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",")
+                let pointer = rule.pointer.isEmpty ? column.pointer + "/rules" : rule.pointer
+                warnings.append("\(fileName): \(pointer): \(rule.name) compares the values exactly as written, spaces included (as Laravel's str_getcsv parses them): \(compared); "
+                    + "\(spaced.map { "\"\($0)\"" }.joined(separator: ", ")) will not match a cell without the spaces. Write \(rule.name):\(trimmed) if the spaces are not meant.")
+            }
+        }
+        return warnings
     }
 
     /// A key column that is not `required` (and has no `default`) lets empty keys through to the

@@ -71,7 +71,7 @@ extension IngestEngine {
                 case .template(let t): c.append(("template", .string(t)))
                 }
                 c.append(("rules", .array(spec.rules.map { .string(([$0.name] + [$0.arguments.joined(separator: ",")].filter { !$0.isEmpty }).joined(separator: ":")) })))
-                if let l = column.lookup { c.append(("lookup", .object([("table", .string(l.table)), ("match", .string(l.match)), ("select", .string(l.select)), ("create_missing", .bool(l.createMissing))]))) }
+                if let l = column.lookup { c.append(("lookup", .object([("table", .string(l.table)), ("match", .string(l.match)), ("select", .string(l.select)), ("on_missing", .string(l.onMissing.rawValue)), ("create_missing", .bool(l.createMissing))]))) }
                 return .object(c)
             })))
         }

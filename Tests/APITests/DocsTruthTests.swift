@@ -161,6 +161,7 @@ struct DocsTruthTests {
         let text = try DocsText.read("DEFINITIONS.md")
         let argumentKeys = DefinitionKeys.ruleWithMessage + DefinitionKeys.mapStep + DefinitionKeys.replaceArguments
             + DefinitionKeys.regexReplaceArguments + DefinitionKeys.padLeftArguments + DefinitionKeys.substringArguments
+            + DefinitionKeys.concatArguments
         for key in argumentKeys {
             #expect(text.contains("\"\(key)\""), "the argument key \(key) appears in DEFINITIONS.md")
         }
@@ -310,6 +311,28 @@ struct DocsTruthTests {
                 #expect(text.contains("`\(field)`") || text.contains("\"\(field)\""), "\(schema).\(field) is named in API.md")
             }
         }
+    }
+
+    // MARK: - README set-up
+
+    @Test("the README's two set-up commands install what is missing, and .ci/run runs exactly the test command")
+    func setUpCommands() throws {
+        let readme = try String(contentsOf: DocsText.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func command(after comment: String) -> String? {
+            guard let i = lines.firstIndex(where: { $0.hasPrefix(comment) }), i + 1 < lines.count else { return nil }
+            return lines[i + 1]
+        }
+        let run = try #require(command(after: "# 1. "))
+        let test = try #require(command(after: "# 2. "))
+        #expect(run.hasPrefix(".ci/install-deps && "), "command 1 installs the system libraries first: \(run)")
+        #expect(run.contains("ingest run products examples/products.csv"))
+        let ci = try String(contentsOf: DocsText.root.appendingPathComponent(".ci/run"), encoding: .utf8)
+        let steps = ci.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("set ") && !$0.hasPrefix("cd ") }
+        #expect(steps == [test], ".ci/run runs exactly the README's test command")
+        let script = try String(contentsOf: DocsText.root.appendingPathComponent(test), encoding: .utf8)
+        #expect(script.contains(".ci/install-deps") && script.contains("swift test"))
     }
 
     // MARK: - Every page

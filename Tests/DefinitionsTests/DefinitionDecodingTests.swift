@@ -96,7 +96,7 @@ struct DefinitionDecodingTests {
             xlsx: XLSXOptions(sheet: .index(2)), json: JSONOptions(pointer: "/data/items")
         ))
         #expect(d.target == TargetSpec(table: "people", key: ["email", "team"], onDuplicate: .updateIfNewer, newerBy: "updated_at",
-                                       allowEmptyKey: true, createTable: false))
+                                       allowEmptyKey: true, createTable: false, alter: true))
         #expect(d.limits == ValueLimits(maxValueBytes: 65536, maxRowBytes: 1_048_576))
         #expect(d.headers == HeaderSpec(match: .exact, strict: true))
         #expect(d.transaction == .row && d.chunkSize == 500 && d.rowLog == .all)
@@ -125,7 +125,7 @@ struct DefinitionDecodingTests {
         #expect(columns["subscribed"]?.trueValues == ["ja", "J"] && columns["subscribed"]?.falseValues == ["nein", "N"])
         #expect(columns["updated_at"]?.formats == ["yyyy-MM-dd'T'HH:mm:ss", "dd/MM/yyyy hh:mm a"])
         #expect(columns["tags"]?.transforms == [.split(",")] && columns["tags"]?.type == .json)
-        #expect(columns["country_id"]?.lookup == LookupSpec(table: "countries", match: "code"))
+        #expect(columns["country_id"]?.lookup == LookupSpec(table: "countries", match: "code", onMissing: .null))
         #expect(columns["handle"]?.uniqueInFile == true && columns["handle"]?.nullable == true)
         #expect(columns["batch"]?.input == .value(.string("{{run.id}} from {{ run.original_filename }}")))
         #expect(columns["origin"]?.input == .value(.integer(7)))

@@ -99,7 +99,7 @@ struct DefinitionProblemTests {
             "importers/x.json:1:28: /colums: unknown key 'colums' (did you mean 'columns'?)",
         ]),
         ProblemCase("unknown key lists allowed keys", #"{"target": {"table": "t", "zzz": 1}, "columns": {"a": {"from": "A"}}}"#, [
-            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, allow_empty_key, create_table)",
+            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, allow_empty_key, create_table, alter)",
         ]),
         ProblemCase("slug pattern", #"{"slug": "Bad_Slug", "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:10: /slug: slug 'Bad_Slug' does not match ^[a-z0-9][a-z0-9-]*$",
@@ -330,7 +330,7 @@ struct DefinitionProblemTests {
             "importers/x.json:1:79: /columns/a/lookup/table: table names starting with 'ingest_' are reserved for Ingest's own bookkeeping",
             "importers/x.json:1:106: /columns/a/lookup/select: expected a non-empty string",
             "importers/x.json:1:128: /columns/a/lookup/create_missing: expected true or false, got a string",
-            "importers/x.json:1:135: /columns/a/lookup/where: unknown key 'where' (allowed: table, match, select, create_missing)",
+            "importers/x.json:1:135: /columns/a/lookup/where: unknown key 'where' (allowed: table, match, select, on_missing, create_missing)",
         ]),
         ProblemCase("lookup type", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "lookup": "categories"}}}"#, [
             "importers/x.json:1:69: /columns/a/lookup: expected an object, got a string",

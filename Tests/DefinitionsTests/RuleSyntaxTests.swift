@@ -35,10 +35,17 @@ struct RuleSyntaxTests {
         #expect(rules(#""regex:{^a{2}|b$}|required""#) == [spec(0, "regex", ["{^a{2}|b$}"]), spec(1, "required")])
     }
 
+    @Test("arguments keep their spaces as PHP's str_getcsv does; spaces before an opening quote go")
+    func argumentSpaces() {
+        #expect(rules(#""in:paid, shipped|not_in: \"a,b\" ,c""#) == [
+            spec(0, "in", ["paid", " shipped"]), spec(1, "not_in", ["a,b ", "c"]),
+        ])
+    }
+
     @Test("double quotes protect commas in arguments; date_format keeps its whole pattern")
     func quotedArguments() {
-        #expect(rules(#""in:\"a,b\",c,\"say \"\"hi\"\"\"|date_format:dd, MM yyyy|required""#) == [
-            spec(0, "in", ["a,b", "c", #"say "hi""#]), spec(1, "date_format", ["dd, MM yyyy"]), spec(2, "required"),
+        #expect(rules(#""in:\"a,b\",c,\"say \"\"hi\"\"\"|date_format:d, M Y|required""#) == [
+            spec(0, "in", ["a,b", "c", #"say "hi""#]), spec(1, "date_format", ["d, M Y"]), spec(2, "required"),
         ])
     }
 
@@ -72,7 +79,7 @@ struct RuleSyntaxTests {
     func vocabulary() {
         let samples: [String: String] = [
             "required_if": "required_if:status,x", "required_with": "required_with:status", "required_without": "required_without:status",
-            "date_format": "date_format:yyyy-MM-dd", "before": "before:2030-01-01", "after": "after:2000-01-01", "min": "min:1",
+            "date_format": "date_format:Y-m-d", "before": "before:2030-01-01", "after": "after:2000-01-01", "min": "min:1",
             "max": "max:2", "between": "between:1,2", "size": "size:3", "digits": "digits:4", "digits_between": "digits_between:1,5",
             "in": "in:a", "not_in": "not_in:b", "regex": "regex:/x/", "not_regex": "not_regex:/y/", "starts_with": "starts_with:a",
             "ends_with": "ends_with:z", "exists": "exists:categories,id",
@@ -160,8 +167,8 @@ struct RuleSyntaxTests {
         ProblemCase("required_without nothing", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "required_without:"}, "status": {"from": "S"}}}"#, [
             "importers/x.json:1:69: /columns/a/rules/0: rule 'required_without' takes at least one argument (required_without:column), got 0",
         ]),
-        ProblemCase("date_format bad pattern", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "date_format:Y-m-d"}, "status": {"from": "S"}}}"#, [
-            "importers/x.json:1:69: /columns/a/rules/0: rule 'date_format': 'Y' is not a date pattern letter in \"Y-m-d\" (use y M d H h m s S a; quote literal text like 'T')",
+        ProblemCase("date_format bad pattern", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "date_format:yyyy-MM-dd"}, "status": {"from": "S"}}}"#, [
+            "importers/x.json:1:69: /columns/a/rules/0: rule 'date_format': \"yyyy-MM-dd\" repeats 'y': date_format takes PHP's letters as Laravel does (one letter per field), e.g. \"Y-m-d\"",
         ]),
         ProblemCase("before without date", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": "before: "}, "status": {"from": "S"}}}"#, [
             "importers/x.json:1:69: /columns/a/rules/0: rule 'before': expected a date (before:2024-01-01)",

@@ -105,6 +105,7 @@ struct SchemaTests {
             ("/$defs/regexReplaceArguments", DefinitionKeys.regexReplaceArguments),
             ("/$defs/padLeftArguments", DefinitionKeys.padLeftArguments),
             ("/$defs/substringArguments", DefinitionKeys.substringArguments),
+            ("/$defs/concatArguments", DefinitionKeys.concatArguments),
         ]
         for (pointer, keys) in levels {
             #expect(Set(try propertyNames(pointer)) == Set(keys), "at \(pointer.isEmpty ? "top level" : pointer)")

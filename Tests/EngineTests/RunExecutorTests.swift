@@ -81,7 +81,7 @@ struct RunExecutorTests {
         try Connection(path: f.database).execute("CREATE TABLE items (sku TEXT UNIQUE, name TEXT)")
         let run = try f.run("items", csv: "SKU,Name,Price\nA1,Apple,1\n")
         #expect(run.status == .failed)
-        #expect(run.failureReason == "The table 'items' has no column 'price'. Add it or change the importer.")
+        #expect(run.failureReason == "The table 'items' has no column 'price', which the importer declares. Add it (ALTER TABLE \"items\" ADD COLUMN \"price\" REAL;), or run with --alter (or set target.alter: true) to add missing columns automatically.")
         #expect(try f.query("SELECT COUNT(*) FROM items") == [[.integer(0)]])
     }
 

@@ -7,13 +7,15 @@ import Testing
 struct GracefulShutdownTests {
     @Test("shutdown finishes the in-flight request, then refuses new connections")
     func finishesInFlight() throws {
-        let server = HTTPServer(configuration: TestServer.configuration(), router: TestServer.router(), logger: HTTPServer.silentLogger)
+        let slowStarted = DispatchSemaphore(value: 0)
+        let server = HTTPServer(configuration: TestServer.configuration(), router: TestServer.router(slowStarted: slowStarted), logger: HTTPServer.silentLogger)
         let port = try server.start()
         let client = try TestClient(port: port)
         try client.send("GET /slow?ms=400 HTTP/1.1\r\nHost: x\r\n\r\n")
         let idle = try TestClient(port: port)
         #expect(try idle.exchange("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
-        Thread.sleep(forTimeInterval: 0.1)
+        // The slow handler is running before shutdown starts: the request is in flight.
+        #expect(slowStarted.wait(timeout: .now() + 5) == .success)
 
         let started = ContinuousClock.now
         server.shutdown()
@@ -37,7 +39,14 @@ struct GracefulShutdownTests {
         let client = try TestClient(port: port)
         // The head never completes, so the connection is busy reading it.
         try client.send("GET /hello HTTP/1.1\r\n")
-        Thread.sleep(forTimeInterval: 0.05)
+        // Ready when the server holds the connection (it has no token yet, so it counts as
+        // unauthenticated); bounded, so a server that never takes it fails the test.
+        var held = false
+        for _ in 0..<500 where !held {
+            held = server.unauthenticatedConnections == 1
+            if !held { usleep(2_000) }
+        }
+        #expect(held)
         let started = ContinuousClock.now
         server.stop()
         #expect(started.duration(to: .now) < .seconds(2))
@@ -55,6 +64,8 @@ struct GracefulShutdownTests {
             try? server.runUntilSignalled([SIGUSR2]) { number in received.withLock { $0 = number } }
             finished.signal()
         }
+        // Dispatch registers the signal source on its own thread, and nothing tells when that is
+        // done; a signal before it would be lost (the signal is ignored), so give it time.
         Thread.sleep(forTimeInterval: 0.2)
         kill(getpid(), SIGUSR2)
         #expect(finished.wait(timeout: .now() + 3) == .success)

@@ -90,10 +90,25 @@ struct CoercionTests {
         #expect(try coerce("2021-13-45", c).1 == ["The released on field must be a valid date."])
     }
 
-    @Test("PHP date letters are understood")
+    @Test("PHP date letters are understood after the php: prefix, and never guessed")
     func phpFormat() throws {
-        let c = Fixture.column("released_on", type: .date, formats: ["d/m/Y"])
+        let c = Fixture.column("released_on", type: .date, formats: ["php:d/m/Y"])
         #expect(try coerce("04/03/2021", c) == (.text("2021-03-04"), []))
+        let dotted = Fixture.column("released_on", type: .datetime, formats: ["php:d.m.Y H:i"])
+        #expect(try coerce("15.03.2026 12:00", dotted) == (.text("2026-03-15T12:00:00"), []))
+        // Without the prefix a pattern is ICU's: 'Y' is not one of its letters, so it is refused.
+        #expect(throws: (any Error).self) { try coerce("04/03/2021", Fixture.column("released_on", type: .date, formats: ["d/m/Y"])) }
+    }
+
+    @Test("a boolean column with its own spellings takes a JSON boolean default")
+    func booleanDefault() throws {
+        var c = Fixture.column("active", type: .boolean, defaultValue: .bool(false))
+        c.trueValues = ["ja"]
+        c.falseValues = ["nein"]
+        #expect(try coerce("", c) == (.integer(0), []))
+        c.defaultValue = .bool(true)
+        #expect(try coerce(" ", c) == (.integer(1), []))
+        #expect(try coerce("nein", c) == (.integer(0), []))
     }
 
     @Test("datetimes are stored as yyyy-MM-ddTHH:mm:ss in UTC")

@@ -110,4 +110,18 @@ struct TransformTests {
         #expect(try transformed("a,b", [.split(","), .uppercase]) == .text(#"["A","B"]"#))
         #expect(try transformed("1,2", [.split(",")], type: .integer) == .text("[1,2]"))
     }
+
+    @Test("concat joins source columns with a separator and skips empty parts, where a template keeps them")
+    func concat() throws {
+        let full = Fixture.column("full_name", from: ["First Name"], transforms: [.concat(columns: ["first_name", "Middle", "Last Name"], separator: " "), .uppercase],
+                                  defaultValue: .string("anonymous"))
+        let template = ColumnSpec(name: "templated", input: .template("{First Name} {Middle} {Last Name}"))
+        let row = [("First Name", "Ada"), ("Middle", " "), ("Last Name", "Lovelace")]
+        let outcome = try Fixture.process([full, template], row: row)
+        #expect(outcome.values == [.text("ADA LOVELACE"), .text("Ada   Lovelace")])
+        let empty = try Fixture.process([full], row: [("First Name", ""), ("Middle", ""), ("Last Name", "")])
+        #expect(empty.values == [.text("anonymous")], "every part empty: the default applies")
+        let dashed = Fixture.column("code", from: ["A"], transforms: [.concat(columns: ["A", "B", "Missing"], separator: "-")])
+        #expect(try Fixture.process([dashed], row: [("A", "x"), ("B", "y")]).values == [.text("x-y")])
+    }
 }

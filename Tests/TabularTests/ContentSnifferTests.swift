@@ -50,7 +50,7 @@ struct ContentSnifferTests {
 
     @Test("random bytes are refused whatever their name")
     func randomBytes() throws {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let bytes = (0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         for name in ["test.bin", "test.csv", "test.json", nil] as [String?] {
             let path = try TemporaryFile.make(bytes, extension: "bin")
@@ -170,18 +170,5 @@ struct ContentSnifferTests {
             for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
         }
         return ~crc
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so "random" test bytes are the same every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -6,14 +6,14 @@ import Testing
 @Suite("Malformed input")
 struct MalformedInputTests {
     /// Reads everything, returning the error if one was thrown; any non-Tabular error fails the test.
-    static func outcome(bytes: [UInt8], extension ext: String) -> TabularError? {
+    static func outcome(bytes: [UInt8], extension ext: String, context: String = "") -> TabularError? {
         do {
             _ = try TemporaryFile.readAll(bytes: bytes, extension: ext)
             return nil
         } catch let error as TabularError {
             return error
         } catch {
-            Issue.record("unexpected error type: \(error)")
+            Issue.record("unexpected error type: \(error) \(context)")
             return nil
         }
     }
@@ -67,13 +67,16 @@ struct MalformedInputTests {
 
     @Test("random bytes as CSV, JSON or NDJSON end in rows or a TabularError")
     func randomBytes() {
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<100 {
+        let seed = SeededRandom.seedFromEnvironment()
+        // Printed so that a failure can be replayed: INGEST_TEST_SEED=<seed> swift test --filter randomBytes
+        print("random bytes: seed \(seed)")
+        var generator = SeededRandom(seed: seed)
+        let alphabet: [UInt8] = Array("\",;\r\n{}[]:a1\\ \t".utf8) + [0xC3, 0xA9, 0xFF, 0xEF, 0xBB, 0xBF, 0x00]
+        for round in 0..<100 {
             let count = Int.random(in: 0..<300, using: &generator)
-            let alphabet: [UInt8] = Array("\",;\r\n{}[]:a1\\ \t".utf8) + [0xC3, 0xA9, 0xFF, 0xEF, 0xBB, 0xBF, 0x00]
             let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator) ?? 0 }
             for ext in ["csv", "json", "ndjson"] {
-                _ = Self.outcome(bytes: bytes, extension: ext)
+                _ = Self.outcome(bytes: bytes, extension: ext, context: "seed \(seed), round \(round)")
             }
         }
     }

@@ -225,7 +225,7 @@ enum OpenAPISchemas {
             "name": string, "type": string, "sql_type": string,
             "from": array(of: string), "value": nullableString, "template": string,
             "rules": array(of: string),
-            "lookup": object(["table": string, "match": string, "select": string, "create_missing": boolean], required: []),
+            "lookup": object(["table": string, "match": string, "select": string, "on_missing": string, "create_missing": boolean], required: []),
         ], required: ["name", "type", "sql_type", "rules"])
     }
 

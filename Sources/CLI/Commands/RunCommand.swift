@@ -2,7 +2,7 @@ import Dispatch
 import Engine
 import Foundation
 
-/// `ingest run SLUG [FILE] [--dry-run]`: an import in the foreground.
+/// `ingest run SLUG [FILE] [--dry-run] [--alter]`: an import in the foreground.
 enum RunCommand: Command {
     static let spec = CommandSpec(
         name: "run",
@@ -21,6 +21,7 @@ enum RunCommand: Command {
         ],
         options: CommonOptions.storage + CommonOptions.sources + [
             .init("dry-run", help: "Run the whole pipeline, then roll back: nothing is written."),
+            .init("alter", help: "Add declared columns the existing table lacks (ALTER TABLE … ADD COLUMN), as target.alter does; a column of another type is never changed."),
             .init("user-id", value: "id", help: "Record this user id on the run."),
             CommonOptions.json,
         ])
@@ -56,7 +57,7 @@ enum RunCommand: Command {
             interrupt.cancel()
             signal(SIGINT, SIG_DFL)
         }
-        let run = try engine.execute(runID: runID) { progress in
+        let run = try engine.execute(runID: runID, alter: args.flag("alter")) { progress in
             bar?.update(progress)
         }
         bar?.finish()

@@ -12,6 +12,10 @@ enum RunReport {
         if let file = run.originalFilename { out += "  file:     \(safe(file))\n" }
         let verb = run.dryRun ? "would be " : ""
         out += "  rows:     \(c.processed) processed, \(c.successful) successful (\(c.created) \(verb)created, \(c.updated) \(verb)updated, \(c.skipped) \(verb)skipped), \(c.failed) failed\n"
+        if run.status == .processing, let total = run.bytesTotal, total > 0 {
+            let percent = max(0, min(100, Int(Double(run.bytesRead) * 100 / Double(total))))
+            out += "  progress: \(percent)% (\(run.bytesRead) of \(total) bytes read)\n"
+        }
         if let s = run.summary, s.meta.rowsPerSecond > 0 { out += "  speed:    \(s.meta.rowsPerSecond) rows/s\n" }
         if let source = run.summary?.meta.source, !source.isEmpty {
             out += "  source:   " + source.sorted { $0.key < $1.key }.map { "\(safe($0.key))=\(safe($0.value))" }.joined(separator: ", ") + "\n"

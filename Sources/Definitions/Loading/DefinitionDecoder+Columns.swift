@@ -83,7 +83,7 @@ extension DefinitionDecoder {
                 report("'formats' applies only to date and datetime columns, not '\(column.type.rawValue)'", at: formatsPointer, m.keyPosition)
             } else if let patterns = stringList(m.value, formatsPointer) {
                 for (pattern, item, itemPointer) in patterns {
-                    if let problem = Self.datePatternProblem(pattern) {
+                    if let problem = Self.formatsPatternProblem(pattern) {
                         report(problem, at: itemPointer, item.position)
                     } else {
                         column.formats.append(pattern)
@@ -260,10 +260,82 @@ extension DefinitionDecoder {
             }
             if key == "match" { lookup.match = name } else { lookup.select = name }
         }
+        var onMissing: LookupSpec.OnMissing?
+        if let m = members["on_missing"], let value = enumeration(LookupSpec.OnMissing.self, m.value, pointer + "/on_missing") {
+            onMissing = value
+            lookup.onMissing = value
+        }
         if let m = members["create_missing"], let b = bool(m.value, pointer + "/create_missing") {
-            lookup.createMissing = b
+            if let onMissing, (onMissing == .create) != b {
+                report("'create_missing: \(b)' contradicts 'on_missing: \(onMissing.rawValue)'; keep only 'on_missing'", at: pointer + "/create_missing", m.keyPosition)
+                ok = false
+            } else if onMissing == nil {
+                lookup.createMissing = b
+            }
         }
         return ok ? lookup : nil
+    }
+
+    /// The prefix that marks a `formats` entry written with PHP's date letters (`php:d.m.Y`).
+    package static let phpPatternPrefix = "php:"
+
+    /// A `formats` entry: ICU letters, or PHP letters after `php:`. Nil when fine.
+    static func formatsPatternProblem(_ pattern: String) -> String? {
+        if pattern.hasPrefix(phpPatternPrefix) { return phpDatePatternProblem(String(pattern.dropFirst(phpPatternPrefix.count))) }
+        return datePatternProblem(pattern)
+    }
+
+    /// PHP `date()` letters the `date_format:` rule and `php:` formats take, as Laravel's
+    /// `date_format` (`DateTime::createFromFormat`) reads them.
+    package static let phpDateLetters: Set<Character> = ["d", "j", "m", "n", "M", "F", "Y", "y", "H", "G", "h", "g", "i", "s", "v", "u", "A", "a", "P", "p", "O"]
+
+    /// A PHP date pattern (`Y-m-d`, `d.m.Y H:i`, `\T` for a literal letter). A letter written
+    /// twice in a row (`dd`, `yyyy`) is ICU's style, which PHP reads as the field twice: refused
+    /// with the PHP spelling, so no pattern is read in a syntax it was not written in.
+    static func phpDatePatternProblem(_ pattern: String) -> String? {
+        if pattern.isEmpty { return "empty date pattern" }
+        var escaped = false
+        var previous: Character?
+        var usesField = false
+        for c in pattern {
+            defer { previous = escaped ? nil : c }
+            if escaped { escaped = false; continue }
+            if c == "\\" { escaped = true; continue }
+            guard c.isLetter else { continue }
+            guard phpDateLetters.contains(c) else {
+                return "'\(c)' is not a PHP date letter in \"\(pattern)\" (date_format takes PHP's letters as Laravel does: d j m n M F Y y H G h g i s v u A a P O; escape a literal letter with a backslash)"
+            }
+            if c == previous {
+                let icu = icuToPHPHint(pattern)
+                return "\"\(pattern)\" repeats '\(c)': date_format takes PHP's letters as Laravel does (one letter per field)\(icu.map { ", e.g. \"\($0)\"" } ?? "")"
+            }
+            usesField = true
+        }
+        if escaped { return "date pattern \"\(pattern)\" ends with a lone backslash" }
+        if !usesField { return "date pattern \"\(pattern)\" has no date or time field" }
+        return nil
+    }
+
+    /// The PHP spelling of an ICU pattern (`dd.MM.yyyy` → `d.m.Y`), for hints; nil when unsure.
+    static func icuToPHPHint(_ pattern: String) -> String? {
+        let table: [(String, String)] = [("yyyy", "Y"), ("yy", "y"), ("MMMM", "F"), ("MMM", "M"), ("MM", "m"), ("M", "n"),
+                                         ("dd", "d"), ("d", "j"), ("HH", "H"), ("H", "G"), ("hh", "h"), ("h", "g"),
+                                         ("mm", "i"), ("ss", "s"), ("a", "A")]
+        var out = ""
+        var rest = Substring(pattern)
+        outer: while let c = rest.first {
+            if c.isLetter {
+                for (icu, php) in table where rest.hasPrefix(icu) {
+                    out += php
+                    rest = rest.dropFirst(icu.count)
+                    continue outer
+                }
+                return nil
+            }
+            out.append(c)
+            rest = rest.dropFirst()
+        }
+        return out
     }
 
     /// Date patterns use only y M d H h m s S a; other letters must be quoted ('T'), and `''`

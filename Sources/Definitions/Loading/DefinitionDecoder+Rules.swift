@@ -30,7 +30,7 @@ extension DefinitionDecoder {
     /// What the arguments of a rule look like, for arity messages.
     static let ruleUsage: [String: String] = [
         "required_if": "required_if:column,value", "required_with": "required_with:column",
-        "required_without": "required_without:column", "date_format": "date_format:yyyy-MM-dd",
+        "required_without": "required_without:column", "date_format": "date_format:Y-m-d",
         "before": "before:2024-01-01", "after": "after:2024-01-01", "min": "min:n", "max": "max:n",
         "between": "between:a,b", "size": "size:n", "digits": "digits:n", "digits_between": "digits_between:a,b",
         "in": "in:a,b,c", "not_in": "not_in:a,b", "regex": "regex:/pattern/", "not_regex": "not_regex:/pattern/",
@@ -115,6 +115,8 @@ extension DefinitionDecoder {
     }
 
     /// Splits `a,b,"c,d"` into `a`, `b`, `c,d`: double quotes protect commas, `""` is a quote.
+    /// As PHP's `str_getcsv` (which Laravel parses rule parameters with), spaces are kept:
+    /// `in:paid, shipped` lists `paid` and ` shipped`; only spaces before an opening quote go.
     static func splitArguments(_ text: String) -> [String] {
         if text.isEmpty { return [] }
         var result: [String] = []
@@ -133,7 +135,8 @@ extension DefinitionDecoder {
                 } else {
                     current.append(c)
                 }
-            } else if c == "\"" && current.isEmpty {
+            } else if c == "\"" && current.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                current = ""
                 inQuotes = true
             } else if c == "," {
                 result.append(current)
@@ -262,7 +265,7 @@ extension DefinitionDecoder {
                 fail("both bounds must be whole numbers\(usage)")
             }
         case "date_format":
-            if let problem = Self.datePatternProblem(arguments[0]) { fail(problem) }
+            if let problem = Self.phpDatePatternProblem(arguments[0]) { fail(problem) }
         case "before", "after":
             if arguments[0].trimmingCharacters(in: .whitespaces).isEmpty { fail("expected a date\(usage)") }
         case "regex", "not_regex":

@@ -40,6 +40,9 @@ extension DefinitionDecoder {
         if let m = members["create_table"], let create = bool(m.value, pointer + "/create_table") {
             spec.createTable = create
         }
+        if let m = members["alter"], let alter = bool(m.value, pointer + "/alter") {
+            spec.alter = alter
+        }
         return spec
     }
 

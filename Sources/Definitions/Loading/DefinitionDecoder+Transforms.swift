@@ -23,6 +23,7 @@ extension DefinitionDecoder {
         "substring": "{\"substring\": {\"start\": 0, \"length\": 3}}",
         "multiply": "{\"multiply\": 100}", "divide": "{\"divide\": 100}", "round": "{\"round\": 2}",
         "split": "{\"split\": \",\"}",
+        "concat": "{\"concat\": {\"columns\": [\"First Name\", \"Last Name\"], \"separator\": \" \"}}",
     ]
 
     /// `transform`: the steps in order.
@@ -176,6 +177,19 @@ extension DefinitionDecoder {
             return name == "multiply" ? .multiply(factor) : .divide(factor)
         case "round":
             return integer(value, pointer, in: 0...15).map { .round($0) }
+        case "concat":
+            guard let args = object(value, pointer, allowed: DefinitionKeys.concatArguments) else { return nil }
+            guard let m = args["columns"] else {
+                report("missing required key 'columns'", at: pointer, value.position)
+                return nil
+            }
+            guard let columns = stringList(m.value, pointer + "/columns") else { return nil }
+            var separator = " "
+            if let s = args["separator"] {
+                guard let text = string(s.value, pointer + "/separator") else { return nil }
+                separator = text
+            }
+            return .concat(columns: columns.map(\.0), separator: separator)
         default:  // split
             return string(value, pointer, nonEmpty: true).map { .split($0) }
         }

@@ -20,7 +20,7 @@ package enum DefinitionKeys {
     /// `source.json`.
     package static let json = ["pointer"]
     /// `target`.
-    package static let target = ["table", "key", "on_duplicate", "newer_by", "allow_empty_key", "create_table"]
+    package static let target = ["table", "key", "on_duplicate", "newer_by", "allow_empty_key", "create_table", "alter"]
     /// `headers`.
     package static let headers = ["match", "strict"]
     /// `error_budget`.
@@ -34,7 +34,7 @@ package enum DefinitionKeys {
         "unique_in_file", "sql_type", "label",
     ]
     /// A column's `lookup`.
-    package static let lookup = ["table", "match", "select", "create_missing"]
+    package static let lookup = ["table", "match", "select", "on_missing", "create_missing"]
     /// One entry of `examples`.
     package static let example = ["row", "expect"]
     /// An example's `expect`.
@@ -49,6 +49,8 @@ package enum DefinitionKeys {
     package static let regexReplaceArguments = ["pattern", "with"]
     /// Arguments of `{"pad_left": {…}}`.
     package static let padLeftArguments = ["length", "with"]
+    /// Arguments of `{"concat": {…}}`.
+    package static let concatArguments = ["columns", "separator"]
     /// Arguments of `{"substring": {…}}`.
     package static let substringArguments = ["start", "length"]
 }

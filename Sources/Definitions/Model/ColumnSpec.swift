@@ -69,15 +69,30 @@ package enum ColumnType: String, Sendable, Equatable, CaseIterable {
 
 /// Turns a value into a foreign key: `SELECT select FROM table WHERE match = value`.
 package struct LookupSpec: Sendable, Equatable {
+    /// What a value with no matching row does.
+    package enum OnMissing: String, Sendable, Equatable, CaseIterable {
+        /// The row fails: "No categories found where slug = 'x'." (the default).
+        case fail
+        /// The row is kept with a NULL foreign key (Laravel Ingest's behaviour).
+        case null
+        /// `match = value` is inserted into the lookup table (inside the run's transaction).
+        case create
+    }
     /// The table looked in (an SQL identifier).
     package var table: String
     /// The column compared with the value.
     package var match: String
     /// The column whose value is stored (default `id`).
     package var select: String
-    /// Insert `match = value` when not found (never on a dry run).
-    package var createMissing: Bool
-    package init(table: String, match: String, select: String = "id", createMissing: Bool = false) {
-        self.table = table; self.match = match; self.select = select; self.createMissing = createMissing
+    /// What a value with no match does (`on_missing`; `create_missing: true` is `.create`).
+    package var onMissing: OnMissing
+    /// `create_missing`, the older spelling of `on_missing: create`.
+    package var createMissing: Bool {
+        get { onMissing == .create }
+        set { onMissing = newValue ? .create : (onMissing == .create ? .fail : onMissing) }
+    }
+    package init(table: String, match: String, select: String = "id", createMissing: Bool = false, onMissing: OnMissing? = nil) {
+        self.table = table; self.match = match; self.select = select
+        self.onMissing = onMissing ?? (createMissing ? .create : .fail)
     }
 }

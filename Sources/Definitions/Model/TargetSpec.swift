@@ -13,10 +13,13 @@ package struct TargetSpec: Sendable, Equatable {
     package var allowEmptyKey: Bool
     /// Create the table when missing.
     package var createTable: Bool
+    /// Add declared columns an existing table lacks (`ALTER TABLE … ADD COLUMN`), as
+    /// sqlite-utils' `--alter` does. A column of another type is never changed.
+    package var alter: Bool
     package init(table: String, key: [String] = [], onDuplicate: DuplicateStrategy = .skip, newerBy: String? = nil,
-                allowEmptyKey: Bool = false, createTable: Bool = true) {
+                allowEmptyKey: Bool = false, createTable: Bool = true, alter: Bool = false) {
         self.table = table; self.key = key; self.onDuplicate = onDuplicate; self.newerBy = newerBy
-        self.allowEmptyKey = allowEmptyKey; self.createTable = createTable
+        self.allowEmptyKey = allowEmptyKey; self.createTable = createTable; self.alter = alter
     }
 
     /// Table name prefixes no definition may name, compared ignoring case: Ingest's own

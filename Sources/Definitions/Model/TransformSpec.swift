@@ -14,11 +14,14 @@ package enum TransformSpec: Sendable, Equatable {
     case round(Int)
     /// Splits text into a list on the separator (stored as a JSON array).
     case split(String)
+    /// Replaces the value with the cells of these source columns joined by `separator`,
+    /// skipping empty ones (Laravel Ingest's Concat).
+    case concat(columns: [String], separator: String)
 
     /// Every transform name as written in definitions, for "did you mean".
     package static let names: [String] = [
         "trim", "collapse_whitespace", "lowercase", "uppercase", "title_case", "slug", "strip_non_digits",
         "replace", "regex_replace", "null_if", "map", "prefix", "suffix", "pad_left", "substring",
-        "multiply", "divide", "round", "split",
+        "multiply", "divide", "round", "split", "concat",
     ]
 }

@@ -16,7 +16,8 @@ extension IngestEngine {
     /// status with the reason. Only when even that cannot be written (for about a minute) does
     /// this throw; the run's ownership is then released and recovery ends it.
     @discardableResult
-    package func execute(runID id: Int64, observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
+    /// `alter` adds declared columns the target table lacks (`ingest run --alter`), as `target.alter` does.
+    package func execute(runID id: Int64, alter: Bool = false, observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
         let store = try openStore()
         let (run, claim, compiled, compileFailure) = try claim(id, store: store)
         defer { claim.release() }
@@ -31,7 +32,7 @@ extension IngestEngine {
         let (source, sourceFailure) = resolveSource(of: run, definition: compiled?.definition, store: store)
         let executor = RunExecutor(store: store, run: run, importer: compiled, source: source, cancellation: flag,
                                    cancelRequestedElsewhere: { FileManager.default.fileExists(atPath: signalPath) },
-                                   observer: observer)
+                                   observer: observer, alter: alter)
         let ending = (compileFailure ?? sourceFailure).map { executor.failure($0) } ?? executor.runToEnd()
         do {
             try writeEnding(ending, executor: executor, of: id, store: store)

@@ -31,6 +31,8 @@ final class RunExecutor {
     /// Whether another process asked to stop (the engine's signal file).
     let cancelRequestedElsewhere: () -> Bool
     let observer: (@Sendable (RunProgress) -> Void)?
+    /// Add declared columns the target table lacks (`ingest run --alter`, or `target.alter`).
+    let alter: Bool
 
     /// Counters of committed chunks (in single-transaction mode: of everything written so far).
     private var counts: RunCounts
@@ -68,8 +70,9 @@ final class RunExecutor {
     static let queueCapacity = 4
 
     init(store: RunStore, run: IngestRun, importer: CompiledImporter?, source: RowSource, cancellation: CancellationFlag,
-         cancelRequestedElsewhere: @escaping () -> Bool, observer: (@Sendable (RunProgress) -> Void)?) {
+         cancelRequestedElsewhere: @escaping () -> Bool, observer: (@Sendable (RunProgress) -> Void)?, alter: Bool = false) {
         self.store = store
+        self.alter = alter
         self.run = run
         self.compiled = importer
         self.cancelRequestedElsewhere = cancelRequestedElsewhere
@@ -118,6 +121,8 @@ final class RunExecutor {
         }
         let resolution = importer.resolve(header: header)
         guard resolution.isUsable else { return failure(resolution.problems.joined(separator: " ")) }
+        let keyProblems = importer.missingKeyHeaders(resolution)
+        guard keyProblems.isEmpty else { return failure(keyProblems.joined(separator: " ")) }
         for name in resolution.missing {
             warnings.append("No header matches '\(name)'; its column gets its default or stays empty.")
         }
@@ -136,7 +141,10 @@ final class RunExecutor {
     private func prepare(table: TargetTable, header: [String]) throws -> ChunkWriter {
         try db.begin(.immediate)
         do {
-            try table.prepare(on: db, definition: definition)
+            let added = try table.prepare(on: db, definition: definition, alter: alter || definition.target.alter)
+            for column in added {
+                warnings.append("Added the column '\(column.name)' (\(column.sqlType)) to the table '\(table.name)' (alter).")
+            }
             if !isSingleTransaction { try db.commit() }
         } catch {
             try db.rollback()

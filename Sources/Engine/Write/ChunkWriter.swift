@@ -17,6 +17,8 @@ final class ChunkWriter {
     let runID: Int64
     private let insert: Statement
     private let update: Statement?
+    /// `update_if_newer`: reads the stored `newer_by` value of a key.
+    private let storedNewer: Statement?
     private let newerByIndex: Int?
     /// Per lookup column: match value → selected id. Bounded so a high-cardinality lookup can't grow memory without limit.
     private var lookupCache: [Int: [TypedValue: Int64]] = [:]
@@ -56,14 +58,15 @@ final class ChunkWriter {
                 let c = quoteIdentifier(table.columns[i].name)
                 return strategy == .upsert ? "\(c) = COALESCE(?, \(c))" : "\(c) = ?"
             }
-            var sql = "UPDATE \(table.quotedName) SET \(sets.joined(separator: ", ")) WHERE \(keyWhere)"
-            if strategy == .updateIfNewer, let n = newerByIndex {
-                let c = quoteIdentifier(table.columns[n].name)
-                sql += " AND (\(c) IS NULL OR \(c) < ?)"
-            }
-            update = try db.prepare(sql)
+            update = try db.prepare("UPDATE \(table.quotedName) SET \(sets.joined(separator: ", ")) WHERE \(keyWhere)")
         } else {
             update = nil
+        }
+        if strategy == .updateIfNewer, let n = newerByIndex, !table.key.isEmpty {
+            // The stored value is read and compared as the column's type (not as SQLite text).
+            storedNewer = try db.prepare("SELECT \(quoteIdentifier(table.columns[n].name)) FROM \(table.quotedName) WHERE \(keyWhere)")
+        } else {
+            storedNewer = nil
         }
         nonKeyIndexes = nonKey
         checkedColumns = table.columns.indices.filter { table.columns[$0].unique != nil || table.columns[$0].exists != nil || table.columns[$0].lookup != nil }
@@ -125,6 +128,8 @@ final class ChunkWriter {
         var errors: RowErrors?
         var resolved: [(column: Int, id: Int64)] = []
         var toCreate: [(column: Int, value: TypedValue)] = []
+        /// Lookup columns without a match under `on_missing: null`: stored as NULL.
+        var nulled: [Int] = []
     }
 
     /// Judges `unique`, `exists` and lookups for one row.
@@ -142,10 +147,12 @@ final class ChunkWriter {
             if let lookup = column.lookup {
                 if let id = lookupCache[i]?[value] {
                     plan.resolved.append((i, id))
-                } else if lookup.createMissing {
-                    plan.toCreate.append((i, value))
                 } else {
-                    messages.append(column.lookupMissingMessage(value: ChunkWriter.text(of: value)))
+                    switch lookup.onMissing {
+                    case .create: plan.toCreate.append((i, value))
+                    case .null: plan.nulled.append(i)
+                    case .fail: messages.append(column.lookupMissingMessage(value: ChunkWriter.text(of: value)))
+                    }
                 }
             }
             if !messages.isEmpty { validation.append((column.name, messages)) }
@@ -163,11 +170,12 @@ final class ChunkWriter {
         if savepoint { try db.savepoint("ingest_row") }
         do {
             for (i, value) in plan.toCreate { plan.resolved.append((i, try createLookup(column: i, value: value))) }
-            switch try writeRow(row.values, lookups: plan.resolved) {
+            switch try writeRow(row.values, lookups: plan.resolved, nulled: plan.nulled) {
             case .created: result.created += 1
             case .updated: result.updated += 1
             case .skipped: result.skipped += 1; status = .skipped
             case .duplicate: plan.errors = RowErrors(message: "Duplicate entry found for key '\(table.keyDescription)'.")
+            case .incomparable(let message): plan.errors = RowErrors(message: message)
             }
         } catch where error.isConstraintViolation {
             // A constraint of an existing table (NOT NULL, CHECK, foreign key): this row only.
@@ -197,12 +205,13 @@ final class ChunkWriter {
         }
     }
 
-    enum WriteOutcome { case created, updated, skipped, duplicate }
+    enum WriteOutcome { case created, updated, skipped, duplicate, incomparable(String) }
 
-    private func writeRow(_ values: [TypedValue], lookups: [(column: Int, id: Int64)]) throws(SQLiteError) -> WriteOutcome {
+    private func writeRow(_ values: [TypedValue], lookups: [(column: Int, id: Int64)], nulled: [Int]) throws(SQLiteError) -> WriteOutcome {
         bindValues.removeAll(keepingCapacity: true)
         for v in values { bindValues.append(ChunkWriter.value(v)) }
         for (i, id) in lookups { bindValues[i] = .integer(id) }
+        for i in nulled { bindValues[i] = .null }
         let changed = try insert.executeRow(bindValues, scratch: &scratch)
         if table.key.isEmpty || changed > 0 { return .created }
         switch definition.target.onDuplicate {
@@ -213,8 +222,16 @@ final class ChunkWriter {
             var args = nonKeyIndexes.map { bindValues[$0] }
             args += table.keyIndexes.map { bindValues[$0] }
             if definition.target.onDuplicate == .updateIfNewer {
-                guard let n = newerByIndex, values[n] != .null else { return .skipped }
-                args.append(bindValues[n])
+                guard let n = newerByIndex, values[n] != .null, let storedNewer else { return .skipped }
+                let keyArgs = table.keyIndexes.map { bindValues[$0] }
+                let stored = try storedNewer.query(keyArgs).first.map { ChunkWriter.typed($0[0]) } ?? .null
+                if stored != .null {
+                    let column = table.columns[n]
+                    guard let newer = column.ordering.isNewer(values[n], than: stored) else {
+                        return .incomparable("The stored \(column.name) '\(ChunkWriter.text(of: stored))' is not a \(column.type.rawValue) value, so update_if_newer cannot tell whether this row is newer.")
+                    }
+                    if !newer { return .skipped }
+                }
             }
             return try update.executeRow(args, scratch: &scratch) > 0 ? .updated : .skipped
         }

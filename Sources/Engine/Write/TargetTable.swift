@@ -1,9 +1,11 @@
 import Definitions
+import Foundation
 import Rules
 import SQLite
 
-/// The target table of a run: created from the declared column types, or verified before the
-/// first row so a mismatch fails fast instead of failing every row.
+/// The target table of a run: created from the declared column types, or compared with the
+/// definition before the first row so a mismatch fails fast instead of failing (or silently
+/// changing) every row.
 struct TargetTable {
     let name: String
     let columns: [CompiledColumn]
@@ -21,25 +23,94 @@ struct TargetTable {
     var quotedName: String { quoteIdentifier(name) }
     var keyDescription: String { key.joined(separator: ", ") }
 
-    /// Creates or verifies the target table and every table the importer reads (lookups, `exists`).
-    func prepare(on db: Connection, definition: ImporterDefinition) throws(RunFailure) {
-        do {
-            if try db.tableExists(name) {
-                try verify(on: db)
-            } else if definition.target.createTable {
-                try create(on: db)
-            } else {
-                throw RunFailure("The target table '\(name)' does not exist and the importer does not create it (target.create_table is false).")
-            }
+    /// What comparing the database with the definition found: `ingest check` prints it, a run
+    /// fails on its problems before any row.
+    struct Inspection {
+        /// Each one fails a run (and `ingest check`), with how to fix it.
+        var problems: [String] = []
+        /// What is fine or will be done (a table or column to create).
+        var notes: [String] = []
+        /// Declared columns the existing table lacks, to add with `ALTER TABLE … ADD COLUMN` (alter on).
+        var columnsToAdd: [CompiledColumn] = []
+        /// Whether the target table exists.
+        var exists = false
+    }
+
+    /// Compares the target table, the lookup tables and the `exists` tables with the
+    /// definition, without changing anything.
+    func inspect(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(SQLiteError) -> Inspection {
+        var report = Inspection()
+        if try db.tableExists(name) {
+            report.exists = true
+            let existing = try db.columns(of: name)
+            var byName: [String: String] = [:]
+            for c in existing { byName[c.name.lowercased()] = c.type }
+            var missing: [CompiledColumn] = []
             for column in columns {
-                if let lookup = column.lookup { try prepareLookupTable(lookup, column: column.name, on: db) }
-                if let exists = column.exists {
-                    guard try db.tableExists(exists.table) else {
-                        throw RunFailure("The table '\(exists.table)' named by the exists rule of column '\(column.name)' does not exist.")
-                    }
-                    try requireColumns([exists.column], in: exists.table, on: db)
+                guard let declared = byName[column.name.lowercased()] else { missing.append(column); continue }
+                if let problem = affinityProblem(column, declared: declared) { report.problems.append(problem) }
+            }
+            if !missing.isEmpty {
+                let list = missing.map { "'\($0.name)'" }.joined(separator: ", ")
+                if alter {
+                    report.columnsToAdd = missing
+                    report.notes.append("table '\(name)': column\(missing.count == 1 ? "" : "s") \(list) will be added (alter)")
+                } else {
+                    let statements = missing.map { "ALTER TABLE \(quotedName) ADD COLUMN \(quoteIdentifier($0.name)) \($0.sqlType);" }.joined(separator: " ")
+                    report.problems.append("The table '\(name)' has no column \(list), which the importer declares. "
+                        + "Add \(missing.count == 1 ? "it" : "them") (\(statements)), or run with --alter (or set target.alter: true) to add missing columns automatically.")
                 }
             }
+            if let problem = try keyIndexProblem(on: db, adding: report.columnsToAdd) { report.problems.append(problem) }
+            if report.problems.isEmpty && missing.isEmpty { report.notes.append("table '\(name)' matches the columns") }
+        } else if definition.target.createTable {
+            report.notes.append("table '\(name)' will be created on the first run")
+        } else {
+            report.problems.append("The target table '\(name)' does not exist and the importer does not create it (target.create_table is false).")
+        }
+        for column in columns {
+            if let lookup = column.lookup {
+                if try db.tableExists(lookup.table) {
+                    if let problem = try missingColumns([lookup.match, lookup.select], in: lookup.table, on: db,
+                                                        role: "the lookup of column '\(column.name)' (lookup.match, lookup.select)") {
+                        report.problems.append(problem)
+                    }
+                } else if lookup.onMissing == .create && lookup.select.lowercased() == "id" {
+                    report.notes.append("lookup table '\(lookup.table)' will be created on the first run")
+                } else {
+                    report.problems.append("The lookup table '\(lookup.table)' of column '\(column.name)' does not exist.")
+                }
+            }
+            if let exists = column.exists {
+                if try db.tableExists(exists.table) {
+                    if let problem = try missingColumns([exists.column], in: exists.table, on: db, role: "the exists rule of column '\(column.name)'") {
+                        report.problems.append(problem)
+                    }
+                } else {
+                    report.problems.append("The table '\(exists.table)' named by the exists rule of column '\(column.name)' does not exist.")
+                }
+            }
+        }
+        return report
+    }
+
+    /// Creates or checks the target table (adding missing columns when `alter` is on) and
+    /// every table the importer reads (lookups, `exists`). Returns the columns it added.
+    func prepare(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(RunFailure) -> [CompiledColumn] {
+        do {
+            let report = try inspect(on: db, definition: definition, alter: alter)
+            guard report.problems.isEmpty else { throw RunFailure(report.problems.joined(separator: " ")) }
+            if !report.exists { try create(on: db) }
+            for column in report.columnsToAdd {
+                try db.execute("ALTER TABLE \(quotedName) ADD COLUMN \(quoteIdentifier(column.name)) \(column.sqlType)")
+            }
+            for column in columns {
+                if let lookup = column.lookup, try !db.tableExists(lookup.table) {
+                    // on_missing create with the conventional `id` key: a minimal table the lookup can grow.
+                    try db.execute("CREATE TABLE \(quoteIdentifier(lookup.table)) (\"id\" INTEGER PRIMARY KEY, \(quoteIdentifier(lookup.match)) TEXT NOT NULL UNIQUE)")
+                }
+            }
+            return report.columnsToAdd
         } catch let error as SQLiteError {
             throw RunFailure("Could not prepare the target table '\(name)': \(error.message)")
         } catch let error as RunFailure {
@@ -64,44 +135,80 @@ struct TargetTable {
         }
     }
 
-    func verify(on db: Connection) throws {
-        try requireColumns(columns.map(\.name), in: name, on: db)
-        guard !key.isEmpty else { return }
+    /// Why duplicate detection cannot work on the existing table: no UNIQUE index or primary
+    /// key on exactly the key columns (nil when there is one, or no key).
+    private func keyIndexProblem(on db: Connection, adding: [CompiledColumn]) throws(SQLiteError) -> String? {
+        guard !key.isEmpty else { return nil }
         let wanted = Set(key.map { $0.lowercased() })
-        var found = false
         let primaryKey = try db.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0", [.text(name)]).compactMap { $0[0].textValue?.lowercased() }
-        if Set(primaryKey) == wanted { found = true }
-        if !found {
-            for index in try db.query("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND partial = 0", [.text(name)]) {
-                guard let indexName = index[0].textValue else { continue }
-                let cols = try db.query("SELECT name FROM pragma_index_info(?)", [.text(indexName)]).compactMap { $0[0].textValue?.lowercased() }
-                if Set(cols) == wanted && cols.count == wanted.count { found = true; break }
-            }
+        if Set(primaryKey) == wanted { return nil }
+        for index in try db.query("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND partial = 0", [.text(name)]) {
+            guard let indexName = index[0].textValue else { continue }
+            let cols = try db.query("SELECT name FROM pragma_index_info(?)", [.text(indexName)]).compactMap { $0[0].textValue?.lowercased() }
+            if Set(cols) == wanted && cols.count == wanted.count { return nil }
         }
-        guard found else {
-            let index = quoteIdentifier("\(name)_\(key.joined(separator: "_"))_unique")
-            throw RunFailure("The target table '\(name)' has no UNIQUE index on (\(keyDescription)), which duplicate detection needs. Create one: CREATE UNIQUE INDEX \(index) ON \(quotedName) (\(key.map(quoteIdentifier).joined(separator: ", "))).")
-        }
+        let index = quoteIdentifier("\(name)_\(key.joined(separator: "_"))_unique")
+        let added = adding.contains { wanted.contains($0.name.lowercased()) } ? " (after the key column is added)" : ""
+        return "The target table '\(name)' has no UNIQUE index on (\(keyDescription)), which duplicate detection needs. Create one\(added): CREATE UNIQUE INDEX \(index) ON \(quotedName) (\(key.map(quoteIdentifier).joined(separator: ", ")))."
     }
 
-    func requireColumns(_ wanted: [String], in table: String, on db: Connection) throws {
+    private func missingColumns(_ wanted: [String], in table: String, on db: Connection, role: String) throws(SQLiteError) -> String? {
         let existing = Set(try db.columns(of: table).map { $0.name.lowercased() })
-        let missing = wanted.filter { !existing.contains($0.lowercased()) }
-        guard missing.isEmpty else {
-            let list = missing.map { "'\($0)'" }.joined(separator: ", ")
-            throw RunFailure("The table '\(table)' has no column \(list). Add \(missing.count == 1 ? "it" : "them") or change the importer.")
-        }
+        var missing: [String] = []
+        for w in wanted where !existing.contains(w.lowercased()) && !missing.contains(w) && w.lowercased() != "rowid" { missing.append(w) }
+        guard !missing.isEmpty else { return nil }
+        let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+        return "The table '\(table)' has no column \(list), which \(role) reads. Add \(missing.count == 1 ? "it" : "them") or change the importer."
     }
 
-    func prepareLookupTable(_ lookup: LookupSpec, column: String, on db: Connection) throws {
-        if try db.tableExists(lookup.table) {
-            try requireColumns([lookup.match, lookup.select], in: lookup.table, on: db)
-            return
+    /// When the existing column's affinity would change what the importer writes (text over an
+    /// INTEGER column loses leading zeros), the problem with how to migrate; nil when it fits.
+    func affinityProblem(_ column: CompiledColumn, declared: String) -> String? {
+        let existing = SQLAffinity(declaredType: declared)
+        let wanted = SQLAffinity(declaredType: column.sqlType)
+        guard !existing.accepts(wanted) else { return nil }
+        let consequence: String
+        switch (wanted, existing) {
+        case (.text, _):
+            consequence = "SQLite would store numeric-looking text as a number, so '01400' would become 1400 and '2.50' 2.5"
+        case (.integer, .text), (.real, .text), (.numeric, .text):
+            consequence = "numbers would be stored as text, so they compare and sort as text ('10' before '9')"
+        case (.integer, .real):
+            consequence = "integers would be stored as reals (1 as 1.0)"
+        default:
+            consequence = "SQLite would convert the values to the column's \(existing.rawValue) affinity"
         }
-        guard lookup.createMissing, lookup.select.lowercased() == "id" else {
-            throw RunFailure("The lookup table '\(lookup.table)' of column '\(column)' does not exist.")
-        }
-        // create_missing with the conventional `id` key: a minimal table the lookup can grow.
-        try db.execute("CREATE TABLE \(quoteIdentifier(lookup.table)) (\"id\" INTEGER PRIMARY KEY, \(quoteIdentifier(lookup.match)) TEXT NOT NULL UNIQUE)")
+        let shownDeclared = declared.isEmpty ? "no type" : declared
+        let t = quotedName, c = quoteIdentifier(column.name), tmp = quoteIdentifier(column.name + "_migrated")
+        return "The column '\(column.name)' of table '\(name)' is \(shownDeclared) (\(existing.rawValue) affinity), but the importer writes "
+            + "\(column.type.rawValue) values as \(column.sqlType) (\(wanted.rawValue) affinity): \(consequence). "
+            + "Migrate the column (back up the database first): ALTER TABLE \(t) ADD COLUMN \(tmp) \(column.sqlType); "
+            + "UPDATE \(t) SET \(tmp) = \(c); ALTER TABLE \(t) DROP COLUMN \(c); ALTER TABLE \(t) RENAME COLUMN \(tmp) TO \(c); "
+            + "(an indexed or key column needs the table rebuilt instead, and values already converted must be imported again), "
+            + "or change the column's type or sql_type in the definition to match."
+    }
+}
+
+/// SQLite's type affinity of a declared column type (the rules of "Datatypes In SQLite" §3.1).
+enum SQLAffinity: String {
+    case text = "TEXT", integer = "INTEGER", real = "REAL", numeric = "NUMERIC", blob = "BLOB"
+
+    init(declaredType: String) {
+        let t = declaredType.uppercased()
+        if t.contains("INT") { self = .integer }
+        else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") { self = .text }
+        else if t.contains("BLOB") || t.trimmingCharacters(in: .whitespaces).isEmpty { self = .blob }
+        else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") { self = .real }
+        else { self = .numeric }
+    }
+
+    /// Whether a column of this affinity stores what a column of `wanted` affinity would,
+    /// unchanged: the same affinity, a column without a type (BLOB: values kept as given), or
+    /// numbers into NUMERIC and back.
+    func accepts(_ wanted: SQLAffinity) -> Bool {
+        if self == wanted || self == .blob { return true }
+        if self == .numeric { return wanted == .integer || wanted == .real }
+        if wanted == .numeric { return self == .integer || self == .real }
+        return false
     }
 }

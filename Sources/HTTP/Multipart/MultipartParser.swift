@@ -83,96 +83,108 @@ package struct MultipartParser: Sendable {
     /// Makes one step of progress; returns false when more input is needed.
     private mutating func step(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
         switch state {
-        case .preamble:
-            if let found = find(delimiter, in: pending) {
-                preambleBytes += found
-                if preambleBytes > limits.maxPreambleBytes { throw .preambleTooLarge(limit: limits.maxPreambleBytes) }
-                pending.removeFirst(found + delimiter.count)
-                state = .afterDelimiter
-                return true
-            }
-            let keep = min(pending.count, delimiter.count - 1)
-            let drop = pending.count - keep
-            preambleBytes += drop
-            if preambleBytes > limits.maxPreambleBytes { throw .preambleTooLarge(limit: limits.maxPreambleBytes) }
-            pending.removeFirst(drop)
-            return false
-
-        case .afterDelimiter:
-            guard pending.count >= 2 else { return false }
-            if pending[0] == UInt8(ascii: "-") && pending[1] == UInt8(ascii: "-") {
-                // RFC 2046 §5.1.1: "--" after the boundary closes the body; the rest is epilogue.
-                if partIsOpen { events.append(.partEnd) }
-                partIsOpen = false
-                events.append(.end)
-                pending.removeAll()
-                state = .epilogue
-                return false
-            }
-            // RFC 2046 §5.1.1: transport padding (linear whitespace) may follow a boundary
-            // before its CRLF.
-            guard let lf = pending.firstIndex(of: 10) else {
-                if pending.count > 256 || !pending.allSatisfy({ HTTPSyntax.isWhitespace($0) || $0 == 13 }) {
-                    throw .malformed("a boundary is followed by unexpected bytes.")
-                }
-                return false
-            }
-            let padding = pending[0..<lf]
-            guard padding.last == 13, padding.dropLast().allSatisfy(HTTPSyntax.isWhitespace) else {
-                throw .malformed("a boundary is followed by unexpected bytes.")
-            }
-            pending.removeFirst(lf + 1)
-            if partIsOpen { events.append(.partEnd) }
-            partIsOpen = false
-            partCount += 1
-            if partCount > limits.maxParts { throw .tooManyParts(limit: limits.maxParts) }
-            state = .headers
-            return true
-
-        case .headers:
-            let headerEnd: Int
-            let consumed: Int
-            if pending.count >= 2 && pending[0] == 13 && pending[1] == 10 {
-                headerEnd = 0
-                consumed = 2
-            } else if let found = find([13, 10, 13, 10], in: pending, from: headerSearchFrom) {
-                headerEnd = found
-                consumed = found + 4
-            } else {
-                // The last 3 bytes may begin the CRLF CRLF that ends the headers, so only what
-                // comes before them surely belongs to the header section.
-                if pending.count - 3 > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
-                headerSearchFrom = max(0, pending.count - 3)
-                return false
-            }
-            headerSearchFrom = 0
-            if headerEnd > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
-            let head = try Self.parsePartHead(pending[0..<headerEnd])
-            pending.removeFirst(consumed)
-            partIsOpen = true
-            currentName = head.name ?? ""
-            currentIsFile = head.isFile
-            currentBytes = 0
-            events.append(.partHeaders(head))
-            state = .body
-            return true
-
-        case .body:
-            if let found = find(delimiter, in: pending) {
-                if found > 0 { try emit(found, into: &events) }
-                pending.removeFirst(delimiter.count)
-                state = .afterDelimiter
-                return true
-            }
-            // Everything except a possible delimiter prefix at the end is certainly content.
-            let safe = pending.count - (delimiter.count - 1)
-            if safe > 0 { try emit(safe, into: &events) }
-            return false
-
+        case .preamble: return try stepPreamble()
+        case .afterDelimiter: return try stepAfterDelimiter(&events)
+        case .headers: return try stepHeaders(&events)
+        case .body: return try stepBody(&events)
         case .epilogue:
             pending.removeAll()
             return false
         }
+    }
+
+    /// Skips the preamble up to the first delimiter, counting it against its limit.
+    private mutating func stepPreamble() throws(MultipartError) -> Bool {
+        if let found = find(delimiter, in: pending) {
+            preambleBytes += found
+            if preambleBytes > limits.maxPreambleBytes { throw .preambleTooLarge(limit: limits.maxPreambleBytes) }
+            pending.removeFirst(found + delimiter.count)
+            state = .afterDelimiter
+            return true
+        }
+        let keep = min(pending.count, delimiter.count - 1)
+        let drop = pending.count - keep
+        preambleBytes += drop
+        if preambleBytes > limits.maxPreambleBytes { throw .preambleTooLarge(limit: limits.maxPreambleBytes) }
+        pending.removeFirst(drop)
+        return false
+    }
+
+    /// After a boundary: `--` closes the body; otherwise optional padding and CRLF open a part.
+    private mutating func stepAfterDelimiter(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
+        guard pending.count >= 2 else { return false }
+        if pending[0] == UInt8(ascii: "-") && pending[1] == UInt8(ascii: "-") {
+            // RFC 2046 §5.1.1: "--" after the boundary closes the body; the rest is epilogue.
+            if partIsOpen { events.append(.partEnd) }
+            partIsOpen = false
+            events.append(.end)
+            pending.removeAll()
+            state = .epilogue
+            return false
+        }
+        // RFC 2046 §5.1.1: transport padding (linear whitespace) may follow a boundary
+        // before its CRLF.
+        guard let lf = pending.firstIndex(of: 10) else {
+            if pending.count > 256 || !pending.allSatisfy({ HTTPSyntax.isWhitespace($0) || $0 == 13 }) {
+                throw .malformed("a boundary is followed by unexpected bytes.")
+            }
+            return false
+        }
+        let padding = pending[0..<lf]
+        guard padding.last == 13, padding.dropLast().allSatisfy(HTTPSyntax.isWhitespace) else {
+            throw .malformed("a boundary is followed by unexpected bytes.")
+        }
+        pending.removeFirst(lf + 1)
+        if partIsOpen { events.append(.partEnd) }
+        partIsOpen = false
+        partCount += 1
+        if partCount > limits.maxParts { throw .tooManyParts(limit: limits.maxParts) }
+        state = .headers
+        return true
+    }
+
+    /// A part's header section, up to the CRLF CRLF that ends it.
+    private mutating func stepHeaders(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
+        let headerEnd: Int
+        let consumed: Int
+        if pending.count >= 2 && pending[0] == 13 && pending[1] == 10 {
+            headerEnd = 0
+            consumed = 2
+        } else if let found = find([13, 10, 13, 10], in: pending, from: headerSearchFrom) {
+            headerEnd = found
+            consumed = found + 4
+        } else {
+            // The last 3 bytes may begin the CRLF CRLF that ends the headers, so only what
+            // comes before them surely belongs to the header section.
+            if pending.count - 3 > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
+            headerSearchFrom = max(0, pending.count - 3)
+            return false
+        }
+        headerSearchFrom = 0
+        if headerEnd > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
+        let head = try Self.parsePartHead(pending[0..<headerEnd])
+        pending.removeFirst(consumed)
+        partIsOpen = true
+        currentName = head.name ?? ""
+        currentIsFile = head.isFile
+        currentBytes = 0
+        events.append(.partHeaders(head))
+        state = .body
+        return true
+    }
+
+    /// A part's content, up to the next delimiter; what may begin a delimiter waits for more.
+    private mutating func stepBody(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
+        if let found = find(delimiter, in: pending) {
+            if found > 0 { try emit(found, into: &events) }
+            pending.removeFirst(delimiter.count)
+            state = .afterDelimiter
+            return true
+        }
+        // Everything except a possible delimiter prefix at the end is certainly content.
+        let safe = pending.count - (delimiter.count - 1)
+        if safe > 0 { try emit(safe, into: &events) }
+        return false
     }
 
     /// Hands out the first `count` pending bytes as content of the current part.

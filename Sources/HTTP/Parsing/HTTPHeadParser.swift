@@ -32,21 +32,7 @@ struct HTTPHeadParser {
     /// - Throws: `400`, `414`, `431` or `505` as soon as the bytes prove the request is bad.
     mutating func parse(_ buffer: ArraySlice<UInt8>) throws(HTTPError) -> (head: HTTPRequestHead, consumed: Int)? {
         let base = buffer.startIndex
-        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line received before the
-        // request-line. Skip a few, bounded so that a stream of CRLFs cannot hold a thread.
-        var start = base
-        while start < buffer.endIndex {
-            if buffer[start] == UInt8(ascii: "\n") {
-                start += 1
-            } else if buffer[start] == UInt8(ascii: "\r"), start + 1 < buffer.endIndex, buffer[start + 1] == UInt8(ascii: "\n") {
-                start += 2
-            } else {
-                break
-            }
-            if start - base > 16 { throw HTTPError(.badRequest, message: "The request starts with too many empty lines.") }
-        }
-        guard start < buffer.endIndex else { return nil }
-
+        guard let start = try Self.skipLeadingEmptyLines(buffer) else { return nil }
         guard let requestLineEnd = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else {
             // One byte of slack for the CR of a line that is exactly at the limit.
             if buffer.endIndex - start > maxRequestLineBytes + 1 { throw Self.uriTooLong }
@@ -55,32 +41,7 @@ struct HTTPHeadParser {
         let requestLine = Self.trimmingCR(buffer[start..<requestLineEnd])
         if requestLine.count > maxRequestLineBytes { throw Self.uriTooLong }
 
-        // The head ends with an empty line: LF followed by CRLF or LF.
-        var scan = max(requestLineEnd, base + searchFrom)
-        var headEnd: Int?
-        while scan < buffer.endIndex {
-            guard let lf = buffer[scan...].firstIndex(of: UInt8(ascii: "\n")) else {
-                scan = buffer.endIndex
-                break
-            }
-            let next = lf + 1
-            if next < buffer.endIndex, buffer[next] == UInt8(ascii: "\n") {
-                headEnd = next + 1
-                break
-            }
-            if next + 1 < buffer.endIndex, buffer[next] == UInt8(ascii: "\r"), buffer[next + 1] == UInt8(ascii: "\n") {
-                headEnd = next + 2
-                break
-            }
-            if next + 1 >= buffer.endIndex {
-                // Not enough bytes yet to tell whether this LF starts the final empty line.
-                scan = lf
-                break
-            }
-            scan = next
-        }
-        guard let headEnd else {
-            searchFrom = scan - base
+        guard let headEnd = findHeadEnd(buffer, from: max(requestLineEnd, base + searchFrom)) else {
             // Counted from the request line, as for a complete head below: skipped empty lines
             // are not part of the head, so where the reads end cannot change the answer.
             if buffer.endIndex - start > maxHeadBytes { throw Self.headTooLarge }
@@ -89,11 +50,62 @@ struct HTTPHeadParser {
         if headEnd - start > maxHeadBytes { throw Self.headTooLarge }
 
         let (method, target, version) = try Self.parseRequestLine(requestLine)
+        let headers = try parseFields(buffer[(requestLineEnd + 1)..<headEnd])
+        try Self.checkHost(headers, version: version)
+        searchFrom = 0
+        return (HTTPRequestHead(method: method, target: target, version: version, headers: headers), headEnd - base)
+    }
+
+    /// RFC 9112 §2.2: a server SHOULD ignore at least one empty line received before the
+    /// request-line. Skips a few, bounded so that a stream of CRLFs cannot hold a thread.
+    /// - Returns: where the request line starts, or nil when only empty lines have arrived.
+    private static func skipLeadingEmptyLines(_ buffer: ArraySlice<UInt8>) throws(HTTPError) -> Int? {
+        var start = buffer.startIndex
+        while start < buffer.endIndex {
+            if buffer[start] == UInt8(ascii: "\n") {
+                start += 1
+            } else if buffer[start] == UInt8(ascii: "\r"), start + 1 < buffer.endIndex, buffer[start + 1] == UInt8(ascii: "\n") {
+                start += 2
+            } else {
+                break
+            }
+            if start - buffer.startIndex > 16 { throw HTTPError(.badRequest, message: "The request starts with too many empty lines.") }
+        }
+        return start < buffer.endIndex ? start : nil
+    }
+
+    /// The index just past the empty line that ends the head (LF followed by CRLF or LF), or nil
+    /// when it has not arrived; then remembers where to resume, so a trickled head is scanned once.
+    private mutating func findHeadEnd(_ buffer: ArraySlice<UInt8>, from: Int) -> Int? {
+        var scan = from
+        while scan < buffer.endIndex {
+            guard let lf = buffer[scan...].firstIndex(of: UInt8(ascii: "\n")) else {
+                scan = buffer.endIndex
+                break
+            }
+            let next = lf + 1
+            if next < buffer.endIndex, buffer[next] == UInt8(ascii: "\n") { return next + 1 }
+            if next + 1 < buffer.endIndex, buffer[next] == UInt8(ascii: "\r"), buffer[next + 1] == UInt8(ascii: "\n") {
+                return next + 2
+            }
+            if next + 1 >= buffer.endIndex {
+                // Not enough bytes yet to tell whether this LF starts the final empty line.
+                scan = lf
+                break
+            }
+            scan = next
+        }
+        searchFrom = scan - buffer.startIndex
+        return nil
+    }
+
+    /// The field lines between the request line and the end of the head.
+    private func parseFields(_ section: ArraySlice<UInt8>) throws(HTTPError) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        var lineStart = requestLineEnd + 1
-        while lineStart < headEnd {
-            guard let lineEnd = buffer[lineStart..<headEnd].firstIndex(of: UInt8(ascii: "\n")) else { break }
-            let line = Self.trimmingCR(buffer[lineStart..<lineEnd])
+        var lineStart = section.startIndex
+        while lineStart < section.endIndex {
+            guard let lineEnd = section[lineStart...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+            let line = Self.trimmingCR(section[lineStart..<lineEnd])
             lineStart = lineEnd + 1
             if line.isEmpty { break }
             if line.contains(UInt8(ascii: "\r")) {
@@ -109,15 +121,15 @@ struct HTTPHeadParser {
                 throw HTTPError(.badRequest, message: error.message)
             }
         }
+        return headers
+    }
 
-        // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request that lacks a Host
-        // header field and to any request with more than one Host header field.
+    /// RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request that lacks a Host
+    /// header field and to any request with more than one Host header field.
+    private static func checkHost(_ headers: HTTPHeaders, version: HTTPVersion) throws(HTTPError) {
         let hosts = headers.values(for: "Host")
         if hosts.count > 1 { throw HTTPError(.badRequest, message: "The request has more than one Host header field.") }
         if hosts.isEmpty && version == .http1_1 { throw HTTPError(.badRequest, message: "The request has no Host header field.") }
-
-        searchFrom = 0
-        return (HTTPRequestHead(method: method, target: target, version: version, headers: headers), headEnd - base)
     }
 
     private static let uriTooLong = HTTPError(.uriTooLong, message: "The request line is too long.")

@@ -55,7 +55,8 @@ struct ColumnCompiler {
         let sqlType = spec.sqlType ?? (spec.lookup != nil ? "INTEGER" : CompiledColumn.sqlType(for: spec.type))
         let compiled = CompiledColumn(
             name: spec.name, type: spec.type, sqlType: sqlType, isKey: definition.target.key.contains(spec.name),
-            lookup: spec.lookup, unique: rules.unique, exists: rules.exists, nullable: spec.nullable || !rules.required)
+            lookup: spec.lookup, unique: rules.unique, exists: rules.exists, nullable: spec.nullable || !rules.required,
+            ordering: ValueOrdering(type: spec.type, coercion: coercion))
         return (plan, compiled)
     }
 
@@ -104,6 +105,11 @@ struct ColumnCompiler {
         for (i, t) in spec.transforms.enumerated() {
             switch Transform.compile(t) {
             case .success(let compiled):
+                if case .concat(let columns, _, let separator) = compiled {
+                    // Source headers, matched as `from` names are.
+                    transforms.append(.concat(keys: columns.map(matcher.key), cells: [], separator: separator))
+                    continue
+                }
                 transforms.append(compiled)
                 if case .split = compiled { isList = true }
             case .failure(let e): problem("\(spec.pointer)/transform/\(i)", e.message)
@@ -116,7 +122,7 @@ struct ColumnCompiler {
     private mutating func compileCoercion(_ spec: ColumnSpec, separators: NumberText.Separators) -> (Coercion, [DateFormat]) {
         var formats: [DateFormat] = []
         for (i, f) in spec.formats.enumerated() {
-            switch DateFormat.compile(f) {
+            switch DateFormat.compileFormatsEntry(f) {
             case .success(let format): formats.append(format)
             case .failure(let e): problem("\(spec.pointer)/formats/\(i)", e.message)
             }
@@ -232,7 +238,7 @@ struct ColumnCompiler {
                           placeholders: with(["values": others.map { MessageCatalog.attribute(of: definition.columns[$0]) }.joined(separator: " / ")]))
         case .dateFormat:
             let pattern = args.joined(separator: ",")
-            switch DateFormat.compile(pattern) {
+            switch DateFormat.compile(pattern, syntax: .php) {
             case .success(let f): return .check(.dateFormat(tables.add(format: f)), placeholders: with(["format": pattern]))
             case .failure(let e): return fail(pointer, e.message)
             }
@@ -346,6 +352,9 @@ struct ColumnCompiler {
         guard let d = spec.defaultValue, let text = d.text else { return nil }
         let value: CellValue
         switch d {
+        case .bool(let b) where spec.type == .boolean:
+            // A JSON boolean is the value itself, whatever words true_values/false_values list.
+            return ColumnPlan.Default(text: text, value: .integer(b ? 1 : 0))
         case .integer(let i): value = .number(Double(i))
         case .number(let n): value = .number(n)
         default: value = .text(text)

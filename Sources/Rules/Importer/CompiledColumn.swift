@@ -20,6 +20,8 @@ package struct CompiledColumn: Sendable {
     package let exists: ExistsRule?
     /// Whether the column may hold NULL: false only for `required` columns not marked nullable.
     package let nullable: Bool
+    /// How two values of the column compare as its type (`update_if_newer`'s `newer_by`).
+    package let ordering: ValueOrdering
 
     /// The message for a lookup value with no match: "No categories found where slug = 'x'."
     package func lookupMissingMessage(value: String) -> String {
@@ -28,9 +30,10 @@ package struct CompiledColumn: Sendable {
     }
 
     init(name: String, type: ColumnType, sqlType: String, isKey: Bool, lookup: LookupSpec?,
-         unique: DeferredRule?, exists: ExistsRule?, nullable: Bool) {
+         unique: DeferredRule?, exists: ExistsRule?, nullable: Bool, ordering: ValueOrdering) {
         self.name = name; self.type = type; self.sqlType = sqlType; self.isKey = isKey
         self.lookup = lookup; self.unique = unique; self.exists = exists; self.nullable = nullable
+        self.ordering = ordering
     }
 
     /// The SQL type a created table uses for a declared type.

@@ -109,6 +109,7 @@ package struct CompiledImporter: Sendable {
             case .template(_, let keys): wanted.formUnion(keys.compactMap { $0 })
             case .constant: break
             }
+            for t in plan.transforms { if case .concat(let keys, _, _) = t { wanted.formUnion(keys) } }
         }
         let matcher = self.matcher
         return { [wanted] header in wanted.contains(matcher.key(header)) }
@@ -116,6 +117,7 @@ package struct CompiledImporter: Sendable {
 
     /// A processor for one run: it keeps `distinct` state, so make a new one per run.
     package func makeProcessor(resolution: HeaderResolution, run: RunFacts) -> RowProcessor {
-        RowProcessor(plans: plans, inputs: resolution.inputs, run: run, distinctSlots: distinctSlots, limits: definition.limits)
+        RowProcessor(plans: plans, inputs: resolution.inputs, run: run, distinctSlots: distinctSlots, limits: definition.limits,
+                     headerIndex: matcher.index(resolution.sourceHeader))
     }
 }

@@ -4,7 +4,12 @@ extension RowProcessor {
     /// Whether column `c` of the current row passes `v`.
     func passes(_ v: Validator, _ plan: ColumnPlan, _ c: Int, _ values: UnsafeMutablePointer<TypedValue>, _ texts: UnsafeMutablePointer<String>, _ lists: UnsafeMutablePointer<[String]?>, _ states: UnsafeMutablePointer<State>) -> Bool {
         var present: Bool {
-            states[c] == .present && !(plan.type == .text && RowProcessor.isBlank(rowText(c, values, texts)))
+            guard states[c] == .present else { return false }
+            if plan.type == .text && RowProcessor.isBlank(rowText(c, values, texts)) { return false }
+            // An empty JSON array or object (what JSON sources give for `[]` and `{}`) is
+            // missing for Laravel's `required`, as an empty PHP array is.
+            if plan.type == .text || plan.type == .json { return !RowProcessor.isEmptyContainer(rowText(c, values, texts)) }
+            return true
         }
         switch v.check {
         case .required:

@@ -39,6 +39,12 @@ extension RowProcessor {
         if k == end { return .text(text) }
         var value = CellValue.text(text)
         while k < end {
+            if case .concat(_, let indexes, let separator) = transforms[k] {
+                guard let joined = Transform.concat(indexes, separator: separator, row: cells, limit: limit) else { return .failed(.tooLarge) }
+                value = .text(joined)
+                k += 1
+                continue
+            }
             switch transforms[k].apply(value, separators: plan.separators, limit: limit) {
             case .success(let v): value = v
             case .failure(.notANumber): return .failed(.numberFailed)

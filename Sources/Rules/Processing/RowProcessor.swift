@@ -49,7 +49,10 @@ package final class RowProcessor {
     let lists: UnsafeMutablePointer<[String]?>
     var seen: [Set<TypedValue>]
 
-    init(plans: [ColumnPlan], inputs: [ResolvedInput], run: RunFacts, distinctSlots: Int, limits: ValueLimits) {
+    /// `headerIndex` (header key → cell index, under the definition's matching) resolves the
+    /// columns `concat` steps read.
+    init(plans: [ColumnPlan], inputs: [ResolvedInput], run: RunFacts, distinctSlots: Int, limits: ValueLimits,
+         headerIndex: [String: Int] = [:]) {
         self.plans = plans
         self.maxValueBytes = limits.maxValueBytes
         self.maxRowBytes = limits.maxRowBytes
@@ -77,7 +80,14 @@ package final class RowProcessor {
         var transforms: [Transform] = [], transformStart: [Int] = [0]
         for plan in plans {
             validators.append(contentsOf: plan.validators); validatorStart.append(validators.count)
-            transforms.append(contentsOf: plan.transforms); transformStart.append(transforms.count)
+            for t in plan.transforms {
+                if case .concat(let keys, _, let separator) = t {
+                    transforms.append(.concat(keys: keys, cells: keys.map { headerIndex[$0] ?? -1 }, separator: separator))
+                } else {
+                    transforms.append(t)
+                }
+            }
+            transformStart.append(transforms.count)
         }
         self.validators = validators; self.validatorStart = validatorStart
         self.transforms = transforms; self.transformStart = transformStart
@@ -248,6 +258,14 @@ package final class RowProcessor {
             if out.utf8.count > limit { return nil }
         }
         return anyCell ? out : ""
+    }
+
+    /// `[]` or `{}`, surrounding whitespace allowed: an empty JSON array or object.
+    static func isEmptyContainer(_ s: String) -> Bool {
+        let utf8 = s.utf8
+        guard utf8.count >= 2, utf8.count <= 64 else { return false }
+        let inner = s.filter { !$0.isWhitespace }
+        return inner == "[]" || inner == "{}"
     }
 
     /// Only whitespace (or nothing): Laravel's `required` treats it as missing.

@@ -18,6 +18,10 @@ enum Transform: Sendable {
     case multiply(Double), divide(Double)
     case round(Int)
     case split(String)
+    /// The cells of source columns joined by `separator`, empty ones skipped. `keys` are the
+    /// header keys (under the definition's matching); `cells` their indexes in the file's
+    /// header (-1: missing), set when a processor is made for a file.
+    case concat(keys: [String], cells: [Int], separator: String)
 
     /// Why a step could not apply.
     enum Failure: Error, Sendable {
@@ -69,6 +73,9 @@ enum Transform: Sendable {
         case .split(let separator):
             guard !separator.isEmpty else { return .failure(PatternError(message: "split needs a separator")) }
             return .success(.split(separator))
+        case .concat(let columns, let separator):
+            guard !columns.isEmpty else { return .failure(PatternError(message: "concat needs at least one column")) }
+            return .success(.concat(keys: columns, cells: [], separator: separator))
         }
     }
 
@@ -138,7 +145,7 @@ enum Transform: Sendable {
             case .split(let separator):
                 let items = s.components(separatedBy: separator).map(TextOps.trim).filter { !$0.isEmpty }
                 return .success(.list(items))
-            case .nullIf, .map: return .success(value)
+            case .nullIf, .map, .concat: return .success(value)
             }
         }
     }
@@ -154,7 +161,7 @@ enum Transform: Sendable {
             if let mapped = table[s] { return mapped ?? "" }
             if let fallback { return fallback ?? "" }
             return s
-        case .multiply, .divide, .round, .split: return nil
+        case .multiply, .divide, .round, .split, .concat: return nil
         default: break
         }
         if s.isEmpty { return s }
@@ -167,6 +174,22 @@ enum Transform: Sendable {
             if case .success(.text(let out)) = apply(.text(s), separators: NumberText.Separators(), limit: limit) { return out }
             return nil
         }
+    }
+
+    /// `concat` on a row: the non-empty cells (whitespace only counts as empty) joined by the
+    /// separator; nil past `limit` bytes.
+    static func concat(_ cells: [Int], separator: String, row: [String], limit: Int) -> String? {
+        var out = ""
+        var first = true
+        for i in cells where i >= 0 && i < row.count {
+            let cell = row[i]
+            if cell.isEmpty || cell.allSatisfy(\.isWhitespace) { continue }
+            if !first { out += separator }
+            out += cell
+            first = false
+            if out.utf8.count > limit { return nil }
+        }
+        return out
     }
 
     /// PHP `round`: half away from zero, at `places` decimals.

@@ -4,8 +4,8 @@ import IngestSupport
 ///
 /// Foundation's DateFormatter costs microseconds per call and depends on locale and time
 /// zone; a date column is parsed once per row. Patterns use the ICU letters people know from
-/// spreadsheets and Java; PHP `date_format` letters (`Y-m-d`) are translated when the
-/// pattern contains `Y`, so Laravel-style rules work too.
+/// spreadsheets and Java; PHP's letters (`Y-m-d`) are translated for the `date_format:` rule
+/// (as Laravel reads it) and for `formats` entries written `php:d.m.Y`. No pattern is guessed.
 final class DateFormat: Sendable {
     /// Plain data (literals packed into a word) so walking the tokens costs no reference counting.
     enum Token: Sendable, Equatable {
@@ -51,9 +51,19 @@ final class DateFormat: Sendable {
     /// Why a value did not parse: wrong shape, or the right shape naming an impossible date.
     enum Failure: Error, Sendable, Equatable { case shape, calendar }
 
-    /// Compiles an ICU-style pattern (or a PHP one when it contains `Y`).
-    static func compile(_ pattern: String) -> Result<DateFormat, PatternError> {
-        let icu = pattern.contains("Y") ? translatePHP(pattern) : .success(pattern)
+    /// Which letters a pattern is written with.
+    enum Syntax: Sendable { case icu, php }
+
+    /// A `formats` entry: ICU letters, or PHP letters after the `php:` prefix.
+    static func compileFormatsEntry(_ pattern: String) -> Result<DateFormat, PatternError> {
+        let prefix = "php:"
+        if pattern.hasPrefix(prefix) { return compile(String(pattern.dropFirst(prefix.count)), syntax: .php) }
+        return compile(pattern, syntax: .icu)
+    }
+
+    /// Compiles a pattern written with ICU letters, or with PHP's (`syntax: .php`).
+    static func compile(_ pattern: String, syntax: Syntax = .icu) -> Result<DateFormat, PatternError> {
+        let icu = syntax == .php ? translatePHP(pattern) : .success(pattern)
         guard case .success(let text) = icu else {
             if case .failure(let e) = icu { return .failure(e) }
             return .failure(PatternError(message: "invalid date pattern"))

@@ -104,24 +104,9 @@ package struct CSVParser {
                 // Stays in this loop while fields follow each other unquoted: no state dispatch
                 // per field on the common path.
                 while true {
-                    var j = i
-                    var b: UInt8 = 0
-                    // SWAR: test 8 bytes at a time for the delimiter, LF or CR.
-                    while j + 8 <= end {
-                        let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-                        let hits = Self.zeroBytes(word ^ dMask) | Self.zeroBytes(word ^ Self.lfMask) | Self.zeroBytes(word ^ Self.crMask)
-                        if hits != 0 {
-                            j += hits.trailingZeroBitCount >> 3
-                            break
-                        }
-                        j += 8
-                    }
-                    while j < end {
-                        b = base[j]
-                        if b == d || b == lf || b == cr { break }
-                        j += 1
-                    }
+                    let j = Self.nextStructural(base, from: i, end: end, delimiter: d, dMask: dMask)
                     if j == end { i = end; break scan }
+                    let b = base[j]
                     try endField(UnsafeBufferPointer(start: base + segStart, count: j - segStart))
                     i = j + 1
                     if b == cr {
@@ -150,32 +135,62 @@ package struct CSVParser {
                 i = j + 1
                 state = .quoteInQuoted
             case .quoteInQuoted:
-                let b = base[i]
-                if b == q {
-                    // RFC 4180 §2.7: a doubled quote inside a quoted field is one quote.
-                    try appendToField(base + segStart, quotePos + 1 - segStart)
-                    i += 1
-                    segStart = i
-                    state = .quoted
-                } else if b == d || b == lf || b == cr {
-                    try endField(UnsafeBufferPointer(start: base + segStart, count: quotePos - segStart))
-                    i += 1
-                    if b == d {
-                        state = .fieldStart
-                    } else {
-                        try endRecord(into: &records)
-                        state = b == cr ? .afterCR : .fieldStart
-                    }
-                } else {
-                    // Lenient: text after the closing quote is kept, as an unquoted continuation.
-                    try appendToField(base + segStart, quotePos - segStart)
-                    segStart = i
-                    state = .unquoted
-                }
+                state = try afterQuote(base, at: &i, segStart: &segStart, quotePos: quotePos, into: &records)
             }
         }
         self.state = state
-        // Keep the unfinished field's bytes: the caller's buffer is gone after this call.
+        try keepUnfinishedField(base, segStart: segStart, quotePos: quotePos, end: end)
+    }
+
+    /// The index of the first delimiter, LF or CR at or after `from`, or `end`.
+    @inline(__always)
+    private static func nextStructural(_ base: UnsafePointer<UInt8>, from: Int, end: Int, delimiter d: UInt8, dMask: UInt64) -> Int {
+        var j = from
+        // SWAR: test 8 bytes at a time for the delimiter, LF or CR.
+        while j + 8 <= end {
+            let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            let hits = zeroBytes(word ^ dMask) | zeroBytes(word ^ lfMask) | zeroBytes(word ^ crMask)
+            if hits != 0 { return j + hits.trailingZeroBitCount >> 3 }
+            j += 8
+        }
+        while j < end {
+            let b = base[j]
+            if b == d || b == lf || b == cr { return j }
+            j += 1
+        }
+        return end
+    }
+
+    /// The byte at `i` follows a quote inside a quoted field (at `quotePos`): a doubled quote,
+    /// the end of the field (delimiter or line break), or lenient text after the closing quote.
+    /// - Returns: the next state.
+    @inline(__always)
+    private mutating func afterQuote(_ base: UnsafePointer<UInt8>, at i: inout Int, segStart: inout Int, quotePos: Int,
+                                     into records: inout [CSVRecord]) throws(TabularError) -> State {
+        let b = base[i]
+        if b == quote {
+            // RFC 4180 §2.7: a doubled quote inside a quoted field is one quote.
+            try appendToField(base + segStart, quotePos + 1 - segStart)
+            i += 1
+            segStart = i
+            return .quoted
+        }
+        if b == delimiter || b == Self.lf || b == Self.cr {
+            try endField(UnsafeBufferPointer(start: base + segStart, count: quotePos - segStart))
+            i += 1
+            if b == delimiter { return .fieldStart }
+            try endRecord(into: &records)
+            return b == Self.cr ? .afterCR : .fieldStart
+        }
+        // Lenient: text after the closing quote is kept, as an unquoted continuation.
+        try appendToField(base + segStart, quotePos - segStart)
+        segStart = i
+        return .unquoted
+    }
+
+    /// Keeps the unfinished field's bytes at the end of a chunk: the caller's buffer is gone
+    /// after `feed` returns.
+    private mutating func keepUnfinishedField(_ base: UnsafePointer<UInt8>, segStart: Int, quotePos: Int, end: Int) throws(TabularError) {
         switch state {
         case .unquoted, .quoted:
             try appendToField(base + segStart, end - segStart)

@@ -44,10 +44,35 @@ final class ZipArchive {
         guard let size = file.totalBytes, size >= 22 else {
             throw Self.malformed("not an XLSX file: too short to be a ZIP archive")
         }
+        let location = try locateDirectory(size: size)
+        let directory = try file.read(at: location.offset, count: Int(location.size))
+        var p = 0
+        for _ in 0..<location.entryCount {
+            guard p + 46 <= directory.count, Self.u32(directory, p) == 0x0201_4B50 else {
+                throw Self.malformed("damaged ZIP central directory", at: location.offset + Int64(p))
+            }
+            let nameLength = Int(Self.u16(directory, p + 28))
+            let extraLength = Int(Self.u16(directory, p + 30))
+            let commentLength = Int(Self.u16(directory, p + 32))
+            guard p + 46 + nameLength + extraLength + commentLength <= directory.count else {
+                throw Self.malformed("damaged ZIP central directory", at: location.offset + Int64(p))
+            }
+            let entry = Self.entry(in: directory, at: p, nameLength: nameLength, extraLength: extraLength)
+            guard entry.compressedSize >= 0, entry.uncompressedSize >= 0, entry.localHeaderOffset >= 0,
+                  entry.localHeaderOffset <= size, entry.compressedSize <= size - entry.localHeaderOffset else {
+                throw Self.malformed("truncated ZIP archive: entry \(entry.name) extends past the end of the file")
+            }
+            entries[entry.name] = entry
+            p += 46 + nameLength + extraLength + commentLength
+        }
+    }
+
+    /// The central directory's entry count, offset and size, from the end of central directory
+    /// record (or its ZIP64 record), checked against the file and the limits.
+    private func locateDirectory(size: Int64) throws(TabularError) -> (entryCount: Int64, offset: Int64, size: Int64) {
         // APPNOTE 4.3.16: the end of central directory record is in the last 22 + 65 535 bytes.
         let tailLength = Int(min(size, 22 + 65_535))
-        let tailStart = size - Int64(tailLength)
-        let tail = try file.read(at: tailStart, count: tailLength)
+        let tail = try file.read(at: size - Int64(tailLength), count: tailLength)
         var eocd: Int?
         var k = tail.count - 22
         while k >= 0 {
@@ -86,56 +111,42 @@ final class ZipArchive {
               directorySize <= Self.maxDirectoryBytes else {
             throw Self.malformed("truncated or damaged ZIP archive: central directory outside the file")
         }
-        let directory = try file.read(at: directoryOffset, count: Int(directorySize))
-        var p = 0
-        for _ in 0..<entryCount {
-            guard p + 46 <= directory.count, Self.u32(directory, p) == 0x0201_4B50 else {
-                throw Self.malformed("damaged ZIP central directory", at: directoryOffset + Int64(p))
-            }
-            let nameLength = Int(Self.u16(directory, p + 28))
-            let extraLength = Int(Self.u16(directory, p + 30))
-            let commentLength = Int(Self.u16(directory, p + 32))
-            guard p + 46 + nameLength + extraLength + commentLength <= directory.count else {
-                throw Self.malformed("damaged ZIP central directory", at: directoryOffset + Int64(p))
-            }
-            let name = String(decoding: directory[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
-            var entry = ZipEntry(
-                name: name,
-                method: Self.u16(directory, p + 10),
-                flags: Self.u16(directory, p + 8),
-                crc32: Self.u32(directory, p + 16),
-                compressedSize: Int64(Self.u32(directory, p + 20)),
-                uncompressedSize: Int64(Self.u32(directory, p + 24)),
-                localHeaderOffset: Int64(Self.u32(directory, p + 42))
-            )
-            // ZIP64 extended information extra field (APPNOTE 4.5.3): only the saturated fields, in order.
-            var x = p + 46 + nameLength
-            let extraEnd = x + extraLength
-            while x + 4 <= extraEnd {
-                let id = Self.u16(directory, x)
-                let length = Int(Self.u16(directory, x + 2))
-                if id == 0x0001 {
-                    var f = x + 4
-                    let fieldEnd = min(x + 4 + length, extraEnd)
-                    if entry.uncompressedSize == 0xFFFF_FFFF, f + 8 <= fieldEnd {
-                        entry.uncompressedSize = Int64(truncatingIfNeeded: Self.u64(directory, f)); f += 8
-                    }
-                    if entry.compressedSize == 0xFFFF_FFFF, f + 8 <= fieldEnd {
-                        entry.compressedSize = Int64(truncatingIfNeeded: Self.u64(directory, f)); f += 8
-                    }
-                    if entry.localHeaderOffset == 0xFFFF_FFFF, f + 8 <= fieldEnd {
-                        entry.localHeaderOffset = Int64(truncatingIfNeeded: Self.u64(directory, f))
-                    }
+        return (entryCount, directoryOffset, directorySize)
+    }
+
+    /// The central directory header at `p` (whose lengths the caller checked), with the ZIP64
+    /// extended information extra field (APPNOTE 4.5.3) applied: only the saturated fields, in order.
+    private static func entry(in directory: [UInt8], at p: Int, nameLength: Int, extraLength: Int) -> ZipEntry {
+        var entry = ZipEntry(
+            name: String(decoding: directory[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self),
+            method: u16(directory, p + 10),
+            flags: u16(directory, p + 8),
+            crc32: u32(directory, p + 16),
+            compressedSize: Int64(u32(directory, p + 20)),
+            uncompressedSize: Int64(u32(directory, p + 24)),
+            localHeaderOffset: Int64(u32(directory, p + 42))
+        )
+        var x = p + 46 + nameLength
+        let extraEnd = x + extraLength
+        while x + 4 <= extraEnd {
+            let id = u16(directory, x)
+            let length = Int(u16(directory, x + 2))
+            if id == 0x0001 {
+                var f = x + 4
+                let fieldEnd = min(x + 4 + length, extraEnd)
+                if entry.uncompressedSize == 0xFFFF_FFFF, f + 8 <= fieldEnd {
+                    entry.uncompressedSize = Int64(truncatingIfNeeded: u64(directory, f)); f += 8
                 }
-                x += 4 + length
+                if entry.compressedSize == 0xFFFF_FFFF, f + 8 <= fieldEnd {
+                    entry.compressedSize = Int64(truncatingIfNeeded: u64(directory, f)); f += 8
+                }
+                if entry.localHeaderOffset == 0xFFFF_FFFF, f + 8 <= fieldEnd {
+                    entry.localHeaderOffset = Int64(truncatingIfNeeded: u64(directory, f))
+                }
             }
-            guard entry.compressedSize >= 0, entry.uncompressedSize >= 0, entry.localHeaderOffset >= 0,
-                  entry.localHeaderOffset <= size, entry.compressedSize <= size - entry.localHeaderOffset else {
-                throw Self.malformed("truncated ZIP archive: entry \(name) extends past the end of the file")
-            }
-            entries[name] = entry
-            p += 46 + nameLength + extraLength + commentLength
+            x += 4 + length
         }
+        return entry
     }
 
     /// Offset of an entry's compressed data: after its local header, whose name and extra

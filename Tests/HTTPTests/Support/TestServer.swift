@@ -42,7 +42,8 @@ enum TestServer {
     }
 
     /// The router most server tests share.
-    static func router() -> Router {
+    /// - Parameter slowStarted: signalled when a `/slow` request starts sleeping.
+    static func router(slowStarted: DispatchSemaphore? = nil) -> Router {
         var router = Router()
         router.get("/hello") { _ in .text("hello") }
         router.get("/private", options: RouteOptions(admission: bearerSecret)) { request in
@@ -94,6 +95,7 @@ enum TestServer {
         router.get("/teapot") { _ in throw HTTPError(HTTPStatus(code: 418, reasonPhrase: "I'm a teapot"), message: "short and stout") }
         router.get("/slow") { request in
             let milliseconds = Int(request.query["ms"] ?? "") ?? 500
+            slowStarted?.signal()
             Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
             return .text("slept")
         }

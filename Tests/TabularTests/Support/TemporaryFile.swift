@@ -22,7 +22,7 @@ enum TemporaryFile {
 
     /// The folder of committed fixtures, next to this file.
     static var fixtures: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
     }
 
     /// Reads header and all rows of a file with the given options.
