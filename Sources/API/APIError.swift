@@ -37,6 +37,8 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     case notMultipart
     /// `415`: a file whose format the importer does not accept.
     case unsupportedFormat(found: String, accepted: [String])
+    /// `415`: a file whose content is none of the importer's formats; the message says what it is.
+    case contentRefused(String, accepted: [String])
     /// `422`: one invalid field, Laravel style.
     case invalid(field: String, message: String)
     /// `503`: the importer's definition has never compiled, so it cannot run.
@@ -68,6 +70,7 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .noFailedRows: self = .noFailedRowsToRetry
         case .conflict(let reason): self = .conflict(reason)
         case .unsupportedFormat(let found, let accepted): self = .unsupportedFormat(found: found, accepted: accepted)
+        case .contentRefused(let message, let accepted): self = .contentRefused(message, accepted: accepted)
         // Source problems are about the importer's configured source (a relative data-root
         // path, a redacted URL) or the uploaded file; both are the client's to fix.
         case .sourceUnavailable(let message): self = .invalid(field: "source", message: message)
@@ -103,7 +106,7 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .http(let error): error.status
         case .alreadyFinished, .conflict: .conflict
         case .uploadTooLarge, .formPartTooLarge: .contentTooLarge
-        case .notMultipart, .unsupportedFormat: .unsupportedMediaType
+        case .notMultipart, .unsupportedFormat, .contentRefused: .unsupportedMediaType
         case .invalid: .unprocessableContent
         case .importerBroken: .serviceUnavailable
         case .server: .internalServerError
@@ -126,7 +129,8 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .formPartTooLarge(let message): message
         case .notMultipart: "The request body must be multipart/form-data with a 'file' field."
         case .unsupportedFormat(let found, let accepted):
-            "This importer does not accept \(found) files; accepted formats: \(accepted.joined(separator: ", "))."
+            EngineError.unsupportedFormatMessage(found: found, accepted: accepted)
+        case .contentRefused(let message, _): message
         case .invalid(_, let message): message
         case .importerBroken(let slug):
             "The importer '\(APIError.clipped(slug))' has errors in its definition; see GET /importers/\(APIError.clipped(slug))."
@@ -150,7 +154,7 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         switch self {
         case .invalid(let field, let message):
             members.append(("errors", .object([(field, .array([.string(message)]))])))
-        case .unsupportedFormat(_, let accepted):
+        case .unsupportedFormat(_, let accepted), .contentRefused(_, let accepted):
             members.append(("accepted_formats", .array(accepted.map(JSONValue.string))))
         default:
             break

@@ -42,6 +42,26 @@ enum CommonOptions {
         }
     }
 
+    /// The sources policy (`--data-root`, `--allow-private-urls`, `INGEST_ALLOWED_URL_HOSTS`):
+    /// the same options, environment variables and defaults for `serve` and for the commands that
+    /// read an importer's own source in the foreground (`run`, `apply`, `resume`).
+    static let dataRoot = CommandSpec.Option("data-root", value: "dir", help: "The folder 'filesystem' sources are read from.",
+                                             environment: "INGEST_DATA_ROOT", default: ".")
+    static let allowPrivateURLs = CommandSpec.Option("allow-private-urls",
+                                                     help: "Let 'url' sources reach loopback and private addresses (env: INGEST_ALLOW_PRIVATE_URLS=1).")
+    static let sources = [dataRoot, allowPrivateURLs]
+
+    /// Applies the sources policy to `config`: the data root, whether `url` sources may reach
+    /// internal addresses, and the `INGEST_ALLOWED_URL_HOSTS` allow-list (comma-separated).
+    static func applySources(_ args: ParsedArguments, _ environment: [String: String], to config: inout EngineConfiguration) {
+        config.dataRoot = args.value("data-root") ?? environment["INGEST_DATA_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "."
+        config.allowPrivateURLs = args.flag("allow-private-urls")
+            || ["1", "true", "yes"].contains(environment["INGEST_ALLOW_PRIVATE_URLS"]?.lowercased() ?? "")
+        if let hosts = environment["INGEST_ALLOWED_URL_HOSTS"], !hosts.isEmpty {
+            config.allowedURLHosts = hosts.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+
     static let database = CommandSpec.Option("database", value: "path", help: "The SQLite database file.", environment: "INGEST_DATABASE", default: "ingest.sqlite")
     static let importers = CommandSpec.Option("importers", value: "dir", help: "The folder of importer definitions.", environment: "INGEST_IMPORTERS", default: "importers")
     static let json = CommandSpec.Option("json", help: "Print machine-readable JSON.")
@@ -53,7 +73,7 @@ enum CommonOptions {
     static func engine(_ args: ParsedArguments, _ context: CommandContext, recover: Bool = true) throws -> IngestEngine {
         var config = EngineConfiguration(databasePath: args.value("database") ?? "ingest.sqlite",
                                          importersDirectory: args.value("importers") ?? "importers")
-        if let root = context.environment["INGEST_DATA_ROOT"] { config.dataRoot = root }
+        applySources(args, context.environment, to: &config)
         if let uploads = context.environment["INGEST_UPLOADS"] { config.uploadsDirectory = uploads }
         try applyTimeouts(context.environment, to: &config)
         // Foreground runs: created already claimed, so a server sharing the database never takes them.

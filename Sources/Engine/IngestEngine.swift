@@ -49,11 +49,14 @@ package final class IngestEngine: Sendable {
         }
     }
 
-    /// Checks a file against the importer's accepted formats; returns the detected format.
+    /// Checks a file against the importer (content, formats and, for CSV and TSV, that its
+    /// header matches a column) before a run is created; returns the detected format.
     package func checkFormat(slug: String, path: String, fileName: String?) throws(EngineError) -> String {
-        try checkFormat(slug: slug, fileName: fileName) { () throws(TabularError) in
-            try TableReaders.detectFormat(path: path, fileName: fileName)
-        }
+        try checkFormat(slug: slug, fileName: fileName, detect: { () throws(TabularError) in
+            try TableReaders.detect(path: path, fileName: fileName)
+        }, header: { (options: ReadOptions) throws(TabularError) -> [String]? in
+            try TableReaders.open(path: path, fileName: fileName, options: options).readHeader()
+        })
     }
 
     /// Records a `pending` run of `slug` over the local file `path`. With `ownsFile` (an upload)

@@ -64,7 +64,8 @@ struct CommandLineTests {
         #expect(cli.run("run", "products", cli.path("examples/products.csv")) == 2)
         #expect(cli.stdout.contains("completed_with_errors"))
         #expect(cli.stdout.contains("16 processed, 8 successful (7 created, 1 updated, 0 skipped), 8 failed"))
-        #expect(cli.stdout.contains("Row 7: The email field must be a valid email address."))
+        // Messages name the source header (`Contact Email`), as Laravel Ingest's validator does.
+        #expect(cli.stdout.contains("Row 7: The contact email field must be a valid email address."))
         #expect(cli.run("status", "1", "--json") == 0)
         let json = try JSONValue.parse(cli.stdout)
         #expect(json["status"]?.stringValue == "completed_with_errors")

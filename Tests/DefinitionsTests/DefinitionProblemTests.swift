@@ -367,5 +367,11 @@ struct DefinitionProblemTests {
         ProblemCase("transform type", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": "trim"}}}"#, [
             "importers/x.json:1:72: /columns/a/transform: expected an array of transform steps, got a string",
         ]),
+        ProblemCase("empty label", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "label": ""}}}"#, [
+            "importers/x.json:1:68: /columns/a/label: expected a non-empty string",
+        ]),
+        ProblemCase("label with a control character", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "label": "x\ny"}}}"#, [
+            "importers/x.json:1:68: /columns/a/label: a label is at most 200 characters, without control characters",
+        ]),
     ]
 }

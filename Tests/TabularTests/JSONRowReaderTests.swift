@@ -77,10 +77,11 @@ struct JSONRowReaderTests {
         #expect(error?.message.contains("/rows") == true)
     }
 
-    @Test("asks for a pointer when the document is an object")
+    @Test("asks for a pointer when the document is an object, by the definition key that sets it")
     func rootObject() {
         let error = TemporaryFile.error { try Self.read(#"{"data": [{"a": 1}]}"#) }
-        #expect(error?.message.contains("jsonPointer") == true)
+        #expect(error?.message.contains("set source.json.pointer to the array of rows") == true)
+        #expect(error?.message.contains("jsonPointer") == false)
     }
 
     @Test("reads NDJSON, skipping blank lines")

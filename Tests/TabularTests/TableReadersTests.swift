@@ -4,9 +4,9 @@ import Testing
 
 @Suite("TableReaders")
 struct TableReadersTests {
-    @Test("detects the format from the extension first", arguments: [
-        ("data.csv", ReadOptions.Format.csv), ("DATA.TSV", .tsv), ("x.tab", .tsv), ("book.xlsx", .xlsx),
-        ("book.xlsm", .xlsx), ("rows.json", .json), ("rows.ndjson", .ndjson), ("rows.jsonl", .ndjson),
+    @Test("tells the text formats apart by the extension first", arguments: [
+        ("data.csv", ReadOptions.Format.csv), ("DATA.TSV", .tsv), ("x.tab", .tsv),
+        ("rows.json", .json), ("rows.ndjson", .ndjson), ("rows.jsonl", .ndjson),
     ])
     func byExtension(fileName: String, expected: ReadOptions.Format) throws {
         let path = try TemporaryFile.make("[1]", extension: "tmp")
@@ -14,9 +14,18 @@ struct TableReadersTests {
         #expect(try TableReaders.detectFormat(path: path, fileName: fileName) == expected)
     }
 
+    @Test("a workbook extension does not make text a workbook: the content decides", arguments: ["book.xlsx", "book.xlsm"])
+    func workbookExtensionOnText(fileName: String) throws {
+        let path = try TemporaryFile.make("[1]", extension: "tmp")
+        defer { TemporaryFile.remove(path) }
+        #expect(try TableReaders.detectFormat(path: path, fileName: fileName) == .json)
+        let workbook = try TemporaryFile.make(ContentSnifferTests.workbook([["a"]]), extension: "tmp")
+        defer { TemporaryFile.remove(workbook) }
+        #expect(try TableReaders.detectFormat(path: workbook, fileName: fileName) == .xlsx)
+    }
+
     @Test("sniffs the content when the extension says nothing", arguments: [
-        ("PK\u{3}\u{4}rest", ReadOptions.Format.xlsx),
-        ("\u{FEFF}  [{\"a\": 1}]", .json),
+        ("\u{FEFF}  [{\"a\": 1}]", ReadOptions.Format.json),
         ("{\"a\": 1}\n{\"a\": 2}\n", .ndjson),
         ("{\n  \"data\": []\n}", .json),
         ("a\tb\n1\t2\n", .tsv),
@@ -28,6 +37,15 @@ struct TableReadersTests {
         let path = try TemporaryFile.make(text, extension: "upload")
         defer { TemporaryFile.remove(path) }
         #expect(try TableReaders.detectFormat(path: path, fileName: nil) == expected)
+    }
+
+    @Test("a ZIP signature without a readable archive behind it is refused, not read as a workbook")
+    func damagedZip() throws {
+        let path = try TemporaryFile.make("PK\u{3}\u{4}rest", extension: "upload")
+        defer { TemporaryFile.remove(path) }
+        let error = TemporaryFile.error { try TableReaders.detectFormat(path: path, fileName: nil) }
+        #expect(error?.kind == .unsupportedFormat)
+        #expect(error?.message.contains("a damaged ZIP archive") == true)
     }
 
     @Test("prefers the user's file name over the temp path")

@@ -46,6 +46,8 @@ enum OpenAPISchemas {
     // MARK: - Building blocks
 
     static let string: JSONValue = .object([("type", "string")])
+    /// Any bytes (a workbook download).
+    static let binary: JSONValue = .object([("type", "string"), ("format", "binary")])
     static let integer: JSONValue = .object([("type", "integer")])
     static let boolean: JSONValue = .object([("type", "boolean")])
     static let nullableString: JSONValue = .object([("type", .array(["string", "null"]))])

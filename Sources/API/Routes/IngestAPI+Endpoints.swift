@@ -1,3 +1,4 @@
+import Engine
 import HTTP
 
 /// The endpoint table: every route the API serves, with its OpenAPI description.
@@ -48,9 +49,14 @@ extension IngestAPI {
                         form field (16 KB), a part's headers (8 KB) or the text before the first boundary (8 KB) is \
                         larger than its own limit; the message says which.
                         """),
-                    .json(415, "Not multipart/form-data, or a file format the importer does not accept (with `accepted_formats`).",
-                          schema: "UnsupportedFormatError"),
-                    .validation("`file` is missing (`The file field is required.`) or `dry_run` is not 1, 0, true or false."),
+                    .json(415, """
+                        Not multipart/form-data, a file format the importer does not accept, or content that is none of \
+                        its formats (an image, random bytes, a ZIP archive that is not a workbook), with `accepted_formats`.
+                        """, schema: "UnsupportedFormatError"),
+                    .validation("""
+                        `file` is missing (`The file field is required.`), `dry_run` is not 1, 0, true or false, or the \
+                        file is CSV or TSV whose header matches none of the importer's columns (`errors.file` names the headers found).
+                        """),
                     importerBroken,
                 ]), handler: upload),
             APIEndpoint(.post, "/trigger/{importerSlug}", options: jsonBody, operation: OpenAPIOperation(
@@ -61,7 +67,14 @@ extension IngestAPI {
                     .json(202, "The run was created (status `pending`).", schema: "IngestRunResource"),
                     .message(400, "The body is not a JSON object."),
                     importerNotFound,
-                    .validation("The importer imports uploads only, its source cannot be read, or `dry_run` is not a boolean."),
+                    .json(415, """
+                        The `filesystem` source's file is a format the importer does not accept, or content that is none of \
+                        its formats, with `accepted_formats`.
+                        """, schema: "UnsupportedFormatError"),
+                    .validation("""
+                        The importer imports uploads only, its source cannot be read (or is CSV or TSV whose header matches \
+                        none of its columns), or `dry_run` is not a boolean.
+                        """),
                     importerBroken,
                 ]), handler: trigger),
             APIEndpoint(.post, "/{ingestRun}/cancel", operation: OpenAPIOperation(
@@ -120,13 +133,21 @@ extension IngestAPI {
                 tag: "Runs", parameters: [run],
                 responses: [.json(200, "The summary.", schema: "IngestErrorSummaryResource"), notFound]), handler: errorSummary),
             APIEndpoint(.get, "/{ingestRun}/failed-rows/download", operation: OpenAPIOperation(
-                operationID: "downloadFailedRows", summary: "Download the failed rows as CSV",
-                description: "A streamed CSV of the failed rows: the original columns plus `_error_message` and `_row_number`.",
-                tag: "Runs", parameters: [run],
+                operationID: "downloadFailedRows", summary: "Download the failed rows as CSV or XLSX",
+                description: """
+                    A streamed CSV (or, with `format=xlsx`, a workbook) of the failed rows: the original columns plus \
+                    `_error_message` and `_row_number`. Uploaded again, the CSV is accepted by the importer whatever \
+                    its `formats`, and the `'` put before formula-like cells is removed.
+                    """,
+                tag: "Runs",
+                parameters: [run, .query("format", "`csv` (the default; empty means csv) or `xlsx`.",
+                                         schema: OpenAPISchemas.enumeration(FailedRowsExport.Format.allCases.map(\.rawValue) + [""]))],
                 responses: [
-                    OpenAPIResponse(status: 200, description: "The CSV, as an attachment `ingest-run-<id>-failed-rows.csv`.",
-                                    content: [("text/csv", OpenAPISchemas.string)]),
+                    OpenAPIResponse(status: 200, description: "The file, as an attachment `ingest-run-<id>-failed-rows.csv` (or `.xlsx`).",
+                                    content: [("text/csv", OpenAPISchemas.string),
+                                              ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", OpenAPISchemas.binary)]),
                     .message(404, "No such run, or `No failed rows found for this ingest run.`"),
+                    .validation("`format` is not csv or xlsx."),
                 ]), handler: downloadFailedRows),
             APIEndpoint(.get, "/{ingestRun}/rows", operation: OpenAPIOperation(
                 operationID: "listIngestRows", summary: "List the logged rows of a run",

@@ -65,18 +65,27 @@ extension IngestAPI {
         return ErrorSummaryResource.response(summary)
     }
 
-    /// `GET /{ingestRun}/failed-rows/download`: the failed rows as a streamed CSV, with
+    /// `GET /{ingestRun}/failed-rows/download[?format=xlsx]`: the failed rows as a streamed CSV (or XLSX), with
     /// `_error_message` and `_row_number` after the source columns.
     func downloadFailedRows(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
         let id = try runID(request)
+        let format: FailedRowsExport.Format
+        switch request.query["format"] {
+        case nil, "": format = .csv
+        case let text?:
+            guard let chosen = FailedRowsExport.Format(rawValue: text) else {
+                throw APIError.invalid(field: "format", message: "The selected format is invalid; use one of: csv, xlsx.")
+            }
+            format = chosen
+        }
         let failed = try stores.withStore { store in
             _ = try existingRun(id, in: store)
             return try store.failedRowCount(of: id)
         }
         guard failed > 0 else { throw APIError.noFailedRowsToDownload }
         let headers: HTTPHeaders = [
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": "attachment; filename=\"ingest-run-\(id)-failed-rows.csv\"",
+            "Content-Type": format.contentType,
+            "Content-Disposition": "attachment; filename=\"ingest-run-\(id)-failed-rows.\(format.rawValue)\"",
             "Cache-Control": "no-store",
         ]
         let engine = self.engine
@@ -86,7 +95,7 @@ extension IngestAPI {
             // as long as the download, which may outlast any pooled checkout.
             do {
                 let store = try engine.openStore()
-                try FailedRowsExport.write(runID: id, store: store) { bytes in try writer.write(bytes) }
+                try FailedRowsExport.write(runID: id, store: store, format: format) { bytes in try writer.write(bytes) }
             } catch {
                 // The head is out: the server closes the connection without the final chunk, so
                 // the client sees a truncated download rather than a silently short file.

@@ -1,7 +1,7 @@
 import Engine
 
 /// The options of the commands that start a run continuing another (apply, resume).
-private let continuationOptions = CommonOptions.storage + [
+private let continuationOptions = CommonOptions.storage + CommonOptions.sources + [
     CommandSpec.Option("user-id", value: "id", help: "Record this user id on the run."),
     CommonOptions.json,
 ]

@@ -11,12 +11,15 @@ enum RunCommand: Command {
             Shows a live progress bar when stderr is a terminal and prints the run summary.
             Exit status: 0 completed, 2 completed with failed rows, 1 failed or cancelled.
             Ctrl-C cancels the run between chunks.
+            Without <file>, the importer's 'filesystem' or 'url' source is read under the same sources
+            policy as 'ingest serve': paths stay under --data-root, and URLs must pass the
+            INGEST_ALLOWED_URL_HOSTS allow-list and, unless --allow-private-urls, reach a public address.
             """,
         arguments: [
             .init("slug", help: "The importer's slug (its file name in the importers folder)."),
             .init("file", help: "The CSV, TSV, XLSX, JSON or NDJSON file to import.", optional: true),
         ],
-        options: CommonOptions.storage + [
+        options: CommonOptions.storage + CommonOptions.sources + [
             .init("dry-run", help: "Run the whole pipeline, then roll back: nothing is written."),
             .init("alter", help: "Add declared columns the existing table lacks (ALTER TABLE … ADD COLUMN), as target.alter does; a column of another type is never changed."),
             .init("user-id", value: "id", help: "Record this user id on the run."),

@@ -21,9 +21,9 @@ enum ServeCommand: Command {
             .init("prefix", value: "path", help: "The path prefix of every route.", environment: "INGEST_PREFIX", default: "/api/v1/ingest"),
             .init("max-upload-mb", value: "mb", help: "Upload limit in MiB for importers without max_size_mb.",
                   environment: "INGEST_MAX_UPLOAD_MB", default: "1024"),
-            .init("data-root", value: "dir", help: "The folder 'filesystem' sources are read from.", environment: "INGEST_DATA_ROOT", default: "."),
+            CommonOptions.dataRoot,
             .init("uploads", value: "dir", help: "Where uploads wait for their run (default: <database>-uploads).", environment: "INGEST_UPLOADS"),
-            .init("allow-private-urls", help: "Let 'url' sources reach loopback and private addresses (env: INGEST_ALLOW_PRIVATE_URLS=1)."),
+            CommonOptions.allowPrivateURLs,
             .init("public-url", value: "url", help: "The base URL clients reach the server at (e.g. https://ingest.example.com); "
                   + "pagination links start with it. Default: links relative to the server root.", environment: "INGEST_PUBLIC_URL"),
             .init("max-connections", value: "n", help: "Connections served at once (a thread each).",
@@ -81,16 +81,11 @@ enum ServeCommand: Command {
         guard let prefix = APIConfiguration.normalizedPrefix(rawPrefix) else {
             throw UsageError("'--prefix' must be a path of letters, digits and -._~ segments, e.g. /api/v1/ingest.")
         }
-        let allowPrivate = args.flag("allow-private-urls")
-            || ["1", "true", "yes"].contains(context.environment["INGEST_ALLOW_PRIVATE_URLS"]?.lowercased() ?? "")
         var engine = EngineConfiguration(
             databasePath: args.value("database") ?? "ingest.sqlite", importersDirectory: args.value("importers") ?? "importers",
-            uploadsDirectory: args.value("uploads"), dataRoot: args.value("data-root") ?? ".",
-            allowPrivateURLs: allowPrivate, maxUploadBytes: maxUploadMB << 20)
+            uploadsDirectory: args.value("uploads"), maxUploadBytes: maxUploadMB << 20)
+        CommonOptions.applySources(args, context.environment, to: &engine)
         try CommonOptions.applyTimeouts(context.environment, to: &engine)
-        if let hosts = context.environment["INGEST_ALLOWED_URL_HOSTS"], !hosts.isEmpty {
-            engine.allowedURLHosts = hosts.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        }
         var publicURL: String?
         if let given = args.value("public-url"), !given.isEmpty {
             guard let normalized = APIConfiguration.normalizedPublicURL(given) else {

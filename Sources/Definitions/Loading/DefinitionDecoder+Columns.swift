@@ -108,6 +108,13 @@ extension DefinitionDecoder {
                 report("'\(sqlType)' is not an SQL type name (letters, digits, spaces, and an optional (n) or (n,m), e.g. \"VARCHAR(255)\")", at: pointer + "/sql_type", m.value.position)
             }
         }
+        if let m = members["label"], let label = string(m.value, pointer + "/label", nonEmpty: true) {
+            if label.count > 200 || label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                report("a label is at most 200 characters, without control characters", at: pointer + "/label", m.value.position)
+            } else {
+                column.label = label
+            }
+        }
         return column
     }
 

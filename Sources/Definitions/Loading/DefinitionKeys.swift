@@ -31,7 +31,7 @@ package enum DefinitionKeys {
     package static let column = [
         "from", "value", "template", "transform", "default", "type", "formats", "true_values",
         "false_values", "decimal_separator", "thousands_separator", "rules", "lookup", "nullable",
-        "unique_in_file", "sql_type",
+        "unique_in_file", "sql_type", "label",
     ]
     /// A column's `lookup`.
     package static let lookup = ["table", "match", "select", "on_missing", "create_missing"]

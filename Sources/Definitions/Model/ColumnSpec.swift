@@ -42,6 +42,8 @@ package struct ColumnSpec: Sendable, Equatable {
     package var uniqueInFile: Bool
     /// Overrides the SQL type of a created column.
     package var sqlType: String?
+    /// What messages call the field (`:attribute`); nil means the source header, Laravel style.
+    package var label: String?
 
     package init(
         name: String, pointer: String? = nil, input: Input, transforms: [TransformSpec] = [],
@@ -49,14 +51,14 @@ package struct ColumnSpec: Sendable, Equatable {
         trueValues: [String]? = nil, falseValues: [String]? = nil,
         decimalSeparator: String? = nil, thousandsSeparator: String? = nil,
         rules: [RuleSpec] = [], lookup: LookupSpec? = nil, nullable: Bool = false,
-        uniqueInFile: Bool = false, sqlType: String? = nil
+        uniqueInFile: Bool = false, sqlType: String? = nil, label: String? = nil
     ) {
         self.name = name; self.pointer = pointer ?? "/columns/\(name)"; self.input = input
         self.transforms = transforms; self.defaultValue = defaultValue; self.type = type
         self.formats = formats; self.trueValues = trueValues; self.falseValues = falseValues
         self.decimalSeparator = decimalSeparator; self.thousandsSeparator = thousandsSeparator
         self.rules = rules; self.lookup = lookup; self.nullable = nullable
-        self.uniqueInFile = uniqueInFile; self.sqlType = sqlType
+        self.uniqueInFile = uniqueInFile; self.sqlType = sqlType; self.label = label
     }
 }
 

@@ -37,16 +37,37 @@ package struct CSVWriter {
     /// Prefixes `'` to a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, TAB, CR first).
     ///
     /// Plain numbers such as `-3.00` or `+49` are left alone: a spreadsheet reads them as numbers,
-    /// not formulas, and changing them would break the fix-and-re-upload round trip.
+    /// not formulas, and changing them would break the fix-and-re-upload round trip. So that
+    /// ``restore(_:)`` can undo exactly what was added, a cell that already starts with `'`
+    /// followed by what would be prefixed (`'=x`, `''@x`) gets one more `'` too: the mapping is
+    /// one-to-one, and `restore(neutralize(x)) == x` for every `x`.
     package static func neutralize(_ field: String) -> String {
-        guard let first = field.utf8.first else { return field }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
-            return "'" + field
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            return isPlainNumber(field) ? field : "'" + field
-        default:
-            return field
+        needsPrefix(Substring(field)) ? "'" + field : field
+    }
+
+    /// The inverse of ``neutralize(_:)``: removes the `'` it added, and nothing else. Used when
+    /// Ingest's own failed-rows CSV is imported again.
+    package static func restore(_ field: String) -> String {
+        guard field.utf8.first == UInt8(ascii: "'") else { return field }
+        let rest = field.dropFirst()
+        return needsPrefix(rest) ? String(rest) : field
+    }
+
+    /// Formula-like, or `'` followed by something that needs the prefix.
+    private static func needsPrefix(_ field: Substring) -> Bool {
+        var text = field
+        while true {
+            guard let first = text.utf8.first else { return false }
+            switch first {
+            case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
+                return true
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                return !isPlainNumber(String(text))
+            case UInt8(ascii: "'"):
+                text = text.dropFirst()
+            default:
+                return false
+            }
         }
     }
 

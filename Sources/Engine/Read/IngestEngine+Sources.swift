@@ -1,4 +1,5 @@
 import Definitions
+import Rules
 import Foundation
 import Tabular
 
@@ -15,9 +16,11 @@ extension IngestEngine {
             // Opened beneath the data root now, and its format checked from that open file; the
             // worker opens it beneath the root again when the run starts.
             let file = try openDataFile(source.path ?? "")
-            _ = try checkFormat(slug: slug, fileName: file.name) { () throws(TabularError) in
-                try TableReaders.detectFormat(file: file.opened, fileName: file.name)
-            }
+            _ = try checkFormat(slug: slug, fileName: file.name, detect: { () throws(TabularError) in
+                try TableReaders.detect(file: file.opened, fileName: file.name)
+            }, header: { (options: ReadOptions) throws(TabularError) -> [String]? in
+                try TableReaders.open(file: file.opened, fileName: file.name, options: options).readHeader()
+            })
             pending = .init(importer: slug, userID: userID, originalFilename: file.name, sourcePath: file.path,
                             definitionHash: loaded.contentHash, dryRun: dryRun)
         case .url:
@@ -61,21 +64,85 @@ extension IngestEngine {
         return .opened(try root.open(relative, shown: relative).opened, fileName: fileName)
     }
 
-    /// Checks a format against the importer's accepted ones; `detect` runs unless the definition
-    /// declares the format. Returns the format.
-    func checkFormat(slug: String, fileName: String?, detect: () throws(TabularError) -> ReadOptions.Format) throws(EngineError) -> String {
+    /// Checks a file against the importer before a run is created, and returns its format:
+    ///
+    /// 1. its content (`detect`): bytes that are none of the readers' formats are refused
+    ///    (`contentRefused`: a PNG, random bytes, a ZIP archive that is not a workbook), a ZIP
+    ///    workbook is XLSX whatever its name, and a declared `source.format` must agree with
+    ///    the content (text or workbook);
+    /// 2. the importer's `formats`, except that Ingest's own failed-rows CSV (its last columns
+    ///    `_error_message` and `_row_number`) is always accepted, so failed rows can go back in;
+    /// 3. for CSV and TSV, its header (`header` opens the file with the given options): when no
+    ///    column's header is found in it, the file is not meant for this importer and is
+    ///    refused naming the headers found.
+    func checkFormat(slug: String, fileName: String?, detect: () throws(TabularError) -> ContentSniffer.Detection,
+                     header: (ReadOptions) throws(TabularError) -> [String]?) throws(EngineError) -> String {
         let (compiled, _) = try importer(slug)
         let source = compiled.definition.source
-        let format: ReadOptions.Format
-        if let declared = source.format, let f = ReadOptions.Format(rawValue: declared.rawValue) {
-            format = f
-        } else {
-            do { format = try detect() } catch { throw .sourceUnavailable(error.description) }
-        }
         let accepted = source.formats.map(\.rawValue)
-        if !accepted.isEmpty && !accepted.contains(format.rawValue) {
+        let detection: ContentSniffer.Detection
+        do {
+            detection = try detect()
+        } catch {
+            if error.kind == .unsupportedFormat {
+                throw .contentRefused(Self.sentence(error.message), accepted: accepted.isEmpty ? ReadOptions.Format.allCases.map(\.rawValue) : accepted)
+            }
+            throw .sourceUnavailable(error.description)
+        }
+        var format = detection.format
+        let options = RowSource.readOptions(for: source)
+        func readHeader(_ format: ReadOptions.Format) -> [String]? {
+            var asRead = options
+            asRead.format = format
+            do { return try header(asRead) } catch { return nil }
+        }
+        var isFailedRowsExport: Bool {
+            (format == .csv || format == .tsv) && readHeader(format).map(FailedRowsFile.isExport) == true
+        }
+        if let declared = options.format, declared != format {
+            if (declared == .xlsx) != (format == .xlsx) && !(declared == .xlsx && isFailedRowsExport) {
+                throw .contentRefused("The importer reads \(declared.rawValue) files, but this file is "
+                                      + (format == .xlsx ? "an XLSX workbook." : "text (\(format.rawValue))."),
+                                      accepted: accepted.isEmpty ? [declared.rawValue] : accepted)
+            }
+            if !(declared == .xlsx && format != .xlsx) { format = declared }
+        }
+        if !accepted.isEmpty && !accepted.contains(format.rawValue) && !isFailedRowsExport {
             throw .unsupportedFormat(found: format.rawValue, accepted: accepted)
         }
+        if format == .csv || format == .tsv, let found = readHeader(format), !found.isEmpty {
+            let resolution = compiled.resolve(header: RunExecutor.uniqued(found))
+            if resolution.readsHeaders && !resolution.matchesAnyHeader {
+                throw .sourceUnavailable(Self.unmatchedHeaders(found: found, compiled: compiled))
+            }
+        }
         return format.rawValue
+    }
+
+    /// "None of the file's headers match …", naming (a bounded number of) the headers found and
+    /// those the importer reads.
+    static func unmatchedHeaders(found: [String], compiled: CompiledImporter) -> String {
+        func list(_ names: [String]) -> String {
+            let shown = names.prefix(20).map { name -> String in
+                let clean = String(name.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
+                return clean.count > 60 ? String(clean.prefix(60)) + "…" : clean
+            }
+            return shown.joined(separator: ", ") + (names.count > 20 ? ", … (\(names.count) in all)" : "")
+        }
+        var expected: [String] = []
+        for column in compiled.definition.columns {
+            switch column.input {
+            case .from(let names): if let first = names.first { expected.append(first) }
+            case .template(let text): expected.append(text)
+            case .value: continue
+            }
+        }
+        return "None of the file's headers match a column of the importer. Found: \(list(found)). Expected: \(list(expected))."
+    }
+
+    /// A reader's lower-case message as a sentence: capitalised, with a final period.
+    static func sentence(_ message: String) -> String {
+        let capital = message.prefix(1).uppercased() + message.dropFirst()
+        return capital.hasSuffix(".") ? capital : capital + "."
     }
 }

@@ -21,9 +21,13 @@ enum RowSource: Sendable {
         options.keySelection = KeySelection(importer.readsHeader)
         switch self {
         case .file(let path, let fileName):
-            return try TableReaders.open(path: path, fileName: fileName, options: options)
+            // A declared xlsx admits one text file, checked when the run was created: Ingest's own
+            // failed-rows CSV. Its content decides how it is read.
+            if options.format == .xlsx, try TableReaders.detect(path: path, fileName: fileName).format != .xlsx { options.format = nil }
+            return try FailedRowsFile.restoring(TableReaders.open(path: path, fileName: fileName, options: options))
         case .opened(let file, let fileName):
-            return try TableReaders.open(file: file, fileName: fileName, options: options)
+            if options.format == .xlsx, try TableReaders.detect(file: file, fileName: fileName).format != .xlsx { options.format = nil }
+            return try FailedRowsFile.restoring(TableReaders.open(file: file, fileName: fileName, options: options))
         case .storedRows(let databasePath, let runID):
             return try StoredRowsReader(databasePath: databasePath, runID: runID)
         }

@@ -113,6 +113,7 @@ final class RunExecutor {
             reader = try source.open(importer: importer)
             bytesTotal = reader.totalBytes
             detected = reader.detected
+            warnings += reader.notes
             guard let h = try reader.readHeader() else { return failure("The file is empty: it has no header row.") }
             header = RunExecutor.uniqued(h)
         } catch {

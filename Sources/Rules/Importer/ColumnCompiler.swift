@@ -38,7 +38,7 @@ struct ColumnCompiler {
 
     /// Compiles one column: its input, transforms, type, rules, messages and default.
     mutating func compile(_ spec: ColumnSpec) -> (ColumnPlan, CompiledColumn) {
-        let attribute = MessageCatalog.attribute(spec.name)
+        let attribute = MessageCatalog.attribute(of: spec)
         let separators = compileSeparators(spec)
         let input = compileInput(spec)
         let (transforms, isList) = compileTransforms(spec)
@@ -235,7 +235,7 @@ struct ColumnCompiler {
             }
             let list = tables.add(columns: others)
             return .check(name == .requiredWith ? .requiredWith(list: list) : .requiredWithout(list: list),
-                          placeholders: with(["values": others.map { MessageCatalog.attribute(definition.columns[$0].name) }.joined(separator: " / ")]))
+                          placeholders: with(["values": others.map { MessageCatalog.attribute(of: definition.columns[$0]) }.joined(separator: " / ")]))
         case .dateFormat:
             let pattern = args.joined(separator: ",")
             switch DateFormat.compile(pattern, syntax: .php) {
@@ -247,7 +247,7 @@ struct ColumnCompiler {
                 return fail(pointer, "\(rule.name) needs a date (yyyy-MM-dd, today, tomorrow, yesterday, now) or a column name")
             }
             var shown = args[0]
-            if case .column(let o) = bound { shown = MessageCatalog.attribute(definition.columns[o].name) }
+            if case .column(let o) = bound { shown = MessageCatalog.attribute(of: definition.columns[o]) }
             return .check(name == .before ? .before(bound) : .after(bound), placeholders: with(["date": shown]))
         case .min, .max, .size, .between, .digits, .digitsBetween:
             return compileNumberRule(name, rule, pointer: pointer, with: with)
@@ -288,7 +288,7 @@ struct ColumnCompiler {
             for b in values.compactMap(Coercion.parseDefaultBoolean) { booleans |= b ? 2 : 1 }
         }
         return .check(.requiredIf(column: other, list: tables.add(strings: values), booleans: booleans),
-                      placeholders: with(["other": MessageCatalog.attribute(definition.columns[other].name), "value": values.joined(separator: ", ")]))
+                      placeholders: with(["other": MessageCatalog.attribute(of: definition.columns[other]), "value": values.joined(separator: ", ")]))
     }
 
     /// `min`, `max`, `size`, `between`, `digits`, `digits_between`.

@@ -1,3 +1,5 @@
+import Definitions
+
 /// Laravel's English validation messages (`lang/en/validation.php`, Laravel 10 and later) and
 /// the placeholder substitution they use.
 ///
@@ -63,9 +65,44 @@ enum MessageCatalog {
         ],
     ]
 
-    /// How Laravel shows a column: `category_id` → `category id`.
-    static func attribute(_ column: String) -> String {
-        column.replacingUnderscores()
+    /// How Laravel shows an attribute: `str_replace('_', ' ', Str::snake($attribute))`, so
+    /// `category_id` → `category id`, `Customer Email` → `customer email`, `releasedOn` →
+    /// `released on` and, as in Laravel, `SKU` → `s k u` (a column's `label` overrides it).
+    static func attribute(_ name: String) -> String {
+        snake(name).replacingUnderscores()
+    }
+
+    /// What messages call a column: its `label`; else, as Laravel Ingest's validator sees the
+    /// source row, its source header (the first `from` name); else (a `template` or `value`
+    /// column, which has no single header) its name.
+    static func attribute(of spec: ColumnSpec) -> String {
+        if let label = spec.label { return label }
+        if case .from(let names) = spec.input, let first = names.first {
+            let shown = attribute(first)
+            if !shown.isEmpty { return shown }
+        }
+        return attribute(spec.name)
+    }
+
+    /// Laravel's `Str::snake` with `_`: unless the text is only ASCII lower-case letters,
+    /// `ucwords` (ASCII letters after space, TAB, CR, LF, FF, VT), whitespace removed, `_`
+    /// before every ASCII capital that follows a character, then lower-cased.
+    static func snake(_ value: String) -> String {
+        if !value.isEmpty && value.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return value }
+        var words: [Character] = []
+        var atWordStart = true
+        for c in value {
+            let isDelimiter = c == " " || c == "\t" || c == "\r" || c == "\n" || c == "\u{0C}" || c == "\u{0B}"
+            if atWordStart, c.isASCII, c.isLowercase { words.append(Character(c.uppercased())) } else { words.append(c) }
+            atWordStart = isDelimiter
+        }
+        let squeezed = words.filter { !$0.isWhitespace }
+        var out = ""
+        for (i, c) in squeezed.enumerated() {
+            if i > 0, c.isASCII, c.isUppercase { out.append("_") }
+            out.append(c)
+        }
+        return out.lowercased()
     }
 
     /// A byte count for people: `1 MiB`, `512 KiB`, or `1000 bytes`.

@@ -45,6 +45,12 @@ package final class CSVReader: TableReader {
 
         let first = try source.readBlock()
         let (mode, bomLength) = Self.detectEncoding(first, declared: options.encoding)
+        if case .utf16 = mode {} else if let zero = first.firstIndex(of: 0) {
+            // NUL is no character of a text file in these encodings: most likely UTF-16 declared
+            // as something else. Refused rather than imported as text full of NULs.
+            throw TabularError(.invalidEncoding, "the file has a NUL byte, which no \(options.encoding?.rawValue ?? "UTF-8 or Windows-1252") text has; "
+                               + "if it is UTF-16, set source.csv.encoding to utf-16 or save it as UTF-8", byteOffset: Int64(zero))
+        }
         decoder = TextDecoder(mode: mode, startOffset: Int64(bomLength))
 
         // Decode the first block into a buffer so the delimiter can be sniffed from real text.
@@ -161,6 +167,9 @@ package final class CSVReader: TableReader {
             if utf8BOM { return (.utf8(autoFallback: false), 3) }
             if utf16LE { return (.utf16(bigEndian: false), 2) }
             if utf16BE { return (.utf16(bigEndian: true), 2) }
+            // UTF-16 without a BOM shows as a zero in every other byte: read as UTF-16, never
+            // as text full of NUL characters.
+            if let bigEndian = ContentSniffer.utf16ByteOrder(first) { return (.utf16(bigEndian: bigEndian), 0) }
             return (.utf8(autoFallback: true), 0)
         case .utf8?:
             return (.utf8(autoFallback: false), utf8BOM ? 3 : 0)

@@ -18,4 +18,12 @@ package protocol TableReader: AnyObject {
     var totalBytes: Int64? { get }
     /// What the reader detected, for the run summary: e.g. ["format": "csv", "delimiter": ",", "encoding": "utf-8"].
     var detected: [String: String] { get }
+    /// Remarks about the whole file for the run's warnings, e.g. that its name said CSV but its
+    /// content is a workbook. Empty by default.
+    var notes: [String] { get }
+}
+
+extension TableReader {
+    /// No remarks.
+    package var notes: [String] { [] }
 }

@@ -36,6 +36,8 @@ package struct TabularError: Error, Sendable, Equatable, CustomStringConvertible
     package var byteOffset: Int64?
     /// 1-based physical line where the problem was found, when the format has lines.
     package var line: Int?
+    /// 1-based column (in characters) on `line`; set for JSON syntax errors.
+    package var column: Int?
 
     /// Creates an error; pass the location you know.
     package init(_ kind: Kind, _ message: String, byteOffset: Int64? = nil, line: Int? = nil) {
@@ -47,6 +49,7 @@ package struct TabularError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// The message with its location, e.g. "invalid UTF-8 at byte 1234 (line 17)".
     package var description: String {
+        if kind == .malformedJSON, let line, let column { return "invalid JSON at \(line):\(column): \(message)" }
         switch (byteOffset, line) {
         case let (offset?, line?): return "\(message) at byte \(offset) (line \(line))"
         case let (offset?, nil): return "\(message) at byte \(offset)"

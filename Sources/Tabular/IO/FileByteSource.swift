@@ -116,6 +116,37 @@ final class FileByteSource {
 
     /// 1-based line number of the byte at `offset`, counting LF (and lone CR) line ends before it.
     /// Only called when reporting an error, so re-reading the prefix costs nothing on the happy path.
+    /// The 1-based line and column (in characters: UTF-8 continuation bytes do not count) of the
+    /// byte at `offset`, reading the file from its start; nil if it cannot be read.
+    func position(ofByteAt offset: Int64) -> (line: Int, column: Int)? {
+        var line = 1
+        var column = 1
+        var position: Int64 = 0
+        var previousWasCR = false
+        let step = 1 << 20
+        while position < offset {
+            guard let block = try? read(at: position, count: Int(min(Int64(step), offset - position))), !block.isEmpty else {
+                return nil
+            }
+            for byte in block {
+                if byte == 0x0A {
+                    if !previousWasCR { line += 1 }
+                    column = 1
+                    previousWasCR = false
+                } else if byte == 0x0D {
+                    line += 1
+                    column = 1
+                    previousWasCR = true
+                } else {
+                    if byte & 0xC0 != 0x80 { column += 1 }
+                    previousWasCR = false
+                }
+            }
+            position += Int64(block.count)
+        }
+        return (line, column)
+    }
+
     func lineNumber(ofByteAt offset: Int64) -> Int? {
         var line = 1
         var position: Int64 = 0

@@ -11,10 +11,10 @@ struct DocumentPointer: Equatable {
     init(_ text: String) throws(TabularError) {
         self.text = text
         guard text.isEmpty || text.hasPrefix("/") else {
-            throw TabularError(.malformedJSON, "jsonPointer \"\(text)\" must be empty or start with \"/\" (RFC 6901)")
+            throw TabularError(.malformedJSON, "source.json.pointer \"\(text)\" must be empty or start with \"/\" (RFC 6901)")
         }
         guard let tokens = JSONPointer.tokens(of: text) else {
-            throw TabularError(.malformedJSON, "jsonPointer \"\(text)\" has an invalid ~ escape (RFC 6901)")
+            throw TabularError(.malformedJSON, "source.json.pointer \"\(text)\" has an invalid ~ escape (RFC 6901)")
         }
         self.tokens = tokens
     }

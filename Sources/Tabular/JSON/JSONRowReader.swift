@@ -17,8 +17,9 @@
 ///   each row is padded to the header, so it bounds every row's width.
 /// - `recordNumber` is the object's 1-based position + 1 (first object = 2, as if the header
 ///   were record 1).
-/// - Bad JSON is a `.malformedJSON` error with byte offset and line, thrown after the rows
-///   before it have been returned.
+/// - Bad JSON is a `.malformedJSON` error with byte offset, line and column ("invalid JSON at
+///   3:14: …"), thrown after the rows before it have been returned. A document of the wrong
+///   shape (no array of objects where `source.json.pointer` says) is one without a position.
 package final class JSONRowReader: TableReader {
     private typealias Pairs = [(key: String, value: String)]
 
@@ -142,8 +143,9 @@ package final class JSONRowReader: TableReader {
 
     private func locate(_ error: TabularError) -> TabularError {
         var error = error
-        if error.line == nil, let offset = error.byteOffset {
-            error.line = source.lineNumber(ofByteAt: offset)
+        if error.line == nil, let offset = error.byteOffset, let at = source.position(ofByteAt: offset) {
+            error.line = at.line
+            if error.kind == .malformedJSON { error.column = at.column }
         }
         return error
     }

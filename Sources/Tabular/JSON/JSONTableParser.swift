@@ -139,15 +139,15 @@ struct JSONTableParser {
         guard let b = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON") }
         guard b == UInt8(ascii: "[") else {
             if pointer == nil || walked.isEmpty {
-                throw tokenizer.error("the JSON document is not an array of objects; set jsonPointer to the array of rows (e.g. /data)")
+                throw TabularError(.malformedJSON, "the JSON document is not an array of objects; set source.json.pointer to the array of rows (e.g. /data)")
             }
-            throw tokenizer.error("the value at jsonPointer \"\(walked)\" is not an array")
+            throw TabularError(.malformedJSON, "the value at source.json.pointer \"\(walked)\" is not an array")
         }
         tokenizer.cursor.advance()
     }
 
     private func notFound(_ path: String) -> TabularError {
-        tokenizer.error("jsonPointer \"\(pointer?.text ?? "")\": nothing at \"\(path)\"")
+        TabularError(.malformedJSON, "source.json.pointer \"\(pointer?.text ?? "")\": nothing at \"\(path)\"")
     }
 
     /// Reads the members of an object whose '{' was consumed, flattening nested objects.

@@ -167,6 +167,49 @@ final class XLSXWorkbook {
         }
     }
 
+    /// ECMA-376's `ST_Xstring` escapes: `_xHHHH_` is the UTF-16 code unit HHHH (how Excel writes
+    /// characters XML cannot hold, such as control characters), so `_x005F_` is a literal `_`.
+    /// A pair of escapes that make a surrogate pair is one character; anything else stays as written.
+    static func unescapingHex(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        func unit(at i: Int) -> UInt32? {
+            guard i + 6 < scalars.count, scalars[i] == "_", scalars[i + 1] == "x", scalars[i + 6] == "_" else { return nil }
+            var value: UInt32 = 0
+            for s in scalars[(i + 2)...(i + 5)] {
+                let v = s.value
+                let digit: UInt32
+                switch v {
+                case 0x30...0x39: digit = v - 0x30
+                case 0x41...0x46: digit = v - 0x41 + 10
+                case 0x61...0x66: digit = v - 0x61 + 10
+                default: return nil
+                }
+                value = value << 4 | digit
+            }
+            return value
+        }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if let u = unit(at: i) {
+                if (0xD800...0xDBFF).contains(u), let low = unit(at: i + 7), (0xDC00...0xDFFF).contains(low),
+                   let s = Unicode.Scalar(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)) {
+                    out.append(s)
+                    i += 14
+                    continue
+                }
+                if let s = Unicode.Scalar(u) {
+                    out.append(s)
+                    i += 7
+                    continue
+                }
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+
     /// Concatenates the `<t>` runs of a string item (`<si>` or `<is>`), leaving out phonetic
     /// runs (`<rPh>`), up to the end of `element`.
     static func readRichText(_ parser: inout XMLPullParser, until element: String) throws(TabularError) -> String {
@@ -184,7 +227,7 @@ final class XLSXWorkbook {
                 if parser.name == "t" {
                     inText = false
                 } else if parser.name == element {
-                    return result
+                    return result.contains("_x") ? Self.unescapingHex(result) : result
                 }
             case .text:
                 if inText { result += parser.text }
