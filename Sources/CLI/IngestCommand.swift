@@ -10,6 +10,7 @@ package enum IngestCommand {
         RunCommand.self, ListCommand.self, RunsCommand.self, StatusCommand.self, CancelCommand.self,
         RetryCommand.self, ApplyCommand.self, ResumeCommand.self, RecoverCommand.self, ErrorsCommand.self,
         FailedRowsCommand.self, CheckCommand.self, NewCommand.self, ServeCommand.self, TokenCommand.self,
+        VersionCommand.self,
     ]
 
     /// Entry point of the executable: runs and exits with the command's code.

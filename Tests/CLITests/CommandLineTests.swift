@@ -154,6 +154,23 @@ struct CommandLineTests {
         #expect(cli.stdout.contains("did you mean 'required'?"))
     }
 
+    @Test("version names ingest, the SQLite and libcurl it runs with, and the schema, as a table and as JSON")
+    func version() throws {
+        let cli = try CLIHarness()
+        #expect(cli.run("version") == 0)
+        let lines = cli.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("COMPONENT") == true)
+        #expect(lines.contains { $0.hasPrefix("ingest") && $0.hasSuffix(IngestCommand.version) })
+        #expect(lines.contains { $0.hasPrefix("sqlite ") && $0.contains("3.") })
+        #expect(cli.run("version", "--json") == 0)
+        let json = try JSONValue.parse(cli.stdout)
+        #expect(json["ingest"]?.stringValue == IngestCommand.version)
+        #expect(json["sqlite"]?.stringValue == ComponentVersions.current.sqlite)
+        #expect(json["libcurl"]?.stringValue?.first?.isNumber == true)
+        #expect((json["schema"]?.intValue ?? 0) >= 4)
+        #expect(cli.run("version", "extra") == 64)
+    }
+
     @Test("new writes a definition that check accepts and run uses; refuses to overwrite without --force")
     func new() throws {
         let cli = try CLIHarness()

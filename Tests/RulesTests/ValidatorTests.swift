@@ -178,6 +178,16 @@ struct ValidatorTests {
         #expect(try messages("regex:/(a+)+$|#/s", cell) == ["The x field format is invalid."])
     }
 
+    @Test("ascii allows printable ASCII, tabs and line breaks, nothing else")
+    func asciiRule() throws {
+        #expect(try messages("ascii", "Code-42 (x) ~!") == [])
+        #expect(try messages("ascii", "two\tcols\r\nlines") == [])
+        let refusal = ["The x field must only contain single-byte alphanumeric characters and symbols."]
+        #expect(try messages("ascii", "Zoë") == refusal)
+        #expect(try messages("ascii", "bell\u{07}") == refusal)
+        #expect(try messages("ascii", "del\u{7F}") == refusal)
+    }
+
     @Test("alpha, alpha_num and alpha_dash allow letters beyond ASCII")
     func alpha() throws {
         #expect(try messages("alpha", "Zoë") == [])

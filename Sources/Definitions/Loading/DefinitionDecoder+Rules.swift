@@ -22,7 +22,7 @@ extension DefinitionDecoder {
         "boolean": (0, 0), "email": (0, 0), "url": (0, 0), "uuid": (0, 0), "ip": (0, 0), "date": (0, 0),
         "date_format": (1, 1), "before": (1, 1), "after": (1, 1), "min": (1, 1), "max": (1, 1),
         "between": (2, 2), "size": (1, 1), "digits": (1, 1), "digits_between": (2, 2), "in": (1, nil),
-        "not_in": (1, nil), "regex": (1, 1), "not_regex": (1, 1), "alpha": (0, 0), "alpha_num": (0, 0),
+        "not_in": (1, nil), "regex": (1, 1), "not_regex": (1, 1), "alpha": (0, 0), "alpha_num": (0, 0), "ascii": (0, 0),
         "alpha_dash": (0, 0), "starts_with": (1, nil), "ends_with": (1, nil), "distinct": (0, 0),
         "unique": (0, 0), "exists": (2, 2),
     ]

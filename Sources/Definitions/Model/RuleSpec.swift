@@ -17,6 +17,6 @@ package struct RuleSpec: Sendable, Equatable {
         "required", "nullable", "required_if", "required_with", "required_without", "string", "integer",
         "numeric", "boolean", "email", "url", "uuid", "ip", "date", "date_format", "before", "after",
         "min", "max", "between", "size", "digits", "digits_between", "in", "not_in", "regex", "not_regex",
-        "alpha", "alpha_num", "alpha_dash", "starts_with", "ends_with", "distinct", "unique", "exists",
+        "alpha", "alpha_num", "alpha_dash", "ascii", "starts_with", "ends_with", "distinct", "unique", "exists",
     ]
 }

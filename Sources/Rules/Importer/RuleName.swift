@@ -12,7 +12,7 @@ enum RuleName: String, CaseIterable {
     case date, dateFormat = "date_format", before, after
     case min, max, between, size, digits, digitsBetween = "digits_between"
     case inList = "in", notIn = "not_in", regex, notRegex = "not_regex"
-    case alpha, alphaNum = "alpha_num", alphaDash = "alpha_dash", startsWith = "starts_with", endsWith = "ends_with"
+    case alpha, alphaNum = "alpha_num", alphaDash = "alpha_dash", ascii, startsWith = "starts_with", endsWith = "ends_with"
     case distinct, unique, exists
 
     /// The check of a rule that takes no argument and needs nothing else, or nil.
@@ -29,6 +29,7 @@ enum RuleName: String, CaseIterable {
         case .alpha: return .alpha
         case .alphaNum: return .alphaNum
         case .alphaDash: return .alphaDash
+        case .ascii: return .ascii
         case .date: return .date
         default: return nil
         }

@@ -79,6 +79,7 @@ extension RowProcessor {
         case .alpha: return FormatCheck.isLetters(text, .alpha)
         case .alphaNum: return FormatCheck.isLetters(text, .alphaNum)
         case .alphaDash: return FormatCheck.isLetters(text, .alphaDash)
+        case .ascii: return FormatCheck.isASCII(text)
         case .digits(let n): return FormatCheck.digitCount(text) == n
         case .digitsBetween(let a, let b):
             guard let n = FormatCheck.digitCount(text) else { return false }

@@ -214,6 +214,14 @@ enum FormatCheck {
 
     // MARK: letters and digits
 
+    /// `ascii` (Laravel's `Str::isAscii`): every byte printable ASCII (0x20–0x7E), a tab or a
+    /// line break; no other control and nothing outside ASCII.
+    static func isASCII(_ text: String) -> Bool {
+        withBytes(text) { b in
+            b.allSatisfy { c in (c >= 0x20 && c <= 0x7E) || c == 0x09 || c == 0x0A || c == 0x0D }
+        }
+    }
+
     /// `alpha`: letters and marks only (`\pL\pM`); `alpha_num` adds numbers; `alpha_dash` adds `-` and `_`.
     enum Letters { case alpha, alphaNum, alphaDash }
 

@@ -13,6 +13,7 @@ enum MessageCatalog {
         "alpha": "The :attribute field must only contain letters.",
         "alpha_dash": "The :attribute field must only contain letters, numbers, dashes, and underscores.",
         "alpha_num": "The :attribute field must only contain letters and numbers.",
+        "ascii": "The :attribute field must only contain single-byte alphanumeric characters and symbols.",
         "before": "The :attribute field must be a date before :date.",
         "boolean": "The :attribute field must be true or false.",
         "date": "The :attribute field must be a valid date.",

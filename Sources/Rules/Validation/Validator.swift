@@ -29,6 +29,8 @@ struct Validator: Sendable {
         /// `patterns[index]`.
         case regex(Int), notRegex(Int)
         case alpha, alphaNum, alphaDash
+        /// Printable ASCII, tab and line breaks only (Laravel's `ascii`).
+        case ascii
         case startsWith(Int), endsWith(Int)
         case distinct
     }
