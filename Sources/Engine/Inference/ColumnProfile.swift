@@ -89,6 +89,7 @@ final class DateProbes: @unchecked Sendable {
 
     static let patterns: [Pattern] = [
         .init(type: .date, format: "", order: "ymd"),
+        .init(type: .date, format: "yyyy-MM-dd", order: "ymd"),
         .init(type: .date, format: "dd.MM.yyyy", order: "dmy."),
         .init(type: .date, format: "d.M.yyyy", order: "dmy."),
         .init(type: .date, format: "dd/MM/yyyy", order: "dmy/"),
@@ -97,7 +98,6 @@ final class DateProbes: @unchecked Sendable {
         .init(type: .date, format: "M/d/yyyy", order: "mdy/"),
         .init(type: .date, format: "yyyy/MM/dd", order: "ymd"),
         .init(type: .date, format: "dd-MM-yyyy", order: "dmy-"),
-        .init(type: .date, format: "yyyy-MM-dd", order: "ymd"),
         .init(type: .datetime, format: "", order: "ymd"),
         .init(type: .datetime, format: "yyyy-MM-dd HH:mm:ss", order: "ymd"),
         .init(type: .datetime, format: "yyyy-MM-dd'T'HH:mm:ss", order: "ymd"),
