@@ -27,8 +27,13 @@ struct ColumnProfile {
     mutating func add(_ value: String) {
         values += 1
         if Self.isBlank(value) { empties += 1; return }
-        maxBytes = max(maxBytes, value.utf8.count)
-        if !anySpace { anySpace = value.utf8.contains(32) }
+        let bytes = value.utf8.count
+        maxBytes = max(maxBytes, bytes)
+        // Only short values can make an identifier: longer ones need no scan.
+        if !anySpace && maxBytes <= 64 {
+            var v = value
+            anySpace = v.withUTF8 { b in b.baseAddress.map { memchr($0, 32, b.count) != nil } ?? false }
+        }
         numbers.add(value)
         if booleans { booleans = Self.booleanWords.contains(value.lowercased()) }
         dates.add(value)
@@ -57,7 +62,7 @@ struct EmailProfile {
 
 /// A one-row importer over the header `v`, run by the real compiler: what it accepts, `ingest
 /// run` accepts.
-struct Probe: @unchecked Sendable {
+struct Probe {
     private let processor: RowProcessor
     let count: Int
 
@@ -78,7 +83,7 @@ struct Probe: @unchecked Sendable {
 }
 
 /// Date and date-time patterns `ingest new` tries, with a probe per shape of value.
-final class DateProbes: @unchecked Sendable {
+final class DateProbes {
     struct Pattern {
         let type: ColumnType
         /// Empty: the type's ISO 8601 default.

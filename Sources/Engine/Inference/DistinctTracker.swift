@@ -68,8 +68,11 @@ struct DistinctTracker {
     func checkedRows(_ i: Int) -> Int? { failed[i] ? nil : stoppedAt[i] }
 
     private static func trimmed(_ s: String) -> String {
-        guard let f = s.unicodeScalars.first, let l = s.unicodeScalars.last,
-              f.properties.isWhitespace || l.properties.isWhitespace else { return s }
+        guard let f = s.utf8.first, let l = s.utf8.last else { return s }
+        // ASCII other than spaces at both ends: nothing to trim (the common case).
+        if f < 0x80, l < 0x80, !(f == 32 || (f >= 9 && f <= 13)), !(l == 32 || (l >= 9 && l <= 13)) { return s }
+        guard let fs = s.unicodeScalars.first, let ls = s.unicodeScalars.last,
+              fs.properties.isWhitespace || ls.properties.isWhitespace else { return s }
         return String(Substring(s).drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }
