@@ -24,6 +24,28 @@ package enum Suggestion {
         return nil
     }
 
+    /// The nearest candidate for a name people type with more freedom, such as a file header
+    /// (`Order No` → `Order Number`): `closest` first, then, comparing the forms `normalize`
+    /// makes, the smallest edit distance up to half the longer form when the two share a prefix
+    /// of at least three characters. Nil when nothing is near.
+    package static func nearest(to input: String, in candidates: [String], normalize: (String) -> String = { $0.lowercased() }) -> String? {
+        if let close = closest(to: input, in: candidates) { return close }
+        let needle = Array(normalize(input))
+        guard needle.count >= 3 else { return nil }
+        var best: (String, Int, Int)?
+        for candidate in candidates {
+            let other = Array(normalize(candidate))
+            var prefix = 0
+            while prefix < min(needle.count, other.count) && needle[prefix] == other[prefix] { prefix += 1 }
+            guard prefix >= 3 else { continue }
+            let d = distance(needle, other)
+            guard d <= max(needle.count, other.count) / 2 else { continue }
+            if let current = best, current.1 < d || (current.1 == d && current.2 >= prefix) { continue }
+            best = (candidate, d, prefix)
+        }
+        return best?.0
+    }
+
     /// " (did you mean 'x'?)", or "" when nothing is close.
     package static func hint(for input: String, in candidates: [String]) -> String {
         guard let match = closest(to: input, in: candidates) else { return "" }

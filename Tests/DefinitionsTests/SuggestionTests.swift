@@ -21,6 +21,17 @@ struct SuggestionTests {
         #expect(Suggestion.closest(to: "regex_replacement", in: TransformSpec.names) == "regex_replace")
     }
 
+    @Test("headers: the nearest header, by normalised form, past the distance of names")
+    func nearestHeader() {
+        let headers = ["Order Number", "Customer", "Total"]
+        let normalize = { (s: String) in String(s.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        #expect(Suggestion.nearest(to: "Order No", in: headers, normalize: normalize) == "Order Number")
+        #expect(Suggestion.nearest(to: "Costumer", in: headers, normalize: normalize) == "Customer")
+        #expect(Suggestion.nearest(to: "Totals", in: headers, normalize: normalize) == "Total")
+        #expect(Suggestion.nearest(to: "Shipping Address", in: headers, normalize: normalize) == nil)
+        #expect(Suggestion.nearest(to: "Zip", in: headers, normalize: normalize) == nil)
+    }
+
     @Test("stays quiet when nothing is close")
     func nothing() {
         #expect(Suggestion.closest(to: "frobnicate", in: RuleSpec.names) == nil)

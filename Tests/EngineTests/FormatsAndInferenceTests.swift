@@ -113,6 +113,6 @@ struct FormatsAndInferenceTests {
         let strictID = try f.engine.createRun(slug: "people", path: missing, originalFilename: "missing.json", dryRun: false, userID: nil)
         let strict = try f.engine.execute(runID: strictID)
         #expect(strict.status == .failed)
-        #expect(strict.failureReason == "Missing required header 'Last Name'.")
+        #expect(strict.failureReason == "Missing required header 'Last Name'. Found: id, first, address.city.")
     }
 }

@@ -45,8 +45,7 @@ struct HeaderResolutionTests {
         #expect(!resolution.isUsable)
         #expect(resolution.missing == ["SKU", "Weight (kg)"])
         #expect(resolution.problems == [
-            "Missing required header 'SKU' (expected one of: SKU, Product Code).",
-            "Missing required header 'Weight (kg)'.",
+            "Missing required headers 'SKU' (expected one of: SKU, Product Code) and 'Weight (kg)'. Found: Contact Email.",
         ])
     }
 

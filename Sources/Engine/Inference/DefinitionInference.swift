@@ -4,20 +4,26 @@ import Rules
 import Tabular
 
 /// Infers a starter importer definition from a sample file: one column per header, a type for
-/// each, `required` where no sampled value was empty, and a suggested key.
+/// each, `required` where no value was empty, and a suggested key.
 ///
-/// Types are decided by the real compiler: a candidate type (or date pattern) is kept only if a
-/// one-column importer of that type accepts every sampled value, so what `ingest new` writes is
-/// exactly what `ingest run` will accept.
+/// The whole file is streamed (or its first `sampleRows` rows): memory stays bounded whatever
+/// its size, apart from the distinct values kept to find keys, which are capped at
+/// `distinctBudgetBytes`. Numbers are read by a grammar stricter than the one runs use, and
+/// dates, booleans and e-mail addresses by the real compiler, so what `ingest new` writes
+/// accepts every row it read.
 package struct DefinitionInference {
-    /// Rows read from the sample.
-    package var sampleRows = 1000
+    /// Rows read from the sample; nil reads the whole file.
+    package var sampleRows: Int?
+    /// Memory allowed for the distinct values kept to find key columns (64 MiB).
+    package var distinctBudgetBytes: Int
 
-    package init(sampleRows: Int = 1000) { self.sampleRows = sampleRows }
+    package static let defaultDistinctBudgetBytes = 64 << 20
 
-    /// Date patterns tried in order (the first that fits every value wins).
-    static let datePatterns = ["yyyy-MM-dd", "dd.MM.yyyy", "dd/MM/yyyy", "MM/dd/yyyy", "yyyy/MM/dd", "d.M.yyyy", "M/d/yyyy"]
-    static let dateTimePatterns = ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm", "dd.MM.yyyy HH:mm", "dd/MM/yyyy HH:mm"]
+    package init(sampleRows: Int? = nil, distinctBudgetBytes: Int = DefinitionInference.defaultDistinctBudgetBytes) {
+        self.sampleRows = sampleRows
+        self.distinctBudgetBytes = distinctBudgetBytes
+    }
+
     /// Key candidates by name, in order of preference.
     static let keyNames = ["id", "uuid", "sku", "code", "email", "ean", "isbn"]
 
@@ -30,6 +36,12 @@ package struct DefinitionInference {
         package var required: Bool
         package var email: Bool
         package var distinct: Bool
+        package var decimalSeparator: String? = nil
+        package var thousandsSeparator: String? = nil
+        /// Why the header was renamed (an empty or repeated header cell), for the notes.
+        package var generated: String? = nil
+        /// When the memory bound stopped the distinct check early: the rows it covered.
+        package var distinctRows: Int? = nil
     }
 
     /// What was inferred, before rendering.
@@ -40,14 +52,28 @@ package struct DefinitionInference {
         package var key: String?
         package var rowsSampled: Int
         package var source: [String: String]
+        /// Whether every row of the file was read (no `--sample` limit reached).
+        package var wholeFile = true
+        /// Rows left out because their number of cells differs from the header's.
+        package var raggedRows = 0
+        /// Sentences for the user: renamed headers, skipped columns, ambiguous numbers.
+        package var notes: [String] = []
+    }
+
+    /// Progress of the read, for a terminal.
+    package struct Progress: Sendable {
+        package var rows: Int
+        package var bytesRead: Int64
+        package var totalBytes: Int64?
     }
 
     /// Most columns inferred: a definition with more is no starter. Also the cap on the distinct
     /// keys of a JSON/NDJSON sample, whose header is the union of its objects' keys.
     package static let maxColumns = 1000
 
-    /// Reads the first rows of `path` and infers the columns.
-    package func infer(slug: String, path: String, fileName: String? = nil) throws -> Result {
+    /// Reads `path` (all of it, or `sampleRows` rows) and infers the columns.
+    package func infer(slug: String, path: String, fileName: String? = nil,
+                       progress: ((Progress) -> Void)? = nil) throws -> Result {
         let format = try TableReaders.detectFormat(path: path, fileName: fileName ?? path)
         var options = ReadOptions()
         options.format = format
@@ -59,34 +85,95 @@ package struct DefinitionInference {
         } catch {
             throw error.kind == .tooManyColumns ? Self.tooManyColumns("distinct keys") : error
         }
-        guard let header = read, !header.isEmpty else {
+        guard let raw = read, !raw.isEmpty else {
             throw EngineError.sourceUnavailable("The sample file is empty: it has no header row.")
         }
-        guard header.count <= Self.maxColumns else { throw Self.tooManyColumns("columns") }
-        var values: [[String]] = Array(repeating: [], count: header.count)
-        var rows = 0
-        while rows < sampleRows, let row = try reader.nextRow() {
-            // A ragged row would put cells under the wrong headers: leave it out of the sample.
-            guard row.cells.count == header.count else { continue }
-            rows += 1
-            for i in header.indices { values[i].append(i < row.cells.count ? row.cells[i] : "") }
-        }
+        guard raw.count <= Self.maxColumns else { throw Self.tooManyColumns("columns") }
+        let header = SourceHeader.prepare(raw)
         var names: Set<String> = []
-        var columns: [Column] = []
+        var columnNames: [String] = []
         for (i, h) in header.enumerated() {
             var name = DefinitionInference.snakeCase(h, index: i)
             while names.contains(name) { name += "_\(i + 1)" }
             names.insert(name)
-            let sample = values[i]
-            let nonEmpty = sample.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            let (type, formats) = DefinitionInference.inferType(nonEmpty)
-            let looksLikeEmail = !nonEmpty.isEmpty && (name.contains("email") || name.contains("mail")) && DefinitionInference.allPass(nonEmpty, rules: [RuleSpec(name: "email")])
-            columns.append(Column(header: h, name: name, type: type, formats: formats, required: rows > 0 && nonEmpty.count == sample.count,
-                                  email: looksLikeEmail, distinct: rows > 0 && nonEmpty.count == sample.count && Set(sample).count == sample.count))
+            columnNames.append(name)
         }
-        let key = DefinitionInference.keyNames.lazy.compactMap { k in columns.first { $0.name == k && $0.distinct } }.first
-            ?? columns.first { $0.distinct && ($0.name.hasSuffix("_id") || $0.name.hasSuffix("_code")) }
-        return Result(slug: slug, format: format.rawValue, columns: columns, key: key?.name, rowsSampled: rows, source: reader.detected)
+        let probes = DateProbes()
+        var profiles = columnNames.map { ColumnProfile(name: $0, probes: probes) }
+        var distinct = DistinctTracker(columns: header.count, budgetBytes: distinctBudgetBytes)
+        var rows = 0
+        var ragged = 0
+        var wholeFile = true
+        while true {
+            if let limit = sampleRows, rows >= limit {
+                wholeFile = try reader.nextRow() == nil
+                break
+            }
+            guard let row = try reader.nextRow() else { break }
+            var cells = row.cells
+            // As a run does: trailing empty cells past the header are padding; a row of another
+            // width fails in a run, so it says nothing about the columns.
+            while cells.count > header.count, cells.last?.isEmpty == true { cells.removeLast() }
+            guard cells.count == header.count else { ragged += 1; continue }
+            rows += 1
+            for i in cells.indices { profiles[i].add(cells[i]) }
+            distinct.add(cells, row: rows)
+            if rows % 8192 == 0 { progress?(Progress(rows: rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes)) }
+        }
+        progress?(Progress(rows: rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
+        let continental = reader.detected["delimiter"] == ";"
+        var notes: [String] = []
+        var columns: [Column] = []
+        for (i, h) in header.enumerated() {
+            let profile = profiles[i]
+            let name = columnNames[i]
+            var generated: String?
+            if SourceHeader.isGenerated(raw, index: i) {
+                if profile.nonEmpty == 0 {
+                    notes.append("Column \(i + 1) has no header and no values: left out.")
+                    continue
+                }
+                generated = "empty header cell"
+                notes.append("Column \(i + 1) has an empty header: its values are read under the generated header '\(h)' (column '\(name)').")
+            } else if h != raw[i] {
+                generated = "repeated header"
+                notes.append("Column \(i + 1) repeats the header '\(raw[i])': it is read as '\(h)' (column '\(name)').")
+            }
+            var column = Column(header: h, name: name, type: .text, formats: [], required: rows > 0 && profile.empties == 0,
+                                email: false, distinct: rows > 0 && distinct.isDistinct(i), generated: generated,
+                                distinctRows: distinct.checkedRows(i))
+            if profile.nonEmpty > 0 {
+                if let number = profile.numbers.choice(continental: continental) {
+                    column.type = number.integer ? .integer : .decimal
+                    column.decimalSeparator = number.decimalSeparator
+                    column.thousandsSeparator = number.thousandsSeparator
+                    if profile.numbers.isAmbiguous() {
+                        notes.append("Column '\(name)': values such as 1,234 or 1.234 read either way; read with "
+                            + (number.decimalSeparator.map { "decimal separator '\($0)'" } ?? "decimal separator '.'")
+                            + (number.thousandsSeparator.map { " and thousands separator '\($0)'" } ?? "")
+                            + (continental ? " (a ';'-delimited file)" : "") + ". Check decimal_separator and thousands_separator.")
+                    }
+                } else if profile.booleans {
+                    column.type = .boolean
+                } else if let (type, formats) = profile.dates.choice() {
+                    column.type = type
+                    column.formats = formats
+                }
+                column.email = column.type == .text && profile.emails?.all == true
+            }
+            columns.append(column)
+        }
+        // Columns distinct over every row read first, then those checked on fewer rows.
+        let ranked = columns.filter { $0.distinct && $0.distinctRows == nil } + columns.filter { $0.distinct && $0.distinctRows != nil }
+        let key = Self.keyNames.lazy.compactMap { k in ranked.first { $0.name == k } }.first
+            ?? ranked.first { $0.name.hasSuffix("_id") || $0.name.hasSuffix("_code") }
+            ?? ranked.first { c in
+                // Else an identifier-like column: integers, or short text without spaces.
+                guard let p = columnNames.firstIndex(of: c.name).map({ profiles[$0] }) else { return false }
+                return c.type == .integer || (c.type == .text && p.maxBytes <= 64 && !p.anySpace)
+            }
+        return Result(slug: slug, format: format.rawValue, columns: columns, key: key?.name, rowsSampled: rows, source: reader.detected,
+                      wholeFile: wholeFile, raggedRows: ragged, notes: notes)
     }
 
     static func tooManyColumns(_ what: String) -> EngineError {
@@ -101,6 +188,8 @@ package struct DefinitionInference {
             var members: [(String, JSONValue)] = [("from", .string(c.header))]
             if c.type != .text { members.append(("type", .string(c.type.rawValue))) }
             if !c.formats.isEmpty { members.append(("formats", .array(c.formats.map(JSONValue.string)))) }
+            if let d = c.decimalSeparator { members.append(("decimal_separator", .string(d))) }
+            if let t = c.thousandsSeparator { members.append(("thousands_separator", .string(t))) }
             var rules: [String] = [c.required ? "required" : "nullable"]
             if c.email { rules.append("email") }
             members.append(("rules", .string(rules.joined(separator: "|"))))
@@ -114,7 +203,7 @@ package struct DefinitionInference {
         let document: JSONValue = .object([
             ("$schema", .string("../schemas/importer.schema.json")),
             ("name", .string(result.slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " "))),
-            ("description", .string("Inferred by 'ingest new' from \(result.rowsSampled) sample rows; review the types and rules.")),
+            ("description", .string("Inferred by 'ingest new' from \(result.wholeFile ? "all \(result.rowsSampled) rows of" : "the first \(result.rowsSampled) rows of") the sample; review the types and rules.")),
             ("source", .object([("type", .string("upload")), ("formats", .array([.string(result.format)]))])),
             ("target", .object(target)),
             ("columns", .object(columns)),
@@ -148,30 +237,5 @@ package struct DefinitionInference {
         if out.isEmpty { out = "column_\(index + 1)" }
         if let f = out.first, f.isNumber { out = "c_" + out }
         return out
-    }
-
-    /// The narrowest type that accepts every value.
-    static func inferType(_ values: [String]) -> (ColumnType, [String]) {
-        guard !values.isEmpty else { return (.text, []) }
-        // Leading zeros ("007", "0123") are identifiers: keep them as text.
-        let hasLeadingZero = values.contains { v in v.count > 1 && v.hasPrefix("0") && !v.hasPrefix("0.") && !v.hasPrefix("0,") }
-        if !hasLeadingZero {
-            if allPass(values, type: .integer) { return (.integer, []) }
-            if allPass(values, type: .decimal) { return (.decimal, []) }
-        }
-        let words = Set(["true", "false", "yes", "no", "y", "n", "on", "off"])
-        if values.allSatisfy({ words.contains($0.lowercased().trimmingCharacters(in: .whitespaces)) }) { return (.boolean, []) }
-        for pattern in datePatterns where allPass(values, type: .date, formats: [pattern]) { return (.date, [pattern]) }
-        for pattern in dateTimePatterns where allPass(values, type: .datetime, formats: [pattern]) { return (.datetime, [pattern]) }
-        return (.text, [])
-    }
-
-    /// Whether a one-column importer of `type` (and `rules`) accepts every value.
-    static func allPass(_ values: [String], type: ColumnType = .text, formats: [String] = [], rules: [RuleSpec] = []) -> Bool {
-        let column = ColumnSpec(name: "v", input: .from(["v"]), type: type, formats: formats, rules: rules)
-        let definition = ImporterDefinition(slug: "probe", target: TargetSpec(table: "probe"), columns: [column])
-        guard let importer = try? CompiledImporter(definition: definition) else { return false }
-        let processor = importer.makeProcessor(resolution: importer.resolve(header: ["v"]), run: RunFacts(id: 0, originalFilename: nil, startedAt: ""))
-        return values.allSatisfy { processor.process([$0]).isValid }
     }
 }

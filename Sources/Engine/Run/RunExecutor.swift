@@ -115,7 +115,7 @@ final class RunExecutor {
             detected = reader.detected
             warnings += reader.notes
             guard let h = try reader.readHeader() else { return failure("The file is empty: it has no header row.") }
-            header = RunExecutor.uniqued(h)
+            header = SourceHeader.prepare(h)
         } catch {
             return failure(RunExecutor.describe(error))
         }
@@ -123,8 +123,8 @@ final class RunExecutor {
         guard resolution.isUsable else { return failure(resolution.problems.joined(separator: " ")) }
         let keyProblems = importer.missingKeyHeaders(resolution)
         guard keyProblems.isEmpty else { return failure(keyProblems.joined(separator: " ")) }
-        for name in resolution.missing {
-            warnings.append("No header matches '\(name)'; its column gets its default or stays empty.")
+        for (name, hint) in zip(resolution.missing, resolution.hints) {
+            warnings.append("No header matches '\(name)'; its column gets its default or stays empty.\(hint)")
         }
         let table = TargetTable(importer: importer)
         let writer: ChunkWriter
@@ -478,15 +478,6 @@ final class RunExecutor {
     }
 
     /// Makes header names unique (`Name`, `Name (2)`) so logged rows keep every cell.
-    static func uniqued(_ header: [String]) -> [String] {
-        var seen: [String: Int] = [:]
-        return header.map { name in
-            let n = (seen[name] ?? 0) + 1
-            seen[name] = n
-            return n == 1 ? name : "\(name) (\(n))"
-        }
-    }
-
     static func describe(_ error: any Error) -> String {
         if let e = error as? SQLiteError { return e.message }
         return String(describing: error)

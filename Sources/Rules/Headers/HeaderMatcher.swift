@@ -55,6 +55,17 @@ struct HeaderMatcher: Sendable {
         s.unicodeScalars.first == "\u{FEFF}" ? String(s.unicodeScalars.dropFirst()) : s
     }
 
+    /// The key `exact` matching compares: the header as written, without surrounding whitespace
+    /// or a BOM.
+    static func exactKey(_ name: String) -> String { TextOps.trim(strippingBOM(name)) }
+
+    /// Every header index with each key, in header order.
+    func indexes(_ header: [String]) -> [String: [Int]] {
+        var map: [String: [Int]] = [:]
+        for (i, h) in header.enumerated() { map[key(h), default: []].append(i) }
+        return map
+    }
+
     /// Index of the first header with each key (duplicates: the first wins).
     func index(_ header: [String]) -> [String: Int] {
         var map: [String: Int] = [:]

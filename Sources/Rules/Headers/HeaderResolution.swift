@@ -6,7 +6,10 @@ package struct HeaderResolution: Sendable {
     package let sourceHeader: [String]
     /// The first `from` name (or template header) of each input whose header was not found.
     package let missing: [String]
-    /// Fatal problems (strict headers), one sentence each; the run must not start when non-empty.
+    /// Per entry of `missing`, " Did you mean 'X'?" naming the nearest header of the file, or "".
+    package let hints: [String]
+    /// Fatal problems (strict headers, ambiguous headers), one sentence each; the run must not
+    /// start when non-empty.
     package let problems: [String]
     /// Per compiled column, how its raw value is read from a row.
     let inputs: [ResolvedInput]

@@ -1,4 +1,5 @@
 import Definitions
+import IngestSupport
 
 /// A definition compiled into an executable pipeline: header resolution, transforms, type
 /// coercion, validators and messages, all prepared once so each row only executes.
@@ -55,27 +56,38 @@ package struct CompiledImporter: Sendable {
     /// Decides once per file which source column feeds each target column.
     ///
     /// A `from` list is tried in order (name, then aliases) and the first header found wins.
-    /// Missing headers leave the column empty (so `default`/`required` apply), unless
-    /// `headers.strict` makes them fatal `problems`.
+    /// Under `normalized` matching, when several headers of the file normalise to the name
+    /// (`email`, `E-Mail`), the one written exactly as the name wins; if none is, the name is
+    /// ambiguous and that is a problem naming them, whatever `headers.strict` says (taking one
+    /// would silently drop the other's data). Missing headers leave the column empty (so
+    /// `default`/`required` apply), unless `headers.strict` makes them fatal `problems`; either
+    /// way the headers found and the nearest one are named.
     package func resolve(header: [String]) -> HeaderResolution {
-        let index = matcher.index(header)
+        let index = matcher.indexes(header)
         var inputs: [ResolvedInput] = []
-        var missing: [String] = []
-        var problems: [String] = []
-        let strict = definition.headers.strict
+        var missing: [(names: [String], hint: String?)] = []
+        var ambiguous: [String] = []
+        let normalize = { (s: String) in HeaderMatcher.normalize(s) }
+        func find(_ name: String, key: String) -> Int? {
+            guard let found = index[key], let first = found.first else { return nil }
+            guard found.count > 1, matcher.match == .normalized else { return first }
+            let exact = found.filter { HeaderMatcher.exactKey(header[$0]) == HeaderMatcher.exactKey(name) }
+            if let e = exact.first { return e }
+            let problem = "The header '\(name)' is ambiguous: the file has "
+                + Self.list(found.map { "'\(header[$0])'" }, conjunction: "and")
+                + ", which all match it once case, accents, spaces and punctuation are ignored. "
+                + "Rename one of them in the file, or write the header exactly as in the file."
+            if !ambiguous.contains(problem) { ambiguous.append(problem) }
+            return first
+        }
         func report(_ names: [String]) {
-            guard let first = names.first else { return }
-            missing.append(first)
-            if strict {
-                problems.append(names.count > 1
-                    ? "Missing required header '\(first)' (expected one of: \(names.joined(separator: ", ")))."
-                    : "Missing required header '\(first)'.")
-            }
+            guard let first = names.first, !missing.contains(where: { $0.names.first == first }) else { return }
+            missing.append((names, Suggestion.nearest(to: first, in: header, normalize: normalize)))
         }
         for plan in plans {
             switch plan.input {
             case .from(let keys, let names):
-                let found = keys.lazy.compactMap { index[$0] }.first
+                let found = zip(names, keys).lazy.compactMap { find($0, key: $1) }.first
                 if found == nil { report(names) }
                 inputs.append(.cell(found))
             case .template(let template, let keys):
@@ -85,8 +97,8 @@ package struct CompiledImporter: Sendable {
                     case .literal(let s): pieces.append(.literal(s))
                     case .runFact(let f): pieces.append(.runFact(f))
                     case .header(let name):
-                        let found = key.flatMap { index[$0] }
-                        if found == nil, !missing.contains(name) { report([name]) }
+                        let found = key.flatMap { find(name, key: $0) }
+                        if found == nil { report([name]) }
                         pieces.append(.cell(found))
                     }
                 }
@@ -95,7 +107,38 @@ package struct CompiledImporter: Sendable {
                 inputs.append(.constant(scalar))
             }
         }
-        return HeaderResolution(sourceHeader: header, missing: missing, problems: problems, inputs: inputs)
+        var problems = ambiguous
+        if definition.headers.strict && !missing.isEmpty {
+            problems.append(Self.missingMessage(missing, header: header))
+        }
+        return HeaderResolution(sourceHeader: header, missing: missing.map { $0.names[0] },
+                                hints: missing.map { m in m.hint.map { " Did you mean '\($0)'?" } ?? "" },
+                                problems: problems, inputs: inputs)
+    }
+
+    /// "Missing required header 'Order No'. Found: Order Number, Customer. Did you mean 'Order Number'?"
+    static func missingMessage(_ missing: [(names: [String], hint: String?)], header: [String]) -> String {
+        func named(_ m: (names: [String], hint: String?)) -> String {
+            m.names.count > 1 ? "'\(m.names[0])' (expected one of: \(m.names.joined(separator: ", ")))" : "'\(m.names[0])'"
+        }
+        var text = missing.count == 1
+            ? "Missing required header \(named(missing[0]))."
+            : "Missing required headers " + list(missing.map(named), conjunction: "and") + "."
+        let shown = header.prefix(20).map { $0.isEmpty ? "(empty)" : $0 }
+        text += " Found: " + (shown.isEmpty ? "no headers" : shown.joined(separator: ", ")) + (header.count > 20 ? ", … (\(header.count - 20) more)" : "") + "."
+        let hints = missing.compactMap { m in m.hint.map { (m.names[0], $0) } }
+        if missing.count == 1, let (_, hint) = hints.first {
+            text += " Did you mean '\(hint)'?"
+        } else if !hints.isEmpty {
+            text += " Did you mean " + list(hints.map { "'\($0.1)' for '\($0.0)'" }, conjunction: "and") + "?"
+        }
+        return text
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String], conjunction: String) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items[items.count - 1]
     }
 
     /// Whether a source header (a JSON key such as `address.city`) is one the definition reads:

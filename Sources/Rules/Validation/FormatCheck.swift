@@ -2,7 +2,7 @@
 ///
 /// Each runs once per cell, so each works on UTF-8 bytes with an ASCII fast path and allocates
 /// nothing for ASCII input.
-enum FormatCheck {
+package enum FormatCheck {
     @inline(__always)
     static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
@@ -20,7 +20,7 @@ enum FormatCheck {
     /// and inner hyphens, or an address literal `[…]`. UTF-8 is allowed in both parts
     /// (RFC 6531). Like Laravel, a dot-less domain (`a@localhost`) passes: RFC validation does
     /// not require a TLD (that is `email:filter`).
-    static func isEmail(_ text: String) -> Bool { withBytes(text, isEmail(bytes:)) }
+    package static func isEmail(_ text: String) -> Bool { withBytes(text, isEmail(bytes:)) }
 
     static func isEmail(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = b.count
