@@ -111,7 +111,7 @@ extension IngestEngine {
             throw .unsupportedFormat(found: format.rawValue, accepted: accepted)
         }
         if format == .csv || format == .tsv, let found = readHeader(format), !found.isEmpty {
-            let resolution = compiled.resolve(header: RunExecutor.uniqued(found))
+            let resolution = compiled.resolve(header: SourceHeader.prepare(found))
             if resolution.readsHeaders && !resolution.matchesAnyHeader {
                 throw .sourceUnavailable(Self.unmatchedHeaders(found: found, compiled: compiled))
             }
