@@ -313,6 +313,40 @@ struct DocsTruthTests {
         }
     }
 
+    // MARK: - README reference
+
+    @Test("the README's reference names every key of the definition schema, and its column table lists exactly the column keys")
+    func readmeKeysMatchSchema() throws {
+        let readme = try String(contentsOf: DocsText.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "### Reference"))
+        let end = try #require(readme.range(of: "#### Regular expressions", range: start.upperBound..<readme.endIndex))
+        let reference = String(readme[start.upperBound..<end.lowerBound])
+        let schemaData = try Data(contentsOf: DocsText.root.appendingPathComponent("schemas/importer.schema.json"))
+        let schema = try #require(try JSONSerialization.jsonObject(with: schemaData) as? [String: Any])
+        var keys = Set<String>()
+        func collect(_ node: Any) {
+            if let object = node as? [String: Any] {
+                if let properties = object["properties"] as? [String: Any] { keys.formUnion(properties.keys) }
+                object.values.forEach(collect)
+            } else if let array = node as? [Any] {
+                array.forEach(collect)
+            }
+        }
+        collect(schema)
+        keys.remove("$schema")
+        #expect(keys.count > 60, "the schema parsed to \(keys.count) keys")
+        for key in keys.sorted() {
+            #expect(reference.contains("`\(key)`") || reference.contains("\"\(key)\""), "README's reference names '\(key)'")
+        }
+        let defs = try #require(schema["$defs"] as? [String: Any])
+        let column = try #require((defs["column"] as? [String: Any])?["properties"] as? [String: Any])
+        let afterHeading = try #require(reference.range(of: "Column keys"))
+        let rows = DocsText.lines(of: String(reference[afterHeading.upperBound...]))
+            .drop { !$0.hasPrefix("|") }.prefix { $0.hasPrefix("|") }.dropFirst(2).map(DocsText.cells(of:))
+        let documented = Set(rows.flatMap { DocsText.backticked($0[0]) })
+        #expect(documented == Set(column.keys), "README's column table vs the schema's column keys")
+    }
+
     // MARK: - README set-up
 
     @Test("the README's two set-up commands install what is missing, and .ci/run runs exactly the test command")

@@ -32,6 +32,20 @@ struct CommandLineTests {
         #expect(cli.stdout == help)
     }
 
+    @Test("the README documents every command and every option of every command")
+    func readmeDocumentsEveryFlag() throws {
+        let readmeURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let readme = try String(contentsOf: readmeURL, encoding: .utf8)
+        for command in IngestCommand.commands {
+            let spec = command.spec
+            #expect(readme.contains("`ingest \(spec.name)"), "README shows `ingest \(spec.name)`")
+            for option in spec.options where option.long != "help" {
+                #expect(readme.contains("--\(option.long)"), "README documents `ingest \(spec.name) --\(option.long)`")
+            }
+        }
+    }
+
     @Test("the overview lists every subcommand and matches its golden file")
     func overview() throws {
         let cli = try CLIHarness()
