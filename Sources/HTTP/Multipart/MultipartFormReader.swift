@@ -3,7 +3,7 @@ import Glibc
 
 /// Reads a whole `multipart/form-data` body: fields into memory, files straight to disk.
 ///
-/// The body is pulled from the request's ``BodyStream`` 64 KiB at a time and fed to a
+/// The body is pulled from the request's ``BodyStream`` 256 KiB at a time and fed to a
 /// ``MultipartParser``; each file part's bytes are written to its temp file as they arrive, so
 /// an upload of any size uses constant memory. Use it from a route with
 /// ``RouteOptions/streamingBody`` for large uploads (on other routes it reads the buffered body).
@@ -25,7 +25,15 @@ package enum MultipartFormReader {
         return try read(request.body, boundary: boundary, fileDirectory: fileDirectory, limits: limits)
     }
 
+    /// How many body bytes one read asks for: large reads keep system calls and parser steps
+    /// per byte low; the parser's buffer is about this size.
+    static let readSize = 256 * 1024
+
     /// Reads a form from `body` split by `boundary`.
+    ///
+    /// The body is read straight into the parser's buffer (``MultipartParser/fill(upTo:_:)``)
+    /// and file content is written to disk from that same buffer, so each byte is copied once
+    /// from the socket and once to the file.
     package static func read(
         _ body: BodyStream, boundary: String, fileDirectory: String, limits: MultipartLimits = MultipartLimits()
     ) throws(MultipartError) -> MultipartForm {
@@ -35,12 +43,11 @@ package enum MultipartFormReader {
         var file: TempFile?
         var fieldName: String?
         var fieldValue: [UInt8] = []
-        var chunk: [UInt8] = []
         do throws(MultipartError) {
             while true {
                 let count: Int
                 do throws(HTTPError) {
-                    count = try body.read(into: &chunk)
+                    count = try parser.fill(upTo: readSize) { (buffer) throws(HTTPError) in try body.read(into: buffer) }
                 } catch {
                     throw .body(error)
                 }
@@ -48,8 +55,8 @@ package enum MultipartFormReader {
                     try parser.finish()
                     break
                 }
-                for event in try parser.feed(chunk) {
-                    switch event {
+                try parser.process { (piece: MultipartParser.Piece) throws(MultipartError) in
+                    switch piece {
                     case .partHeaders(let head):
                         if let filename = head.filename {
                             let created = try TempFile.create(in: fileDirectory)
@@ -82,6 +89,7 @@ package enum MultipartFormReader {
                 }
                 if parser.isComplete {
                     // Drain the epilogue so the connection stays usable.
+                    var chunk: [UInt8] = []
                     do throws(HTTPError) {
                         while try body.read(into: &chunk) > 0 {}
                     } catch {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// An incremental `multipart/form-data` parser (RFC 7578, RFC 2046 §5.1).
 ///
 /// Sans-I/O, like multipart-kit: it never reads a socket. Feed it bytes as they arrive, in
@@ -6,6 +8,12 @@
 /// bounded by the limits: part bodies are handed out as they are scanned, never accumulated
 /// (only non-file fields are counted against ``MultipartLimits/maxFieldBytes``, and it is the
 /// caller who keeps them).
+///
+/// Two ways in: ``feed(_:)`` copies the bytes in and returns events with copied content, for
+/// tests and small bodies; ``fill(upTo:_:)`` lets the caller read straight into the parser's
+/// buffer and ``process(_:)`` hands content out as views of that buffer, so an upload is read
+/// into one buffer and written from it with no copy in between. The delimiter is found with a
+/// Horspool search over the whole buffer (``SubstringSearch``), not byte by byte.
 package struct MultipartParser: Sendable {
     private enum State: Sendable {
         case preamble
@@ -13,6 +21,15 @@ package struct MultipartParser: Sendable {
         case headers
         case body
         case epilogue
+    }
+
+    /// What ``process(_:)`` hands out. `bodyChunk` views the parser's buffer: valid only
+    /// during the call.
+    package enum Piece {
+        case partHeaders(MultipartPartHead)
+        case bodyChunk(UnsafeRawBufferPointer)
+        case partEnd
+        case end
     }
 
     /// The boundary from the `Content-Type` header, without the leading `--`.
@@ -23,7 +40,13 @@ package struct MultipartParser: Sendable {
     /// `CRLF "--" boundary`: every delimiter, the first included once the virtual CRLF below is
     /// prepended, looks like this.
     private let delimiter: [UInt8]
-    private var pending: [UInt8]
+    private let delimiterSearch: SubstringSearch
+    /// The CRLF CRLF that ends a part's header section.
+    private static let headerEndSearch = SubstringSearch([13, 10, 13, 10])
+    /// The undecided bytes are `storage[start..<end]`; `storage.count` is the capacity.
+    private var storage: [UInt8]
+    private var start = 0
+    private var end = 0
     private var state = State.preamble
     private var partCount = 0
     private var partIsOpen = false
@@ -31,8 +54,8 @@ package struct MultipartParser: Sendable {
     private var currentIsFile = false
     private var currentBytes = 0
     private var preambleBytes = 0
-    /// Where the search for the end of a part's headers resumes, so trickled headers are
-    /// scanned once.
+    /// Where the search for the end of a part's headers resumes (relative to `start`), so
+    /// trickled headers are scanned once.
     private var headerSearchFrom = 0
 
     /// Creates a parser for `boundary` (RFC 2046 §5.1.1: 1 to 70 characters, no trailing space).
@@ -44,9 +67,11 @@ package struct MultipartParser: Sendable {
         self.boundary = boundary
         self.limits = limits
         self.delimiter = [13, 10, UInt8(ascii: "-"), UInt8(ascii: "-")] + bytes
+        self.delimiterSearch = SubstringSearch(delimiter)
         // RFC 2046 §5.1.1: the CRLF before a boundary belongs to the boundary. The first
         // boundary may start the body with no CRLF before it, so pretend there was one.
-        self.pending = [13, 10]
+        self.storage = [13, 10]
+        self.end = 2
     }
 
     /// The boundary parameter of a `multipart/form-data` `Content-Type` value (quoted or not),
@@ -64,13 +89,49 @@ package struct MultipartParser: Sendable {
         return false
     }
 
+    private var pendingCount: Int { end - start }
+
     /// Parses `bytes` and returns the events they complete.
     package mutating func feed(_ bytes: some Collection<UInt8>) throws(MultipartError) -> [MultipartEvent] {
         if case .epilogue = state { return [] }
-        pending.append(contentsOf: bytes)
+        reserve(bytes.count)
+        storage.replaceSubrange(end..<(end + bytes.count), with: bytes)
+        end += bytes.count
         var events: [MultipartEvent] = []
-        while try step(&events) {}
+        try process { (piece: Piece) throws(MultipartError) in
+            switch piece {
+            case .partHeaders(let head): events.append(.partHeaders(head))
+            case .bodyChunk(let raw): events.append(.bodyChunk(Array(raw)))
+            case .partEnd: events.append(.partEnd)
+            case .end: events.append(.end)
+            }
+        }
         return events
+    }
+
+    /// Lets `read` write up to `maxBytes` new input bytes straight into the parser's buffer;
+    /// `read` returns how many it wrote (`0` at the end of the input). Call ``process(_:)``
+    /// after each fill. Past the closing boundary the bytes are read and dropped.
+    package mutating func fill<E: Error>(
+        upTo maxBytes: Int, _ read: (UnsafeMutableRawBufferPointer) throws(E) -> Int
+    ) throws(E) -> Int {
+        if case .epilogue = state { start = 0; end = 0 }
+        let wanted = max(1, maxBytes)
+        reserve(wanted)
+        let offset = end
+        let result: Result<Int, E> = storage.withUnsafeMutableBytes { raw in
+            Result { () throws(E) in try read(UnsafeMutableRawBufferPointer(rebasing: raw[offset..<(offset + wanted)])) }
+        }
+        let count = min(max(0, try result.get()), wanted)
+        end += count
+        return count
+    }
+
+    /// Parses what the buffer holds and hands out what it completes, in order. Content bytes
+    /// that may begin a delimiter stay in the buffer for the next call.
+    package mutating func process(_ handle: (Piece) throws(MultipartError) -> Void) throws(MultipartError) {
+        while try step(handle) {}
+        if start == end { start = 0; end = 0 }
     }
 
     /// Declares the end of the input.
@@ -80,62 +141,85 @@ package struct MultipartParser: Sendable {
         guard isComplete else { throw .truncated }
     }
 
+    /// Makes room for `count` more bytes after `end`, moving the undecided bytes to the front
+    /// (they are at most a delimiter's length while in a body) before growing.
+    private mutating func reserve(_ count: Int) {
+        if storage.count - end >= count { return }
+        if start > 0 {
+            let moving = end - start
+            if moving > 0 {
+                let from = start
+                storage.withUnsafeMutableBytes { raw in
+                    guard let base = raw.baseAddress else { return }
+                    memmove(base, base + from, moving)
+                }
+            }
+            start = 0
+            end = moving
+            if storage.count - end >= count { return }
+        }
+        var grown = max(storage.count * 2, end + count)
+        grown = max(grown, 4096)
+        storage.append(contentsOf: repeatElement(0, count: grown - storage.count))
+    }
+
     /// Makes one step of progress; returns false when more input is needed.
-    private mutating func step(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
+    private mutating func step(_ handle: (Piece) throws(MultipartError) -> Void) throws(MultipartError) -> Bool {
         switch state {
         case .preamble: return try stepPreamble()
-        case .afterDelimiter: return try stepAfterDelimiter(&events)
-        case .headers: return try stepHeaders(&events)
-        case .body: return try stepBody(&events)
+        case .afterDelimiter: return try stepAfterDelimiter(handle)
+        case .headers: return try stepHeaders(handle)
+        case .body: return try stepBody(handle)
         case .epilogue:
-            pending.removeAll()
+            start = end
             return false
         }
     }
 
     /// Skips the preamble up to the first delimiter, counting it against its limit.
     private mutating func stepPreamble() throws(MultipartError) -> Bool {
-        if let found = find(delimiter, in: pending) {
+        if let found = find(delimiterSearch, from: 0) {
             preambleBytes += found
             if preambleBytes > limits.maxPreambleBytes { throw .preambleTooLarge(limit: limits.maxPreambleBytes) }
-            pending.removeFirst(found + delimiter.count)
+            start += found + delimiter.count
             state = .afterDelimiter
             return true
         }
-        let keep = min(pending.count, delimiter.count - 1)
-        let drop = pending.count - keep
+        let keep = min(pendingCount, delimiter.count - 1)
+        let drop = pendingCount - keep
         preambleBytes += drop
         if preambleBytes > limits.maxPreambleBytes { throw .preambleTooLarge(limit: limits.maxPreambleBytes) }
-        pending.removeFirst(drop)
+        start += drop
         return false
     }
 
     /// After a boundary: `--` closes the body; otherwise optional padding and CRLF open a part.
-    private mutating func stepAfterDelimiter(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
-        guard pending.count >= 2 else { return false }
-        if pending[0] == UInt8(ascii: "-") && pending[1] == UInt8(ascii: "-") {
+    private mutating func stepAfterDelimiter(_ handle: (Piece) throws(MultipartError) -> Void) throws(MultipartError) -> Bool {
+        guard pendingCount >= 2 else { return false }
+        if storage[start] == UInt8(ascii: "-") && storage[start + 1] == UInt8(ascii: "-") {
             // RFC 2046 §5.1.1: "--" after the boundary closes the body; the rest is epilogue.
-            if partIsOpen { events.append(.partEnd) }
+            if partIsOpen { try handle(.partEnd) }
             partIsOpen = false
-            events.append(.end)
-            pending.removeAll()
+            try handle(.end)
+            start = end
             state = .epilogue
             return false
         }
         // RFC 2046 §5.1.1: transport padding (linear whitespace) may follow a boundary
         // before its CRLF.
+        let pending = storage[start..<end]
         guard let lf = pending.firstIndex(of: 10) else {
-            if pending.count > 256 || !pending.allSatisfy({ HTTPSyntax.isWhitespace($0) || $0 == 13 }) {
+            if pendingCount > 256 || !pending.allSatisfy({ HTTPSyntax.isWhitespace($0) || $0 == 13 }) {
                 throw .malformed("a boundary is followed by unexpected bytes.")
             }
             return false
         }
-        let padding = pending[0..<lf]
+        let padding = storage[start..<lf]
         guard padding.last == 13, padding.dropLast().allSatisfy(HTTPSyntax.isWhitespace) else {
             throw .malformed("a boundary is followed by unexpected bytes.")
         }
-        pending.removeFirst(lf + 1)
-        if partIsOpen { events.append(.partEnd) }
+        start = lf + 1
+        if partIsOpen { try handle(.partEnd) }
         partIsOpen = false
         partCount += 1
         if partCount > limits.maxParts { throw .tooManyParts(limit: limits.maxParts) }
@@ -144,72 +228,74 @@ package struct MultipartParser: Sendable {
     }
 
     /// A part's header section, up to the CRLF CRLF that ends it.
-    private mutating func stepHeaders(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
+    private mutating func stepHeaders(_ handle: (Piece) throws(MultipartError) -> Void) throws(MultipartError) -> Bool {
         let headerEnd: Int
         let consumed: Int
-        if pending.count >= 2 && pending[0] == 13 && pending[1] == 10 {
+        if pendingCount >= 2 && storage[start] == 13 && storage[start + 1] == 10 {
             headerEnd = 0
             consumed = 2
-        } else if let found = find([13, 10, 13, 10], in: pending, from: headerSearchFrom) {
+        } else if let found = find(Self.headerEndSearch, from: headerSearchFrom) {
             headerEnd = found
             consumed = found + 4
         } else {
             // The last 3 bytes may begin the CRLF CRLF that ends the headers, so only what
             // comes before them surely belongs to the header section.
-            if pending.count - 3 > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
-            headerSearchFrom = max(0, pending.count - 3)
+            if pendingCount - 3 > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
+            headerSearchFrom = max(0, pendingCount - 3)
             return false
         }
         headerSearchFrom = 0
         if headerEnd > limits.maxPartHeaderBytes { throw .partHeadersTooLarge(limit: limits.maxPartHeaderBytes) }
-        let head = try Self.parsePartHead(pending[0..<headerEnd])
-        pending.removeFirst(consumed)
+        let head = try Self.parsePartHead(storage[start..<(start + headerEnd)])
+        start += consumed
         partIsOpen = true
         currentName = head.name ?? ""
         currentIsFile = head.isFile
         currentBytes = 0
-        events.append(.partHeaders(head))
+        try handle(.partHeaders(head))
         state = .body
         return true
     }
 
     /// A part's content, up to the next delimiter; what may begin a delimiter waits for more.
-    private mutating func stepBody(_ events: inout [MultipartEvent]) throws(MultipartError) -> Bool {
-        if let found = find(delimiter, in: pending) {
-            if found > 0 { try emit(found, into: &events) }
-            pending.removeFirst(delimiter.count)
+    private mutating func stepBody(_ handle: (Piece) throws(MultipartError) -> Void) throws(MultipartError) -> Bool {
+        if let found = find(delimiterSearch, from: 0) {
+            if found > 0 { try emit(found, handle) }
+            start += delimiter.count
             state = .afterDelimiter
             return true
         }
         // Everything except a possible delimiter prefix at the end is certainly content.
-        let safe = pending.count - (delimiter.count - 1)
-        if safe > 0 { try emit(safe, into: &events) }
+        let safe = pendingCount - (delimiter.count - 1)
+        if safe > 0 { try emit(safe, handle) }
         return false
     }
 
     /// Hands out the first `count` pending bytes as content of the current part.
-    private mutating func emit(_ count: Int, into events: inout [MultipartEvent]) throws(MultipartError) {
+    private mutating func emit(_ count: Int, _ handle: (Piece) throws(MultipartError) -> Void) throws(MultipartError) {
         currentBytes += count
         if currentIsFile {
             if currentBytes > limits.maxFileBytes { throw .fileTooLarge(limit: limits.maxFileBytes) }
         } else if currentBytes > limits.maxFieldBytes {
             throw .fieldTooLarge(name: currentName, limit: limits.maxFieldBytes)
         }
-        events.append(.bodyChunk(Array(pending[0..<count])))
-        pending.removeFirst(count)
+        let from = start
+        let result: Result<Void, MultipartError> = storage.withUnsafeBytes { raw in
+            Result { () throws(MultipartError) in try handle(.bodyChunk(UnsafeRawBufferPointer(rebasing: raw[from..<(from + count)]))) }
+        }
+        try result.get()
+        start += count
     }
 
-    /// The first index where `needle` occurs in `haystack`.
-    private func find(_ needle: [UInt8], in haystack: [UInt8], from offset: Int = 0) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var start = offset
-        let last = haystack.count - needle.count
-        while start <= last {
-            guard let candidate = haystack[start...last].firstIndex(of: first) else { return nil }
-            if haystack[candidate..<(candidate + needle.count)].elementsEqual(needle) { return candidate }
-            start = candidate + 1
+    /// The first offset (relative to `start`) at or after `offset` where `search`'s needle
+    /// occurs in the pending bytes, found over the whole buffer at once (Horspool), not byte by byte.
+    private func find(_ search: SubstringSearch, from offset: Int) -> Int? {
+        let length = pendingCount - offset
+        guard offset >= 0, length >= search.needle.count else { return nil }
+        let from = start + offset
+        return storage.withUnsafeBytes { raw -> Int? in
+            search.firstOffset(in: UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)])).map { $0 + offset }
         }
-        return nil
     }
 
     /// Parses a part's header lines and its `Content-Disposition` (RFC 7578 §4.2).

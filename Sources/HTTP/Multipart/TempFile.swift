@@ -24,13 +24,11 @@ final class TempFile {
         return TempFile(path: path, descriptor: descriptor)
     }
 
-    func write(_ bytes: [UInt8]) throws(MultipartError) {
+    func write(_ bytes: UnsafeRawBufferPointer) throws(MultipartError) {
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.write(descriptor, base + offset, raw.count - offset)
-            }
+            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw .fileSystem(operation: "write", errno: errno)

@@ -69,6 +69,30 @@ package final class BodyStream {
         return count
     }
 
+    /// Writes the next body bytes into `buffer` (at most its size) with no intermediate copy:
+    /// a `Content-Length` body whose bytes are not already buffered is received from the
+    /// socket straight into `buffer`.
+    ///
+    /// - Returns: the number of bytes written; `0` only at the end of the body.
+    /// - Throws: as ``read(into:maxBytes:)``.
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPError) -> Int {
+        guard !isFinished, buffer.count > 0 else { return 0 }
+        if let expectedLength, expectedLength > maxBytes {
+            throw HTTPError(.contentTooLarge, message: "The request body is larger than \(maxBytes) bytes.")
+        }
+        let count = try source.read(into: buffer)
+        if count == 0 {
+            isFinished = true
+            return 0
+        }
+        bytesRead += count
+        if bytesRead > maxBytes {
+            throw HTTPError(.contentTooLarge, message: "The request body is larger than \(maxBytes) bytes.")
+        }
+        if source.isAtEnd { isFinished = true }
+        return count
+    }
+
     /// Reads the rest of the body into memory.
     ///
     /// - Parameter limit: the most bytes to accept (in addition to ``maxBytes``); more is `413`.
@@ -89,6 +113,8 @@ package final class BodyStream {
 protocol BodySource: AnyObject {
     /// Appends up to `maxBytes` body bytes to `buffer`; returns how many, `0` at the end.
     func read(into buffer: inout [UInt8], maxBytes: Int) throws(HTTPError) -> Int
+    /// Writes up to `buffer.count` body bytes into `buffer`; returns how many, `0` at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPError) -> Int
     /// Whether the last byte of the body has been delivered.
     var isAtEnd: Bool { get }
     /// Chunked trailers, once at the end.
@@ -107,6 +133,17 @@ final class MemoryBodySource: BodySource {
     func read(into buffer: inout [UInt8], maxBytes: Int) throws(HTTPError) -> Int {
         let count = min(maxBytes, bytes.count - offset)
         buffer.append(contentsOf: bytes[offset..<(offset + count)])
+        offset += count
+        return count
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPError) -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        if count > 0 {
+            bytes.withUnsafeBytes { raw in
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]))
+            }
+        }
         offset += count
         return count
     }

@@ -51,6 +51,26 @@ final class ConnectionSocket {
         }
     }
 
+    /// Receives what is available (at most `buffer.count` bytes) straight into `buffer`, waiting
+    /// until the deadline only when nothing has arrived yet: the read is tried first, so a
+    /// stream that keeps the socket full costs one system call per read, not two.
+    ///
+    /// - Returns: the number of bytes received; `0` means the peer closed its side.
+    func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: ContinuousClock.Instant) throws(HTTPIOError) -> Int {
+        while true {
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+            if count >= 0 { return count }
+            let error = errno
+            if error == EAGAIN || error == EWOULDBLOCK {
+                try waitReadable(until: deadline)
+                continue
+            }
+            if error == EINTR { continue }
+            if error == ECONNRESET || error == EPIPE || error == ENOTCONN { throw .peerClosed }
+            throw .system(errno: error)
+        }
+    }
+
     /// Writes all of `bytes`; `timeout` bounds each wait for the peer to accept more.
     func send(_ bytes: some Collection<UInt8>, timeout: Duration) throws(HTTPIOError) {
         let result: Result<Void, HTTPIOError> = bytes.withContiguousStorageIfAvailable { buffer in

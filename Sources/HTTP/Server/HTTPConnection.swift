@@ -298,6 +298,25 @@ final class HTTPConnection {
         }
     }
 
+    /// Receives body bytes straight into `buffer` (nothing may be buffered), with the same
+    /// deadlines and errors as ``receiveBody(deadline:)``.
+    fileprivate func receiveBody(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) throws(HTTPError) -> Int {
+        let stall = ContinuousClock.now + configuration.bodyReadTimeout
+        do throws(HTTPIOError) {
+            return try socket.receive(into: buffer, until: min(stall, deadline))
+        } catch {
+            guard error == .timedOut else {
+                throw HTTPError(.badRequest, message: "The connection failed while reading the request body.")
+            }
+            if deadline < stall {
+                throw HTTPError(.requestTimeout, message: "The request body arrived too slowly: after the first "
+                                + "\(HTTPConnection.describe(configuration.bodyTimeout)) it must average at least "
+                                + "\(configuration.minBodyBytesPerSecond) bytes per second.")
+            }
+            throw HTTPError(.requestTimeout, message: "The request body was not received in time.")
+        }
+    }
+
     /// `30 s`, or `300 ms` for a duration that is not a whole number of seconds.
     static func describe(_ duration: Duration) -> String {
         duration.components.attoseconds == 0 ? "\(duration.components.seconds) s" : "\(duration.wholeMilliseconds) ms"
@@ -477,6 +496,34 @@ private final class SocketBodySource: BodySource {
                 buffer.append(contentsOf: available.prefix(count))
                 return count
             }
+            remaining -= count
+            if remaining == 0 { isAtEnd = true }
+            return count
+        } catch {
+            failed = true
+            throw error
+        }
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPError) -> Int {
+        guard !isAtEnd, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        // A chunked body goes through its decoder, and bytes already buffered are copied out;
+        // the rest of a Content-Length body is received straight into `buffer`.
+        if decoder != nil || expectsContinue || connection.hasBufferedBody {
+            var bytes: [UInt8] = []
+            let count = try read(into: &bytes, maxBytes: buffer.count)
+            bytes.withUnsafeBytes { raw in buffer.copyMemory(from: raw) }
+            return count
+        }
+        do throws(HTTPError) {
+            if startedAt == nil { startedAt = .now }
+            let start = startedAt ?? .now
+            let wanted = min(remaining, buffer.count)
+            let count = try connection.receiveBody(
+                into: UnsafeMutableRawBufferPointer(start: base, count: wanted),
+                deadline: connection.bodyDeadline(start: start, received: received))
+            if count == 0 { throw HTTPError(.badRequest, message: "The request body ended before its Content-Length.") }
+            received += count
             remaining -= count
             if remaining == 0 { isAtEnd = true }
             return count
