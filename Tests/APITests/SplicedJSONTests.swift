@@ -5,9 +5,9 @@ import Testing
 @testable import API
 
 /// `GET /{id}`, `GET /{id}/rows` and `GET /` copy the stored row data, row errors and run
-/// summaries into the response as bytes; the error summary is counted by SQLite. These tests build
-/// the same documents the way the API used to (decode the stored JSON into values, write them out
-/// again) and require the bytes to be identical, on rows chosen to be awkward.
+/// summaries into the response as bytes; the error summary decodes each distinct errors text once.
+/// These tests build the same documents the way the API used to (decode the stored JSON into
+/// values, write them out again) and require the bytes to be identical, on awkward rows.
 @Suite("Stored JSON spliced into responses is byte for byte the value-built JSON")
 struct SplicedJSONTests {
     /// Rows the importer fails and logs: unicode, quotes, backslashes, slashes, control
@@ -94,7 +94,7 @@ struct SplicedJSONTests {
         #expect(response.body == JSONBytesWriter.bytes(expected), "\(response.text)")
     }
 
-    @Test("GET /{id}/errors/summary counted by SQLite equals the summary counted row by row")
+    @Test("GET /{id}/errors/summary, counted per distinct errors text, equals the summary counted row by row")
     func errorSummary() throws {
         let (fixture, id) = try SplicedJSONTests.fixture()
         let store = try fixture.engine.openStore()

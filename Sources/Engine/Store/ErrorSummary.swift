@@ -16,34 +16,34 @@ package struct ErrorSummary: Sendable, Equatable {
 extension RunStore {
     /// Builds the error summary of a run from its failed rows.
     ///
-    /// SQLite counts the messages inside the stored `errors` JSON (`json_extract`, `json_each`,
-    /// `GROUP BY`), so no row is decoded into Swift values: the grouped counts are few whatever
-    /// the number of rows. They are then merged by Swift string equality and sorted here, as when
-    /// the rows were counted one by one: a row's `message` (which must be a string), and each
-    /// string in the arrays of its `validation` object as `column: message`. Groups are merged in
-    /// the order their first row was logged, so of two messages Swift finds equal (canonically
-    /// equivalent, different bytes) the one that came first is shown, as before.
+    /// Failed rows mostly share their errors (the same rules fail in the same way), so SQLite
+    /// groups the rows by their stored `errors` text (a byte comparison) and each distinct text is
+    /// decoded once and counted as many times as rows carry it: a row's `message`, and each of its
+    /// validation messages as `column: message`. The distinct texts come in the order of their
+    /// first row, so the counts merge in the same order as when the rows were counted one by one
+    /// (of two messages Swift finds equal, canonically equivalent with different bytes, the one
+    /// logged first is shown).
     package func errorSummary(of runID: Int64) throws -> ErrorSummary {
         let total = try failedRowCount(of: runID)
         var messages: [String: Int] = [:]
-        for group in try db.query("""
-            SELECT json_extract(errors, '$.message'), json_type(errors, '$.message'), COUNT(*) FROM ingest_rows
-            WHERE run_id = ? AND status = 'failed' AND errors IS NOT NULL GROUP BY 1, 2 ORDER BY MIN(id)
-            """, [.integer(runID)]) {
-            guard group[1].textValue == "text", let message = group[0].textValue else {
+        var validation: [String: Int] = [:]
+        let statement = try db.cachedStatement("""
+            SELECT errors, COUNT(*) FROM ingest_rows WHERE run_id = ? AND status = 'failed' AND errors IS NOT NULL
+            GROUP BY errors ORDER BY MIN(id)
+            """)
+        statement.reset()
+        defer { statement.reset() }
+        try statement.bind([.integer(runID)])
+        while try statement.step() {
+            let count = Int(statement.column(1).integerValue ?? 0)
+            guard let text = statement.column(0).textValue, let json = try? JSONValue.parse(text),
+                  let errors = RunStore.decodeErrors(json) else {
                 throw SQLiteError.corruptRecord(table: "ingest_rows", id: runID, column: "errors", "the stored errors are not the JSON Ingest writes")
             }
-            messages[message, default: 0] += Int(group[2].integerValue ?? 0)
-        }
-        var validation: [String: Int] = [:]
-        for group in try db.query("""
-            SELECT v.key, m.value, COUNT(*) FROM ingest_rows r, json_each(r.errors, '$.validation') v, json_each(v.value) m
-            WHERE r.run_id = ? AND r.status = 'failed' AND r.errors IS NOT NULL AND json_type(r.errors, '$.validation') = 'object'
-                AND v.type = 'array' AND m.type = 'text'
-            GROUP BY 1, 2 ORDER BY MIN(r.id), MIN(v.id), MIN(m.id)
-            """, [.integer(runID)]) {
-            guard let column = group[0].textValue, let message = group[1].textValue else { continue }
-            validation["\(column): \(message)", default: 0] += Int(group[2].integerValue ?? 0)
+            messages[errors.message, default: 0] += count
+            for (column, list) in errors.validation {
+                for message in list { validation["\(column): \(message)", default: 0] += count }
+            }
         }
         func sorted(_ d: [String: Int]) -> [ErrorSummary.Entry] {
             d.map { ErrorSummary.Entry(message: $0.key, count: $0.value) }
