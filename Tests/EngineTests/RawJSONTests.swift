@@ -38,6 +38,27 @@ struct RawJSONTests {
         #expect(RawJSON(validating: Array((String(repeating: "[", count: 513) + String(repeating: "]", count: 513)).utf8)) == nil)
     }
 
+    @Test("a special byte is found at every position of a long string (the eight-byte fast path)")
+    func specialAtEveryPosition() {
+        let specials = ["\"", "\\", "\\n", "\\u00e9", "\u{1}", "\u{1F}", "é", "🚀", "\u{7F}", " ", "~", "\\q", "\\u12"]
+        for special in specials {
+            for position in 0..<20 {
+                let text = "[\"" + String(repeating: "a", count: position) + special + String(repeating: "b", count: 19 - position) + "\"]"
+                let parsed = (try? JSONValue.parse(text)) != nil
+                #expect((RawJSON(validating: Array(text.utf8)) != nil) == parsed, "\(text)")
+            }
+        }
+        var bytes = Array("[\"\(String(repeating: "x", count: 16))\"]".utf8)
+        for position in 2..<18 {
+            for bad: UInt8 in [0x80, 0xFF, 0x00, 0x1F] {
+                let original = bytes[position]
+                bytes[position] = bad
+                #expect(RawJSON(validating: bytes) == nil, "\(bad) at \(position)")
+                bytes[position] = original
+            }
+        }
+    }
+
     @Test("requireObject takes only an object")
     func objectsOnly() {
         #expect(RawJSON(validating: Array(" {\"a\":1}".utf8), requireObject: true) != nil)
