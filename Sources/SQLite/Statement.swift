@@ -98,10 +98,35 @@ package final class Statement {
     /// Number of result columns.
     package var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
+    /// Whether result column `index` of the current row is a blob.
+    package func columnIsBlob(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_BLOB }
+
+    /// The position of the result column called `name`, or nil. The names are read once per
+    /// statement, not once per row.
+    package func columnIndex(named name: String) -> Int? {
+        if let names = columnIndexByName { return names[name] }
+        var names: [String: Int] = [:]
+        for i in 0..<columnCount { names[columnName(i)] = i }
+        columnIndexByName = names
+        return names[name]
+    }
+    private var columnIndexByName: [String: Int]?
+
     /// The name of result column `index` (0-based).
     package func columnName(_ index: Int) -> String {
         guard let p = sqlite3_column_name(handle, Int32(index)) else { return "" }
         return String(cString: p)
+    }
+
+    /// The bytes of result column `index` (0-based) of the current row as SQLite stores them
+    /// (a text's UTF-8, a blob's bytes, a number's text), or nil for NULL. One copy, no `String`.
+    package func columnBytes(_ index: Int) -> [UInt8]? {
+        let i = Int32(index)
+        guard sqlite3_column_type(handle, i) != SQLITE_NULL else { return nil }
+        // sqlite3_column_text first (it may convert), then sqlite3_column_bytes, as SQLite's docs ask.
+        guard let p = sqlite3_column_text(handle, i) else { return [] }
+        let n = Int(sqlite3_column_bytes(handle, i))
+        return Array(UnsafeBufferPointer(start: p, count: n))
     }
 
     /// Result column `index` (0-based) of the current row.

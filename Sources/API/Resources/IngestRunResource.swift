@@ -16,6 +16,12 @@ enum IngestRunResource {
         run.json(rows: rows)
     }
 
+    /// `{"data": run}` with its rows as stored: their `data` and `errors` JSON is copied into the
+    /// response, not decoded and written again (most of the work of `GET /{id}` otherwise).
+    static func response(_ run: IngestRun, storedRows: [StoredRow]) -> HTTPResponse {
+        .resource(run.json(rowObjects: storedRows.map(\.json)))
+    }
+
     /// `{"data": run}` with `status` (`200`, or `202` for a run just started).
     static func response(_ run: IngestRun, rows: [LoggedRow]? = nil, status: HTTPStatus = .ok) -> HTTPResponse {
         .resource(json(run, rows: rows), status: status)

@@ -29,9 +29,9 @@ extension IngestAPI {
         let id = try runID(request)
         let (run, rows) = try stores.withStore { store in
             let run = try existingRun(id, in: store)
-            return (run, try store.rows(of: id, limit: IngestRunResource.embeddedRowLimit, offset: 0).rows)
+            return (run, try store.storedRows(of: id, limit: IngestRunResource.embeddedRowLimit, offset: 0))
         }
-        return IngestRunResource.response(run, rows: rows)
+        return IngestRunResource.response(run, storedRows: rows)
     }
 
     /// `GET /{ingestRun}/rows`: the row log, paginated, optionally of one `status`.
@@ -49,7 +49,8 @@ extension IngestAPI {
         }
         let (rows, total) = try stores.withStore { store in
             _ = try existingRun(id, in: store)
-            return try store.rows(of: id, status: status, limit: page.perPage, offset: page.offset)
+            return (try store.storedRows(of: id, status: status, limit: page.perPage, offset: page.offset),
+                    try store.rowCount(of: id, status: status))
         }
         return PaginatedResource(items: rows.map(\.json), total: total, page: page,
                                  path: link("/\(id)/rows"), filters: filters).response

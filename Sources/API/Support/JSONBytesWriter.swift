@@ -30,6 +30,7 @@ enum JSONBytesWriter {
                 out.append(contentsOf: String(number).utf8)
             }
         case .string(let text): writeString(text, to: &out)
+        case .raw(let raw): out.append(contentsOf: raw.bytes)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {

@@ -2,6 +2,11 @@
 extension IngestRun {
     /// The seed's `IngestRunResource` fields in its order, plus Ingest's additions after them.
     package func json(rows: [LoggedRow]? = nil) -> JSONValue {
+        json(rowObjects: rows?.map(\.json))
+    }
+
+    /// The same, with `rows` already rendered (``LoggedRow/json`` or ``StoredRow/json``).
+    package func json(rowObjects rows: [JSONValue]?) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .integer(id)),
             ("importer", .string(importer)),
@@ -19,11 +24,11 @@ extension IngestRun {
                 ("bytes_read", .integer(bytesRead)),
                 ("bytes_total", .optional(bytesTotal)),
             ])),
-            ("summary", summary.map(RunStore.encode) ?? .null),
+            ("summary", storedSummary.map(JSONValue.raw) ?? .null),
             ("started_at", .optional(startedAt)),
             ("completed_at", .optional(completedAt)),
         ]
-        if let rows { members.append(("rows", .array(rows.map { $0.json }))) }
+        if let rows { members.append(("rows", .array(rows))) }
         members += [
             ("dry_run", .bool(dryRun)),
             ("parent_id", .optional(parentID)),
@@ -44,12 +49,25 @@ extension IngestRun {
 extension LoggedRow {
     /// `{row_number, status, data, errors}`.
     package var json: JSONValue {
+        LoggedRow.json(rowNumber: rowNumber, status: status, data: RunStore.encodeData(data), errors: errors.map(RunStore.encode) ?? .null)
+    }
+
+    /// The row object from its parts.
+    static func json(rowNumber: Int, status: Status, data: JSONValue, errors: JSONValue) -> JSONValue {
         .object([
             ("row_number", .integer(Int64(rowNumber))),
             ("status", .string(status.rawValue)),
-            ("data", RunStore.encodeData(data)),
-            ("errors", errors.map(RunStore.encode) ?? .null),
+            ("data", data),
+            ("errors", errors),
         ])
+    }
+}
+
+extension StoredRow {
+    /// `{row_number, status, data, errors}` with `data` and `errors` copied as stored: the same
+    /// JSON as ``LoggedRow/json`` of the decoded row, byte for byte for rows Ingest wrote.
+    package var json: JSONValue {
+        LoggedRow.json(rowNumber: rowNumber, status: status, data: .raw(data), errors: errors.map(JSONValue.raw) ?? .null)
     }
 }
 

@@ -17,7 +17,9 @@ package struct IngestRun: Sendable, Equatable {
     package var counts: RunCounts
     package var bytesRead: Int64
     package var bytesTotal: Int64?
-    package var summary: RunSummary?
+    /// The final summary as stored (`ingest_runs.summary`), checked to be a JSON object; API
+    /// responses copy these bytes. ``summary`` is the decoded form.
+    package var storedSummary: RawJSON?
     /// Why a run ended `failed` (or `cancelled`).
     package var failureReason: String?
     package var cancelRequested: Bool
@@ -53,5 +55,14 @@ package struct RunOwner: Sendable, Equatable {
     package var startedAt: String
     package init(host: String, pid: Int64, startedAt: String) {
         self.host = host; self.pid = pid; self.startedAt = startedAt
+    }
+}
+
+extension IngestRun {
+    /// The final summary (`errors`, `warnings`, `meta`), decoded from ``storedSummary``; nil when
+    /// there is none, or when the stored JSON is not the shape Ingest writes.
+    package var summary: RunSummary? {
+        get { storedSummary.flatMap { RunStore.decodeSummary($0.value) } }
+        set { storedSummary = newValue.map { RawJSON(encoded: RunStore.encode($0)) } }
     }
 }

@@ -13,9 +13,28 @@ package struct LoggedRow: Sendable, Equatable {
     package var data: [(key: String, value: String)]
     package var errors: RowErrors?
 
+    package init(runID: Int64, rowNumber: Int, status: Status, data: [(key: String, value: String)], errors: RowErrors? = nil) {
+        self.runID = runID; self.rowNumber = rowNumber; self.status = status; self.data = data; self.errors = errors
+    }
+
     package static func == (a: LoggedRow, b: LoggedRow) -> Bool {
         a.runID == b.runID && a.rowNumber == b.rowNumber && a.status == b.status && a.errors == b.errors
             && a.data.map(\.key) == b.data.map(\.key) && a.data.map(\.value) == b.data.map(\.value)
+    }
+}
+
+/// A logged row as stored: `data` and `errors` kept as their JSON text (checked to be JSON
+/// objects when read), for responses that copy them (`RunStore.storedRows`).
+package struct StoredRow: Sendable, Equatable {
+    package var rowNumber: Int
+    package var status: LoggedRow.Status
+    /// `ingest_rows.data`: the original row, a JSON object keyed by source header.
+    package var data: RawJSON
+    /// `ingest_rows.errors`, nil for rows that did not fail.
+    package var errors: RawJSON?
+
+    package init(rowNumber: Int, status: LoggedRow.Status, data: RawJSON, errors: RawJSON?) {
+        self.rowNumber = rowNumber; self.status = status; self.data = data; self.errors = errors
     }
 }
 

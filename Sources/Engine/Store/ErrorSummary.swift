@@ -14,17 +14,35 @@ package struct ErrorSummary: Sendable, Equatable {
 }
 
 extension RunStore {
-    /// Builds the error summary of a run from its failed rows (streamed, so any number of rows works).
+    /// Builds the error summary of a run from its failed rows.
+    ///
+    /// Failed rows mostly share their errors (the same rules fail in the same way), so SQLite
+    /// groups the rows by their stored `errors` text (a byte comparison) and each distinct text is
+    /// decoded once and counted as many times as rows carry it: a row's `message`, and each of its
+    /// validation messages as `column: message`. The distinct texts come in the order of their
+    /// first row, so the counts merge in the same order as when the rows were counted one by one
+    /// (of two messages Swift finds equal, canonically equivalent with different bytes, the one
+    /// logged first is shown).
     package func errorSummary(of runID: Int64) throws -> ErrorSummary {
-        var total = 0
+        let total = try failedRowCount(of: runID)
         var messages: [String: Int] = [:]
         var validation: [String: Int] = [:]
-        try forEachFailedRow(of: runID) { row in
-            total += 1
-            guard let errors = row.errors else { return }
-            messages[errors.message, default: 0] += 1
+        let statement = try db.cachedStatement("""
+            SELECT errors, COUNT(*) FROM ingest_rows WHERE run_id = ? AND status = 'failed' AND errors IS NOT NULL
+            GROUP BY errors ORDER BY MIN(id)
+            """)
+        statement.reset()
+        defer { statement.reset() }
+        try statement.bind([.integer(runID)])
+        while try statement.step() {
+            let count = Int(statement.column(1).integerValue ?? 0)
+            guard let text = statement.column(0).textValue, let json = try? JSONValue.parse(text),
+                  let errors = RunStore.decodeErrors(json) else {
+                throw SQLiteError.corruptRecord(table: "ingest_rows", id: runID, column: "errors", "the stored errors are not the JSON Ingest writes")
+            }
+            messages[errors.message, default: 0] += count
             for (column, list) in errors.validation {
-                for message in list { validation["\(column): \(message)", default: 0] += 1 }
+                for message in list { validation["\(column): \(message)", default: 0] += count }
             }
         }
         func sorted(_ d: [String: Int]) -> [ErrorSummary.Entry] {

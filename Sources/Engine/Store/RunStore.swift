@@ -310,12 +310,58 @@ package final class RunStore {
         var args: [Value] = [.integer(runID)]
         var filter = ""
         if let status { filter = " AND status = ?"; args.append(.text(status.rawValue)) }
-        let total = Int(try db.scalar("SELECT COUNT(*) FROM ingest_rows WHERE run_id = ?\(filter)", args)?.integerValue ?? 0)
+        let total = try rowCount(of: runID, status: status)
         let statement = try db.prepare("SELECT \(RunStore.rowColumns) FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?")
         try statement.bind(args + [.integer(Int64(limit)), .integer(Int64(offset))])
         var rows: [LoggedRow] = []
         while try statement.step() { rows.append(try RunStore.decodeRow(StoredRecord(statement))) }
         return (rows, total)
+    }
+
+    /// Logged rows a run has, optionally of one status.
+    package func rowCount(of runID: Int64, status: LoggedRow.Status? = nil) throws(SQLiteError) -> Int {
+        if let status {
+            return Int(try db.scalar("SELECT COUNT(*) FROM ingest_rows WHERE run_id = ? AND status = ?",
+                                     [.integer(runID), .text(status.rawValue)])?.integerValue ?? 0)
+        }
+        return Int(try db.scalar("SELECT COUNT(*) FROM ingest_rows WHERE run_id = ?", [.integer(runID)])?.integerValue ?? 0)
+    }
+
+    /// Logged rows of a run in row order, optionally of one status, with `data` and `errors`
+    /// kept as their stored JSON text: for responses that copy it rather than decode and encode
+    /// it again. The text is checked to be a JSON object (one pass, no values built); a row whose
+    /// text is not is reported like any unreadable record.
+    package func storedRows(of runID: Int64, status: LoggedRow.Status? = nil, limit: Int, offset: Int) throws(SQLiteError) -> [StoredRow] {
+        let filter = status == nil ? "" : " AND status = ?"
+        let statement = try db.cachedStatement("SELECT row_number, status, data, errors FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?")
+        statement.reset()
+        defer { statement.reset() }
+        var args: [Value] = [.integer(runID)]
+        if let status { args.append(.text(status.rawValue)) }
+        try statement.bind(args + [.integer(Int64(limit)), .integer(Int64(offset))])
+        var rows: [StoredRow] = []
+        rows.reserveCapacity(min(limit, 1024))
+        while try statement.step() {
+            let rowNumber = statement.column(0).integerValue ?? 0
+            func corrupt(_ column: String, _ what: String) -> SQLiteError {
+                .corruptRecord(table: "ingest_rows", id: runID, column: column, "row \(rowNumber): " + what)
+            }
+            let statusText = statement.column(1).textValue ?? ""
+            guard let rowStatus = LoggedRow.Status(rawValue: statusText) else { throw corrupt("status", "unknown row status '\(statusText)'") }
+            guard !statement.columnIsBlob(2), let dataBytes = statement.columnBytes(2),
+                  let data = RawJSON(validating: dataBytes, requireObject: true) else {
+                throw corrupt("data", "the stored row is not a JSON object")
+            }
+            var errors: RawJSON?
+            if !statement.columnIsBlob(3), let errorBytes = statement.columnBytes(3) {
+                guard let decoded = RawJSON(validating: errorBytes, requireObject: true) else {
+                    throw corrupt("errors", "the stored errors are not the JSON Ingest writes")
+                }
+                errors = decoded
+            }
+            rows.append(StoredRow(rowNumber: Int(rowNumber), status: rowStatus, data: data, errors: errors))
+        }
+        return rows
     }
 
     /// Calls `body` for each failed row of a run in row order, without loading them all.
@@ -339,7 +385,9 @@ package final class RunStore {
     // MARK: decoding
 
     private func queryRuns(_ sql: String, _ args: [Value] = []) throws(SQLiteError) -> [IngestRun] {
-        let statement = try db.prepare(sql)
+        let statement = try db.cachedStatement(sql)
+        statement.reset()
+        defer { statement.reset() }
         try statement.bind(args)
         var runs: [IngestRun] = []
         while try statement.step() { runs.append(try RunStore.decodeRun(StoredRecord(statement))) }
@@ -356,12 +404,14 @@ package final class RunStore {
         counts.successful = Int(try r.int("successful_rows")); counts.failed = Int(try r.int("failed_rows"))
         counts.created = Int(try r.int("created_rows")); counts.updated = Int(try r.int("updated_rows"))
         counts.skipped = Int(try r.int("skipped_rows"))
-        var summary: RunSummary?
-        if let text = r.optionalText("summary") {
-            guard let json = try? JSONValue.parse(text), let decoded = RunStore.decodeSummary(json) else {
+        // Kept as the stored bytes (checked to be a JSON object, in one pass without building
+        // values): API responses copy them, and `IngestRun.summary` decodes them when asked.
+        var summary: RawJSON?
+        if let bytes = r.optionalBytes("summary") {
+            guard let raw = RawJSON(validating: bytes, requireObject: true) else {
                 throw corrupt("summary", "the stored summary is not the JSON Ingest writes")
             }
-            summary = decoded
+            summary = raw
         }
         var owner: RunOwner?
         if let host = r.optionalText("owner_host"), let pid = r.optionalInt("owner_pid") {
@@ -372,7 +422,7 @@ package final class RunStore {
             originalFilename: r.optionalText("original_filename"), sourcePath: r.optionalText("source_path"),
             sourceURL: r.optionalText("source_url"), definitionHash: r.optionalText("definition_hash"),
             dryRun: try r.int("dry_run") == 1, parentID: r.optionalInt("parent_id"), retriedFromRunID: r.optionalInt("retried_from_run_id"),
-            counts: counts, bytesRead: try r.int("bytes_read"), bytesTotal: r.optionalInt("bytes_total"), summary: summary,
+            counts: counts, bytesRead: try r.int("bytes_read"), bytesTotal: r.optionalInt("bytes_total"), storedSummary: summary,
             failureReason: r.optionalText("failure_reason"), cancelRequested: try r.int("cancel_requested") == 1,
             createdAt: try r.text("created_at"), startedAt: r.optionalText("started_at"), completedAt: r.optionalText("completed_at"),
             owner: owner, heartbeatAt: r.optionalText("heartbeat_at"), ownedFile: r.optionalText("owned_file"),
@@ -405,28 +455,35 @@ package final class RunStore {
     }
 }
 
-/// The current row of a statement, read by column name.
+/// The current row of a statement, read by column name. Valid until the statement steps again.
 struct StoredRecord {
-    private let values: [String: Value]
+    private let statement: Statement
 
-    init(_ statement: Statement) {
-        var values: [String: Value] = [:]
-        for i in 0..<statement.columnCount { values[statement.columnName(i)] = statement.column(i) }
-        self.values = values
+    init(_ statement: Statement) { self.statement = statement }
+
+    private func value(_ name: String) -> Value? {
+        guard let index = statement.columnIndex(named: name) else { return nil }
+        return statement.column(index)
     }
 
     func int(_ name: String) throws(SQLiteError) -> Int64 {
-        guard let v = values[name]?.integerValue else { throw .corruptRecord(table: "ingest", id: nil, column: name, "expected an integer") }
+        guard let v = value(name)?.integerValue else { throw .corruptRecord(table: "ingest", id: nil, column: name, "expected an integer") }
         return v
     }
 
     func text(_ name: String) throws(SQLiteError) -> String {
-        guard let v = values[name]?.textValue else { throw .corruptRecord(table: "ingest", id: nil, column: name, "expected text") }
+        guard let v = value(name)?.textValue else { throw .corruptRecord(table: "ingest", id: nil, column: name, "expected text") }
         return v
     }
 
-    func optionalInt(_ name: String) -> Int64? { values[name]?.integerValue }
-    func optionalText(_ name: String) -> String? { values[name]?.textValue }
+    func optionalInt(_ name: String) -> Int64? { value(name)?.integerValue }
+    func optionalText(_ name: String) -> String? { value(name)?.textValue }
+
+    /// The UTF-8 bytes of what ``optionalText(_:)`` reads, without making a `String`.
+    func optionalBytes(_ name: String) -> [UInt8]? {
+        guard let index = statement.columnIndex(named: name), !statement.columnIsBlob(index) else { return nil }
+        return statement.columnBytes(index)
+    }
 }
 
 extension SQLiteError {

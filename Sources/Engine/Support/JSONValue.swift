@@ -11,6 +11,9 @@ package enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// JSON text already encoded (stored row data, errors, summaries), written as it is by the
+    /// compact writers; everything else treats it as the value it holds (``RawJSON/value``).
+    case raw(RawJSON)
 
     package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
@@ -22,27 +25,33 @@ package enum JSONValue: Sendable, Equatable {
         case let (.array(x), .array(y)): return x == y
         case let (.object(x), .object(y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.raw(x), .raw(y)): return x == y || x.value == y.value
+        case let (.raw(x), _): return x.value == b
+        case let (_, .raw(y)): return a == y.value
         default: return false
         }
     }
 
     /// Member `key` of an object.
     package subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
+        if case .object(let members) = resolved { return members.first { $0.0 == key }?.1 }
         return nil
     }
 
-    package var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The value itself, or for `.raw` the value its text holds.
+    package var resolved: JSONValue { if case .raw(let raw) = self { return raw.value } else { return self } }
+
+    package var stringValue: String? { if case .string(let s) = resolved { return s } else { return nil } }
     package var intValue: Int64? {
-        switch self {
+        switch resolved {
         case .integer(let i): return i
         case .number(let d) where d.rounded() == d: return Int64(exactly: d)
         default: return nil
         }
     }
-    package var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
-    package var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-    package var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { return o } else { return nil } }
+    package var boolValue: Bool? { if case .bool(let b) = resolved { return b } else { return nil } }
+    package var arrayValue: [JSONValue]? { if case .array(let a) = resolved { return a } else { return nil } }
+    package var objectValue: [(String, JSONValue)]? { if case .object(let o) = resolved { return o } else { return nil } }
 
     /// Compact JSON text.
     package var text: String {
@@ -62,6 +71,7 @@ package enum JSONValue: Sendable, Equatable {
         case .string(let s): return s.utf8.count + 2
         case .array(let items): return items.reduce(2) { $0 + $1.compactSizeEstimate + 1 }
         case .object(let members): return members.reduce(2) { $0 + $1.0.utf8.count + 4 + $1.1.compactSizeEstimate }
+        case .raw(let raw): return raw.bytes.count
         }
     }
 
@@ -82,6 +92,8 @@ package enum JSONValue: Sendable, Equatable {
                 if d.rounded() == d && abs(d) < 1e15 { out += String(Int64(d)) } else { out += String(d) }
             } else { out += "null" }
         case .string(let s): JSONValue.writeString(s, to: &out)
+        case .raw(let raw):
+            if indent == nil { out += String(decoding: raw.bytes, as: UTF8.self) } else { raw.value.write(to: &out, indent: indent, level: level) }
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["

@@ -51,6 +51,9 @@ package final class HTTPServer: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Set (for good) when the phase becomes `stopping` or `stopped`: connection threads ask on
+    /// every request, and taking `state`'s lock for that was contended under load (a profile).
+    private let stopRequested = Atomic<Bool>(false)
     private let shutdownRequested = DispatchSemaphore(value: 0)
     private let acceptLoopFinished = DispatchSemaphore(value: 0)
     /// Signalled whenever a connection leaves the table, so the drain waits without polling.
@@ -131,10 +134,11 @@ package final class HTTPServer: Sendable {
     package func shutdown() {
         let wake = state.withLock { state -> Int32? in
             guard state.phase == .running else {
-                if state.phase == .created { state.phase = .stopped }
+                if state.phase == .created { state.phase = .stopped; stopRequested.store(true, ordering: .releasing) }
                 return nil
             }
             state.phase = .stopping
+            stopRequested.store(true, ordering: .releasing)
             return state.wakeWrite
         }
         if let wake {
@@ -152,7 +156,7 @@ package final class HTTPServer: Sendable {
 
     /// Whether ``shutdown()`` has been called.
     var isShuttingDown: Bool {
-        state.withLock { $0.phase == .stopping || $0.phase == .stopped }
+        stopRequested.load(ordering: .acquiring)
     }
 
     private func drain() {
@@ -176,6 +180,7 @@ package final class HTTPServer: Sendable {
                 state.wakeWrite = -1
             }
             state.phase = .stopped
+            stopRequested.store(true, ordering: .releasing)
         }
     }
 
