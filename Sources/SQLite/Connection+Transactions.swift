@@ -4,7 +4,12 @@ extension Connection {
     package enum TransactionKind: String, Sendable { case deferred = "DEFERRED", immediate = "IMMEDIATE", exclusive = "EXCLUSIVE" }
 
     package func begin(_ kind: TransactionKind = .immediate) throws(SQLiteError) { try execute("BEGIN \(kind.rawValue)") }
-    package func commit() throws(SQLiteError) { try execute("COMMIT") }
+    /// Commits; then, if a writer in another connection is waiting, stays out a moment so it gets
+    /// its turn (see ``WriterTurns``).
+    package func commit() throws(SQLiteError) {
+        try execute("COMMIT")
+        turns?.yieldToWaiters()
+    }
     /// Rolls back; a no-op when no transaction is open (SQLite may already have rolled back).
     package func rollback() throws(SQLiteError) { if isInTransaction { try execute("ROLLBACK") } }
 

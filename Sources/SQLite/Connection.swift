@@ -10,6 +10,8 @@ package final class Connection {
     /// The database file path (or `:memory:`).
     package let path: String
     private var statementCache: [String: Statement] = [:]
+    /// Fair waiting between writers of a database file (see ``WriterTurns``); nil in memory.
+    let turns: WriterTurns?
 
     /// Opens (creating if needed) the database at `path`.
     /// - Parameter busyTimeout: how long to wait on another connection's lock, in milliseconds.
@@ -26,7 +28,14 @@ package final class Connection {
         }
         self.handle = db
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, busyTimeout)
+        if readOnly || path == ":memory:" || path.isEmpty {
+            turns = nil
+            sqlite3_busy_timeout(db, busyTimeout)
+        } else {
+            let turns = WriterTurns(databasePath: path, timeoutMs: busyTimeout)
+            turns.install(on: db)
+            self.turns = turns
+        }
         if !readOnly && path != ":memory:" {
             try execute("PRAGMA journal_mode=WAL")
         }
@@ -55,6 +64,7 @@ package final class Connection {
     package func execute(_ sql: String) throws(SQLiteError) {
         var errmsg: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        turns?.endWait()
         if rc != SQLITE_OK {
             let message = errmsg.map { String(cString: $0) } ?? "error \(rc)"
             sqlite3_free(errmsg)
@@ -65,12 +75,14 @@ package final class Connection {
     /// Runs one statement with parameters; returns rows changed.
     @discardableResult
     package func execute(_ sql: String, _ values: [Value]) throws(SQLiteError) -> Int {
-        try cachedStatement(sql).execute(values)
+        defer { turns?.endWait() }
+        return try cachedStatement(sql).execute(values)
     }
 
     /// Runs a query and returns all rows.
     package func query(_ sql: String, _ values: [Value] = []) throws(SQLiteError) -> [[Value]] {
-        try cachedStatement(sql).query(values)
+        defer { turns?.endWait() }
+        return try cachedStatement(sql).query(values)
     }
 
     /// The first column of the first row, or nil.
