@@ -5,13 +5,21 @@ import HTTP
 extension IngestAPI {
     /// Every endpoint, in the order of the seed's reference, then Ingest's additions.
     package var endpoints: [APIEndpoint] {
-        let run = OpenAPIParameter.ingestRun
-        let slug = OpenAPIParameter.importerSlug
-        let notFound = OpenAPIResponse.message(404, "No ingest run with this ID.")
-        let importerNotFound = OpenAPIResponse.message(404, "No importer with this slug: `No importer found with the slug 'x'.`")
-        let importerBroken = OpenAPIResponse.message(503, "The importer's definition has never compiled; see GET /importers/{importerSlug}.")
-        let jsonBody = RouteOptions(maxBodyBytes: configuration.maxJSONBodyBytes)
-        return [
+        runReads + starts + runControl + runReports + service
+    }
+
+    private var run: OpenAPIParameter { .ingestRun }
+    private var slug: OpenAPIParameter { .importerSlug }
+    private var notFound: OpenAPIResponse { .message(404, "No ingest run with this ID.") }
+    private var importerNotFound: OpenAPIResponse { .message(404, "No importer with this slug: `No importer found with the slug 'x'.`") }
+    private var importerBroken: OpenAPIResponse {
+        .message(503, "The importer's definition has never compiled; see GET /importers/{importerSlug}.")
+    }
+    private var jsonBody: RouteOptions { RouteOptions(maxBodyBytes: configuration.maxJSONBodyBytes) }
+
+    /// The run list and one run.
+    private var runReads: [APIEndpoint] {
+        [
             APIEndpoint(.get, "/", operation: OpenAPIOperation(
                 operationID: "listIngestRuns", summary: "List ingest runs",
                 description: "A paginated list of runs, newest first, optionally filtered by importer and status.",
@@ -30,6 +38,12 @@ extension IngestAPI {
                 description: "One run with its progress, summary and its first 100 logged rows.",
                 tag: "Runs", parameters: [run],
                 responses: [.json(200, "The run.", schema: "IngestRunResource"), notFound]), handler: showRun),
+        ]
+    }
+
+    /// Uploads and triggers: what starts a run.
+    private var starts: [APIEndpoint] {
+        [
             APIEndpoint(.post, "/upload/{importerSlug}",
                         options: RouteOptions(streamingBody: true, maxBodyBytes: Int.max),
                         operation: OpenAPIOperation(
@@ -77,6 +91,12 @@ extension IngestAPI {
                         """),
                     importerBroken,
                 ]), handler: trigger),
+        ]
+    }
+
+    /// Cancel, retry, apply and resume: what acts on a run.
+    private var runControl: [APIEndpoint] {
+        [
             APIEndpoint(.post, "/{ingestRun}/cancel", operation: OpenAPIOperation(
                 operationID: "cancelIngestRun", summary: "Cancel an ingest run",
                 description: "A pending run is cancelled at once; a processing run stops after its current chunk and ends `cancelled`.",
@@ -127,6 +147,12 @@ extension IngestAPI {
                     .message(409, "Not resumable, changed definition or file, or already resumed."),
                     importerBroken,
                 ]), handler: resumeRun),
+        ]
+    }
+
+    /// A run's errors, failed rows and row log.
+    private var runReports: [APIEndpoint] {
+        [
             APIEndpoint(.get, "/{ingestRun}/errors/summary", operation: OpenAPIOperation(
                 operationID: "ingestRunErrorSummary", summary: "Get the error summary of a run",
                 description: "Failed rows counted by row message and by `column: validation message`, most frequent first.",
@@ -160,6 +186,12 @@ extension IngestAPI {
                     notFound,
                     .validation("`page` or `per_page` is not a positive integer, or `status` is unknown."),
                 ]), handler: listRows),
+        ]
+    }
+
+    /// Importers, the OpenAPI document and health.
+    private var service: [APIEndpoint] {
+        [
             APIEndpoint(.get, "/importers", operation: OpenAPIOperation(
                 operationID: "listImporters", summary: "List importers",
                 description: "Every definition file with its slug, source, target table, formats, hash and load errors.",
@@ -183,4 +215,5 @@ extension IngestAPI {
                 responses: [.json(200, "The server is up.", schema: "Health")]), handler: health),
         ]
     }
+
 }

@@ -90,14 +90,7 @@ package struct DefinitionInference {
         }
         guard raw.count <= Self.maxColumns else { throw Self.tooManyColumns("columns") }
         let header = SourceHeader.prepare(raw)
-        var names: Set<String> = []
-        var columnNames: [String] = []
-        for (i, h) in header.enumerated() {
-            var name = DefinitionInference.snakeCase(h, index: i)
-            while names.contains(name) { name += "_\(i + 1)" }
-            names.insert(name)
-            columnNames.append(name)
-        }
+        let columnNames = Self.columnNames(for: header)
         let probes = DateProbes()
         var profiles = columnNames.map { ColumnProfile(name: $0, probes: probes) }
         var distinct = DistinctTracker(columns: header.count, budgetBytes: distinctBudgetBytes)
@@ -142,38 +135,61 @@ package struct DefinitionInference {
             var column = Column(header: h, name: name, type: .text, formats: [], required: rows > 0 && profile.empties == 0,
                                 email: false, distinct: rows > 0 && distinct.isDistinct(i), generated: generated,
                                 distinctRows: distinct.checkedRows(i))
-            if profile.nonEmpty > 0 {
-                if let number = profile.numbers.choice(continental: continental) {
-                    column.type = number.integer ? .integer : .decimal
-                    column.decimalSeparator = number.decimalSeparator
-                    column.thousandsSeparator = number.thousandsSeparator
-                    if profile.numbers.isAmbiguous() {
-                        notes.append("Column '\(name)': values such as 1,234 or 1.234 read either way; read with "
-                            + (number.decimalSeparator.map { "decimal separator '\($0)'" } ?? "decimal separator '.'")
-                            + (number.thousandsSeparator.map { " and thousands separator '\($0)'" } ?? "")
-                            + (continental ? " (a ';'-delimited file)" : "") + ". Check decimal_separator and thousands_separator.")
-                    }
-                } else if profile.booleans {
-                    column.type = .boolean
-                } else if let (type, formats) = profile.dates.choice() {
-                    column.type = type
-                    column.formats = formats
-                }
-                column.email = column.type == .text && profile.emails?.all == true
-            }
+            if profile.nonEmpty > 0 { Self.chooseType(&column, profile, continental: continental, notes: &notes) }
             columns.append(column)
         }
         // Columns distinct over every row read first, then those checked on fewer rows.
         let ranked = columns.filter { $0.distinct && $0.distinctRows == nil } + columns.filter { $0.distinct && $0.distinctRows != nil }
-        let key = Self.keyNames.lazy.compactMap { k in ranked.first { $0.name == k } }.first
+        let key = Self.suggestedKey(ranked, names: columnNames, profiles: profiles)
+        return Result(slug: slug, format: format.rawValue, columns: columns, key: key?.name, rowsSampled: rows, source: reader.detected,
+                      wholeFile: wholeFile, raggedRows: ragged, notes: notes)
+    }
+
+    /// A snake_case column name per header cell, unique.
+    static func columnNames(for header: [String]) -> [String] {
+        var names: Set<String> = []
+        var columnNames: [String] = []
+        for (i, h) in header.enumerated() {
+            var name = DefinitionInference.snakeCase(h, index: i)
+            while names.contains(name) { name += "_\(i + 1)" }
+            names.insert(name)
+            columnNames.append(name)
+        }
+        return columnNames
+    }
+
+    /// The type a column's values all fit (number, boolean, date), with its separators or date
+    /// formats; notes an ambiguous number style.
+    private static func chooseType(_ column: inout Column, _ profile: ColumnProfile, continental: Bool, notes: inout [String]) {
+        if let number = profile.numbers.choice(continental: continental) {
+            column.type = number.integer ? .integer : .decimal
+            column.decimalSeparator = number.decimalSeparator
+            column.thousandsSeparator = number.thousandsSeparator
+            if profile.numbers.isAmbiguous() {
+                notes.append("Column '\(column.name)': values such as 1,234 or 1.234 read either way; read with "
+                    + (number.decimalSeparator.map { "decimal separator '\($0)'" } ?? "decimal separator '.'")
+                    + (number.thousandsSeparator.map { " and thousands separator '\($0)'" } ?? "")
+                    + (continental ? " (a ';'-delimited file)" : "") + ". Check decimal_separator and thousands_separator.")
+            }
+        } else if profile.booleans {
+            column.type = .boolean
+        } else if let (type, formats) = profile.dates.choice() {
+            column.type = type
+            column.formats = formats
+        }
+        column.email = column.type == .text && profile.emails?.all == true
+    }
+
+    /// The key to suggest among the distinct columns (ranked): a well-known name, then `_id` or
+    /// `_code`, then an identifier-like column.
+    private static func suggestedKey(_ ranked: [Column], names columnNames: [String], profiles: [ColumnProfile]) -> Column? {
+        return Self.keyNames.lazy.compactMap { k in ranked.first { $0.name == k } }.first
             ?? ranked.first { $0.name.hasSuffix("_id") || $0.name.hasSuffix("_code") }
             ?? ranked.first { c in
                 // Else an identifier-like column: integers, or short text without spaces.
                 guard let p = columnNames.firstIndex(of: c.name).map({ profiles[$0] }) else { return false }
                 return c.type == .integer || (c.type == .text && p.maxBytes <= 64 && !p.anySpace)
             }
-        return Result(slug: slug, format: format.rawValue, columns: columns, key: key?.name, rowsSampled: rows, source: reader.detected,
-                      wholeFile: wholeFile, raggedRows: ragged, notes: notes)
     }
 
     static func tooManyColumns(_ what: String) -> EngineError {
