@@ -12,7 +12,9 @@
 # is its 202 after it has read the head and written every body byte to a file with read/write
 # on a 256 KiB buffer. Each Ingest run is cancelled at once, and the next round waits until it
 # has ended, so no import competes with the next upload. Prints min / median / max MB/s
-# (10^6 bytes per second) of each side and the ratio of the medians next to the target.
+# (10^6 bytes per second) of each side and the ratio of the medians next to the target, and
+# the CPU time each server process spent per GB (from /proc/PID/stat, 10 ms ticks; Ingest's
+# includes the first moments of the run its worker starts before the cancel arrives).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -102,6 +104,7 @@ mkdir -p "$work/ingest"
 cp -r importers "$work/ingest/"
 cd "$work/ingest"
 token=$("$bin" token create --name bench --database ingest.sqlite 2>/dev/null | head -n 1)
+: > serve.log
 "$bin" serve --port 0 --database ingest.sqlite --importers importers --max-upload-mb 4096 2>serve.log &
 server=$!
 port=
@@ -118,16 +121,21 @@ upload() { # URL [auth header]: prints "seconds http_code", the body in $work/re
   curl -s -o "$work/response" -w '%{time_total} %{http_code}\n' -H 'Expect:' "${@:2}" -F "file=@$data;type=text/csv" "$1"
 }
 
-ingest_mbs=()
-sink_mbs=()
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # user + system clock ticks of a process
+hz=$(getconf CLK_TCK)
+ingest_mbs=(); sink_mbs=(); ingest_cpu=(); sink_cpu=()
 for round in $(seq "$rounds"); do
+  c0=$(cpu_ticks "$sink")
   read -r t code < <(upload "http://127.0.0.1:$sink_port/" )
   [ "$code" = 202 ] || { echo "sink answered $code" >&2; exit 1; }
+  sink_cpu+=("$(echo "($(cpu_ticks "$sink") - $c0) / $hz / ($size / 1000000000)" | bc -l)")
   sink_mbs+=("$(echo "$size / $t / 1000000" | bc -l)")
   rm -f "$work/sink.out"
 
+  c0=$(cpu_ticks "$server")
   read -r t code < <(upload "http://127.0.0.1:$port/api/v1/ingest/upload/products" -H "Authorization: Bearer $token")
   [ "$code" = 202 ] || { echo "ingest answered $code: $(cat "$work/response")" >&2; exit 1; }
+  ingest_cpu+=("$(echo "($(cpu_ticks "$server") - $c0) / $hz / ($size / 1000000000)" | bc -l)")
   ingest_mbs+=("$(echo "$size / $t / 1000000" | bc -l)")
   id=$(grep -o '"id" *: *[0-9]*' "$work/response" | head -1 | grep -o '[0-9]*$')
   curl -s -o /dev/null -X POST -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/ingest/$id/cancel"
@@ -138,10 +146,15 @@ for round in $(seq "$rounds"); do
   printf 'round %d: ingest %7.1f MB/s   sink %7.1f MB/s\n' "$round" "${ingest_mbs[-1]}" "${sink_mbs[-1]}"
 done
 
-stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%7.1f %7.1f %7.1f\n", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
+stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f %.3f %.3f\n", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 read -r imin imed imax < <(stats "${ingest_mbs[@]}")
 read -r smin smed smax < <(stats "${sink_mbs[@]}")
 printf '\nupload of %.1f MB, %d alternating rounds      min     median  max (MB/s)\n' "$(echo "$size / 1000000" | bc -l)" "$rounds"
 printf 'ingest serve (multipart, 202):  %8.1f %8.1f %8.1f\n' "$imin" "$imed" "$imax"
 printf 'raw socket sink (C):            %8.1f %8.1f %8.1f\n' "$smin" "$smed" "$smax"
 printf 'ratio of medians ingest / sink: %8.2f  (target >= 0.80)\n' "$(echo "$imed / $smed" | bc -l)"
+read -r icmin icmed icmax < <(stats "${ingest_cpu[@]}")
+read -r scmin scmed scmax < <(stats "${sink_cpu[@]}")
+printf '\nCPU seconds per GB received (less disturbed by a loaded machine than MB/s)\n'
+printf 'ingest serve:                   %8.2f %8.2f %8.2f\n' "$icmin" "$icmed" "$icmax"
+printf 'raw socket sink:                %8.2f %8.2f %8.2f\n' "$scmin" "$scmed" "$scmax"
