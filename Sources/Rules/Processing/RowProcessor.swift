@@ -273,6 +273,12 @@ package final class RowProcessor {
     static func isEmptyContainer(_ s: String) -> Bool {
         let utf8 = s.utf8
         guard utf8.count >= 2, utf8.count <= 64 else { return false }
+        // The per-cell fast path: a value that starts with an ASCII byte other than a space,
+        // `[` or `{` is no container (this runs for every `required` text cell).
+        if let first = utf8.first, first < 0x80, !TextOps.isASCIISpace(first),
+           first != UInt8(ascii: "["), first != UInt8(ascii: "{") {
+            return false
+        }
         let inner = s.filter { !$0.isWhitespace }
         return inner == "[]" || inner == "{}"
     }
