@@ -70,6 +70,7 @@ final class WriterTurns {
 
     /// After a commit: stays out while another connection waits, up to ``maxCourtesy`` ms.
     func yieldToWaiters() {
+        endWait()
         guard openFile() else { return }
         for _ in 0..<Self.maxCourtesy {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {

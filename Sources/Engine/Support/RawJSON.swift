@@ -1,3 +1,4 @@
+import IngestSupport
 /// JSON text that is already encoded and known to be one well-formed JSON value (RFC 8259, valid
 /// UTF-8), to be copied into a larger document as it is.
 ///
@@ -206,19 +207,7 @@ enum JSONSyntaxValidator {
     /// One multi-byte UTF-8 sequence at `i` (the lead byte is ≥ 0x80), as Unicode 15 table 3-7
     /// allows: no overlong forms, no surrogates, nothing above U+10FFFF.
     private static func utf8Sequence(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
-        let lead = b[i]
-        let count: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: count = 2
-        case 0xE0: count = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: count = 3
-        case 0xED: count = 3; high = 0x9F
-        case 0xF0: count = 4; low = 0x90
-        case 0xF1...0xF3: count = 4
-        case 0xF4: count = 4; high = 0x8F
-        default: return false
-        }
+        guard let (count, low, high) = UTF8Lead.bounds(b[i]) else { return false }
         guard b.count - i >= count else { return false }
         let second = b[i + 1]
         guard second >= low && second <= high else { return false }

@@ -1,3 +1,5 @@
+import IngestSupport
+
 /// Streaming-friendly UTF-8 validation over byte buffers (RFC 3629: no overlongs, no
 /// surrogates, nothing above U+10FFFF).
 enum UTF8Validation {
@@ -24,18 +26,7 @@ enum UTF8Validation {
             guard i < count else { break }
             let lead = p[i]
             if lead < 0x80 { i += 1; continue }
-            let length: Int
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; high = 0x8F
-            default: return .invalid(at: i)
-            }
+            guard let (length, low, high) = UTF8Lead.bounds(lead) else { return .invalid(at: i) }
             for k in 1..<length {
                 guard i + k < count else { return .incomplete(at: i) }
                 let b = p[i + k]
