@@ -192,7 +192,7 @@ enum OpenAPISchemas {
             "slug": string,
             "name": nullableString,
             "description": nullableString,
-            "source": .object([("type", .array(["string", "null"])), ("enum", .array(["upload", "filesystem", "url", .null]))]),
+            "source": .object([("type", .array(["string", "null"])), ("enum", .array(["upload", "filesystem", "url", "ftp", "ftps", "sftp", .null]))]),
             "target_table": nullableString,
             "formats": array(of: enumeration(["csv", "tsv", "xlsx", "json", "ndjson"])),
             "definition_hash": .object([("type", "string"), ("description", "SHA-256 of the definition version served.")]),

@@ -11,7 +11,9 @@ package enum DefinitionKeys {
     ]
     /// `source`.
     package static let source = [
-        "type", "formats", "max_size_mb", "path", "url", "timeout_s", "headers", "format", "csv", "xlsx", "json",
+        "type", "formats", "max_size_mb", "path", "url", "timeout_s", "headers", "host", "port", "username",
+        "password_env", "private_key_path", "passive", "host_key_sha256", "known_hosts_path", "ca_path",
+        "format", "csv", "xlsx", "json",
     ]
     /// `source.csv`.
     package static let csv = ["delimiter", "quote", "encoding", "header_row"]

@@ -120,8 +120,7 @@ extension IngestEngine {
         }
         do {
             let file = try URLDownloader(configuration: configuration).download(
-                address, headers: spec.httpHeaders, timeout: spec.timeoutSeconds ?? 60,
-                maxBytes: spec.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
+                address, source: spec, maxBytes: spec.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
             do {
                 try store.recordSource(run.id, path: file.path, owned: true, fingerprint: SourceFingerprint.of(file.path))
             } catch {
