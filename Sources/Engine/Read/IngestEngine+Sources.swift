@@ -33,9 +33,10 @@ extension IngestEngine {
                             definitionHash: loaded.contentHash, dryRun: dryRun, sourceURL: address)
         case .ftp, .ftps, .sftp:
             // Like `url`: refusals and a missing login answer now, the transfer runs in the worker.
-            let url = try RemoteFileDownloader(configuration: configuration).validate(source)
-            pending = .init(importer: slug, userID: userID, originalFilename: url.lastPathComponent ?? "download",
-                            definitionHash: loaded.contentHash, dryRun: dryRun, sourceURL: url.text)
+            let shown = try RemoteFileDownloader(configuration: configuration).validate(source)
+            let name = (source.path ?? "").split(separator: "/").last.map(String.init) ?? "download"
+            pending = .init(importer: slug, userID: userID, originalFilename: name,
+                            definitionHash: loaded.contentHash, dryRun: dryRun, sourceURL: shown)
         }
         return try record(pending, store: try openStore(), duplicate: "")
     }

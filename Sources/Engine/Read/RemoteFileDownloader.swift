@@ -32,14 +32,23 @@ struct RemoteFileDownloader {
         }
     }
 
+    /// How runs and messages show the file: `ftps://host:port/path` (the path as the definition
+    /// gives it), never a user or password.
+    static func shown(_ source: SourceSpec) -> String {
+        let host = source.remote.host ?? ""
+        let port = source.remote.port ?? (source.type == .sftp ? 22 : 21)
+        let path = source.path ?? ""
+        return "\(source.type.rawValue)://\(host.contains(":") ? "[\(host)]" : host):\(port)\(path.hasPrefix("/") ? "" : "/")\(path)"
+    }
+
     /// Refuses now what would fail the transfer for sure: a refused host (scheme, allow-list,
     /// internal address, no address) and a login that cannot be made (an unset variable, an
-    /// unreadable key or known_hosts file). Returns the address to record.
-    func validate(_ source: SourceSpec) throws(EngineError) -> OutboundURL {
+    /// unreadable key or known_hosts file). Returns the address to record (``shown(_:)``).
+    func validate(_ source: SourceSpec) throws(EngineError) -> String {
         let url = try Self.address(of: source)
         _ = try login(for: source)
-        do { _ = try client.admit(url) } catch { throw Self.engineError(error, url: url, timeout: 0, secret: nil) }
-        return url
+        do { _ = try client.admit(url) } catch { throw Self.engineError(error, shown: Self.shown(source), timeout: 0, secret: nil) }
+        return Self.shown(source)
     }
 
     /// Downloads the source's file; the caller removes the file when done.
@@ -55,7 +64,7 @@ struct RemoteFileDownloader {
             return URLDownloader.Downloaded(path: target, fileName: url.lastPathComponent ?? "download")
         } catch {
             try? FileManager.default.removeItem(atPath: target)
-            throw Self.engineError(error, url: url, timeout: timeout, secret: login.password)
+            throw Self.engineError(error, shown: Self.shown(source), timeout: timeout, secret: login.password)
         }
     }
 
@@ -84,13 +93,14 @@ struct RemoteFileDownloader {
 
     /// The engine's wording for a refused or failed transfer, naming the file by its address,
     /// with any echo of the password removed.
-    static func engineError(_ error: OutboundError, url: OutboundURL, timeout: Double, secret: String?) -> EngineError {
-        let shown = url.redacted
+    static func engineError(_ error: OutboundError, shown: String, timeout: Double, secret: String?) -> EngineError {
         let message: String
         switch error {
-        case .unresolvable, .internalAddress, .hostNotAllowed, .unsupportedScheme: message = error.description
+        case .unresolvable, .internalAddress, .hostNotAllowed, .unsupportedScheme: message = "\(shown): \(error.description)"
         case .tooLarge(let limit): message = "The file \(shown) is larger than the limit of \(limit) bytes."
-        case .remoteFileNotFound: message = "The file \(shown) does not exist on the server."
+        case .remoteFileNotFound:
+            // FTP answers 550 to RETR both for a missing file and one the login may not read.
+            message = "The file \(shown) does not exist on the server, or the login may not read it."
         case .timedOut:
             let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
             message = "Downloading \(shown) timed out after \(seconds) s."
