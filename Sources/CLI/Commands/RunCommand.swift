@@ -11,9 +11,10 @@ enum RunCommand: Command {
             Shows a live progress bar when stderr is a terminal and prints the run summary.
             Exit status: 0 completed, 2 completed with failed rows, 1 failed or cancelled.
             Ctrl-C cancels the run between chunks.
-            Without <file>, the importer's 'filesystem' or 'url' source is read under the same sources
-            policy as 'ingest serve': paths stay under --data-root, and URLs must pass the
-            INGEST_ALLOWED_URL_HOSTS allow-list and, unless --allow-private-urls, reach a public address.
+            Without <file>, the importer's 'filesystem', 'url', 'ftp', 'ftps' or 'sftp' source is read
+            under the same sources policy as 'ingest serve': paths stay under --data-root, and hosts
+            must pass the INGEST_ALLOWED_URL_HOSTS allow-list and, unless --allow-private-urls, reach a
+            public address. Passwords come from the INGEST_SECRET_ variables the definition names.
             """,
         arguments: [
             .init("slug", help: "The importer's slug (its file name in the importers folder)."),
