@@ -48,10 +48,6 @@ static inline curl_socket_t ccurl_bad_socket(void) {
     return CURL_SOCKET_BAD;
 }
 
-static inline CURLcode ccurl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
 /// The known_hosts check of an sftp transfer: only a key the file lists for the host passes; a
 /// mismatched or missing one is refused. `clientp` points at an int that records what was found
 /// (a `enum curl_khmatch`), so the refusal can say which.

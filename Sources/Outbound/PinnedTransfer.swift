@@ -102,7 +102,7 @@ package enum PinnedTransfer {
         }
         if code == CURLE_OPERATION_TIMEDOUT { throw .timedOut }
         if let refused = state.refused { throw .unexpectedAddress(refused) }
-        if let remote = RemoteFileOptions.error(code, state: state, message: message) { throw remote }
+        if !state.checksHTTPStatus, let remote = RemoteFileOptions.error(code, state: state, message: message) { throw remote }
         throw .transfer(message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)
     }
 

@@ -13,8 +13,9 @@ enum RunCommand: Command {
             Ctrl-C cancels the run between chunks.
             Without <file>, the importer's 'filesystem', 'url', 'ftp', 'ftps' or 'sftp' source is read
             under the same sources policy as 'ingest serve': paths stay under --data-root, and hosts
-            must pass the INGEST_ALLOWED_URL_HOSTS allow-list and, unless --allow-private-urls, reach a
-            public address. Passwords come from the INGEST_SECRET_ variables the definition names.
+            must pass the INGEST_ALLOWED_URL_HOSTS allow-list and, unless --allow-private-urls,
+            reach a public address. Passwords come from the INGEST_SECRET_ variables the definition
+            names.
             """,
         arguments: [
             .init("slug", help: "The importer's slug (its file name in the importers folder)."),
