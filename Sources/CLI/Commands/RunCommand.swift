@@ -14,6 +14,8 @@ enum RunCommand: Command {
             Without <file>, the importer's 'filesystem' or 'url' source is read under the same sources
             policy as 'ingest serve': paths stay under --data-root, and URLs must pass the
             INGEST_ALLOWED_URL_HOSTS allow-list and, unless --allow-private-urls, reach a public address.
+            The run's webhook deliveries are sent before the command exits, for at most
+            INGEST_WEBHOOK_WAIT_S seconds (default 10); those left stay queued for 'ingest serve'.
             """,
         arguments: [
             .init("slug", help: "The importer's slug (its file name in the importers folder)."),
@@ -61,12 +63,30 @@ enum RunCommand: Command {
             bar?.update(progress)
         }
         bar?.finish()
+        try deliverWebhooks(of: run.id, engine: engine, context: context)
         if args.flag("json") {
             context.print(run.json().prettyText)
         } else {
             context.stdout(RunReport.text(for: run))
         }
         return exitCode(for: run.status)
+    }
+
+    /// Sends the run's due webhook deliveries (one attempt each) for at most
+    /// `INGEST_WEBHOOK_WAIT_S` seconds (default 10); what is left stays queued for `ingest serve`.
+    static func deliverWebhooks(of runID: Int64, engine: IngestEngine, context: CommandContext) throws {
+        var wait = 10.0
+        if let text = context.environment["INGEST_WEBHOOK_WAIT_S"] {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
+                throw UsageError("INGEST_WEBHOOK_WAIT_S must be a number of seconds from 0 to 3600, not '\(text)'.")
+            }
+            wait = seconds
+        }
+        let open = try WebhookDeliverer(engine: engine).deliverDue(runID: runID, until: .now + .milliseconds(Int64(wait * 1000)))
+        if open > 0 {
+            context.stderr("Note: \(open) webhook deliver\(open == 1 ? "y" : "ies") of run \(runID) \(open == 1 ? "is" : "are") still queued; "
+                           + "'ingest serve' on this database sends \(open == 1 ? "it" : "them") (see 'ingest webhooks \(runID)').\n")
+        }
     }
 
     static func exitCode(for status: RunStatus) -> Int32 {
