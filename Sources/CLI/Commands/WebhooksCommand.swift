@@ -34,7 +34,7 @@ enum WebhooksCommand: Command {
             context.stdout(table.rendered)
             for attempt in delivery.attemptLog {
                 let outcome = attempt.error ?? "HTTP \(attempt.statusCode ?? 0)"
-                let next = attempt.nextAttemptAt.map { "; next attempt \($0)" } ?? ""
+                let next = attempt.nextAttemptAt.map { " Next attempt \($0)." } ?? ""
                 context.print("  #\(attempt.attempt) \(attempt.startedAt) \(attempt.durationMs) ms: \(TerminalText.escape(outcome))\(next)")
             }
         }
