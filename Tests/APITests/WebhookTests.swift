@@ -281,6 +281,54 @@ struct WebhookTests {
         #expect(ids.count == total && Set(ids).count == total)
     }
 
+    @Test("a run recovery finds interrupted sends run.failed; a pending run cancelled before it starts sends run.cancelled")
+    func recoveryAndCancel() throws {
+        let receiver = try Receiver()
+        let site = try Installation(hooks: "[\(Self.hook(receiver.url("a"), events: ["run.started", "run.failed", "run.cancelled"]))]")
+        defer { site.remove() }
+        let store = try site.engine.openStore()
+        let hash = try site.engine.importer("items").loaded.contentHash
+        let crashed = try store.createRun(.init(importer: "items", definitionHash: hash))
+        let dead = RunOwner(host: LocalRunOwnership.hostName, pid: 999_999, startedAt: "2020-01-01T00:00:00.000000Z")
+        #expect(try store.claim(crashed, owner: dead, definitionHash: hash, webhooks: site.engine.webhooks(importer: "items", definitionHash: hash)))
+        #expect(try site.engine.recoverAbandonedRuns() == [crashed])
+        let pending = try store.createRun(.init(importer: "items", definitionHash: hash))
+        #expect(try site.engine.requestCancellation(of: pending) == .requested)
+        #expect(try site.deliveries(crashed).map(\.event) == [.started, .failed])
+        #expect(try site.deliveries(pending).map(\.event) == [.cancelled])
+        while try site.deliverer.deliverNext() != nil {}
+        let failed = try #require(receiver.all.first { $0.headers["x-ingest-event"] == "run.failed" })
+        let body = try Self.verify(failed, secret: Self.secret)
+        #expect(body["run"]?.string("status") == "failed")
+        #expect(body["run"]?.string("failure_reason")?.hasPrefix("interrupted") == true)
+        #expect(receiver.all.count == 3)
+    }
+
+    @Test("a dry run sends its start and end but no chunk events: it commits nothing")
+    func dryRun() throws {
+        let receiver = try Receiver()
+        let site = try Installation(hooks: "[\(Self.hook(receiver.url("a"), events: ["run.started", "run.chunk", "run.completed"]))]")
+        defer { site.remove() }
+        let path = site.root + "/dry.csv"
+        try Self.csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let id = try site.engine.createRun(slug: "items", path: path, originalFilename: "dry.csv", dryRun: true, userID: nil)
+        let run = try site.engine.execute(runID: id)
+        #expect(try site.deliveries(run.id).map(\.event) == [.started, .completed])
+    }
+
+    @Test("ingest check warns about a secret variable that is not set, and passes")
+    func checkWarnsAboutUnsetSecret() throws {
+        let site = try Installation(hooks: "[\(Self.hook("https://hooks.example.com/x", events: ["run.completed"], secret: "INGEST_SECRET_NOT_SET"))]")
+        defer { site.remove() }
+        let environment = ["INGEST_DATABASE": site.database, "INGEST_IMPORTERS": site.root + "/importers", "INGEST_ALLOWED_URL_HOSTS": "other.example.com"]
+        let check = Self.ingest(["check"], environment: environment)
+        #expect(check.code == 0)
+        #expect(check.err.contains("/webhooks/0/secret_env: INGEST_SECRET_NOT_SET is not set in this environment"))
+        #expect(check.err.contains("/webhooks/0/url: The host 'hooks.example.com' is not in the allowed URL hosts. Deliveries will fail."))
+        let set = Self.ingest(["check"], environment: environment.merging(["INGEST_SECRET_NOT_SET": "x", "INGEST_ALLOWED_URL_HOSTS": ""]) { $1 })
+        #expect(set.code == 0 && !set.err.contains("Warning"))
+    }
+
     @Test("a loopback receiver is refused without the private-address setting, and nothing is sent")
     func privateAddressRefused() throws {
         let receiver = try Receiver()
