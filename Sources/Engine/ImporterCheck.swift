@@ -81,8 +81,8 @@ extension IngestEngine {
         var warnings: [String] = []
         let policy = AddressPolicy(allowedHosts: configuration.allowedURLHosts, allowInternal: configuration.allowPrivateURLs)
         for hook in definition.webhooks {
-            if configuration.secrets(hook.secretEnv) == nil {
-                warnings.append("\(fileName): \(hook.pointer)/secret_env: \(hook.secretEnv) is not set in this environment; "
+            if (configuration.secrets(hook.secretEnv) ?? "").isEmpty {
+                warnings.append("\(fileName): \(hook.pointer)/secret_env: \(hook.secretEnv) is not set (or is empty) in this environment; "
                     + "a process without it records its deliveries as failed attempts and sends nothing unsigned")
             }
             do throws(OutboundError) { try policy.checkName(try OutboundURL(hook.url)) } catch {

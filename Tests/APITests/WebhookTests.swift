@@ -323,7 +323,7 @@ struct WebhookTests {
         let environment = ["INGEST_DATABASE": site.database, "INGEST_IMPORTERS": site.root + "/importers", "INGEST_ALLOWED_URL_HOSTS": "other.example.com"]
         let check = Self.ingest(["check"], environment: environment)
         #expect(check.code == 0)
-        #expect(check.err.contains("/webhooks/0/secret_env: INGEST_SECRET_NOT_SET is not set in this environment"))
+        #expect(check.err.contains("/webhooks/0/secret_env: INGEST_SECRET_NOT_SET is not set (or is empty) in this environment"))
         #expect(check.err.contains("/webhooks/0/url: The host 'hooks.example.com' is not in the allowed URL hosts. Deliveries will fail."))
         let set = Self.ingest(["check"], environment: environment.merging(["INGEST_SECRET_NOT_SET": "x", "INGEST_ALLOWED_URL_HOSTS": ""]) { $1 })
         #expect(set.code == 0 && !set.err.contains("Warning"))
@@ -349,7 +349,7 @@ struct WebhookTests {
         defer { site.remove() }
         _ = try site.run()
         let attempt = try #require(try site.deliverer.deliverNext())
-        #expect(attempt.error == "The environment variable INGEST_SECRET_NOT_SET is not set in this process, so the delivery was not sent "
+        #expect(attempt.error == "The environment variable INGEST_SECRET_NOT_SET is not set (or is empty) in this process, so the delivery was not sent "
                 + "(deliveries are never sent unsigned).")
         #expect(attempt.statusCode == nil && attempt.nextAttemptAt != nil)
         #expect(receiver.all.isEmpty)
@@ -401,6 +401,19 @@ struct WebhookTests {
                                   body: BodyStream(bytes: []))
         let response = router.respond(to: request)
         return (response.status.code, String(decoding: try response.collectBody(), as: UTF8.self))
+    }
+
+    @Test("a bad INGEST_WEBHOOK_WAIT_S is a usage error before any run is created")
+    func badWait() throws {
+        let site = try Installation(hooks: "[]")
+        defer { site.remove() }
+        let file = site.root + "/cli.csv"
+        try Self.csv.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = Self.ingest(["run", "items", file], environment: ["INGEST_DATABASE": site.database, "INGEST_IMPORTERS": site.root + "/importers",
+                                                                       "INGEST_WEBHOOK_WAIT_S": "soon"])
+        #expect(result.code == 64)
+        #expect(result.err.contains("INGEST_WEBHOOK_WAIT_S must be a number of seconds from 0 to 3600, not 'soon'."))
+        #expect(try site.engine.openStore().runs(limit: 10, offset: 0).total == 0)
     }
 
     static func ingest(_ arguments: [String], environment: [String: String]) -> (code: Int32, out: String, err: String) {

@@ -31,6 +31,7 @@ enum RunCommand: Command {
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         guard let slug = args.argument("slug") else { throw UsageError("Missing expected argument '<slug>'.") }
         let userID = try args.integer("user-id")
+        let webhookWait = try webhookWait(context.environment)
         let engine = try CommonOptions.engine(args, context)
         let runID: Int64
         if let file = args.argument("file") {
@@ -42,11 +43,13 @@ enum RunCommand: Command {
         } else {
             runID = try engine.createSourceRun(slug: slug, dryRun: args.flag("dry-run"), userID: userID)
         }
-        return try execute(runID: runID, engine: engine, args: args, context: context)
+        return try execute(runID: runID, engine: engine, args: args, context: context, webhookWait: webhookWait)
     }
 
     /// Runs a pending run with progress and Ctrl-C handling, prints the outcome, returns the exit code.
-    static func execute(runID: Int64, engine: IngestEngine, args: ParsedArguments, context: CommandContext) throws -> Int32 {
+    /// `webhookWait` (``webhookWait(_:)``) is read before the run is created, so a bad value never leaves one behind.
+    static func execute(runID: Int64, engine: IngestEngine, args: ParsedArguments, context: CommandContext,
+                        webhookWait: Duration) throws -> Int32 {
         let bar = context.stderrIsTerminal && !args.flag("json") ? ProgressBar(write: context.stderr) : nil
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -63,7 +66,7 @@ enum RunCommand: Command {
             bar?.update(progress)
         }
         bar?.finish()
-        try deliverWebhooks(of: run.id, engine: engine, context: context)
+        deliverWebhooks(of: run.id, for: webhookWait, engine: engine, context: context)
         if args.flag("json") {
             context.print(run.json().prettyText)
         } else {
@@ -72,20 +75,27 @@ enum RunCommand: Command {
         return exitCode(for: run.status)
     }
 
-    /// Sends the run's due webhook deliveries (one attempt each) for at most
-    /// `INGEST_WEBHOOK_WAIT_S` seconds (default 10); what is left stays queued for `ingest serve`.
-    static func deliverWebhooks(of runID: Int64, engine: IngestEngine, context: CommandContext) throws {
-        var wait = 10.0
-        if let text = context.environment["INGEST_WEBHOOK_WAIT_S"] {
-            guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
-                throw UsageError("INGEST_WEBHOOK_WAIT_S must be a number of seconds from 0 to 3600, not '\(text)'.")
-            }
-            wait = seconds
+    /// `INGEST_WEBHOOK_WAIT_S`: seconds a foreground run spends sending its webhook deliveries
+    /// before the command exits (default 10), checked before the run starts.
+    static func webhookWait(_ environment: [String: String]) throws(UsageError) -> Duration {
+        guard let text = environment["INGEST_WEBHOOK_WAIT_S"] else { return .seconds(10) }
+        guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
+            throw UsageError("INGEST_WEBHOOK_WAIT_S must be a number of seconds from 0 to 3600, not '\(text)'.")
         }
-        let open = try WebhookDeliverer(engine: engine).deliverDue(runID: runID, until: .now + .milliseconds(Int64(wait * 1000)))
-        if open > 0 {
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
+    /// Sends the run's due webhook deliveries (one attempt each) for at most `wait`; what is left
+    /// stays queued for `ingest serve`, and a note says so. A failure here never hides the run's report.
+    static func deliverWebhooks(of runID: Int64, for wait: Duration, engine: IngestEngine, context: CommandContext) {
+        do {
+            let open = try WebhookDeliverer(engine: engine).deliverDue(runID: runID, until: .now + wait)
+            guard open > 0 else { return }
             context.stderr("Note: \(open) webhook deliver\(open == 1 ? "y" : "ies") of run \(runID) \(open == 1 ? "is" : "are") still queued; "
                            + "'ingest serve' on this database sends \(open == 1 ? "it" : "them") (see 'ingest webhooks \(runID)').\n")
+        } catch {
+            context.stderr("Warning: could not send the webhooks of run \(runID): \(TerminalText.escape(error.description)); "
+                           + "they stay queued for 'ingest serve'.\n")
         }
     }
 

@@ -94,7 +94,7 @@ package final class WebhookDeliverer: Sendable {
                 failure = Self.describe(error)
             }
         } else {
-            failure = "The environment variable \(delivery.secretEnv) is not set in this process, so the delivery was not sent "
+            failure = "The environment variable \(delivery.secretEnv) is not set (or is empty) in this process, so the delivery was not sent "
                 + "(deliveries are never sent unsigned)."
         }
         let attempt = delivery.attempts
