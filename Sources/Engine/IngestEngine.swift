@@ -91,6 +91,8 @@ package final class IngestEngine: Sendable {
                     throw SQLiteError(extendedCode: 14, message: error.description)
                 }
                 guard claim != nil else { throw SQLiteError(extendedCode: 5, message: "the new run's lock is held by another process") }
+                // Created processing: this is its start, queued with it.
+                try store.enqueueWebhooks(.started, runID: id, hooks: webhooks(importer: run.importer, definitionHash: run.definitionHash))
             }
             if let claim { heldClaims.withLock { $0[id] = claim } }
             return id
@@ -132,6 +134,7 @@ package final class IngestEngine: Sendable {
             }
             // A run cancelled before it started is never executed: its upload goes now.
             if let ended = try store.run(id), ended.status == .cancelled, ended.startedAt == nil {
+                if case .requested = result { try store.enqueueWebhooks(.cancelled, runID: id, hooks: webhooks(of: ended)) }
                 try? FileManager.default.removeItem(atPath: cancelSignalPath(id))
                 disposeOwnedFile(of: ended, store: store)
             }

@@ -29,6 +29,8 @@ package struct PinnedRequest {
     package var protocols: String = "http,https"
     /// FTP, FTPS and SFTP: the login and the server checks. nil for http(s).
     package var login: RemoteFileLogin?
+    /// A body to POST (sent as given, without `Expect: 100-continue`); nil for a GET.
+    package var postBody: String?
 
     package init(url: OutboundURL, addresses: [IPAddress], headers: [(name: String, value: String)] = [],
                  deadline: ContinuousClock.Instant, maxBodyBytes: Int64) {
@@ -78,7 +80,15 @@ package enum PinnedTransfer {
             let entry = "\(request.url.host):\(request.url.port):" + request.addresses.map(\.resolveEntryText).joined(separator: ",")
             try options.list(CURLOPT_RESOLVE, lists.make([entry]))
         }
-        try options.list(CURLOPT_HTTPHEADER, lists.make(try headerLines(request.headers)))
+        var lines = try headerLines(request.headers)
+        if let body = request.postBody {
+            // Set the size first: COPYPOSTFIELDS copies that many bytes.
+            try options.long(CURLOPT_POSTFIELDSIZE, body.utf8.count)
+            try options.string(CURLOPT_COPYPOSTFIELDS, body)
+            // A receiver that does not answer 100-continue would stall the delivery for a second.
+            lines.append("Expect:")
+        }
+        try options.list(CURLOPT_HTTPHEADER, lists.make(lines))
         try options.check(ccurl_setopt_opensocket_function(handle, openSocketCallback), "CURLOPT_OPENSOCKETFUNCTION")
         try options.pointer(CURLOPT_OPENSOCKETDATA, context)
         try options.check(ccurl_setopt_write_function(handle, writeCallback), "CURLOPT_WRITEFUNCTION")

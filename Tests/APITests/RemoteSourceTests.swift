@@ -118,7 +118,7 @@ struct RemoteSourceTests {
         try f.write(Self.ftpSource(port: server.port).replacingOccurrences(of: "INGEST_SECRET_FTP_PASSWORD", with: "HOME"), to: "importers/erp.json")
         let check = try f.ingest(["check"])
         #expect(check.status != 0)
-        #expect((check.stdout + check.stderr).contains("'HOME' is not a secret variable name: it must be INGEST_SECRET_"), "\(check.stdout) \(check.stderr)")
+        #expect((check.stdout + check.stderr).contains("'HOME' may not be named here: a definition may name only environment variables starting with INGEST_SECRET_"), "\(check.stdout) \(check.stderr)")
     }
 
     @Test("ftp: loopback needs --allow-private-urls, the host allow-list applies, and an unknown host or a closed port fail clearly")

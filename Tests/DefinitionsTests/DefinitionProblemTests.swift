@@ -263,7 +263,7 @@ struct DefinitionProblemTests {
             "importers/x.json:1:12: /source: missing required key 'host' for source type 'ftp'",
             "importers/x.json:1:12: /source: missing required key 'path' for source type 'ftp'",
             "importers/x.json:1:12: /source: 'password_env' needs a 'username'",
-            "importers/x.json:1:44: /source/password_env: 'HOME' is not a secret variable name: it must be INGEST_SECRET_ followed by upper-case letters, digits or '_' (e.g. INGEST_SECRET_FTP_PASSWORD)",
+            "importers/x.json:1:44: /source/password_env: 'HOME' may not be named here: a definition may name only environment variables starting with INGEST_SECRET_ followed by A-Z, 0-9 or _ (e.g. INGEST_SECRET_WEBHOOK)",
             "importers/x.json:1:63: /source/passive: expected true or false, got a string",
             "importers/x.json:1:78: /source/port: expected an integer from 1 to 65535, got 0",
         ]),

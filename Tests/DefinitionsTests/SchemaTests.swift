@@ -77,6 +77,10 @@ struct SchemaTests {
         #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "examples": [{"row": {}, "expect": {}}]}"#,
         #"{"target": {"table": "t"}, "columns": {"1a": {"from": "A"}}}"#,
         #"{"target": {"table": "t"}, "columns": {}}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "https://h.example.com/", "secret_env": "INGEST_DATABASE"}]}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "ftp://h.example.com/", "secret_env": "INGEST_SECRET_A"}]}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "https://h.example.com/"}]}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "https://h.example.com/", "secret_env": "INGEST_SECRET_A", "events": ["run.done"]}]}"#,
     ])
     func rejects(json: String) throws {
         #expect(try !errors(json).isEmpty)
@@ -106,6 +110,7 @@ struct SchemaTests {
             ("/$defs/padLeftArguments", DefinitionKeys.padLeftArguments),
             ("/$defs/substringArguments", DefinitionKeys.substringArguments),
             ("/$defs/concatArguments", DefinitionKeys.concatArguments),
+            ("/$defs/webhook", DefinitionKeys.webhook),
         ]
         for (pointer, keys) in levels {
             #expect(Set(try propertyNames(pointer)) == Set(keys), "at \(pointer.isEmpty ? "top level" : pointer)")
@@ -128,6 +133,7 @@ struct SchemaTests {
         #expect(try enumValues("/$defs/source/properties/format") == ["auto"] + FileFormat.allCases.map(\.rawValue))
         #expect(try enumValues("/$defs/csvOptions/properties/encoding") == ["auto"] + TextEncodingName.allCases.map(\.rawValue))
         #expect(try enumValues("/$defs/headers/properties/match") == HeaderSpec.Match.allCases.map(\.rawValue))
+        #expect(try enumValues("/$defs/webhook/properties/events/items") == WebhookEvent.allCases.map(\.rawValue))
 
         // Transform names: the bare-name enum plus the single required key of each step object.
         let steps = try #require(try schema().node(at: "/$defs/transformStep/oneOf"))

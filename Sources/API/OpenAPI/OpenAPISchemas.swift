@@ -1,3 +1,4 @@
+import Definitions
 import Engine
 
 /// The JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of the API's resources.
@@ -40,7 +41,29 @@ enum OpenAPISchemas {
             ("UnsupportedFormatError", object(["message": string, "accepted_formats": array(of: string)],
                                               required: ["message", "accepted_formats"])),
             ("Health", object(["status": .object([("type", "string"), ("const", "ok")])], required: ["status"])),
+            ("WebhookDelivery", webhookDelivery),
+            ("WebhookAttempt", webhookAttempt),
+            ("WebhookDeliveryCollection", envelope(array(of: ref("WebhookDelivery")))),
         ])
+    }
+
+    /// What `WebhookDelivery.json` writes: no payload and no secret, the URL without query.
+    static var webhookDelivery: JSONValue {
+        object([
+            "delivery_id": string, "event": enumeration(WebhookEvent.allCases.map(\.rawValue)),
+            "url": .object([("type", "string"), ("description", "scheme://host/path: no credentials, port or query.")]),
+            "status": enumeration(WebhookDelivery.Status.allCases.map(\.rawValue)), "attempts": integer,
+            "next_attempt_at": nullableTimestamp, "last_status_code": nullableInteger, "last_error": nullableString,
+            "created_at": timestamp, "delivered_at": nullableTimestamp, "attempt_log": array(of: ref("WebhookAttempt")),
+        ], required: ["delivery_id", "event", "url", "status", "attempts", "next_attempt_at", "last_status_code", "last_error",
+                      "created_at", "delivered_at", "attempt_log"])
+    }
+
+    static var webhookAttempt: JSONValue {
+        object([
+            "attempt": integer, "started_at": timestamp, "duration_ms": integer, "status_code": nullableInteger,
+            "error": nullableString, "next_attempt_at": nullableTimestamp,
+        ], required: ["attempt", "started_at", "duration_ms", "status_code", "error", "next_attempt_at"])
     }
 
     // MARK: - Building blocks

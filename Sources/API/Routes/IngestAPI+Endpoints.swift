@@ -150,7 +150,7 @@ extension IngestAPI {
         ]
     }
 
-    /// A run's errors, failed rows and row log.
+    /// A run's errors, failed rows, row log and webhook deliveries.
     private var runReports: [APIEndpoint] {
         [
             APIEndpoint(.get, "/{ingestRun}/errors/summary", operation: OpenAPIOperation(
@@ -186,6 +186,15 @@ extension IngestAPI {
                     notFound,
                     .validation("`page` or `per_page` is not a positive integer, or `status` is unknown."),
                 ]), handler: listRows),
+            APIEndpoint(.get, "/{ingestRun}/webhooks", operation: OpenAPIOperation(
+                operationID: "listIngestRunWebhooks", summary: "List the webhook deliveries of a run",
+                description: """
+                    Every webhook delivery of the run, in the order they were queued, with each attempt (HTTP \
+                    status or error, duration, next attempt). The URL is shown without credentials, port or query; \
+                    neither the payload nor any secret is included.
+                    """,
+                tag: "Runs", parameters: [run],
+                responses: [.json(200, "The deliveries.", schema: "WebhookDeliveryCollection"), notFound]), handler: listWebhooks),
         ]
     }
 

@@ -1,7 +1,7 @@
 import Engine
 import HTTP
 
-/// Reading runs: the list, one run, its row log, its error summary and its failed rows.
+/// Reading runs: the list, one run, its row log, its error summary, its failed rows and its webhook deliveries.
 extension IngestAPI {
     /// `GET /`: runs newest first, paginated, filtered by `importer` and `status`.
     func listRuns(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
@@ -54,6 +54,16 @@ extension IngestAPI {
         }
         return PaginatedResource(items: rows.map(\.json), total: total, page: page,
                                  path: link("/\(id)/rows"), filters: filters).response
+    }
+
+    /// `GET /{ingestRun}/webhooks`: the run's webhook deliveries with their attempts.
+    func listWebhooks(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
+        let id = try runID(request)
+        let deliveries = try stores.withStore { store in
+            _ = try existingRun(id, in: store)
+            return try store.webhookDeliveries(of: id)
+        }
+        return .resource(.array(deliveries.map(\.json)))
     }
 
     /// `GET /{ingestRun}/errors/summary`: failed rows counted by message.

@@ -6,9 +6,10 @@ import Synchronization
 /// The API server as a whole: engine, run workers, definition watcher and HTTP listener.
 ///
 /// `ingest serve` and the API tests start exactly this, so the tests exercise what ships.
-/// Start order: workers first (recovering runs a crash left `processing`), then the watcher,
-/// then the listener. Stop order: stop accepting and drain in-flight requests, then cancel the
-/// runs in progress (they end `cancelled`) and stop the workers, then the watcher.
+/// Start order: workers first (recovering runs a crash left `processing`), then the webhook
+/// deliverer, then the watcher, then the listener. Stop order: stop accepting and drain in-flight
+/// requests, then cancel the runs in progress (they end `cancelled`) and stop the workers, then
+/// the deliverer (an attempt in flight ends within its timeout), then the watcher.
 package final class IngestServer: Sendable {
     /// What ``start()`` did before accepting connections.
     package struct Startup: Sendable {
@@ -25,6 +26,8 @@ package final class IngestServer: Sendable {
     /// The API (router, OpenAPI document).
     package let api: IngestAPI
     private let workers: RunWorkerPool
+    /// Sends the queued webhook deliveries (its own thread).
+    package let webhooks: WebhookDeliverer
     private let http: HTTPServer
     private let logger: HTTPServer.Logger
     private let stopped = Mutex(false)
@@ -41,6 +44,7 @@ package final class IngestServer: Sendable {
         let api = IngestAPI(engine: engine, configuration: configuration.api, notifyWorkers: { workers.notify() }, logger: logger)
         self.engine = engine
         self.workers = workers
+        webhooks = WebhookDeliverer(engine: engine, clock: configuration.webhookClock, log: { logger("webhooks: " + $0) })
         self.api = api
         self.http = HTTPServer(configuration: configuration.http, router: api.makeRouter(), logger: logger)
     }
@@ -52,6 +56,8 @@ package final class IngestServer: Sendable {
     package func start() throws -> Startup {
         // Interrupted runs keep their files: they can be resumed.
         let interrupted = try workers.start()
+        // Pending deliveries, left by an earlier process too, are sent from now on.
+        webhooks.start()
         let logger = self.logger
         engine.registry.startWatching(interval: configuration.definitionWatchInterval) { slugs in
             logger("importers reloaded: \(slugs.joined(separator: ", "))")
@@ -102,6 +108,8 @@ package final class IngestServer: Sendable {
         }
         guard first else { return }
         workers.stop(timeout: configuration.workerStopTimeout)
+        // Final events of the runs just cancelled are queued; what is not sent now stays queued.
+        webhooks.stop(timeout: engine.configuration.webhookTimeout + .seconds(1))
         engine.registry.stopWatching()
     }
 }

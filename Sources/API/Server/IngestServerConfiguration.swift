@@ -19,6 +19,8 @@ package struct IngestServerConfiguration: Sendable {
     package var definitionWatchInterval: Duration
     /// How long shutdown waits for running runs to stop after being cancelled. Default 30 s.
     package var workerStopTimeout: Duration
+    /// The clock webhook deliveries are scheduled by (tests move it forward). Default: the system clock.
+    package var webhookClock = WebhookClock()
 
     /// Creates a configuration; every parameter has the default documented on its property.
     package init(

@@ -85,6 +85,7 @@ enum ServeCommand: Command {
             databasePath: args.value("database") ?? "ingest.sqlite", importersDirectory: args.value("importers") ?? "importers",
             uploadsDirectory: args.value("uploads"), maxUploadBytes: maxUploadMB << 20)
         CommonOptions.applySources(args, context.environment, to: &engine)
+        CommonOptions.applySecrets(context.environment, to: &engine)
         try CommonOptions.applyTimeouts(context.environment, to: &engine)
         var publicURL: String?
         if let given = args.value("public-url"), !given.isEmpty {

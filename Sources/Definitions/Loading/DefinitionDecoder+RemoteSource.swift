@@ -23,8 +23,8 @@ extension DefinitionDecoder {
         case .port: spec.remote.port = integer(value, pointer, in: 1...65_535)
         case .username: spec.remote.username = remoteText(value, pointer, what: "user name")
         case .passwordEnv:
-            guard let name = string(value, pointer, nonEmpty: true) else { return }
-            if let problem = SecretEnvName.validate(name) { report(problem, at: pointer, value.position) } else { spec.remote.passwordEnv = name }
+            // The name itself is checked by `checkEnvironmentNames`, as every `*_env` value is.
+            spec.remote.passwordEnv = string(value, pointer, nonEmpty: true)
         case .privateKeyPath: spec.remote.privateKeyPath = remoteText(value, pointer, what: "file path")
         case .knownHostsPath: spec.remote.knownHostsPath = remoteText(value, pointer, what: "file path")
         case .caPath: spec.remote.caPath = remoteText(value, pointer, what: "file path")

@@ -7,8 +7,10 @@ package enum DefinitionKeys {
     /// Top level. `$schema` lets editors find the JSON Schema; it is otherwise ignored.
     package static let topLevel = [
         "$schema", "slug", "name", "description", "source", "target", "columns", "headers",
-        "transaction", "chunk_size", "row_log", "error_budget", "limits", "examples",
+        "transaction", "chunk_size", "row_log", "error_budget", "limits", "examples", "webhooks",
     ]
+    /// One entry of `webhooks`.
+    package static let webhook = ["url", "events", "secret_env"]
     /// `source`.
     package static let source = [
         "type", "formats", "max_size_mb", "path", "url", "timeout_s", "headers", "host", "port", "username",

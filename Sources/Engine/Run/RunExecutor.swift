@@ -279,6 +279,7 @@ final class RunExecutor {
             next.total = next.processed
             try store.append(openLog)
             try store.updateProgress(run.id, counts: next, bytesRead: bytesRead, bytesTotal: bytesTotal, resumePosition: rowsRead)
+            try store.enqueueWebhooks(.chunk, runID: run.id, hooks: definition.webhooks)
             try db.commit()
             counts = next
             position = rowsRead

@@ -1,3 +1,4 @@
+import Definitions
 import SQLite
 
 /// Reads and writes `ingest_runs` and `ingest_rows` on one connection. All of Ingest's SQL about
@@ -114,7 +115,24 @@ package final class RunStore {
     }
 
     /// Moves a pending run to `processing` for `owner`. Returns false when it was not pending.
-    package func claim(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
+    /// The `run.started` deliveries of `webhooks` are queued in the same transaction.
+    package func claim(_ id: Int64, owner: RunOwner, definitionHash: String?, webhooks: [WebhookSpec] = []) throws(SQLiteError) -> Bool {
+        guard webhooks.contains(where: { $0.events.contains(.started) }) else {
+            return try claimRow(id, owner: owner, definitionHash: definitionHash)
+        }
+        try db.begin(.immediate)
+        do {
+            let claimed = try claimRow(id, owner: owner, definitionHash: definitionHash)
+            if claimed { try enqueueWebhooks(.started, runID: id, hooks: webhooks) }
+            try db.commit()
+            return claimed
+        } catch {
+            try? db.rollback()
+            throw error
+        }
+    }
+
+    private func claimRow(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
         let now = Timestamp.now()
         return try db.execute("""
             UPDATE ingest_runs SET status = 'processing', started_at = ?, heartbeat_at = ?, definition_hash = COALESCE(?, definition_hash),

@@ -87,6 +87,39 @@ enum Schema {
             CREATE UNIQUE INDEX ingest_runs_one_resume ON ingest_runs(resumed_from_run_id)
                 WHERE resumed_from_run_id IS NOT NULL AND status NOT IN ('failed', 'cancelled');
             """),
+        .init(version: 5, name: "webhooks", sql: """
+            CREATE TABLE ingest_webhook_deliveries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                delivery_id TEXT NOT NULL UNIQUE,
+                run_id INTEGER NOT NULL REFERENCES ingest_runs(id) ON DELETE CASCADE,
+                event TEXT NOT NULL,
+                url TEXT NOT NULL,
+                secret_env TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT,
+                lease_owner TEXT,
+                lease_until TEXT,
+                last_status_code INTEGER,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT
+            );
+            CREATE INDEX ingest_webhook_deliveries_due ON ingest_webhook_deliveries(status, next_attempt_at);
+            CREATE INDEX ingest_webhook_deliveries_run ON ingest_webhook_deliveries(run_id);
+            CREATE TABLE ingest_webhook_attempts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                delivery INTEGER NOT NULL REFERENCES ingest_webhook_deliveries(id) ON DELETE CASCADE,
+                attempt INTEGER NOT NULL,
+                started_at TEXT NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                status_code INTEGER,
+                error TEXT,
+                next_attempt_at TEXT
+            );
+            CREATE INDEX ingest_webhook_attempts_delivery ON ingest_webhook_attempts(delivery);
+            """),
     ])
 
     /// Opens the database at `path` and brings its schema up to date.
