@@ -48,6 +48,9 @@ package final class IngestServer: Sendable {
     /// The bound port, or 0 before ``start()``.
     package var port: Int { http.port }
 
+    /// Event streams open now, for tests.
+    package var openEventStreams: Int { http.openEventStreams }
+
     /// Starts the workers, the definition watcher and the listener.
     package func start() throws -> Startup {
         // Interrupted runs keep their files: they can be resumed.

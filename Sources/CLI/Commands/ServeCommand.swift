@@ -40,6 +40,8 @@ enum ServeCommand: Command {
                   environment: "INGEST_BODY_TIMEOUT", default: "30"),
             .init("min-body-rate", value: "bytes/s", help: "The slowest average rate a request body may arrive at after --body-timeout.",
                   environment: "INGEST_MIN_BODY_RATE", default: "1024"),
+            .init("max-event-streams", value: "n", help: "Event streams (GET .../events) open at once; they share one thread "
+                  + "and take no connection slot. Past it: 503.", environment: "INGEST_MAX_EVENT_STREAMS", default: "256"),
         ])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
@@ -116,6 +118,7 @@ enum ServeCommand: Command {
             headTimeout: .seconds(try positive("head-timeout", upTo: 3600)),
             bodyTimeout: .seconds(try positive("body-timeout", upTo: 86_400)),
             minBodyBytesPerSecond: try positive("min-body-rate", upTo: 1 << 40),
-            maxStreamingBodyBytes: Int.max)
+            maxStreamingBodyBytes: Int.max,
+            maxEventStreams: try positive("max-event-streams", upTo: 100_000))
     }
 }
