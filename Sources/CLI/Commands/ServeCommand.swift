@@ -42,6 +42,8 @@ enum ServeCommand: Command {
                   environment: "INGEST_MIN_BODY_RATE", default: "1024"),
             .init("max-event-streams", value: "n", help: "Event streams (GET .../events) open at once; they share one thread "
                   + "and take no connection slot. Past it: 503.", environment: "INGEST_MAX_EVENT_STREAMS", default: "256"),
+            .init("cors-origin", value: "origins", help: "Browser origins allowed to call the API cross-origin, comma-separated "
+                  + "(e.g. https://app.example.com). Default: none (CORS off).", environment: "INGEST_CORS_ORIGINS"),
         ])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
@@ -100,6 +102,21 @@ enum ServeCommand: Command {
                                          api: api, workers: Int(workers))
     }
 
+    /// `--cors-origin`: a comma-separated list of origins, each checked.
+    static func corsPolicy(_ text: String?) throws(UsageError) -> CORSPolicy? {
+        guard let text, !text.isEmpty else { return nil }
+        var origins: [String] = []
+        for item in text.split(separator: ",") {
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let origin = CORSPolicy.normalizedOrigin(trimmed) else {
+                throw UsageError("'--cors-origin' takes origins like https://app.example.com (scheme, host and optional port; "
+                                 + "no path and no '*'), not '\(trimmed)'.")
+            }
+            origins.append(origin)
+        }
+        return CORSPolicy(origins: origins)
+    }
+
     /// The listener's limits from the options.
     private static func httpConfiguration(_ args: ParsedArguments, host: String, port: Int) throws(UsageError) -> HTTPServerConfiguration {
         func positive(_ name: String, upTo maximum: Int64) throws(UsageError) -> Int {
@@ -119,6 +136,7 @@ enum ServeCommand: Command {
             bodyTimeout: .seconds(try positive("body-timeout", upTo: 86_400)),
             minBodyBytesPerSecond: try positive("min-body-rate", upTo: 1 << 40),
             maxStreamingBodyBytes: Int.max,
-            maxEventStreams: try positive("max-event-streams", upTo: 100_000))
+            maxEventStreams: try positive("max-event-streams", upTo: 100_000),
+            cors: try corsPolicy(args.value("cors-origin")))
     }
 }

@@ -174,7 +174,14 @@ final class HTTPConnection {
         let isHead = head.method == .head
         var exchange = Exchange(close: head.version == .http1_0 || head.headers.containsToken("close", in: "Connection"))
         var request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, remoteAddress: remoteAddress)
-        var response = respond(to: &request, head: head, exchange: &exchange)
+        var response: HTTPResponse
+        if let cors = configuration.cors, head.method == .options, (try? BodyFraming.determine(for: head)) == BodyFraming.none,
+           let preflight = cors.preflightResponse(to: head.headers) {
+            response = preflight
+        } else {
+            response = respond(to: &request, head: head, exchange: &exchange)
+            configuration.cors?.decorate(&response.headers, origin: head.headers["Origin"])
+        }
         if case .eventStream(let producer) = response.body, !isHead, !exchange.abandonsInput {
             guard let hub = eventStreams, hub.reserve() else {
                 response = HTTPResponse(error: HTTPError(

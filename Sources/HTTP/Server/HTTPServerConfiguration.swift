@@ -84,6 +84,9 @@ package struct HTTPServerConfiguration: Sendable {
     /// How long an event stream may stay silent before a `: keep-alive` comment is sent, so
     /// proxies and clients see the connection alive. Default 15 s.
     package var eventStreamHeartbeat: Duration
+    /// Which browser origins may call the server cross-origin (``CORSPolicy``); `nil` (the
+    /// default) answers no preflight, and `OPTIONS` is routed like any other method.
+    package var cors: CORSPolicy?
 
     /// Creates a configuration; every parameter has the default documented on its property.
     package init(
@@ -110,7 +113,8 @@ package struct HTTPServerConfiguration: Sendable {
         drainTimeout: Duration = .seconds(10),
         maxEventStreams: Int = 256,
         eventStreamTick: Duration = .milliseconds(250),
-        eventStreamHeartbeat: Duration = .seconds(15)
+        eventStreamHeartbeat: Duration = .seconds(15),
+        cors: CORSPolicy? = nil
     ) {
         self.host = host
         self.port = port
@@ -136,5 +140,6 @@ package struct HTTPServerConfiguration: Sendable {
         self.maxEventStreams = max(0, maxEventStreams)
         self.eventStreamTick = eventStreamTick
         self.eventStreamHeartbeat = eventStreamHeartbeat
+        self.cors = cors
     }
 }
