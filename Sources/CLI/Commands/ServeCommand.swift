@@ -40,6 +40,8 @@ enum ServeCommand: Command {
                   environment: "INGEST_BODY_TIMEOUT", default: "30"),
             .init("min-body-rate", value: "bytes/s", help: "The slowest average rate a request body may arrive at after --body-timeout.",
                   environment: "INGEST_MIN_BODY_RATE", default: "1024"),
+            .init("retention", value: "age", help: "Prune finished runs older than this (30d, 12h, 90m; see 'ingest prune') "
+                  + "at start and then daily. Default: keep every run.", environment: "INGEST_RETENTION"),
             .init("max-event-streams", value: "n", help: "Event streams (GET .../events) open at once; they share one thread "
                   + "and take no connection slot. Past it: 503.", environment: "INGEST_MAX_EVENT_STREAMS", default: "256"),
             .init("cors-origin", value: "origins", help: "Browser origins allowed to call the API cross-origin, comma-separated "
@@ -61,6 +63,9 @@ enum ServeCommand: Command {
         context.stderr("Serving \(importers.count) importer(s) from \(TerminalText.escape(configuration.engine.importersDirectory))"
                        + (broken > 0 ? " (\(broken) with errors; see GET /importers)" : "") + ", \(configuration.workers) worker(s).\n")
         let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
+        if let retention = startup.retention {
+            context.stderr(PruneCommand.describe(retention, age: args.value("retention") ?? "") + " Again every day.\n")
+        }
         context.stderr("Listening on http://\(host):\(startup.port)\(configuration.api.prefix)\n")
         try server.runUntilSignalled { signal in
             context.stderr("Received signal \(signal): finishing requests, cancelling running imports…\n")
@@ -98,8 +103,12 @@ enum ServeCommand: Command {
             publicURL = normalized
         }
         let api = APIConfiguration(prefix: prefix, publicURL: publicURL)
-        return IngestServerConfiguration(engine: engine, http: try httpConfiguration(args, host: host, port: Int(port)),
-                                         api: api, workers: Int(workers))
+        var configuration = IngestServerConfiguration(engine: engine, http: try httpConfiguration(args, host: host, port: Int(port)),
+                                                      api: api, workers: Int(workers))
+        if let text = args.value("retention"), !text.isEmpty {
+            configuration.retention = try AgeText.parse(text, option: "retention")
+        }
+        return configuration
     }
 
     /// `--cors-origin`: a comma-separated list of origins, each checked.
