@@ -224,6 +224,39 @@ struct EventStreamTests {
         try stream.waitForHeartbeat()
     }
 
+    @Test("a run executed by another process (ingest run on the same database) is followed to its end through the database")
+    func otherProcess() throws {
+        let live = try Live()
+        let list = try live.open("/events?importer=items")
+        let file = live.fixture.root + "/feed.csv"
+        try ProcessFixture.itemsCSV(rows: 20_000, bad: [7]).write(toFile: file, atomically: true, encoding: .utf8)
+        let process = try IngestProcess(
+            ["run", "items", file, "--database", live.fixture.databasePath, "--importers", live.fixture.importersDirectory],
+            in: live.fixture.root)
+        var statuses: [String] = []
+        var id: Int64?
+        var lastProcessed: Int64 = -1
+        while !["completed_with_errors", "failed", "cancelled", "completed"].contains(statuses.last ?? "") {
+            let event = try list.next(timeout: .seconds(60))
+            let data = try #require(event.json)
+            #expect(event.name == "run")
+            if id == nil { id = data.int("id") }
+            #expect(data.int("id") == id, "only the one run changes")
+            let processed = data["progress"]?.int("processed") ?? -1
+            #expect(processed >= lastProcessed, "progress never goes back")
+            lastProcessed = processed
+            statuses.append(data.string("status") ?? "")
+        }
+        #expect(try process.wait() == 2, "one row failed: ingest run exits 2")
+        #expect(statuses.last == "completed_with_errors")
+        #expect(lastProcessed == 20_000)
+        let runID = try #require(id)
+        let stream = try live.open("/\(runID)/events")
+        let final = try stream.next()
+        #expect(final.name == "completed")
+        #expect(final.json?["progress"]?.int("failed") == 1)
+    }
+
     @Test("100 open streams take no connection slot: the API keeps answering; a closed client frees its stream")
     func hundredStreams() throws {
         let fixture = try APIFixture(importers: ["items": itemsDefinition()], http: HTTPServerConfiguration(

@@ -51,7 +51,7 @@ final class RunEventStream: EventStreamProducer {
 
     /// `id`, `event` and the run object of `GET /{ingestRun}?rows=0` as one line of JSON.
     static func event(id: Int64, name: String, run: IngestRun) -> ServerSentEvent {
-        let data = JSONBytesWriter.bytes(IngestRunResource.json(run, rowObjects: []))
+        let data = JSONBytesWriter.bytes(run.json(rowObjects: []))
         return ServerSentEvent(id: String(id), event: name, data: String(decoding: data, as: UTF8.self))
     }
 

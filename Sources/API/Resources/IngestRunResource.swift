@@ -1,5 +1,4 @@
 import Engine
-import Foundation
 import HTTP
 
 /// The seed's `IngestRunResource`: `id, importer, status, user_id, original_filename,
@@ -8,39 +7,24 @@ import HTTP
 /// `eta_seconds`).
 ///
 /// The field list lives in the engine (`IngestRun.json(rows:)`) so that the CLI's `--json` and
-/// the API say the same thing; this type decides when rows are included, adds the rate (which
-/// depends on the time of the answer) and wraps the result.
+/// the API say the same thing; this type decides when rows are included and wraps the result.
 enum IngestRunResource {
     /// The most logged rows embedded in `GET /{id}`; the rest are paged by `GET /{id}/rows`.
     static let embeddedRowLimit = 100
 
     /// The run's object; `rows` only when given (the show endpoint).
     static func json(_ run: IngestRun, rows: [LoggedRow]? = nil) -> JSONValue {
-        withRate(run.json(rows: rows), of: run)
-    }
-
-    /// The run's object with `rows` already rendered (`[]` for `GET /{id}?rows=0` and events).
-    static func json(_ run: IngestRun, rowObjects: [JSONValue]?) -> JSONValue {
-        withRate(run.json(rowObjects: rowObjects), of: run)
+        run.json(rows: rows)
     }
 
     /// `{"data": run}` with its rows as stored: their `data` and `errors` JSON is copied into the
     /// response, not decoded and written again (most of the work of `GET /{id}` otherwise).
     static func response(_ run: IngestRun, storedRows: [StoredRow]) -> HTTPResponse {
-        .resource(json(run, rowObjects: storedRows.map(\.json)))
+        .resource(run.json(rowObjects: storedRows.map(\.json)))
     }
 
     /// `{"data": run}` with `status` (`200`, or `202` for a run just started).
     static func response(_ run: IngestRun, rows: [LoggedRow]? = nil, status: HTTPStatus = .ok) -> HTTPResponse {
         .resource(json(run, rows: rows), status: status)
-    }
-
-    /// `object` with `rows_per_second` and `eta_seconds` appended (see `RunRate`).
-    private static func withRate(_ object: JSONValue, of run: IngestRun, now: Date = Date()) -> JSONValue {
-        guard case .object(var members) = object else { return object }
-        let rate = run.rate(at: now)
-        members.append(("rows_per_second", rate.rowsPerSecond.map(JSONValue.number) ?? .null))
-        members.append(("eta_seconds", rate.etaSeconds.map(JSONValue.number) ?? .null))
-        return .object(members)
     }
 }
