@@ -18,6 +18,8 @@ package final class IngestAPI: Sendable {
     package let configuration: APIConfiguration
     let stores: StorePool
     let authenticator: BearerAuthenticator
+    /// Follows runs through the database for the event streams.
+    let events: RunEventFeed
     let notifyWorkers: @Sendable () -> Void
     let logger: @Sendable (String) -> Void
     private let openAPICache = Mutex<[UInt8]?>(nil)
@@ -31,6 +33,7 @@ package final class IngestAPI: Sendable {
         self.engine = engine
         self.configuration = configuration
         self.stores = StorePool(engine: engine)
+        self.events = RunEventFeed(engine: engine)
         self.authenticator = BearerAuthenticator(stores: stores, databasePath: engine.configuration.databasePath)
         self.notifyWorkers = notifyWorkers
         self.logger = logger

@@ -9,7 +9,8 @@ package enum IngestCommand {
     static let commands: [any Command.Type] = [
         RunCommand.self, ListCommand.self, RunsCommand.self, StatusCommand.self, CancelCommand.self,
         RetryCommand.self, ApplyCommand.self, ResumeCommand.self, RecoverCommand.self, ErrorsCommand.self,
-        FailedRowsCommand.self, WebhooksCommand.self, CheckCommand.self, NewCommand.self, ServeCommand.self, TokenCommand.self,
+        FailedRowsCommand.self, WebhooksCommand.self, CheckCommand.self, NewCommand.self, PruneCommand.self, ServeCommand.self,
+        TokenCommand.self,
         VersionCommand.self,
     ]
 

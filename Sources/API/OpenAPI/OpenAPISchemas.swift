@@ -127,7 +127,7 @@ enum OpenAPISchemas {
             "started_at": nullableTimestamp,
             "completed_at": nullableTimestamp,
             "rows": .object([("type", "array"), ("items", ref("IngestRow")),
-                             ("description", "Only on GET /{ingestRun}: the first 100 logged rows.")]),
+                             ("description", "Only on GET /{ingestRun} (and its events, empty): the first 100 logged rows, or `?rows=N` of them.")]),
             "dry_run": boolean,
             "parent_id": nullableInteger,
             "retried_from_run_id": nullableInteger,
@@ -139,6 +139,13 @@ enum OpenAPISchemas {
             "resumed_from_run_id": nullableInteger,
             "applied_from_run_id": nullableInteger,
             "rolled_back_rows": .object([("type", "integer"), ("description", "Valid rows written and then rolled back (not in the table).")]),
+            "rows_per_second": .object([("type", .array(["number", "null"])), ("description", """
+                Rows processed per second since the run started (for a finished run, over its whole run); null before it starts.
+                """)]),
+            "eta_seconds": .object([("type", .array(["number", "null"])), ("description", """
+                Seconds until a processing run reaches the end of its source at its rate so far (from bytes read of the file's \
+                size); null when unknown and once the run is not processing.
+                """)]),
         ], required: ["id", "importer", "status", "user_id", "original_filename", "progress", "summary", "started_at", "completed_at"])
     }
 

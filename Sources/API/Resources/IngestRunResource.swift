@@ -3,7 +3,8 @@ import HTTP
 
 /// The seed's `IngestRunResource`: `id, importer, status, user_id, original_filename,
 /// progress{total, processed, successful, failed}, summary, started_at, completed_at, rows`, in
-/// that order, then Ingest's additions (`dry_run`, `progress.created`, …).
+/// that order, then Ingest's additions (`dry_run`, `progress.created`, …, `rows_per_second`,
+/// `eta_seconds`).
 ///
 /// The field list lives in the engine (`IngestRun.json(rows:)`) so that the CLI's `--json` and
 /// the API say the same thing; this type decides when rows are included and wraps the result.

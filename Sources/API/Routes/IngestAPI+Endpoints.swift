@@ -5,7 +5,7 @@ import HTTP
 extension IngestAPI {
     /// Every endpoint, in the order of the seed's reference, then Ingest's additions.
     package var endpoints: [APIEndpoint] {
-        runReads + starts + runControl + runReports + service
+        runReads + starts + runControl + runReports + liveEvents + service
     }
 
     private var run: OpenAPIParameter { .ingestRun }
@@ -36,8 +36,15 @@ extension IngestAPI {
             APIEndpoint(.get, "/{ingestRun}", operation: OpenAPIOperation(
                 operationID: "showIngestRun", summary: "Show an ingest run",
                 description: "One run with its progress, summary and its first 100 logged rows.",
-                tag: "Runs", parameters: [run],
-                responses: [.json(200, "The run.", schema: "IngestRunResource"), notFound]), handler: showRun),
+                tag: "Runs",
+                parameters: [run, .query("rows", """
+                    How many logged rows to embed: 0 for none (`rows: []`, for cheap polling), at most 100 (larger \
+                    values are lowered to 100). Default 100.
+                    """, schema: .object([("type", "integer"), ("minimum", 0)]))],
+                responses: [
+                    .json(200, "The run.", schema: "IngestRunResource"), notFound,
+                    .validation("`rows` is not a non-negative integer."),
+                ]), handler: showRun),
         ]
     }
 
@@ -195,6 +202,46 @@ extension IngestAPI {
                     """,
                 tag: "Runs", parameters: [run],
                 responses: [.json(200, "The deliveries.", schema: "WebhookDeliveryCollection"), notFound]), handler: listWebhooks),
+        ]
+    }
+
+    /// Server-Sent Events: one run, and every run.
+    private var liveEvents: [APIEndpoint] {
+        let lastEventID = OpenAPIParameter.header(
+            "Last-Event-ID", "Sent by a reconnecting EventSource: ids go on from it, and the current state is sent at once.",
+            schema: OpenAPISchemas.string)
+        let tooMany = OpenAPIResponse.message(503, "Too many event streams are open (`--max-event-streams`); `Retry-After` says when to try again.")
+        let stream = OpenAPIResponse(status: 200, description: "The event stream.", content: [("text/event-stream", OpenAPISchemas.string)])
+        let badLastEventID = OpenAPIResponse.message(400, "`Last-Event-ID` is not a non-negative integer.")
+        return [
+            APIEndpoint(.get, "/{ingestRun}/events", operation: OpenAPIOperation(
+                operationID: "ingestRunEvents", summary: "Follow a run live (Server-Sent Events)",
+                description: """
+                    A `text/event-stream`. Each event has `id: <integer>`, `event: <name>` and one line of `data:`, the run \
+                    object of `GET /{ingestRun}?rows=0`. The first event is `status` (the run as it is now); then `status` \
+                    at each change of status, `progress` at most every 250 ms while the counters move, and a final \
+                    `completed` (also for `completed_with_errors`), `failed` or `cancelled`, after which the server closes \
+                    the stream. A finished run gets its final event at once. A `: keep-alive` comment every 15 s of \
+                    silence. Runs executed by another process are followed through the database.
+                    """,
+                tag: "Events", parameters: [run, lastEventID],
+                responses: [stream, badLastEventID, notFound, tooMany]), handler: runEvents),
+            APIEndpoint(.get, "/events", operation: OpenAPIOperation(
+                operationID: "ingestRunListEvents", summary: "Follow every run live (Server-Sent Events)",
+                description: """
+                    A `text/event-stream` of `run` events, whose data is the run object of `GET /{ingestRun}?rows=0`, \
+                    whenever a run matching the filters is created, progresses or changes status (a run that matched once \
+                    is reported until it finishes, so a client sees it leave a `status` filter). After a reconnect with \
+                    `Last-Event-ID`, the pending and processing runs that match are sent at once. A `: keep-alive` comment \
+                    every 15 s of silence.
+                    """,
+                tag: "Events",
+                parameters: [
+                    .query("importer", "Only runs of this importer slug; empty means any.", schema: OpenAPISchemas.string),
+                    .query("status", "Only runs with this status; empty means any.", schema: OpenAPISchemas.enumeration(RunStatusNames.all + [""])),
+                    lastEventID,
+                ],
+                responses: [stream, badLastEventID, .validation("`status` is unknown."), tooMany]), handler: listEvents),
         ]
     }
 

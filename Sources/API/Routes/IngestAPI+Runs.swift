@@ -24,14 +24,27 @@ extension IngestAPI {
                                  path: link(""), filters: filters).response
     }
 
-    /// `GET /{ingestRun}`: one run with its first logged rows.
+    /// `GET /{ingestRun}[?rows=N]`: one run with its first logged rows (100, or `rows` of them:
+    /// `rows=0` answers the same shape with `rows: []`, for cheap polling).
     func showRun(_ request: HTTPRequest, _ token: AuthenticatedToken?) throws -> HTTPResponse {
         let id = try runID(request)
+        let limit = try IngestAPI.embeddedRowCount(request.query["rows"])
         let (run, rows) = try stores.withStore { store in
             let run = try existingRun(id, in: store)
-            return (run, try store.storedRows(of: id, limit: IngestRunResource.embeddedRowLimit, offset: 0))
+            return (run, limit == 0 ? [] : try store.storedRows(of: id, limit: limit, offset: 0))
         }
         return IngestRunResource.response(run, storedRows: rows)
+    }
+
+    /// `rows` of `GET /{ingestRun}`: absent means the seed's 100; an integer from 0 up, lowered
+    /// to 100; anything else is a `422`.
+    static func embeddedRowCount(_ text: String?) throws(APIError) -> Int {
+        guard let text else { return IngestRunResource.embeddedRowLimit }
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard !text.isEmpty, text.utf8.count <= 9, text.utf8.allSatisfy(digits.contains), let value = Int(text) else {
+            throw .invalid(field: "rows", message: "The rows field must be an integer between 0 and \(IngestRunResource.embeddedRowLimit).")
+        }
+        return min(value, IngestRunResource.embeddedRowLimit)
     }
 
     /// `GET /{ingestRun}/rows`: the row log, paginated, optionally of one `status`.

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import HTTP
+import IngestSupport
 import Synchronization
 
 /// The API server as a whole: engine, run workers, definition watcher and HTTP listener.
@@ -17,6 +18,8 @@ package final class IngestServer: Sendable {
         package var port: Int
         /// Runs left `processing` by a previous process, now marked failed ("interrupted").
         package var interruptedRunIDs: [Int64]
+        /// What retention pruned at start, when ``IngestServerConfiguration/retention`` is set.
+        package var retention: IngestEngine.PruneReport?
     }
 
     /// The configuration the server was created with.
@@ -31,6 +34,8 @@ package final class IngestServer: Sendable {
     private let http: HTTPServer
     private let logger: HTTPServer.Logger
     private let stopped = Mutex(false)
+    /// Signalled when the server stops, so the retention timer ends at once.
+    private let retentionStop = DispatchSemaphore(value: 0)
 
     /// Opens (and migrates) the database and loads the importers; binds nothing yet.
     /// - Parameter logger: receives the access log and error notes (default: standard error).
@@ -52,6 +57,9 @@ package final class IngestServer: Sendable {
     /// The bound port, or 0 before ``start()``.
     package var port: Int { http.port }
 
+    /// Event streams open now, for tests.
+    package var openEventStreams: Int { http.openEventStreams }
+
     /// Starts the workers, the definition watcher and the listener.
     package func start() throws -> Startup {
         // Interrupted runs keep their files: they can be resumed.
@@ -63,11 +71,40 @@ package final class IngestServer: Sendable {
             logger("importers reloaded: \(slugs.joined(separator: ", "))")
         }
         do {
+            let retention = try applyRetention()
             let port = try http.start()
-            return Startup(port: port, interruptedRunIDs: interrupted)
+            startRetentionTimer()
+            return Startup(port: port, interruptedRunIDs: interrupted, retention: retention)
         } catch {
             stopBackground()
             throw error
+        }
+    }
+
+    /// Prunes the finished runs older than ``IngestServerConfiguration/retention`` now (nil when
+    /// retention is off). The server calls it at start and every
+    /// ``IngestServerConfiguration/retentionInterval``.
+    @discardableResult
+    package func applyRetention() throws -> IngestEngine.PruneReport? {
+        guard let age = configuration.retention else { return nil }
+        return try engine.prune(olderThan: age, dryRun: false)
+    }
+
+    /// A thread that applies retention every interval until the server stops; failures are logged
+    /// and retried at the next interval.
+    private func startRetentionTimer() {
+        guard configuration.retention != nil else { return }
+        let interval = configuration.retentionInterval
+        Thread.detachNewThread { [self] in
+            while retentionStop.wait(timeout: .now() + interval.seconds) == .timedOut {
+                do {
+                    if let report = try applyRetention() {
+                        logger("retention: pruned \(report.runs) run(s), \(report.rows) logged row(s), \(report.files) kept file(s)")
+                    }
+                } catch {
+                    logger("error retention: \(String(describing: error))")
+                }
+            }
         }
     }
 
@@ -107,6 +144,7 @@ package final class IngestServer: Sendable {
             return !stopped
         }
         guard first else { return }
+        retentionStop.signal()
         workers.stop(timeout: configuration.workerStopTimeout)
         // Final events of the runs just cancelled are queued; what is not sent now stays queued.
         webhooks.stop(timeout: engine.configuration.webhookTimeout + .seconds(1))

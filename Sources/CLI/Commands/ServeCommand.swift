@@ -40,6 +40,12 @@ enum ServeCommand: Command {
                   environment: "INGEST_BODY_TIMEOUT", default: "30"),
             .init("min-body-rate", value: "bytes/s", help: "The slowest average rate a request body may arrive at after --body-timeout.",
                   environment: "INGEST_MIN_BODY_RATE", default: "1024"),
+            .init("retention", value: "age", help: "Prune finished runs older than this (30d, 12h, 90m; see 'ingest prune') "
+                  + "at start and then daily. Default: keep every run.", environment: "INGEST_RETENTION"),
+            .init("max-event-streams", value: "n", help: "Event streams (GET .../events) open at once; they share one thread "
+                  + "and take no connection slot. Past it: 503.", environment: "INGEST_MAX_EVENT_STREAMS", default: "256"),
+            .init("cors-origin", value: "origins", help: "Browser origins allowed to call the API cross-origin, comma-separated "
+                  + "(e.g. https://app.example.com). Default: none (CORS off).", environment: "INGEST_CORS_ORIGINS"),
         ])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
@@ -57,6 +63,9 @@ enum ServeCommand: Command {
         context.stderr("Serving \(importers.count) importer(s) from \(TerminalText.escape(configuration.engine.importersDirectory))"
                        + (broken > 0 ? " (\(broken) with errors; see GET /importers)" : "") + ", \(configuration.workers) worker(s).\n")
         let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
+        if let retention = startup.retention {
+            context.stderr(PruneCommand.describe(retention, age: args.value("retention") ?? "") + " Again every day.\n")
+        }
         context.stderr("Listening on http://\(host):\(startup.port)\(configuration.api.prefix)\n")
         try server.runUntilSignalled { signal in
             context.stderr("Received signal \(signal): finishing requests, cancelling running imports…\n")
@@ -95,8 +104,27 @@ enum ServeCommand: Command {
             publicURL = normalized
         }
         let api = APIConfiguration(prefix: prefix, publicURL: publicURL)
-        return IngestServerConfiguration(engine: engine, http: try httpConfiguration(args, host: host, port: Int(port)),
-                                         api: api, workers: Int(workers))
+        var configuration = IngestServerConfiguration(engine: engine, http: try httpConfiguration(args, host: host, port: Int(port)),
+                                                      api: api, workers: Int(workers))
+        if let text = args.value("retention"), !text.isEmpty {
+            configuration.retention = try AgeText.parse(text, option: "retention")
+        }
+        return configuration
+    }
+
+    /// `--cors-origin`: a comma-separated list of origins, each checked.
+    static func corsPolicy(_ text: String?) throws(UsageError) -> CORSPolicy? {
+        guard let text, !text.isEmpty else { return nil }
+        var origins: [String] = []
+        for item in text.split(separator: ",") {
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let origin = CORSPolicy.normalizedOrigin(trimmed) else {
+                throw UsageError("'--cors-origin' takes origins like https://app.example.com (scheme, host and optional port; "
+                                 + "no path and no '*'), not '\(trimmed)'.")
+            }
+            origins.append(origin)
+        }
+        return CORSPolicy(origins: origins)
     }
 
     /// The listener's limits from the options.
@@ -117,6 +145,8 @@ enum ServeCommand: Command {
             headTimeout: .seconds(try positive("head-timeout", upTo: 3600)),
             bodyTimeout: .seconds(try positive("body-timeout", upTo: 86_400)),
             minBodyBytesPerSecond: try positive("min-body-rate", upTo: 1 << 40),
-            maxStreamingBodyBytes: Int.max)
+            maxStreamingBodyBytes: Int.max,
+            maxEventStreams: try positive("max-event-streams", upTo: 100_000),
+            cors: try corsPolicy(args.value("cors-origin")))
     }
 }

@@ -402,7 +402,7 @@ package final class RunStore {
 
     // MARK: decoding
 
-    private func queryRuns(_ sql: String, _ args: [Value] = []) throws(SQLiteError) -> [IngestRun] {
+    func queryRuns(_ sql: String, _ args: [Value] = []) throws(SQLiteError) -> [IngestRun] {
         let statement = try db.cachedStatement(sql)
         statement.reset()
         defer { statement.reset() }

@@ -148,6 +148,14 @@ final class ConnectionSocket {
         close()
     }
 
+    /// Gives the descriptor away (to the event-stream thread) without closing it: the server
+    /// forgets it as if it were closed, and this socket no longer touches it.
+    func detach() -> Int32 {
+        isClosed = true
+        willClose?()
+        return descriptor
+    }
+
     /// Closes the descriptor once.
     func close() {
         guard !isClosed else { return }
