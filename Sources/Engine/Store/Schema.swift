@@ -87,6 +87,21 @@ enum Schema {
             CREATE UNIQUE INDEX ingest_runs_one_resume ON ingest_runs(resumed_from_run_id)
                 WHERE resumed_from_run_id IS NOT NULL AND status NOT IN ('failed', 'cancelled');
             """),
+        // Tokens created before scopes have `scopes` NULL: they keep `read` and `run`
+        // (``TokenScope/legacy``). A session dies with its token (and is checked against it).
+        .init(version: 5, name: "token scopes and dashboard sessions", sql: """
+            ALTER TABLE ingest_tokens ADD COLUMN scopes TEXT;
+            CREATE TABLE ingest_sessions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                session_hash TEXT NOT NULL UNIQUE,
+                token_id INTEGER NOT NULL REFERENCES ingest_tokens(id) ON DELETE CASCADE,
+                scopes TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            );
+            CREATE INDEX ingest_sessions_token ON ingest_sessions(token_id);
+            """),
     ])
 
     /// Opens the database at `path` and brings its schema up to date.
