@@ -82,7 +82,7 @@ def sign_in(c, url, token):
     expect("ingest_session" not in c.driver.execute_script("return document.cookie"), "the session cookie is HttpOnly")
 
 
-def upload(c, path):
+def upload(c, path, dry_run=False):
     c.driver.get(c.driver.current_url.split("#")[0] + "#/upload")
     Select(c.visible("#upload-importer")).select_by_value("products")
     c.until("the importer's formats", lambda d: "csv" in d.find_element(By.ID, "formats").text)
@@ -96,7 +96,10 @@ def upload(c, path):
     c.until("the dropped file's name", lambda d: "dropped.csv" in d.find_element(By.ID, "file-name").text)
     c.driver.find_element(By.ID, "upload-file").send_keys(os.path.abspath(path))
     c.until("the chosen file's name", lambda d: os.path.basename(path) in d.find_element(By.ID, "file-name").text)
-    c.shot("02-upload")
+    if dry_run:
+        c.driver.find_element(By.ID, "dry-run").click()
+    else:
+        c.shot("02-upload")
     c.driver.find_element(By.ID, "upload-submit").click()
     c.until("the run page", lambda d: re.search(r"#/runs/\d+$", d.current_url))
     return int(c.driver.current_url.rsplit("/", 1)[1])
@@ -140,6 +143,18 @@ def runs_table(c, url, run_id):
     c.driver.set_window_size(390, 844)
     c.shot("05-runs-phone")
     c.driver.set_window_size(1280, 1000)
+
+
+def dry_run_and_apply(c, path):
+    """A dry run offers Apply; Apply (a POST with the CSRF header) lands on the real run."""
+    dry_id = upload(c, path, dry_run=True)
+    apply = c.until("the Apply button of the finished dry run",
+                    lambda d: d.find_elements(By.CSS_SELECTOR, '#run-head button[data-action="apply"]'), timeout=40)
+    expect(c.driver.find_element(By.CSS_SELECTOR, '[data-fact="dry run"]').text == "yes", "the run page says it is a dry run")
+    apply[0].click()
+    c.until("the applied run's page", lambda d: re.search(r"#/runs/(\d+)$", d.current_url)
+            and int(d.current_url.rsplit("/", 1)[1]) != dry_id)
+    c.until("the applied run to finish", lambda d: d.find_elements(By.CSS_SELECTOR, "#run-head .badge.completed_with_errors"), timeout=40)
 
 
 def csrf_refused(c, url):
@@ -188,6 +203,7 @@ def main():
         run_id = upload(c, args.file)
         run_page(c, run_id, downloads)
         runs_table(c, args.url, run_id)
+        dry_run_and_apply(c, args.file)
         importers_page(c, args.url)
         csrf_refused(c, args.url)
         console_errors(c)

@@ -199,7 +199,7 @@ extension DashboardAssets {
             if (run.status === 'pending' || run.status === 'processing') add('Cancel', '/cancel');
             if (FINISHED.indexOf(run.status) >= 0 && (run.progress || {}).failed > 0 && !run.dry_run) add('Retry', '/retry');
             if (run.resumable) add('Resume', '/resume');
-            if (run.dry_run && run.status === 'completed') add('Apply', '/apply');
+            if (run.dry_run && (run.status === 'completed' || run.status === 'completed_with_errors')) add('Apply', '/apply');
             return buttons;
           }
           function runRow(run, refresh) {
