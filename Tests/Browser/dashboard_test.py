@@ -50,7 +50,7 @@ class Check:
         self.artifacts = artifacts
         self.wait = WebDriverWait(driver, 20)
 
-    def until(self, description, condition, timeout=20):
+    def until(self, description, condition, timeout=45):
         try:
             return WebDriverWait(self.driver, timeout).until(condition)
         except TimeoutException:
@@ -62,7 +62,7 @@ class Check:
         self.driver.save_screenshot(path)
         return path
 
-    def visible(self, css, description=None, timeout=20):
+    def visible(self, css, description=None, timeout=45):
         return self.until(description or css, EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout)
 
 
@@ -106,7 +106,7 @@ def upload(c, path, dry_run=False):
 
 
 def run_page(c, run_id, downloads):
-    c.until("the run to finish", lambda d: d.find_elements(By.CSS_SELECTOR, "#run-head .badge.completed_with_errors"), timeout=40)
+    c.until("the run to finish", lambda d: d.find_elements(By.CSS_SELECTOR, "#run-head .badge.completed_with_errors"), timeout=90)
     counter = lambda name: c.driver.find_element(By.CSS_SELECTOR, '[data-counter="%s"] b' % name).text
     expect(counter("processed") == "16", "16 rows processed, saw " + counter("processed"))
     expect(counter("failed") == "8", "8 rows failed, saw " + counter("failed"))
@@ -149,12 +149,12 @@ def dry_run_and_apply(c, path):
     """A dry run offers Apply; Apply (a POST with the CSRF header) lands on the real run."""
     dry_id = upload(c, path, dry_run=True)
     apply = c.until("the Apply button of the finished dry run",
-                    lambda d: d.find_elements(By.CSS_SELECTOR, '#run-head button[data-action="apply"]'), timeout=40)
+                    lambda d: d.find_elements(By.CSS_SELECTOR, '#run-head button[data-action="apply"]'), timeout=90)
     expect(c.driver.find_element(By.CSS_SELECTOR, '[data-fact="dry run"]').text == "yes", "the run page says it is a dry run")
     apply[0].click()
     c.until("the applied run's page", lambda d: re.search(r"#/runs/(\d+)$", d.current_url)
             and int(d.current_url.rsplit("/", 1)[1]) != dry_id)
-    c.until("the applied run to finish", lambda d: d.find_elements(By.CSS_SELECTOR, "#run-head .badge.completed_with_errors"), timeout=40)
+    c.until("the applied run to finish", lambda d: d.find_elements(By.CSS_SELECTOR, "#run-head .badge.completed_with_errors"), timeout=90)
 
 
 def csrf_refused(c, url):
@@ -197,22 +197,32 @@ def main():
     os.makedirs(downloads, exist_ok=True)
     started = time.monotonic()
     driver = browser(downloads)
+    browser_started = time.monotonic()
     c = Check(driver, args.artifacts)
+    steps = []
+
+    def step(name, action, *arguments):
+        begun = time.monotonic()
+        result = action(*arguments)
+        steps.append("%s %.1f s" % (name, time.monotonic() - begun))
+        return result
+
     try:
-        sign_in(c, args.url, args.token)
-        run_id = upload(c, args.file)
-        run_page(c, run_id, downloads)
-        runs_table(c, args.url, run_id)
-        dry_run_and_apply(c, args.file)
-        importers_page(c, args.url)
-        csrf_refused(c, args.url)
+        step("sign in", sign_in, c, args.url, args.token)
+        run_id = step("upload", upload, c, args.file)
+        step("run page", run_page, c, run_id, downloads)
+        step("runs table", runs_table, c, args.url, run_id)
+        step("dry run and apply", dry_run_and_apply, c, args.file)
+        step("importers", importers_page, c, args.url)
+        step("csrf", csrf_refused, c, args.url)
         console_errors(c)
     except AssertionError as failure:
-        print("dashboard test FAILED: %s (screenshots in %s)" % (failure, args.artifacts), file=sys.stderr)
+        print("dashboard test FAILED: %s (screenshots in %s; steps: %s)" % (failure, args.artifacts, ", ".join(steps)), file=sys.stderr)
         return 1
     finally:
         driver.quit()
-    print("dashboard test passed in %.1f s; screenshots in %s" % (time.monotonic() - started, args.artifacts))
+    print("dashboard test passed in %.1f s (browser start %.1f s; %s); screenshots in %s"
+          % (time.monotonic() - started, browser_started - started, ", ".join(steps), args.artifacts))
     return 0
 
 
