@@ -14,6 +14,7 @@ error. Exit status 0 means every check passed.
 import argparse
 import os
 import re
+import shutil
 import sys
 import time
 
@@ -29,16 +30,19 @@ def browser(download_dir):
     options = webdriver.ChromeOptions()
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"):
         options.add_argument(flag)
-    binary = os.environ.get("CHROMIUM_BINARY") or "/usr/bin/chromium"
-    if os.path.exists(binary):
+    binary = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium")
+    if binary:
         options.binary_location = binary
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.add_experimental_option("prefs", {
         "download.default_directory": download_dir,
         "download.prompt_for_download": False,
     })
-    driver_path = os.environ.get("CHROMEDRIVER") or "/usr/bin/chromedriver"
-    service = Service(executable_path=driver_path) if os.path.exists(driver_path) else Service()
+    # Debian's chromedriver, found on PATH; never a driver downloaded at run time.
+    driver_path = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
+    if not driver_path:
+        raise SystemExit("chromedriver is not on PATH: run .ci/install-deps")
+    service = Service(executable_path=driver_path)
     driver = webdriver.Chrome(service=service, options=options)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_dir})
     return driver
