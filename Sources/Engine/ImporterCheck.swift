@@ -20,6 +20,12 @@ package struct ImporterCheck: Sendable {
 }
 
 extension IngestEngine {
+    /// ``check(_:)`` of the importer `slug` as it is loaded now.
+    package func checkImporter(_ slug: String) throws(EngineError) -> ImporterCheck {
+        guard let loaded = registry.loaded(slug: slug) else { throw .importerNotFound(slug: slug) }
+        return check(loaded)
+    }
+
     /// Compiles `loaded`, checks it against the database without changing it, and runs its examples.
     package func check(_ loaded: LoadedDefinition) -> ImporterCheck {
         var report = ImporterCheck(slug: loaded.slug, fileName: loaded.fileName, problems: loaded.problems.map(\.description),

@@ -4,7 +4,8 @@ import Foundation
 import HTTP
 import Synchronization
 
-/// Checks `Authorization: Bearer <token>` against the stored token hashes.
+/// Checks `Authorization: Bearer <token>` against the stored token hashes, and the dashboard's
+/// session cookie against the stored sessions.
 ///
 /// The presented token is hashed with SHA-256 and compared, in constant time, with every stored
 /// hash, with no early exit: response times reveal neither which token nor how much of one
@@ -30,9 +31,26 @@ final class BearerAuthenticator: Sendable {
         self.databasePath = databasePath
     }
 
-    /// The token behind `headers`' `Authorization`, or ``APIError/unauthenticated``.
+    /// The token behind a request: its `Authorization: Bearer` token when it has an
+    /// `Authorization` header (a Bearer token always wins, and a bad one is `401` even with a
+    /// good cookie), else the session of its `ingest_session` cookie, else
+    /// ``APIError/unauthenticated``.
     func authenticate(_ headers: HTTPHeaders) throws -> AuthenticatedToken {
-        guard let presented = BearerAuthenticator.bearerToken(in: headers) else { throw APIError.unauthenticated }
+        if headers.contains("Authorization") {
+            guard let presented = BearerAuthenticator.bearerToken(in: headers),
+                  let match = try credential(for: presented) else { throw APIError.unauthenticated }
+            return AuthenticatedToken(id: match.id, name: match.name, userID: match.userID, scopes: match.scopes)
+        }
+        guard let sessionID = SessionCookie.sessionID(in: headers),
+              let session = try stores.withStore({ store in try SessionStore(store).session(id: sessionID) })
+        else { throw APIError.unauthenticated }
+        return AuthenticatedToken(id: session.tokenID, name: session.tokenName, userID: session.userID, scopes: session.scopes,
+                                  session: SessionCredentials(id: sessionID, csrfToken: session.csrfToken, expiresAt: session.expiresAt))
+    }
+
+    /// The stored credential of `presented`, compared in constant time with every stored hash,
+    /// or `nil`; refreshes `last_used_at` when it is stale.
+    func credential(for presented: String) throws -> TokenStore.Credential? {
         let digest = Array(TokenGenerator.hash(of: presented).utf8)
         let credentials = try stores.withStore { store in try TokenStore(store).credentials() }
         var match: TokenStore.Credential?
@@ -40,9 +58,9 @@ final class BearerAuthenticator: Sendable {
             // Every credential is compared, even after a match.
             if ConstantTime.equals(credential.hash, digest) { match = credential }
         }
-        guard let match else { throw APIError.unauthenticated }
+        guard let match else { return nil }
         if BearerAuthenticator.isUsageStale(match.lastUsedAt) { recordUse(of: match.id) }
-        return AuthenticatedToken(id: match.id, name: match.name, userID: match.userID)
+        return match
     }
 
     /// The credentials of a `Bearer` authorization (RFC 6750 §2.1; the scheme is case-insensitive).

@@ -31,6 +31,10 @@ enum OpenAPISchemas {
             ("ImporterColumn", importerColumn),
             ("ImporterCollection", envelope(array(of: ref("Importer")))),
             ("ImporterResource", envelope(ref("ImporterDetail"))),
+            ("ImporterCheckResource", envelope(importerCheck)),
+            ("SignInRequest", object(["token": string], required: ["token"], additional: false)),
+            ("SessionResource", envelope(session)),
+            ("TokenCollection", envelope(array(of: token))),
             ("UploadRequest", uploadRequest),
             ("DryRunRequest", object(["dry_run": .object([
                 ("enum", .array([true, false, 1, 0, "1", "0", "true", "false", .null])), ("default", false),
@@ -254,9 +258,32 @@ enum OpenAPISchemas {
         object([
             "name": string, "type": string, "sql_type": string,
             "from": array(of: string), "value": nullableString, "template": string,
+            "transforms": array(of: string),
             "rules": array(of: string),
             "lookup": object(["table": string, "match": string, "select": string, "on_missing": string, "create_missing": boolean], required: []),
-        ], required: ["name", "type", "sql_type", "rules"])
+        ], required: ["name", "type", "sql_type", "transforms", "rules"])
+    }
+
+    static var importerCheck: JSONValue {
+        object([
+            "slug": string, "file": string, "ok": boolean,
+            "problems": array(of: string), "notes": array(of: string), "warnings": array(of: string),
+            "examples_passed": integer, "examples_total": integer,
+        ], required: ["slug", "file", "ok", "problems", "notes", "warnings", "examples_passed", "examples_total"])
+    }
+
+    static var session: JSONValue {
+        object([
+            "token_name": string, "user_id": nullableInteger, "scopes": array(of: enumeration(TokenScope.allCases.map(\.rawValue))),
+            "csrf_token": nullableString, "expires_at": nullableTimestamp,
+        ], required: ["token_name", "user_id", "scopes", "csrf_token", "expires_at"])
+    }
+
+    static var token: JSONValue {
+        object([
+            "name": string, "user_id": nullableInteger, "scopes": array(of: enumeration(TokenScope.allCases.map(\.rawValue))),
+            "created_at": timestamp, "last_used_at": nullableTimestamp,
+        ], required: ["name", "user_id", "scopes", "created_at", "last_used_at"])
     }
 
     static var uploadRequest: JSONValue {

@@ -5,7 +5,7 @@ import HTTP
 extension IngestAPI {
     /// Every endpoint, in the order of the seed's reference, then Ingest's additions.
     package var endpoints: [APIEndpoint] {
-        runReads + starts + runControl + runReports + liveEvents + service
+        runReads + starts + runControl + runReports + liveEvents + service + session
     }
 
     private var run: OpenAPIParameter { .ingestRun }
@@ -258,6 +258,14 @@ extension IngestAPI {
                 description: "One importer with its compiled column plan.",
                 tag: "Importers", parameters: [slug],
                 responses: [.json(200, "The importer.", schema: "ImporterResource"), importerNotFound]), handler: showImporter),
+            APIEndpoint(.get, "/importers/{importerSlug}/check", operation: OpenAPIOperation(
+                operationID: "checkImporter", summary: "Check an importer",
+                description: """
+                    What `ingest check` reports: load errors (`file:line:column: pointer: message`), database problems, \
+                    notes, warnings and how many of the definition's `examples` pass (a failing one is a problem).
+                    """,
+                tag: "Importers", parameters: [slug],
+                responses: [.json(200, "The check.", schema: "ImporterCheckResource"), importerNotFound]), handler: checkImporter),
             APIEndpoint(.get, "/openapi.json", access: .anonymous, operation: OpenAPIOperation(
                 operationID: "openAPIDocument", summary: "This OpenAPI document",
                 description: "The OpenAPI 3.1 document of the API. No authentication.",
@@ -272,4 +280,40 @@ extension IngestAPI {
         ]
     }
 
+    /// Signing in to the dashboard, and the token list.
+    private var session: [APIEndpoint] {
+        [
+            APIEndpoint(.post, "/session", access: .signIn, options: RouteOptions(maxBodyBytes: 4096), operation: OpenAPIOperation(
+                operationID: "signIn", summary: "Sign in with a token",
+                description: """
+                    Exchanges `{"token": "ingest_…"}` for a session: sets the `ingest_session` cookie (`HttpOnly; \
+                    SameSite=Strict; Path=/`, `Secure` when `--public-url` is https) and returns the session's \
+                    `csrf_token`, which every state-changing request made with the cookie must send as `X-CSRF-Token`. \
+                    The session has the token's scopes, ends after 12 hours and dies with the token. No token needed in \
+                    a header; a token in the URL is refused.
+                    """,
+                tag: "Session", requestBody: .signInJSON,
+                responses: [
+                    .json(201, "Signed in; `Set-Cookie` carries the session.", schema: "SessionResource"),
+                    .message(400, "The body is not a JSON object, or a token is in the URL."),
+                    .message(401, "The token is unknown or revoked: `{\"message\": \"Unauthenticated.\"}`."),
+                    .validation("`token` is missing or empty, or another field is sent."),
+                ]), handler: signIn),
+            APIEndpoint(.get, "/session", anyScope: true, operation: OpenAPIOperation(
+                operationID: "showSession", summary: "Show the session",
+                description: "Who the request is signed in as: the token's name, user id and scopes, and for a cookie session its `csrf_token` and expiry (`null` with a Bearer token). Any scope.",
+                tag: "Session",
+                responses: [.json(200, "The session.", schema: "SessionResource")]), handler: showSession),
+            APIEndpoint(.delete, "/session", anyScope: true, operation: OpenAPIOperation(
+                operationID: "signOut", summary: "Sign out",
+                description: "Ends the cookie's session and clears the cookie (with a Bearer token there is no session to end). Any scope; a cookie session must send `X-CSRF-Token`.",
+                tag: "Session",
+                responses: [.message(200, "`{\"message\": \"Signed out.\"}`, with a `Set-Cookie` that clears the cookie.")]), handler: signOut),
+            APIEndpoint(.get, "/tokens", scope: .admin, operation: OpenAPIOperation(
+                operationID: "listTokens", summary: "List the tokens",
+                description: "Every token's name, user id, scopes, creation and last use (never the token or its hash). Needs the `admin` scope.",
+                tag: "Session",
+                responses: [.json(200, "The tokens, oldest first.", schema: "TokenCollection")]), handler: listTokens),
+        ]
+    }
 }

@@ -9,8 +9,10 @@ enum ServeCommand: Command {
         name: "serve",
         abstract: "Serve the HTTP API, with background workers running the imports.",
         discussion: """
-            Every endpoint but /health and /openapi.json needs 'Authorization: Bearer <token>'
-            (see 'ingest token create'). Importer definitions are reloaded within a second of an edit.
+            Every endpoint but /health, /openapi.json and /session needs 'Authorization: Bearer <token>'
+            (see 'ingest token create') with the endpoint's scope, or the dashboard's session cookie.
+            The dashboard is served at / (sign in with a token). Importer definitions are reloaded
+            within a second of an edit.
             SIGINT or SIGTERM stops accepting, finishes in-flight requests, cancels running imports
             (they end 'cancelled') and exits 0.
             """,
@@ -25,7 +27,8 @@ enum ServeCommand: Command {
             .init("uploads", value: "dir", help: "Where uploads wait for their run (default: <database>-uploads).", environment: "INGEST_UPLOADS"),
             CommonOptions.allowPrivateURLs,
             .init("public-url", value: "url", help: "The base URL clients reach the server at (e.g. https://ingest.example.com); "
-                  + "pagination links start with it. Default: links relative to the server root.", environment: "INGEST_PUBLIC_URL"),
+                  + "pagination links start with it, and https makes the dashboard's session cookie Secure. "
+                  + "Default: links relative to the server root.", environment: "INGEST_PUBLIC_URL"),
             .init("max-connections", value: "n", help: "Connections served at once (a thread each).",
                   environment: "INGEST_MAX_CONNECTIONS", default: "64"),
             .init("max-unauthenticated-connections", value: "n", help: "Of those, the most without a valid token yet "
@@ -67,6 +70,9 @@ enum ServeCommand: Command {
             context.stderr(PruneCommand.describe(retention, age: args.value("retention") ?? "") + " Again every day.\n")
         }
         context.stderr("Listening on http://\(host):\(startup.port)\(configuration.api.prefix)\n")
+        if !configuration.api.prefix.isEmpty {
+            context.stderr("Dashboard at http://\(host):\(startup.port)/ (sign in with a token)\n")
+        }
         try server.runUntilSignalled { signal in
             context.stderr("Received signal \(signal): finishing requests, cancelling running imports…\n")
         }

@@ -119,6 +119,20 @@ enum Schema {
                 next_attempt_at TEXT
             );
             CREATE INDEX ingest_webhook_attempts_delivery ON ingest_webhook_attempts(delivery);
+        // Tokens created before scopes have `scopes` NULL: they keep `read` and `run`
+        // (``TokenScope/legacy``). A session dies with its token (and is checked against it).
+        .init(version: 6, name: "token scopes and dashboard sessions", sql: """
+            ALTER TABLE ingest_tokens ADD COLUMN scopes TEXT;
+            CREATE TABLE ingest_sessions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                session_hash TEXT NOT NULL UNIQUE,
+                token_id INTEGER NOT NULL REFERENCES ingest_tokens(id) ON DELETE CASCADE,
+                scopes TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            );
+            CREATE INDEX ingest_sessions_token ON ingest_sessions(token_id);
             """),
     ])
 
