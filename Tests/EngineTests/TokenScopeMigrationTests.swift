@@ -3,7 +3,7 @@ import SQLite
 import Testing
 @testable import Engine
 
-/// Migration 5 on a database made before scopes and sessions existed.
+/// Migration 6 on a database made before scopes and sessions existed.
 @Suite("Token scopes migration")
 struct TokenScopeMigrationTests {
     @Test("a version-4 database with tokens gains scopes and sessions; its tokens keep read and run and their hashes")

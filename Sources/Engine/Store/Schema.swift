@@ -119,6 +119,7 @@ enum Schema {
                 next_attempt_at TEXT
             );
             CREATE INDEX ingest_webhook_attempts_delivery ON ingest_webhook_attempts(delivery);
+            """),
         // Tokens created before scopes have `scopes` NULL: they keep `read` and `run`
         // (``TokenScope/legacy``). A session dies with its token (and is checked against it).
         .init(version: 6, name: "token scopes and dashboard sessions", sql: """

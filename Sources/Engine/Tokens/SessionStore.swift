@@ -2,7 +2,7 @@ import Foundation
 import SQLite
 
 /// Reads and writes `ingest_sessions`: the dashboard's sign-in sessions (created by the engine's
-/// schema migration 5).
+/// schema migration 6).
 ///
 /// A session is made by presenting a token once. Its id (64 hex digits from the kernel CSPRNG)
 /// lives only in the browser's cookie; the table keeps its SHA-256, the token it came from, the
