@@ -39,10 +39,13 @@ struct WebhookDefinitionTests {
 
     @Test("the rule holds for every key ending in _env, wherever it is, but not for data keys")
     func everyEnvKey() {
-        // A future key (here an unknown one) gets the rule as well as the unknown-key problem.
+        // A key of another source type, or an unknown one, gets the rule as well as its own problem.
         let problems = TestFixtures.problems(Self.definition(#""source": {"type": "url", "url": "https://h.example.com/f.csv", "password_env": "INGEST_DATABASE"}"#))
         #expect(problems.contains { $0.contains("/source/password_env: 'INGEST_DATABASE' may not be named here") })
-        #expect(problems.contains { $0.contains("/source/password_env: unknown key 'password_env'") })
+        #expect(problems.contains { $0.contains("/source/password_env: 'password_env' applies only to source types") })
+        let unknown = TestFixtures.problems(Self.definition(#""token_env": "INGEST_DATABASE""#))
+        #expect(unknown.contains { $0.contains("/token_env: 'INGEST_DATABASE' may not be named here") })
+        #expect(unknown.contains { $0.contains("/token_env: unknown key 'token_env'") })
         let notAName = TestFixtures.problems(Self.definition(#""webhooks": [{"url": "https://h.example.com/", "secret_env": 5}]"#))
         #expect(notAName.contains { $0.contains("/webhooks/0/secret_env: expected the name of an environment variable starting with INGEST_SECRET_, got") })
         // A column named api_env (above), a map value and an example row are data, not settings.
