@@ -6,6 +6,10 @@ package struct AuthenticatedToken: Sendable, Equatable {
     package var name: String
     /// Recorded as `user_id` on runs the request starts (upload, trigger, retry).
     package var userID: Int64?
+    /// The database's change epoch (``ChangeWatch``) read before the token was checked, if it
+    /// could be read: the request's reads may use it for the read cache instead of reading it
+    /// again, since it was read before anything they build.
+    var changeEpoch: Int64?
 
     /// Creates a principal.
     package init(id: Int64, name: String, userID: Int64?) {

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// The presented token is hashed with SHA-256 and compared, in constant time, with every stored
 /// hash, with no early exit: response times reveal neither which token nor how much of one
-/// matched. Tokens are read from the database on every request, so `ingest token revoke` from
-/// another process takes effect at once.
+/// matched. The stored tokens are kept between requests only while the database's change
+/// counter (``ChangeWatch``) is unchanged, i.e. until any connection of any process commits, so
+/// `ingest token revoke` from another process takes effect at the next request.
 ///
 /// `last_used_at` is written only when the stored value is older than ``usageRecordInterval``,
 /// off the request thread and one write at a time: a write per request would queue API reads
@@ -20,13 +21,17 @@ final class BearerAuthenticator: Sendable {
     static let usageRecordInterval: Duration = .seconds(60)
 
     private let stores: StorePool
+    private let changes: ChangeWatch
+    /// The stored credentials and the change counter read before they were read.
+    private let kept = Mutex<(version: Int64, credentials: [TokenStore.Credential])?>(nil)
     private let databasePath: String
     /// Whether a `last_used_at` write is queued or running; further ones are skipped meanwhile.
     private let recording = Atomic<Bool>(false)
     private let recorder = DispatchQueue(label: "ingest.api.token-usage")
 
-    init(stores: StorePool, databasePath: String) {
+    init(stores: StorePool, changes: ChangeWatch, databasePath: String) {
         self.stores = stores
+        self.changes = changes
         self.databasePath = databasePath
     }
 
@@ -34,7 +39,8 @@ final class BearerAuthenticator: Sendable {
     func authenticate(_ headers: HTTPHeaders) throws -> AuthenticatedToken {
         guard let presented = BearerAuthenticator.bearerToken(in: headers) else { throw APIError.unauthenticated }
         let digest = Array(TokenGenerator.hash(of: presented).utf8)
-        let credentials = try stores.withStore { store in try TokenStore(store).credentials() }
+        let epoch = changes.version()
+        let credentials = try storedCredentials(epoch: epoch)
         var match: TokenStore.Credential?
         for credential in credentials {
             // Every credential is compared, even after a match.
@@ -42,7 +48,18 @@ final class BearerAuthenticator: Sendable {
         }
         guard let match else { throw APIError.unauthenticated }
         if BearerAuthenticator.isUsageStale(match.lastUsedAt) { recordUse(of: match.id) }
-        return AuthenticatedToken(id: match.id, name: match.name, userID: match.userID)
+        var token = AuthenticatedToken(id: match.id, name: match.name, userID: match.userID)
+        token.changeEpoch = epoch
+        return token
+    }
+
+    /// Every stored credential: the kept list while the database is unchanged since `version`
+    /// was read (before this call), else read again.
+    private func storedCredentials(epoch version: Int64?) throws -> [TokenStore.Credential] {
+        if let version, let kept = kept.withLock({ $0 }), kept.version == version { return kept.credentials }
+        let credentials = try stores.withStore { store in try TokenStore(store).credentials() }
+        if let version { kept.withLock { $0 = (version, credentials) } }
+        return credentials
     }
 
     /// The credentials of a `Bearer` authorization (RFC 6750 §2.1; the scheme is case-insensitive).
