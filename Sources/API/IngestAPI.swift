@@ -17,6 +17,9 @@ package final class IngestAPI: Sendable {
     /// Prefix, paging and body limits.
     package let configuration: APIConfiguration
     let stores: StorePool
+    /// Bodies of repeated reads, and the database change counter that says when they are true.
+    let readCache = ReadCache()
+    let changes: ChangeWatch
     let authenticator: BearerAuthenticator
     /// Follows runs through the database for the event streams.
     let events: RunEventFeed
@@ -34,7 +37,8 @@ package final class IngestAPI: Sendable {
         self.configuration = configuration
         self.stores = StorePool(engine: engine)
         self.events = RunEventFeed(engine: engine)
-        self.authenticator = BearerAuthenticator(stores: stores, databasePath: engine.configuration.databasePath)
+        self.changes = ChangeWatch(engine: engine)
+        self.authenticator = BearerAuthenticator(stores: stores, changes: changes, databasePath: engine.configuration.databasePath)
         self.notifyWorkers = notifyWorkers
         self.logger = logger
     }

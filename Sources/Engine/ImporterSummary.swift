@@ -48,6 +48,14 @@ package struct ImporterSummary: Sendable {
     }
 }
 
+extension ImporterSummary {
+    /// Every importer file of `directory`, valid or not, by slug, read without an engine (and
+    /// so without opening the database): what `ingest list` shows.
+    package static func all(in directory: String) -> [ImporterSummary] {
+        DefinitionRegistry(directory: directory).all().map(ImporterSummary.init)
+    }
+}
+
 extension IngestEngine {
     /// Every importer file, valid or not, by slug.
     package func importerSummaries() -> [ImporterSummary] {

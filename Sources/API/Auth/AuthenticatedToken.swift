@@ -14,6 +14,10 @@ package struct AuthenticatedToken: Sendable, Equatable {
     /// Set when the request came with the dashboard's session cookie rather than a Bearer token:
     /// then every state-changing request must carry its CSRF token.
     package var session: SessionCredentials?
+    /// The database's change epoch (``ChangeWatch``) read before the token was checked, if it
+    /// could be read: the request's reads may use it for the read cache instead of reading it
+    /// again, since it was read before anything they build.
+    var changeEpoch: Int64?
 
     /// Creates a principal.
     package init(id: Int64, name: String, userID: Int64?, scopes: Set<TokenScope> = TokenScope.legacy,

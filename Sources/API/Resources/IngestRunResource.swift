@@ -17,10 +17,10 @@ enum IngestRunResource {
         run.json(rows: rows)
     }
 
-    /// `{"data": run}` with its rows as stored: their `data` and `errors` JSON is copied into the
-    /// response, not decoded and written again (most of the work of `GET /{id}` otherwise).
-    static func response(_ run: IngestRun, storedRows: [StoredRow]) -> HTTPResponse {
-        .resource(run.json(rowObjects: storedRows.map(\.json)))
+    /// The body `{"data": run}` with its rows as stored: their `data` and `errors` JSON is copied
+    /// into the response, not decoded and written again (most of the work of `GET /{id}` otherwise).
+    static func body(_ run: IngestRun, storedRows: [StoredRow]) -> [UInt8] {
+        JSONBytesWriter.resourceBytes(run.json(rowObjects: storedRows.map(\.json)))
     }
 
     /// `{"data": run}` with `status` (`200`, or `202` for a run just started).

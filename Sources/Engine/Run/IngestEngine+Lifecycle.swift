@@ -82,7 +82,7 @@ extension IngestEngine {
     private func resolveDefinition(of run: IngestRun) -> (CompiledImporter?, String?, String?) {
         do {
             if let h = run.definitionHash, let definition = versions.withLock({ $0[h] }) {
-                return (try CompiledImporter(definition: definition), h, nil)
+                return (try compiledImporter(slug: run.importer, hash: h, definition: definition), h, nil)
             }
             let (c, loaded) = try importer(run.importer)
             return (c, loaded.contentHash, nil)

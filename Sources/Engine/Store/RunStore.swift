@@ -18,6 +18,14 @@ package final class RunStore {
     /// Whether a transaction is open (a store left inside one must not be reused).
     package var isInTransaction: Bool { db.isInTransaction }
 
+    /// SQLite's `data_version` of this connection: it changes whenever another connection (of
+    /// this process or any other) has committed to the database since the last call, and never
+    /// for this connection's own commits. A store used only to watch for changes (the API's read
+    /// cache) therefore sees every commit there is.
+    package func dataVersion() throws(SQLiteError) -> Int64 {
+        try db.scalar("PRAGMA data_version")?.integerValue ?? 0
+    }
+
     static let runColumns = """
         id, importer, status, user_id, original_filename, source_path, definition_hash, dry_run, parent_id,
         retried_from_run_id, total_rows, processed_rows, successful_rows, failed_rows, created_rows, updated_rows,

@@ -5,7 +5,7 @@ import SQLite
 /// Like its connection, a store belongs to one thread at a time.
 package struct TokenStore {
     /// One stored credential, as the authenticator compares it.
-    package struct Credential {
+    package struct Credential: Sendable {
         package var id: Int64
         package var name: String
         package var userID: Int64?

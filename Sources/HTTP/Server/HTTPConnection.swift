@@ -27,6 +27,8 @@ final class HTTPConnection {
     private var inboundStart = 0
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var headParser: HTTPHeadParser
+    /// The last `Date` value sent and the second it names.
+    private var dateText: (second: time_t, text: String)?
 
     init(
         socket: ConnectionSocket, remoteAddress: String, configuration: HTTPServerConfiguration, router: Router,
@@ -415,7 +417,7 @@ final class HTTPConnection {
         var headers = response.headers
         for name in ["Content-Length", "Transfer-Encoding", "Connection", "Date"] { headers.remove(name: name) }
         // RFC 9110 §6.6.1: an origin server with a clock MUST send Date.
-        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Date", value: currentDate())
         var payload: [UInt8] = []
         var producer: ((ResponseBodyWriter) throws -> Void)?
         var closeAfter = close
@@ -447,15 +449,13 @@ final class HTTPConnection {
         var head = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n"
         for field in headers.fields { head += "\(field.name): \(field.value)\r\n" }
         head += "\r\n"
-        var bytes = Array(head.utf8)
         if isHead {
             // RFC 9110 §9.3.2: HEAD gets the headers GET would get, and no content.
             payload = []
             producer = nil
         }
-        bytes.append(contentsOf: payload)
         do throws(HTTPIOError) {
-            try socket.send(bytes, timeout: configuration.writeTimeout)
+            try socket.send(head: Array(head.utf8), body: payload, timeout: configuration.writeTimeout)
         } catch {
             return nil
         }
@@ -490,6 +490,15 @@ final class HTTPConnection {
             return nil
         }
         return writer.bytesWritten
+    }
+
+    /// `HTTPDate.now()`, formatted once per second per connection.
+    private func currentDate() -> String {
+        let now = time(nil)
+        if let cached = dateText, cached.second == now { return cached.text }
+        let text = HTTPDate.format(secondsSince1970: now)
+        dateText = (now, text)
+        return text
     }
 
     private func log(method: String, path: String, status: HTTPStatus, bytes: Int, startedAt: ContinuousClock.Instant) {
