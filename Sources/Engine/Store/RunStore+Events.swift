@@ -1,13 +1,7 @@
 import SQLite
 
-/// What live event streams read: a cheap "did anything change" probe and the runs to compare.
+/// What live event streams read after ``dataVersion()`` said something changed: the runs to compare.
 extension RunStore {
-    /// SQLite's `PRAGMA data_version`: it changes whenever another connection (in this process or
-    /// another) commits to the database, and costs no I/O when nothing changed.
-    package func dataVersion() throws(SQLiteError) -> Int64 {
-        try db.scalar("PRAGMA data_version")?.integerValue ?? 0
-    }
-
     /// The runs with these ids that exist.
     package func runs(ids: [Int64]) throws(SQLiteError) -> [IngestRun] {
         guard !ids.isEmpty else { return [] }
