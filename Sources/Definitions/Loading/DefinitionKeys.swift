@@ -47,8 +47,9 @@ package enum DefinitionKeys {
     package static let ruleWithMessage = ["rule", "message", "when"]
     /// Keys any transform step object may carry beside the transform's name.
     package static let stepCondition = ["when"]
-    /// The `{"map": {…}}` transform step, which may carry a sibling `default`.
-    package static let mapStep = ["map", "default"]
+    /// The `{"map": {…}}` transform step, which may carry a sibling `default` (and, as every
+    /// step, a `when`).
+    package static let mapStep = ["map", "default", "when"]
     /// Arguments of `{"replace": {…}}`.
     package static let replaceArguments = ["from", "to"]
     /// Arguments of `{"regex_replace": {…}}`.
