@@ -145,13 +145,12 @@ package final class IngestEngine: Sendable {
             do {
                 // A short wait: a running writer may hold the lock, and the signal file already reaches it.
                 let quick = try Connection(path: configuration.databasePath, busyTimeout: signalled ? 1_000 : 10_000)
-                result = try RunStore(connection: quick).requestCancellation(of: id)
+                result = try RunStore(connection: quick).requestCancellation(of: id, webhooks: webhooks(of: run))
             } catch where error.isBusy && signalled {
                 return .requested
             }
             // A run cancelled before it started is never executed: its upload goes now.
             if let ended = try store.run(id), ended.status == .cancelled, ended.startedAt == nil {
-                if case .requested = result { try store.enqueueWebhooks(.cancelled, runID: id, hooks: webhooks(of: ended)) }
                 try? FileManager.default.removeItem(atPath: cancelSignalPath(id))
                 disposeOwnedFile(of: ended, store: store)
             }

@@ -10,7 +10,7 @@ extension IngestAPI {
     }
 
     /// The body of `GET /` for `query`.
-    private func listBody(_ query: QueryParameters, store: RunStore) throws -> [UInt8] {
+    private func listBody(_ query: QueryParameters, store: RunStore) throws -> CacheableBody {
         let page = try PageRequest(query: query, defaultPerPage: configuration.defaultPerPage, maxPerPage: configuration.maxPerPage)
         var filters: [(String, String)] = []
         let importer = query["importer"].flatMap { $0.isEmpty ? nil : $0 }
@@ -24,8 +24,9 @@ extension IngestAPI {
             filters.append(("status", text))
         }
         let (runs, total) = try store.runs(importer: importer, status: status, limit: page.perPage, offset: page.offset)
-        return JSONBytesWriter.bytes(PaginatedResource(items: runs.map { IngestRunResource.json($0) }, total: total, page: page,
-                                                       path: link(""), filters: filters).json)
+        let bytes = JSONBytesWriter.bytes(PaginatedResource(items: runs.map { IngestRunResource.json($0) }, total: total, page: page,
+                                                            path: link(""), filters: filters).json)
+        return CacheableBody(bytes: bytes, keep: !runs.contains { $0.status == .processing })
     }
 
     /// `GET /{ingestRun}[?rows=N]`: one run with its first logged rows (100, or `rows` of them:
@@ -37,7 +38,7 @@ extension IngestAPI {
         return try cachedRead("show " + request.target, token: token) { store in
             let run = try existingRun(id, in: store)
             let rows = limit == 0 ? [] : try store.storedRows(of: id, limit: limit, offset: 0)
-            return IngestRunResource.body(run, storedRows: rows)
+            return CacheableBody(bytes: IngestRunResource.body(run, storedRows: rows), keep: run.status != .processing)
         }
     }
 
@@ -90,7 +91,7 @@ extension IngestAPI {
         let id = try runID(request)
         return try cachedRead("summary " + request.target, token: token) { store in
             _ = try existingRun(id, in: store)
-            return ErrorSummaryResource.body(try store.errorSummary(of: id))
+            return CacheableBody(bytes: ErrorSummaryResource.body(try store.errorSummary(of: id)))
         }
     }
 

@@ -9,9 +9,10 @@ enum ServeCommand: Command {
         name: "serve",
         abstract: "Serve the HTTP API, with background workers running the imports.",
         discussion: """
-            Every endpoint but /health, /openapi.json and /session needs 'Authorization: Bearer <token>'
-            (see 'ingest token create') with the endpoint's scope, or the dashboard's session cookie.
-            The dashboard is served at / (sign in with a token). Importer definitions are reloaded
+            Every endpoint but /health, /openapi.json and the sign-in (POST /session) needs
+            'Authorization: Bearer <token>' (see 'ingest token create') with the endpoint's scope, or
+            the dashboard's session cookie. The dashboard is served at / (sign in with a token),
+            unless --prefix is empty. Importer definitions are reloaded
             within a second of an edit.
             SIGINT or SIGTERM stops accepting, finishes in-flight requests, cancels running imports
             (they end 'cancelled') and exits 0.

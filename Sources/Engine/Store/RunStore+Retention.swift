@@ -14,8 +14,10 @@ extension RunStore {
     }
 
     /// Which runs a prune takes: finished before the cutoff (`completed_at`, or `created_at` for a
-    /// run that never started), and no source of a run that is still pending or processing (a
-    /// retry reads its original's row log, an apply or resume its file).
+    /// run that never started), no source of a run that is still pending or processing (a
+    /// retry reads its original's row log, an apply or resume its file), and none with a webhook
+    /// delivery still `pending` or `sending` (deleting the run would drop it: deliveries are
+    /// promised at least once).
     static let prunableRuns = """
         SELECT id FROM ingest_runs AS old
         WHERE status IN ('completed', 'completed_with_errors', 'failed', 'cancelled')
@@ -23,6 +25,8 @@ extension RunStore {
           AND NOT EXISTS (
               SELECT 1 FROM ingest_runs AS live WHERE live.status IN ('pending', 'processing')
                 AND old.id IN (live.parent_id, live.retried_from_run_id, live.applied_from_run_id, live.resumed_from_run_id))
+          AND NOT EXISTS (
+              SELECT 1 FROM ingest_webhook_deliveries AS d WHERE d.run_id = old.id AND d.status IN ('pending', 'sending'))
         """
 
     /// Deletes the finished runs older than `cutoff` (a timestamp as ``Timestamp`` writes them)

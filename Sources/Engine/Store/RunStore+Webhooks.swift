@@ -35,17 +35,12 @@ extension RunStore {
     /// Claims the oldest delivery due at `now` (pending and due, or sending with an expired
     /// lease), optionally of one run, for `owner` until `leaseUntil`; counts the attempt.
     package func claimDueWebhook(now: String, owner: String, leaseUntil: String, runID: Int64? = nil) throws(SQLiteError) -> WebhookDelivery? {
+        // A plain read first: the poll that finds nothing due (the usual case) never waits for
+        // the write lock, which a long import may hold.
+        guard try dueWebhookID(now: now, runID: runID) != nil else { return nil }
         try db.begin(.immediate)
         do {
-            let runFilter = runID == nil ? "" : " AND run_id = ?"
-            var args: [Value] = [.text(now), .text(now)]
-            if let runID { args.append(.integer(runID)) }
-            let id = try db.scalar("""
-                SELECT id FROM ingest_webhook_deliveries
-                WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))\(runFilter)
-                ORDER BY next_attempt_at, id LIMIT 1
-                """, args)?.integerValue
-            guard let id else { try db.commit(); return nil }
+            guard let id = try dueWebhookID(now: now, runID: runID) else { try db.commit(); return nil }
             try db.execute("""
                 UPDATE ingest_webhook_deliveries SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
                 WHERE id = ?
@@ -57,6 +52,19 @@ extension RunStore {
             try? db.rollback()
             throw error
         }
+    }
+
+    /// The oldest delivery due at `now` (of `runID`, if given): pending and due, or sending with
+    /// an expired lease.
+    private func dueWebhookID(now: String, runID: Int64?) throws(SQLiteError) -> Int64? {
+        let runFilter = runID == nil ? "" : " AND run_id = ?"
+        var args: [Value] = [.text(now), .text(now)]
+        if let runID { args.append(.integer(runID)) }
+        return try db.scalar("""
+            SELECT id FROM ingest_webhook_deliveries
+            WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))\(runFilter)
+            ORDER BY next_attempt_at, id LIMIT 1
+            """, args)?.integerValue
     }
 
     /// What an attempt came to: delivered, to be tried again at a time, or given up.

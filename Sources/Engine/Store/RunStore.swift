@@ -276,16 +276,25 @@ package final class RunStore {
     package enum CancelResult: Sendable, Equatable { case requested, notFound, alreadyFinished(RunStatus) }
 
     /// Flags a run for cancellation; a pending run is cancelled at once, a processing one between chunks.
-    package func requestCancellation(of id: Int64) throws(SQLiteError) -> CancelResult {
-        guard let run = try run(id) else { return .notFound }
-        if run.status.isFinished { return .alreadyFinished(run.status) }
-        try db.execute("UPDATE ingest_runs SET cancel_requested = 1 WHERE id = ?", [.integer(id)])
-        let now = Timestamp.now()
-        try db.execute("""
-            UPDATE ingest_runs SET status = 'cancelled', failure_reason = 'Cancelled before it started.', completed_at = ?
-            WHERE id = ? AND status = 'pending'
-            """, [.text(now), .integer(id)])
-        return .requested
+    package func requestCancellation(of id: Int64, webhooks: [WebhookSpec] = []) throws(SQLiteError) -> CancelResult {
+        try db.begin(.immediate)
+        do {
+            guard let run = try run(id) else { try db.commit(); return .notFound }
+            if run.status.isFinished { try db.commit(); return .alreadyFinished(run.status) }
+            try db.execute("UPDATE ingest_runs SET cancel_requested = 1 WHERE id = ?", [.integer(id)])
+            let now = Timestamp.now()
+            let endedHere = try db.execute("""
+                UPDATE ingest_runs SET status = 'cancelled', failure_reason = 'Cancelled before it started.', completed_at = ?
+                WHERE id = ? AND status = 'pending'
+                """, [.text(now), .integer(id)])
+            // Only the request that ended the pending run queues its run.cancelled, in the same transaction.
+            if endedHere == 1 { try enqueueWebhooks(.cancelled, runID: id, hooks: webhooks) }
+            try db.commit()
+            return .requested
+        } catch {
+            try? db.rollback()
+            throw error
+        }
     }
 
     /// Whether someone asked to cancel the run.
