@@ -161,8 +161,8 @@ struct WebhookTests {
         _ = try Self.verify(try #require(b.first), secret: Self.otherSecret)
         // The completed payload is the run object of GET /{id} (without rows).
         let completed = try JSONValue.parse(try #require(b.first).body)
-        let stored = try #require(try site.engine.openStore().run(run.id)).json()
-        guard case .object(let sent)? = completed["run"], case .object(let now) = stored else {
+        let storedRun = try #require(try site.engine.openStore().run(run.id)).json()
+        guard case .object(let sent)? = completed["run"], case .object(let now) = storedRun else {
             Issue.record("the payload's run is not an object: \(String(describing: completed["run"]))")
             return
         }
