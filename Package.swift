@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "API", dependencies: ["HTTP", "Engine", "Definitions", "IngestSupport"], swiftSettings: swiftSettings),
         .target(name: "CLI", dependencies: ["API", "Engine", "Definitions", "HTTP", "IngestSupport"], swiftSettings: swiftSettings),
         .executableTarget(name: "ingest", dependencies: ["CLI"], swiftSettings: swiftSettings),
+        // bench/run.sh's write floor: SQLite's own work for the products feed's keyed upsert. Not shipped.
+        .executableTarget(name: "ingest-floor", dependencies: ["CSQLite", "Tabular"], swiftSettings: swiftSettings),
         .testTarget(name: "IngestSupportTests", dependencies: ["IngestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),

@@ -1,0 +1,192 @@
+/// A batch of rows in one piece of memory: what crosses from the parse thread to the write thread.
+///
+/// Every text of the batch (the source cells and the typed values) lives in one contiguous byte
+/// buffer; a row is a few integers pointing at its cells, and a cell is 16 bytes of plain data
+/// (its kind, and a number or the place of its bytes). Filling the arena copies bytes and writes
+/// integers; reading it (binding a row to SQLite with `SQLITE_STATIC`) touches no reference
+/// count and allocates nothing. One arena is reused batch after batch (see ``removeAll()``), so a
+/// long import allocates its arenas once.
+///
+/// The shape leaves room for what later issues need: a `list` cell points at a run of cells in
+/// ``items`` (list values; rows stay ``width`` cells wide), and a row may name a `parent` row
+/// (child rows), so one batch can carry a parent and its children in file order; the byte buffer
+/// with offsets is what a `COPY` stream would write from.
+///
+/// A class handed from one thread to the other with the batch, never used by both at once:
+/// hence `@unchecked Sendable`.
+package final class RowArena: @unchecked Sendable {
+    package enum Kind: UInt8, Sendable {
+        case null, integer, real, text
+        /// `payload` is the index of the first item in ``items``, `count` the number of items.
+        case list
+    }
+
+    /// One cell: 16 bytes, no references.
+    package struct Cell: Sendable {
+        package var kind: Kind
+        /// Bytes of a text, items of a list.
+        package var count: UInt32
+        /// A text's offset in ``base``, an integer, a real's bit pattern, a list's first item.
+        package var payload: Int64
+
+        package static let null = Cell(kind: .null, count: 0, payload: 0)
+    }
+
+    /// One row: where its source cells and its values are.
+    package struct Row: Sendable {
+        /// Record number in the source (header = 1).
+        package var recordNumber: Int
+        /// Index of the first source cell in ``cells``.
+        package var source: Int32
+        package var sourceCount: Int32
+        /// Index of the first value cell (``width`` of them), or -1 for a row that already failed.
+        package var values: Int32
+        /// A caller's index for what went wrong (e.g. into its own list of errors), or -1.
+        package var error: Int32
+        /// The row this one belongs to (child rows), or -1 for a row of the source itself.
+        package var parent: Int32
+    }
+
+    /// Values per valid row (the importer's columns).
+    package let width: Int
+    package private(set) var cells: [Cell] = []
+    package private(set) var rows: [Row] = []
+    /// The items of list cells.
+    package private(set) var items: [Cell] = []
+    /// The bytes of every text; stable while nothing is appended.
+    package private(set) var base: UnsafeMutablePointer<UInt8>
+    package private(set) var byteCount = 0
+    private var byteCapacity: Int
+
+    package init(width: Int, byteCapacity: Int = 64 << 10, rowCapacity: Int = 256) {
+        self.width = width
+        self.byteCapacity = max(16, byteCapacity)
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.byteCapacity)
+        rows.reserveCapacity(rowCapacity)
+        cells.reserveCapacity(rowCapacity * (width * 2 + 2))
+    }
+
+    deinit { base.deallocate() }
+
+    /// Empties the arena for the next batch, keeping its memory.
+    package func removeAll() {
+        cells.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
+        items.removeAll(keepingCapacity: true)
+        byteCount = 0
+    }
+
+    /// Bytes the arena holds for texts (its memory is about this plus 16 bytes a cell).
+    package var capacity: Int { byteCapacity }
+
+    // MARK: Filling
+
+    /// Appends the bytes of `text`; returns their offset.
+    @inline(__always)
+    package func appendBytes(_ text: String) -> (offset: Int, count: Int) {
+        var text = text
+        return text.withUTF8 { appendBytes($0) }
+    }
+
+    package func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> (offset: Int, count: Int) {
+        let offset = byteCount
+        reserveBytes(bytes.count)
+        if let source = bytes.baseAddress, bytes.count > 0 { (base + offset).update(from: source, count: bytes.count) }
+        byteCount += bytes.count
+        return (offset, bytes.count)
+    }
+
+    private func reserveBytes(_ extra: Int) {
+        guard byteCount + extra > byteCapacity else { return }
+        var capacity = byteCapacity * 2
+        while capacity < byteCount + extra { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: base, count: byteCount)
+        base.deallocate()
+        base = grown
+        byteCapacity = capacity
+    }
+
+    /// Appends a cell holding `text`.
+    @inline(__always)
+    package func appendText(_ text: String) {
+        let (offset, count) = appendBytes(text)
+        cells.append(Cell(kind: .text, count: UInt32(truncatingIfNeeded: count), payload: Int64(offset)))
+    }
+
+    /// Appends a cell holding `value`.
+    @inline(__always)
+    package func append(_ value: TypedValue) {
+        switch value {
+        case .null: cells.append(.null)
+        case .integer(let i): cells.append(Cell(kind: .integer, count: 0, payload: i))
+        case .real(let d): cells.append(Cell(kind: .real, count: 0, payload: Int64(bitPattern: d.bitPattern)))
+        case .text(let s): appendText(s)
+        }
+    }
+
+    /// Appends a list cell whose items are `list` (texts, kept in ``items``).
+    package func appendList(_ list: [String]) {
+        cells.append(Cell(kind: .list, count: UInt32(list.count), payload: Int64(items.count)))
+        for item in list {
+            let (offset, count) = appendBytes(item)
+            items.append(Cell(kind: .text, count: UInt32(truncatingIfNeeded: count), payload: Int64(offset)))
+        }
+    }
+
+    /// Starts a row: its source cells are copied now, its values follow with ``append(_:)``
+    /// (exactly ``width`` of them) unless `failed` is set. Returns the row's index.
+    @discardableResult
+    package func beginRow(recordNumber: Int, source: [String], failed: Bool, error: Int32 = -1, parent: Int32 = -1) -> Int {
+        let first = Int32(cells.count)
+        for cell in source { appendText(cell) }
+        rows.append(Row(recordNumber: recordNumber, source: first, sourceCount: Int32(source.count),
+                        values: failed ? -1 : Int32(cells.count), error: error, parent: parent))
+        return rows.count - 1
+    }
+
+    /// Marks row `index` as failed (its values, if any were appended, are ignored).
+    package func fail(row index: Int, error: Int32) {
+        rows[index].values = -1
+        rows[index].error = error
+    }
+
+    // MARK: Reading
+
+    /// The bytes of a text cell.
+    @inline(__always)
+    package func bytes(of cell: Cell) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + Int(cell.payload), count: Int(cell.count))
+    }
+
+    /// The cell as a value (a list reads as its items joined: lists are not written as such yet).
+    package func value(of cell: Cell) -> TypedValue {
+        switch cell.kind {
+        case .null: return .null
+        case .integer: return .integer(cell.payload)
+        case .real: return .real(Double(bitPattern: UInt64(bitPattern: cell.payload)))
+        case .text: return .text(String(decoding: bytes(of: cell), as: UTF8.self))
+        case .list: return .text(items(of: cell).joined(separator: ","))
+        }
+    }
+
+    /// A list cell's items as texts.
+    package func items(of cell: Cell) -> [String] {
+        guard cell.kind == .list else { return [] }
+        let first = Int(cell.payload)
+        return (first..<first + Int(cell.count)).map { String(decoding: bytes(of: items[$0]), as: UTF8.self) }
+    }
+
+    /// Value `column` of row `row` (which must not have failed).
+    @inline(__always)
+    package func value(row: Int, column: Int) -> TypedValue {
+        value(of: cells[Int(rows[row].values) + column])
+    }
+
+    /// The row's source cells as texts.
+    package func source(of row: Int) -> [String] {
+        let r = rows[row]
+        let first = Int(r.source)
+        return (first..<first + Int(r.sourceCount)).map { String(decoding: bytes(of: cells[$0]), as: UTF8.self) }
+    }
+}
