@@ -14,6 +14,8 @@
 //   keyed          the shipped importer's table (default)
 //   plain          no key and no index, plain inserts (the table shape of `sqlite3 .import`)
 //   without-rowid  `sku TEXT PRIMARY KEY … WITHOUT ROWID` (what `target.without_rowid` creates)
+//
+// FLOOR_PRAGMAS (environment): statements run before the tables are created, to try settings.
 import CSQLite
 import Foundation
 import Tabular
@@ -86,7 +88,9 @@ let rows = cells.count / width
 var db: OpaquePointer?
 check(sqlite3_open_v2(arguments[2], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil), db, "open")
 let columns = ["sku TEXT", "name TEXT", "email TEXT", "price REAL", "stock INTEGER", "category_id INTEGER", "released_on TEXT", "active INTEGER", "weight_g REAL", "description TEXT"]
-var schema = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+// Extra settings to try first (page size, cache), e.g. FLOOR_PRAGMAS="PRAGMA page_size=8192;".
+var schema = ProcessInfo.processInfo.environment["FLOOR_PRAGMAS"] ?? ""
+schema += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 schema += "CREATE TABLE categories (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE);"
 schema += categories.map { "INSERT INTO categories (slug) VALUES ('\($0)');" }.joined()
 switch mode {

@@ -70,7 +70,7 @@ struct DuplicateStrategyTests {
         let run = try f.run("items", csv: Self.second + "A3,Cherry again,4\n")
         let sql = try f.query("SELECT sql FROM sqlite_master WHERE name = 'items'").first?.first?.textValue ?? ""
         #expect(sql.contains("PRIMARY KEY (\"sku\")") && sql.hasSuffix("WITHOUT ROWID") && !sql.contains("\"id\""))
-        #expect(try f.query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL") == [[.integer(0)]])
+        #expect(try f.query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL") == [[.integer(0)]])
         // The same file as the rowid table plus one in-file repeat: counted as the strategy says.
         let repeatCounts = strategy == "skip" ? (0, 0, 1, 0) : strategy == "fail" ? (0, 0, 0, 1) : (0, 1, 0, 0)
         #expect(run.counts.created == plain.1.counts.created + repeatCounts.0)

@@ -38,7 +38,7 @@ package struct RunSummary: Sendable, Equatable, Codable {
         package var readValidateCPUMs: Int
         /// CPU time of the write thread: binding, writing, lookups, commits and row logs.
         package var writeCPUMs: Int
-        /// CPU time the write thread spent inside SQLite (row statements sampled every 8th row and
+        /// CPU time the write thread spent inside SQLite (row statements sampled every 64th row and
         /// scaled; queries and commits measured in full).
         package var writeSQLiteMs: Int
 

@@ -25,7 +25,7 @@ final class ChunkWriter {
     private let storedNewer: Statement?
     private let newerByIndex: Int?
     /// Per lookup column: match value → selected id. Bounded so a high-cardinality lookup can't grow memory without limit.
-    private var lookupCache: [Int: [TypedValue: Int64]] = [:]
+    private var lookupCache: [LookupCache]
     private static let lookupCacheLimit = 50_000
     /// Parameters per `IN (…)` query, far below SQLite's 32766 limit.
     private static let inBatch = 500
@@ -73,6 +73,8 @@ final class ChunkWriter {
             storedNewer = nil
         }
         nonKeyIndexes = nonKey
+        lookupCache = Array(repeating: LookupCache(), count: table.columns.count)
+        checks = table.columns.map { ColumnChecks(unique: $0.unique != nil, exists: $0.exists != nil, lookup: $0.lookup?.onMissing) }
         overrides = .allocate(capacity: max(1, table.columns.count))
         overrides.initialize(repeating: .none, count: max(1, table.columns.count))
         checkedColumns = table.columns.indices.filter { table.columns[$0].unique != nil || table.columns[$0].exists != nil || table.columns[$0].lookup != nil }
@@ -90,7 +92,7 @@ final class ChunkWriter {
     }
 
     /// Forgets cached lookup ids (after a rollback may have removed rows they point to).
-    func invalidateCaches() { lookupCache.removeAll() }
+    func invalidateCaches() { for i in lookupCache.indices { lookupCache[i].removeAll() } }
 
     /// Writes one batch inside the caller's transaction: prefetch what the database knows, then
     /// row by row in file order check, write and log.
@@ -154,31 +156,46 @@ final class ChunkWriter {
     /// lookup without a match under `on_missing: null`.
     enum Override { case none, id(Int64), null }
 
+    /// Which database-backed checks a column has (read per row without copying its column).
+    struct ColumnChecks {
+        var unique: Bool, exists: Bool
+        var lookup: LookupSpec.OnMissing?
+    }
+    private let checks: [ColumnChecks]
+
     /// Judges `unique`, `exists` and lookups for row `r`; sets ``overrides`` of its lookup columns.
+    /// A lookup whose value the cache knows costs a hash of the cell's bytes, nothing more.
     private func check(_ r: Int, _ batch: RowBatch, against facts: DatabaseFacts) -> RowPlan {
         var plan = RowPlan(errors: batch.errors(of: r))
         guard plan.errors == nil, !checkedColumns.isEmpty else { return plan }
+        let arena = batch.arena
+        let first = Int(arena.rows[r].values)
         var validation: [(column: String, messages: [String])] = []
         for i in checkedColumns {
             overrides[i] = .none
-            let value = batch.arena.value(row: r, column: i)
-            if value == .null { continue }
-            let column = table.columns[i]
+            let cell = arena.cells[first + i]
+            if cell.kind == .null { continue }
+            let checks = self.checks[i]
+            if !checks.unique && !checks.exists, checks.lookup != nil, let id = lookupCache[i].id(of: cell, base: arena.base) {
+                overrides[i] = .id(id)
+                continue
+            }
+            let value = arena.value(of: cell)
             var messages: [String] = []
-            if let rule = column.unique, facts.uniqueTaken[i, default: []].contains(value) { messages.append(rule.message) }
-            if let rule = column.exists, !facts.existsFound[i, default: []].contains(value) { messages.append(rule.message) }
-            if let lookup = column.lookup {
-                if let id = lookupCache[i]?[value] {
+            if checks.unique, let rule = table.columns[i].unique, facts.uniqueTaken[i, default: []].contains(value) { messages.append(rule.message) }
+            if checks.exists, let rule = table.columns[i].exists, !facts.existsFound[i, default: []].contains(value) { messages.append(rule.message) }
+            if let onMissing = checks.lookup {
+                if let id = lookupCache[i].id(of: value) {
                     overrides[i] = .id(id)
                 } else {
-                    switch lookup.onMissing {
+                    switch onMissing {
                     case .create: plan.toCreate.append((i, value))
                     case .null: overrides[i] = .null
-                    case .fail: messages.append(column.lookupMissingMessage(value: ChunkWriter.text(of: value)))
+                    case .fail: messages.append(table.columns[i].lookupMissingMessage(value: ChunkWriter.text(of: value)))
                     }
                 }
             }
-            if !messages.isEmpty { validation.append((column.name, messages)) }
+            if !messages.isEmpty { validation.append((table.columns[i].name, messages)) }
         }
         if !validation.isEmpty { plan.errors = RowErrors(message: RowErrors.invalidData, validation: validation) }
         return plan
@@ -207,7 +224,7 @@ final class ChunkWriter {
         if savepoint {
             if plan.errors == nil { try db.release("ingest_row") } else {
                 try db.rollback(to: "ingest_row")
-                for (i, value) in plan.toCreate { lookupCache[i]?[value] = nil }
+                for (i, value) in plan.toCreate { lookupCache[i].remove(value) }
             }
         }
         return status
@@ -239,7 +256,13 @@ final class ChunkWriter {
         let sampled = rowsWritten & ChunkWriter.sampleMask == 0
         rowsWritten += 1
         let started = sampled ? ThreadClock.nanoseconds() : 0
-        defer { if sampled { sampledNanos += ThreadClock.nanoseconds() - started; sampledRows += 1 } }
+        defer {
+            if sampled {
+                let spent = ThreadClock.nanoseconds() &- started
+                sampledNanos += spent > ChunkWriter.clockCost ? spent - ChunkWriter.clockCost : 0
+                sampledRows += 1
+            }
+        }
         for c in 0..<width { try bind(insert, Int32(c + 1), c, cells[first + c], base, arena) }
         let changed = try insert.runBound()
         if table.key.isEmpty || changed > 0 { return .created }
@@ -307,13 +330,23 @@ final class ChunkWriter {
     /// Per column, what ``bind`` uses instead of the row's value; only lookup columns change it.
     private let overrides: UnsafeMutablePointer<Override>
 
-    /// CPU time inside SQLite on this thread: the row statements of every 8th row (measured, then
-    /// scaled to all rows), and every prefetch query in full.
+    /// CPU time inside SQLite on this thread: the row statements of every 64th row (measured,
+    /// less the cost of reading the clock, then scaled to all rows), and every prefetch query in full.
     private var rowsWritten = 0
     private var sampledRows = 0
     private var sampledNanos: UInt64 = 0
     private var sqliteNanos: UInt64 = 0
-    private static let sampleMask = 7
+    private static let sampleMask = 63
+    /// What reading the thread's CPU clock twice costs (a system call on Linux): the median of
+    /// 101 tries, taken once.
+    private static let clockCost: UInt64 = {
+        var costs: [UInt64] = []
+        for _ in 0...100 {
+            let a = ThreadClock.nanoseconds()
+            costs.append(ThreadClock.nanoseconds() &- a)
+        }
+        return costs.sorted()[50]
+    }()
 
     /// Estimated time spent inside SQLite by this writer so far.
     var sqliteTime: Duration {
@@ -324,13 +357,14 @@ final class ChunkWriter {
     private func prefetchLookups(_ rows: [Int], _ arena: RowArena) throws(SQLiteError) {
         for i in checkedColumns {
             guard let lookup = table.columns[i].lookup else { continue }
-            var cache = lookupCache[i] ?? [:]
-            if cache.count > ChunkWriter.lookupCacheLimit { cache.removeAll(keepingCapacity: true) }
+            var cache = lookupCache[i]
+            lookupCache[i] = LookupCache()  // no second reference while it changes
+            if cache.count > ChunkWriter.lookupCacheLimit { cache.removeAll() }
             var wanted: [TypedValue] = []
             var seen: Set<TypedValue> = []
             for r in rows {
                 let v = arena.value(row: r, column: i)
-                if v != .null && cache[v] == nil && seen.insert(v).inserted { wanted.append(v) }
+                if v != .null && cache.id(of: v) == nil && seen.insert(v).inserted { wanted.append(v) }
             }
             var start = 0
             while start < wanted.count {
@@ -338,7 +372,7 @@ final class ChunkWriter {
                 start += slice.count
                 let sql = "SELECT \(quoteIdentifier(lookup.match)), \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE \(quoteIdentifier(lookup.match)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
                 for r in try db.query(sql, slice.map(ChunkWriter.value)) {
-                    if let id = r[1].integerValue { cache[ChunkWriter.typed(r[0])] = id }
+                    if let id = r[1].integerValue { cache.set(ChunkWriter.typed(r[0]), id: id) }
                 }
             }
             lookupCache[i] = cache
@@ -346,14 +380,14 @@ final class ChunkWriter {
     }
 
     private func createLookup(column i: Int, value: TypedValue) throws(SQLiteError) -> Int64 {
-        if let id = lookupCache[i]?[value] { return id }  // created by an earlier row of this chunk
+        if let id = lookupCache[i].id(of: value) { return id }  // created by an earlier row of this chunk
         guard let lookup = table.columns[i].lookup else { return 0 }
         try db.execute("INSERT INTO \(quoteIdentifier(lookup.table)) (\(quoteIdentifier(lookup.match))) VALUES (?)", [ChunkWriter.value(value)])
         var id = db.lastInsertRowID
         if lookup.select.lowercased() != "id" && lookup.select.lowercased() != "rowid" {
             id = try db.scalar("SELECT \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE rowid = ?", [.integer(id)])?.integerValue ?? id
         }
-        lookupCache[i, default: [:]][value] = id
+        lookupCache[i].set(value, id: id)
         return id
     }
 

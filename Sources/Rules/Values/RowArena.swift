@@ -49,85 +49,139 @@ package final class RowArena: @unchecked Sendable {
 
     /// Values per valid row (the importer's columns).
     package let width: Int
-    package private(set) var cells: [Cell] = []
-    package private(set) var rows: [Row] = []
+    /// Where the cells, rows and bytes are. Behind a pointer, not in stored properties: the
+    /// per-cell path then pays no exclusivity check (a class's stored `var` costs one per access).
+    private struct Storage {
+        var bytes: UnsafeMutablePointer<UInt8>
+        var byteCount = 0, byteCapacity: Int
+        var cells: UnsafeMutablePointer<Cell>
+        var cellCount = 0, cellCapacity: Int
+        var rows: UnsafeMutablePointer<Row>
+        var rowCount = 0, rowCapacity: Int
+    }
+    private let storage: UnsafeMutablePointer<Storage>
     /// The items of list cells.
     package private(set) var items: [Cell] = []
-    /// The bytes of every text; stable while nothing is appended.
-    package private(set) var base: UnsafeMutablePointer<UInt8>
-    package private(set) var byteCount = 0
-    private var byteCapacity: Int
 
     package init(width: Int, byteCapacity: Int = 64 << 10, rowCapacity: Int = 256) {
         self.width = width
-        self.byteCapacity = max(16, byteCapacity)
-        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.byteCapacity)
-        rows.reserveCapacity(rowCapacity)
-        cells.reserveCapacity(rowCapacity * (width * 2 + 2))
+        let bytes = max(16, byteCapacity), rows = max(1, rowCapacity), cells = max(1, rows * (width * 2 + 2))
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Storage(bytes: .allocate(capacity: bytes), byteCapacity: bytes,
+                                       cells: .allocate(capacity: cells), cellCapacity: cells,
+                                       rows: .allocate(capacity: rows), rowCapacity: rows))
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        storage.pointee.bytes.deallocate()
+        storage.pointee.cells.deallocate()
+        storage.pointee.rows.deallocate()
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+
+    /// The bytes of every text; stable while nothing is appended.
+    @inline(__always)
+    package var base: UnsafeMutablePointer<UInt8> { storage.pointee.bytes }
+    package var byteCount: Int { storage.pointee.byteCount }
+    /// Bytes the arena holds for texts (its memory is about this plus 16 bytes a cell).
+    package var capacity: Int { storage.pointee.byteCapacity }
+    /// Every cell: each row's source cells, then its values.
+    @inline(__always)
+    package var cells: UnsafeBufferPointer<Cell> { UnsafeBufferPointer(start: storage.pointee.cells, count: storage.pointee.cellCount) }
+    @inline(__always)
+    package var rows: UnsafeBufferPointer<Row> { UnsafeBufferPointer(start: storage.pointee.rows, count: storage.pointee.rowCount) }
 
     /// Empties the arena for the next batch, keeping its memory.
     package func removeAll() {
-        cells.removeAll(keepingCapacity: true)
-        rows.removeAll(keepingCapacity: true)
+        storage.pointee.cellCount = 0
+        storage.pointee.rowCount = 0
+        storage.pointee.byteCount = 0
         items.removeAll(keepingCapacity: true)
-        byteCount = 0
     }
-
-    /// Bytes the arena holds for texts (its memory is about this plus 16 bytes a cell).
-    package var capacity: Int { byteCapacity }
 
     // MARK: Filling
 
     /// Appends the bytes of `text`; returns their offset.
     @inline(__always)
     package func appendBytes(_ text: String) -> (offset: Int, count: Int) {
-        var text = text
-        return text.withUTF8 { appendBytes($0) }
+        if let done = text.utf8.withContiguousStorageIfAvailable({ appendBytes($0) }) { return done }
+        return Array(text.utf8).withUnsafeBufferPointer { appendBytes($0) }
     }
 
     package func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> (offset: Int, count: Int) {
-        let offset = byteCount
-        reserveBytes(bytes.count)
-        if let source = bytes.baseAddress, bytes.count > 0 { (base + offset).update(from: source, count: bytes.count) }
-        byteCount += bytes.count
+        let s = storage
+        let offset = s.pointee.byteCount
+        if offset + bytes.count > s.pointee.byteCapacity { growBytes(bytes.count) }
+        if let source = bytes.baseAddress, bytes.count > 0 { (s.pointee.bytes + offset).update(from: source, count: bytes.count) }
+        s.pointee.byteCount = offset + bytes.count
         return (offset, bytes.count)
     }
 
-    private func reserveBytes(_ extra: Int) {
-        guard byteCount + extra > byteCapacity else { return }
-        var capacity = byteCapacity * 2
-        while capacity < byteCount + extra { capacity *= 2 }
+    private func growBytes(_ extra: Int) {
+        let s = storage
+        var capacity = s.pointee.byteCapacity * 2
+        while capacity < s.pointee.byteCount + extra { capacity *= 2 }
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: base, count: byteCount)
-        base.deallocate()
-        base = grown
-        byteCapacity = capacity
+        grown.update(from: s.pointee.bytes, count: s.pointee.byteCount)
+        s.pointee.bytes.deallocate()
+        s.pointee.bytes = grown
+        s.pointee.byteCapacity = capacity
+    }
+
+    @inline(__always)
+    private func appendCell(_ cell: Cell) {
+        let s = storage
+        if s.pointee.cellCount == s.pointee.cellCapacity { growCells() }
+        (s.pointee.cells + s.pointee.cellCount).initialize(to: cell)
+        s.pointee.cellCount += 1
+    }
+
+    private func growCells() {
+        let s = storage
+        let capacity = s.pointee.cellCapacity * 2
+        let grown = UnsafeMutablePointer<Cell>.allocate(capacity: capacity)
+        grown.moveInitialize(from: s.pointee.cells, count: s.pointee.cellCount)
+        s.pointee.cells.deallocate()
+        s.pointee.cells = grown
+        s.pointee.cellCapacity = capacity
+    }
+
+    private func appendRow(_ row: Row) {
+        let s = storage
+        if s.pointee.rowCount == s.pointee.rowCapacity {
+            let capacity = s.pointee.rowCapacity * 2
+            let grown = UnsafeMutablePointer<Row>.allocate(capacity: capacity)
+            grown.moveInitialize(from: s.pointee.rows, count: s.pointee.rowCount)
+            s.pointee.rows.deallocate()
+            s.pointee.rows = grown
+            s.pointee.rowCapacity = capacity
+        }
+        (s.pointee.rows + s.pointee.rowCount).initialize(to: row)
+        s.pointee.rowCount += 1
     }
 
     /// Appends a cell holding `text`.
     @inline(__always)
     package func appendText(_ text: String) {
         let (offset, count) = appendBytes(text)
-        cells.append(Cell(kind: .text, count: UInt32(truncatingIfNeeded: count), payload: Int64(offset)))
+        appendCell(Cell(kind: .text, count: UInt32(truncatingIfNeeded: count), payload: Int64(offset)))
     }
 
     /// Appends a cell holding `value`.
     @inline(__always)
     package func append(_ value: TypedValue) {
         switch value {
-        case .null: cells.append(.null)
-        case .integer(let i): cells.append(Cell(kind: .integer, count: 0, payload: i))
-        case .real(let d): cells.append(Cell(kind: .real, count: 0, payload: Int64(bitPattern: d.bitPattern)))
+        case .null: appendCell(.null)
+        case .integer(let i): appendCell(Cell(kind: .integer, count: 0, payload: i))
+        case .real(let d): appendCell(Cell(kind: .real, count: 0, payload: Int64(bitPattern: d.bitPattern)))
         case .text(let s): appendText(s)
         }
     }
 
     /// Appends a list cell whose items are `list` (texts, kept in ``items``).
     package func appendList(_ list: [String]) {
-        cells.append(Cell(kind: .list, count: UInt32(list.count), payload: Int64(items.count)))
+        appendCell(Cell(kind: .list, count: UInt32(list.count), payload: Int64(items.count)))
         for item in list {
             let (offset, count) = appendBytes(item)
             items.append(Cell(kind: .text, count: UInt32(truncatingIfNeeded: count), payload: Int64(offset)))
@@ -138,17 +192,18 @@ package final class RowArena: @unchecked Sendable {
     /// (exactly ``width`` of them) unless `failed` is set. Returns the row's index.
     @discardableResult
     package func beginRow(recordNumber: Int, source: [String], failed: Bool, error: Int32 = -1, parent: Int32 = -1) -> Int {
-        let first = Int32(cells.count)
+        let first = Int32(storage.pointee.cellCount)
         for cell in source { appendText(cell) }
-        rows.append(Row(recordNumber: recordNumber, source: first, sourceCount: Int32(source.count),
-                        values: failed ? -1 : Int32(cells.count), error: error, parent: parent))
-        return rows.count - 1
+        appendRow(Row(recordNumber: recordNumber, source: first, sourceCount: Int32(source.count),
+                      values: failed ? -1 : Int32(storage.pointee.cellCount), error: error, parent: parent))
+        return storage.pointee.rowCount - 1
     }
 
     /// Marks row `index` as failed (its values, if any were appended, are ignored).
     package func fail(row index: Int, error: Int32) {
-        rows[index].values = -1
-        rows[index].error = error
+        guard index >= 0 && index < storage.pointee.rowCount else { return }
+        storage.pointee.rows[index].values = -1
+        storage.pointee.rows[index].error = error
     }
 
     // MARK: Reading
