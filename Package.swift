@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "RegexEngineTests", dependencies: ["RegexEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions", "IngestSupport", "RegexEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Definitions", "RegexEngine"], swiftSettings: swiftSettings),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "HTTP", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "HTTP", "SQLite", "Rules"], swiftSettings: swiftSettings),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "APITests", dependencies: ["API", "CLI", "Engine", "HTTP", "Definitions", "Rules", "SQLite", "Tabular", "RegexEngine"], swiftSettings: swiftSettings),

@@ -121,6 +121,8 @@ for label in labels:
     ratios = [i / a for i, a in zip(wall[label], anchor)]
     target = "MET" if statistics.median(ratios) <= 1.0 else "MISSED"
     print(f"ratio {label} / sqlite3:{'':<{14 - len(label)}} {mmm(ratios)}   (target <= 1.00: {target})")
+if "base" in wall:
+    print(f"ratio ingest / base:{'':<8} {mmm([i / b for i, b in zip(wall['ingest'], wall['base'])])}   (the same rounds, this build vs BASE_BIN)")
 for mode, xs in floor.items():
     print(f"ratio floor ({mode}) / sqlite3: {mmm([f / a for f, a in zip(xs, anchor)])}")
     for label in labels:

@@ -38,8 +38,9 @@ package struct RunSummary: Sendable, Equatable, Codable {
         package var readValidateCPUMs: Int
         /// CPU time of the write thread: binding, writing, lookups, commits and row logs.
         package var writeCPUMs: Int
-        /// CPU time the write thread spent inside SQLite (row statements sampled every 64th row and
-        /// scaled; queries and commits measured in full).
+        /// The part of `writeCPUMs` spent inside SQLite: the share of the write thread's busy time
+        /// spent in SQLite calls (row statements sampled every 16th row and scaled; queries and
+        /// commits in full), applied to its CPU time.
         package var writeSQLiteMs: Int
 
         package init(readValidateCPUMs: Int, writeCPUMs: Int, writeSQLiteMs: Int) {

@@ -69,8 +69,20 @@ final class RunExecutor {
     /// The per-thread split for `summary.meta.threads`: the parse thread's CPU time (it reports
     /// it with its last message), and the time the write thread spent committing.
     private var parseCPU = Duration.zero
-    private var commitTime = Duration.zero
+    /// Wall time of the write thread spent committing, and waiting for the parse thread.
+    private var commitNanos: UInt64 = 0
+    private var waitNanos: UInt64 = 0
     private var threads: RunSummary.Threads?
+
+    /// The split: SQLite's part of the write thread is measured in wall time (a row is too short
+    /// for the thread's CPU clock, a system call), as a share of the time the thread was busy
+    /// (not waiting for rows), and applied to its CPU time, so a loaded machine inflates neither.
+    private func split(writeCPU: Duration, busy: UInt64, sqlite: Duration) -> RunSummary.Threads {
+        let busy = Duration.nanoseconds(Int64(max(1, busy)))
+        let share = min(1, max(0, sqlite / busy))
+        return RunSummary.Threads(readValidateCPUMs: ThreadClock.milliseconds(parseCPU), writeCPUMs: ThreadClock.milliseconds(writeCPU),
+                                  writeSQLiteMs: Int((Double(ThreadClock.milliseconds(writeCPU)) * share).rounded()))
+    }
 
     /// Chunks in flight between the threads.
     static let queueCapacity = 4
@@ -181,11 +193,10 @@ final class RunExecutor {
 
         let checkpointer = Checkpointer(databasePath: db.path)
         if checkpointer != nil { try? db.execute("PRAGMA wal_autocheckpoint=0") }
-        let writeStarted = ThreadClock.cpu()
+        let writeStarted = ThreadClock.cpu(), writeWallStarted = ThreadClock.nanoseconds()
         let outcome = consume(queue: queue, writer: writer, stop: stop, recycle: recycle)
-        threads = RunSummary.Threads(readValidateCPUMs: ThreadClock.milliseconds(parseCPU),
-                                     writeCPUMs: ThreadClock.milliseconds(ThreadClock.cpu() - writeStarted),
-                                     writeSQLiteMs: ThreadClock.milliseconds(writer.sqliteTime + commitTime))
+        threads = split(writeCPU: ThreadClock.cpu() - writeStarted, busy: ThreadClock.nanoseconds() - writeWallStarted - waitNanos,
+                        sqlite: writer.sqliteTime + .nanoseconds(Int64(commitNanos)))
         if let checkpointer {
             checkpointer.stop()
             try? db.execute("PRAGMA wal_autocheckpoint=1000")
@@ -200,7 +211,9 @@ final class RunExecutor {
     private func consume(queue: BoundedQueue<PipelineMessage>, writer: ChunkWriter, stop: CancellationFlag, recycle: RecycleBin) -> Outcome {
         var outcome: Outcome?
         while true {
+            let waited = ThreadClock.nanoseconds()
             let message = queue.pop()
+            waitNanos += ThreadClock.nanoseconds() - waited
             if outcome != nil {
                 switch message {
                 case .batch: continue
@@ -296,7 +309,7 @@ final class RunExecutor {
             try store.append(openLog)
             try store.updateProgress(run.id, counts: next, bytesRead: bytesRead, bytesTotal: bytesTotal, resumePosition: rowsRead)
             try db.commit()
-            commitTime += .nanoseconds(Int64(ThreadClock.nanoseconds() - started))
+            commitNanos += ThreadClock.spent(since: started)
             counts = next
             position = rowsRead
         }

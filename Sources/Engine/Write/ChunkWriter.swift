@@ -130,11 +130,11 @@ final class ChunkWriter {
         guard !checkedColumns.isEmpty else { return facts }
         let arena = batch.arena
         let valid = arena.rows.indices.filter { arena.rows[$0].values >= 0 }
-        let started = ThreadClock.nanoseconds()
-        defer { sqliteNanos += ThreadClock.nanoseconds() - started }
         try prefetchLookups(valid, arena)
         for i in checkedColumns {
             let column = table.columns[i]
+            let started = ThreadClock.nanoseconds()
+            defer { sqliteNanos += ThreadClock.spent(since: started) }
             if column.unique != nil {
                 facts.uniqueTaken[i] = try existing(values: valid.map { arena.value(row: $0, column: i) }, table: table.name, column: column.name)
             }
@@ -258,8 +258,7 @@ final class ChunkWriter {
         let started = sampled ? ThreadClock.nanoseconds() : 0
         defer {
             if sampled {
-                let spent = ThreadClock.nanoseconds() &- started
-                sampledNanos += spent > ChunkWriter.clockCost ? spent - ChunkWriter.clockCost : 0
+                sampledNanos += ThreadClock.spent(since: started)
                 sampledRows += 1
             }
         }
@@ -330,25 +329,15 @@ final class ChunkWriter {
     /// Per column, what ``bind`` uses instead of the row's value; only lookup columns change it.
     private let overrides: UnsafeMutablePointer<Override>
 
-    /// CPU time inside SQLite on this thread: the row statements of every 64th row (measured,
-    /// less the cost of reading the clock, then scaled to all rows), and every prefetch query in full.
+    /// Time inside SQLite on this thread (wall clock): the row statements of every 16th row
+    /// (measured, then scaled to all rows), and every prefetch query in full.
     private var rowsWritten = 0
     private var sampledRows = 0
     private var sampledNanos: UInt64 = 0
     private var sqliteNanos: UInt64 = 0
-    private static let sampleMask = 63
-    /// What reading the thread's CPU clock twice costs (a system call on Linux): the median of
-    /// 101 tries, taken once.
-    private static let clockCost: UInt64 = {
-        var costs: [UInt64] = []
-        for _ in 0...100 {
-            let a = ThreadClock.nanoseconds()
-            costs.append(ThreadClock.nanoseconds() &- a)
-        }
-        return costs.sorted()[50]
-    }()
+    private static let sampleMask = 15
 
-    /// Estimated time spent inside SQLite by this writer so far.
+    /// Estimated wall time spent inside SQLite by this writer so far.
     var sqliteTime: Duration {
         let rows = sampledRows > 0 ? Double(sampledNanos) * Double(rowsWritten) / Double(sampledRows) : 0
         return .nanoseconds(Int64(rows) + Int64(sqliteNanos))
@@ -362,10 +351,16 @@ final class ChunkWriter {
             if cache.count > ChunkWriter.lookupCacheLimit { cache.removeAll() }
             var wanted: [TypedValue] = []
             var seen: Set<TypedValue> = []
+            let cells = arena.cells, base = arena.base
             for r in rows {
-                let v = arena.value(row: r, column: i)
-                if v != .null && cache.id(of: v) == nil && seen.insert(v).inserted { wanted.append(v) }
+                // Known values cost a hash of their bytes; only unknown ones become values.
+                let cell = cells[Int(arena.rows[r].values) + i]
+                if cell.kind == .null || cache.id(of: cell, base: base) != nil { continue }
+                let v = arena.value(of: cell)
+                if seen.insert(v).inserted { wanted.append(v) }
             }
+            let started = ThreadClock.nanoseconds()
+            defer { sqliteNanos += ThreadClock.spent(since: started) }
             var start = 0
             while start < wanted.count {
                 let slice = Array(wanted[start..<min(wanted.count, start + ChunkWriter.inBatch)])
