@@ -51,3 +51,14 @@ struct RowArenaTests {
         #expect(arena.rows[child].parent == 0 && arena.value(row: child, column: 0) == .text("a"))
     }
 }
+
+@Suite("Character counts for min, max, size and between")
+struct CharacterCountTests {
+    @Test("multi-byte characters count once, wherever they fall in an eight-byte word")
+    func counts() {
+        let samples = ["", "a", "abcdefgh", "abcdefghi", "Äpfel", "1234567Ä", "12345678Ä", "ÄÖÜäöüß€", "日本語のテキスト", "x😀y😀z", String(repeating: "é", count: 37)]
+        for s in samples {
+            #expect(FormatCheck.length(s) == s.unicodeScalars.count, "\(s)")
+        }
+    }
+}

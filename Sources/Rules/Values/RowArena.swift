@@ -105,8 +105,8 @@ package final class RowArena: @unchecked Sendable {
     /// Appends the bytes of `text`; returns their offset.
     @inline(__always)
     package func appendBytes(_ text: String) -> (offset: Int, count: Int) {
-        if let done = text.utf8.withContiguousStorageIfAvailable({ appendBytes($0) }) { return done }
-        return Array(text.utf8).withUnsafeBufferPointer { appendBytes($0) }
+        // Small strings (up to 15 bytes) lend no storage; withUTF8 reads them from the stack.
+        FormatCheck.withBytes(text) { appendBytes($0) }
     }
 
     package func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> (offset: Int, count: Int) {
