@@ -95,3 +95,53 @@ extension Statement {
         }
     }
 }
+
+/// Binding from caller-owned memory, for writers that keep a batch's bytes in one buffer: no
+/// `Value` per field, no copy of a text. Each returns SQLite's result code; ``runBound()`` turns a
+/// failure into an error.
+extension Statement {
+    @inline(__always)
+    package func bindNull(at index: Int32) -> Int32 { sqlite3_bind_null(handle, index) }
+
+    @inline(__always)
+    package func bindInteger(_ value: Int64, at index: Int32) -> Int32 { sqlite3_bind_int64(handle, index, value) }
+
+    @inline(__always)
+    package func bindReal(_ value: Double, at index: Int32) -> Int32 { sqlite3_bind_double(handle, index, value) }
+
+    /// Binds `count` bytes of UTF-8 at `text` with SQLITE_STATIC: SQLite reads them in place, so
+    /// they must stay unchanged until ``runBound()`` returned (which releases the bindings).
+    @inline(__always)
+    package func bindStaticText(_ text: UnsafePointer<UInt8>, count: Int, at index: Int32) -> Int32 {
+        sqlite3_bind_text(handle, index, UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self), Int32(count), sqliteStatic)
+    }
+
+    /// Throws the error of a failed bind (`rc` not SQLITE_OK), after clearing the bindings.
+    @inline(__always)
+    package func check(bind rc: Int32) throws(SQLiteError) {
+        guard rc != SQLITE_OK else { return }
+        sqlite3_clear_bindings(handle)
+        throw connection.error(code: rc, sql: sql)
+    }
+
+    /// Runs the statement with what is bound and resets it; returns the rows changed. The
+    /// bindings stay: the caller binds every parameter again before the next run, and calls
+    /// ``clearBindings()`` before the bytes bound in place change.
+    package func runBound() throws(SQLiteError) -> Int {
+        var rc = sqlite3_step(handle)
+        while rc == SQLITE_ROW { rc = sqlite3_step(handle) }
+        guard rc == SQLITE_DONE else {
+            let error = connection.error(code: rc, sql: sql)
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            throw error
+        }
+        sqlite3_reset(handle)
+        return Int(sqlite3_changes(connection.handle))
+    }
+
+    /// Forgets every binding (pointers bound in place included).
+    package func clearBindings() {
+        sqlite3_clear_bindings(handle)
+    }
+}

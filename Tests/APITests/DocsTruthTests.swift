@@ -236,6 +236,7 @@ struct DocsTruthTests {
             ("## `target`", "on_duplicate", definition.target.onDuplicate.rawValue),
             ("## `target`", "create_table", String(definition.target.createTable)),
             ("## `target`", "allow_empty_key", String(definition.target.allowEmptyKey)),
+            ("## `target`", "without_rowid", String(definition.target.withoutRowID)),
             ("### `limits`", "max_value_bytes", String(definition.limits.maxValueBytes)),
             ("### `limits`", "max_row_bytes", String(definition.limits.maxRowBytes)),
             ("## `headers`", "match", definition.headers.match.rawValue),

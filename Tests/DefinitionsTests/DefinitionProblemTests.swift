@@ -99,7 +99,7 @@ struct DefinitionProblemTests {
             "importers/x.json:1:28: /colums: unknown key 'colums' (did you mean 'columns'?)",
         ]),
         ProblemCase("unknown key lists allowed keys", #"{"target": {"table": "t", "zzz": 1}, "columns": {"a": {"from": "A"}}}"#, [
-            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, allow_empty_key, create_table, alter)",
+            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, allow_empty_key, create_table, alter, without_rowid)",
         ]),
         ProblemCase("slug pattern", #"{"slug": "Bad_Slug", "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:10: /slug: slug 'Bad_Slug' does not match ^[a-z0-9][a-z0-9-]*$",
@@ -118,6 +118,12 @@ struct DefinitionProblemTests {
         ]),
         ProblemCase("allow_empty_key needs a key", #"{"target": {"table": "t", "allow_empty_key": true}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:27: /target/allow_empty_key: 'allow_empty_key' needs a 'key'",
+        ]),
+        ProblemCase("without_rowid needs a key", #"{"target": {"table": "t", "without_rowid": true}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:27: /target/without_rowid: 'without_rowid' needs a 'key' (it becomes the table's primary key)",
+        ]),
+        ProblemCase("without_rowid excludes allow_empty_key", #"{"target": {"table": "t", "key": "a", "allow_empty_key": true, "without_rowid": true}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:64: /target/without_rowid: 'without_rowid' and 'allow_empty_key' exclude each other: a WITHOUT ROWID table's key columns may not be NULL",
         ]),
         ProblemCase("allow_empty_key is a boolean", #"{"target": {"table": "t", "key": "a", "allow_empty_key": "yes"}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:58: /target/allow_empty_key: expected true or false, got a string",

@@ -61,6 +61,24 @@ struct DuplicateStrategyTests {
         #expect(try f.query("SELECT name FROM items") == [["Again"]])
     }
 
+    @Test("without_rowid creates the table keyed by its key and keeps every strategy's counts", arguments: ["skip", "update", "upsert", "fail"])
+    func withoutRowID(strategy: String) throws {
+        let plain = try twoRuns(strategy)
+        let definition = itemsDefinition(onDuplicate: strategy).replacingOccurrences(of: #""key": ["sku"]"#, with: #""key": ["sku"], "without_rowid": true"#)
+        let f = try EngineFixture(importers: ["items": definition])
+        _ = try f.run("items", csv: Self.first)
+        let run = try f.run("items", csv: Self.second + "A3,Cherry again,4\n")
+        let sql = try f.query("SELECT sql FROM sqlite_master WHERE name = 'items'").first?.first?.textValue ?? ""
+        #expect(sql.contains("PRIMARY KEY (\"sku\")") && sql.hasSuffix("WITHOUT ROWID") && !sql.contains("\"id\""))
+        #expect(try f.query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL") == [[.integer(0)]])
+        // The same file as the rowid table plus one in-file repeat: counted as the strategy says.
+        let repeatCounts = strategy == "skip" ? (0, 0, 1, 0) : strategy == "fail" ? (0, 0, 0, 1) : (0, 1, 0, 0)
+        #expect(run.counts.created == plain.1.counts.created + repeatCounts.0)
+        #expect(run.counts.updated == plain.1.counts.updated + repeatCounts.1)
+        #expect(run.counts.skipped == plain.1.counts.skipped + repeatCounts.2)
+        #expect(run.counts.failed == plain.1.counts.failed + repeatCounts.3)
+    }
+
     @Test("without a key every row inserts")
     func noKey() throws {
         let definition = itemsDefinition().replacingOccurrences(of: #", "key": ["sku"], "on_duplicate": "update""#, with: "")

@@ -22,6 +22,19 @@ struct RunExecutorTests {
         #expect(run.completedAt != nil && run.startedAt != nil)
     }
 
+    @Test("the summary splits the run's time per thread, and the split survives the store")
+    func threadSplit() throws {
+        let f = try EngineFixture(importers: ["items": itemsDefinition()])
+        let csv = "SKU,Name,Price\n" + (0..<3000).map { "S\($0),Item \($0),\($0 % 90).5" }.joined(separator: "\n") + "\n"
+        let run = try f.run("items", csv: csv)
+        let threads = try #require(run.summary?.meta.threads)
+        #expect(threads.readValidateCPUMs >= 0 && threads.writeCPUMs >= 0 && threads.writeSQLiteMs >= 0)
+        let stored = try #require(try f.store().run(run.id)?.summary?.meta.threads)
+        #expect(stored == threads)
+        let json = RunStore.encode(try #require(run.summary))
+        #expect(json["meta"]?["threads"]?["write_sqlite_ms"]?.intValue == Int64(threads.writeSQLiteMs))
+    }
+
     @Test("a clean file completes with status completed")
     func clean() throws {
         let f = try EngineFixture(importers: ["items": itemsDefinition()])

@@ -43,6 +43,15 @@ extension DefinitionDecoder {
         if let m = members["alter"], let alter = bool(m.value, pointer + "/alter") {
             spec.alter = alter
         }
+        if let m = members["without_rowid"], let without = bool(m.value, pointer + "/without_rowid") {
+            if without && members["key"] == nil {
+                report("'without_rowid' needs a 'key' (it becomes the table's primary key)", at: pointer + "/without_rowid", m.keyPosition)
+            } else if without && spec.allowEmptyKey {
+                report("'without_rowid' and 'allow_empty_key' exclude each other: a WITHOUT ROWID table's key columns may not be NULL",
+                       at: pointer + "/without_rowid", m.keyPosition)
+            }
+            spec.withoutRowID = without
+        }
         return spec
     }
 

@@ -1,26 +1,29 @@
+import Rules
 import Synchronization
 
-/// Carries written batches back from the write thread to the parse thread, which frees them.
+/// Carries written arenas back from the write thread to the parse thread, which fills them again.
 ///
-/// Every row's strings and arrays were allocated on the parse thread; releasing them on the write
-/// thread costs a cache miss per object (the reference counts live in the other core's cache) on
-/// the thread that is the pipeline's bottleneck. Handing the batch back makes the final release
-/// happen where the objects were made, on the thread with time to spare.
+/// An arena keeps its memory from batch to batch, so a long import allocates a handful of them
+/// (the queue's capacity plus the two in hand) and then none. Arenas that grew past
+/// ``maxKeptBytes`` (a batch of very large cells) are dropped instead of kept.
 final class RecycleBin: Sendable {
-    private let batches = Mutex<[[PendingRow]]>([])
+    private let arenas = Mutex<[RowArena]>([])
+    /// Arenas kept at most, and the largest one kept.
+    static let maxKept = 8
+    static let maxKeptBytes = 8 << 20
 
-    /// Keeps `rows` for the parse thread to free.
-    func put(_ rows: [PendingRow]) {
-        batches.withLock { $0.append(rows) }
+    /// Keeps `arena` for the parse thread to fill again.
+    func put(_ arena: RowArena) {
+        guard arena.capacity <= RecycleBin.maxKeptBytes else { return }
+        arenas.withLock { if $0.count < RecycleBin.maxKept { $0.append(arena) } }
     }
 
-    /// Frees everything handed back so far, on the calling thread.
-    func empty() {
-        let taken = batches.withLock { b -> [[PendingRow]] in
-            let all = b
-            b.removeAll(keepingCapacity: true)
-            return all
+    /// An emptied arena of `width` values per row: a recycled one, or a new one.
+    func take(width: Int) -> RowArena {
+        if let arena = arenas.withLock({ $0.popLast() }), arena.width == width {
+            arena.removeAll()
+            return arena
         }
-        _ = taken.count
+        return RowArena(width: width)
     }
 }

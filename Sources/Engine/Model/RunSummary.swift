@@ -21,12 +21,34 @@ package struct RunSummary: Sendable, Equatable, Codable {
         /// What was written and then rolled back (a dry run, or `transaction: all`/`chunk` after a
         /// bad row): what the run would have done. The counters above say what is in the table.
         package var rolledBack: Outcome?
+        /// Where the run's time went, per thread (runs that read rows).
+        package var threads: Threads?
 
         enum CodingKeys: String, CodingKey {
             case totalRows = "total_rows", successfulRows = "successful_rows", failedRows = "failed_rows"
             case createdRows = "created_rows", updatedRows = "updated_rows", skippedRows = "skipped_rows"
             case durationMs = "duration_ms", rowsPerSecond = "rows_per_second", dryRun = "dry_run", source
-            case rolledBack = "rolled_back"
+            case rolledBack = "rolled_back", threads
+        }
+    }
+
+    /// CPU time of the two threads of a run, and the part of the write thread spent inside SQLite.
+    package struct Threads: Sendable, Equatable, Codable {
+        /// CPU time of the parse thread: reading the source, validating and coercing rows.
+        package var readValidateCPUMs: Int
+        /// CPU time of the write thread: binding, writing, lookups, commits and row logs.
+        package var writeCPUMs: Int
+        /// The part of `writeCPUMs` spent inside SQLite: the share of the write thread's busy time
+        /// spent in SQLite calls (row statements sampled every 16th row and scaled; queries and
+        /// commits in full), applied to its CPU time.
+        package var writeSQLiteMs: Int
+
+        package init(readValidateCPUMs: Int, writeCPUMs: Int, writeSQLiteMs: Int) {
+            self.readValidateCPUMs = readValidateCPUMs; self.writeCPUMs = writeCPUMs; self.writeSQLiteMs = writeSQLiteMs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case readValidateCPUMs = "read_validate_cpu_ms", writeCPUMs = "write_cpu_ms", writeSQLiteMs = "write_sqlite_ms"
         }
     }
 

@@ -1,8 +1,9 @@
 import Rules
 import Tabular
 
-/// The parse thread: reads rows, validates them with the compiled importer, and hands chunks to
-/// the writer through the bounded queue.
+/// The parse thread: reads rows, validates them with the compiled importer, packs them into row
+/// arenas (a batch's cell bytes in one buffer) and hands the batches to the writer through the
+/// bounded queue; the writer sends the arenas back through the recycle bin to be filled again.
 final class RowParser: @unchecked Sendable {
     // `@unchecked`: the reader and processor are handed over and used by the parse thread alone.
     private let reader: any TableReader
@@ -12,8 +13,8 @@ final class RowParser: @unchecked Sendable {
     /// Rows per batch handed to the writer: small, so memory stays flat whatever the chunk size;
     /// batches never straddle a chunk boundary.
     static let maxBatchRows = 256
-    /// A batch also ends once its rows' cells reach 4 MiB, so wide or large rows do not pile up
-    /// 256 at a time.
+    /// A batch also ends once its arena holds 4 MiB (the rows' source cells and their values),
+    /// so wide or large rows do not pile up 256 at a time.
     static let maxBatchBytes = 4 << 20
     /// Bytes of rows the queue to the writer holds at most (one batch of any size always fits):
     /// with the batch being written and the one being read, a file of large rows keeps about
@@ -40,72 +41,86 @@ final class RowParser: @unchecked Sendable {
         self.stop = stop
     }
 
-    /// The UTF-8 bytes of a row's cells.
-    static func bytes(of cells: [String]) -> Int {
-        var total = 0
-        for cell in cells { total += cell.utf8.count }
-        return total
-    }
+    /// Per-row scratch: one value slot per column, reused for every row.
+    private var values: UnsafeMutableBufferPointer<TypedValue> = .init(start: nil, count: 0)
 
     func run() {
-        var chunk: [PendingRow] = []
-        let batchRows = min(chunkSize, RowParser.maxBatchRows)
-        chunk.reserveCapacity(batchRows)
-        var rowsInChunk = 0
-        var batchBytes = 0
+        let width = processor.columnCount
+        values = .allocate(capacity: max(1, width))
+        values.initialize(repeating: .null)
+        defer { values.deinitialize(); values.deallocate() }
+        let started = ThreadClock.cpu()
+        var batch = RowBatch(arena: recycle.take(width: width))
         var warnings: [String] = []
-        var extraWarnings = 0
-        let width = header.count
-        var rowsRead = 0
         do {
-            while let row = try reader.nextRow() {
-                rowsRead += 1
-                var cells = row.cells
-                if rowsRead <= skip {
-                    while cells.count > width, cells.last?.isEmpty == true { cells.removeLast() }
-                    if cells.count == width { _ = processor.process(cells) }
-                    if stop.isRaised { break }
-                    continue
-                }
-                for w in row.warnings {
-                    if warnings.count < RowParser.maxWarnings { warnings.append("Row \(row.recordNumber): \(w)") } else { extraWarnings += 1 }
-                }
-                // Spreadsheets often pad rows with empty trailing cells: those are not ragged.
-                while cells.count > width, cells.last?.isEmpty == true { cells.removeLast() }
-                if cells.count != width {
-                    let message = "The row has \(cells.count) \(cells.count == 1 ? "field" : "fields"), but the header has \(width)."
-                    chunk.append(PendingRow(recordNumber: row.recordNumber, cells: cells, values: [], errors: RowErrors(message: message)))
-                } else {
-                    let outcome = processor.process(cells)
-                    if outcome.isValid {
-                        chunk.append(PendingRow(recordNumber: row.recordNumber, cells: cells, values: outcome.values, errors: nil))
-                    } else {
-                        let validation = outcome.errors.map { (column: $0.column, messages: $0.messages) }
-                        chunk.append(PendingRow(recordNumber: row.recordNumber, cells: cells, values: [],
-                                                errors: RowErrors(message: RowErrors.invalidData, validation: validation)))
-                    }
-                }
-                rowsInChunk += 1
-                batchBytes += RowParser.bytes(of: cells)
-                let endsChunk = rowsInChunk == chunkSize
-                if endsChunk || chunk.count >= batchRows || batchBytes >= RowParser.maxBatchBytes {
-                    queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: endsChunk), weight: batchBytes)
-                    batchBytes = 0
-                    chunk = []
-                    chunk.reserveCapacity(batchRows)
-                    recycle.empty()
-                    if endsChunk { rowsInChunk = 0 }
-                    if stop.isRaised { break }
-                }
-            }
-            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: true), weight: batchBytes) }
-            if extraWarnings > 0 { warnings.append("… and \(extraWarnings) more warnings.") }
-            queue.push(.end(bytesRead: reader.bytesRead, warnings: warnings))
+            try readRows(into: &batch, warnings: &warnings)
+            if !batch.isEmpty { send(batch, endsChunk: true) }
+            queue.push(.end(bytesRead: reader.bytesRead, warnings: warnings, parseCPU: ThreadClock.cpu() - started))
         } catch {
             // The rows before the broken part do not end their chunk: the writer commits them
             // (`none`, `row`) or rolls them back with their chunk (`chunk`) when it sees the failure.
-            if !chunk.isEmpty { queue.push(.batch(chunk, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: false), weight: batchBytes) }
-            queue.push(.readFailed(RunExecutor.describe(error)))
+            if !batch.isEmpty { send(batch, endsChunk: false) }
+            queue.push(.readFailed(RunExecutor.describe(error), parseCPU: ThreadClock.cpu() - started))
+        }
+    }
+
+    private var rowsRead = 0
+
+    /// Hands a batch to the writer.
+    private func send(_ batch: RowBatch, endsChunk: Bool) {
+        queue.push(.batch(batch, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: endsChunk), weight: batch.arena.byteCount)
+    }
+
+    /// Reads, validates and batches rows until the source ends (or the run stops); the last,
+    /// partial batch stays in `batch`.
+    private func readRows(into batch: inout RowBatch, warnings: inout [String]) throws(TabularError) {
+        let batchRows = min(chunkSize, RowParser.maxBatchRows)
+        var rowsInChunk = 0
+        var extraWarnings = 0
+        let width = header.count
+        defer { if extraWarnings > 0 { warnings.append("… and \(extraWarnings) more warnings.") } }
+        while let row = try reader.nextRow() {
+            rowsRead += 1
+            var cells = row.cells
+            // Spreadsheets often pad rows with empty trailing cells: those are not ragged.
+            while cells.count > width, cells.last?.isEmpty == true { cells.removeLast() }
+            if rowsRead <= skip {
+                if cells.count == width, let slots = values.baseAddress { _ = processor.process(cells, into: slots) }
+                if stop.isRaised { break }
+                continue
+            }
+            for w in row.warnings {
+                if warnings.count < RowParser.maxWarnings { warnings.append("Row \(row.recordNumber): \(w)") } else { extraWarnings += 1 }
+            }
+            add(cells, recordNumber: row.recordNumber, width: width, to: &batch)
+            rowsInChunk += 1
+            let endsChunk = rowsInChunk == chunkSize
+            if endsChunk || batch.count >= batchRows || batch.arena.byteCount >= RowParser.maxBatchBytes {
+                send(batch, endsChunk: endsChunk)
+                batch = RowBatch(arena: recycle.take(width: processor.columnCount))
+                if endsChunk { rowsInChunk = 0 }
+                if stop.isRaised { break }
+            }
+        }
+    }
+
+    /// Validates one row and adds it (its source cells, and its values or its errors) to the batch.
+    private func add(_ cells: [String], recordNumber: Int, width: Int, to batch: inout RowBatch) {
+        let arena = batch.arena
+        guard cells.count == width else {
+            let message = "The row has \(cells.count) \(cells.count == 1 ? "field" : "fields"), but the header has \(width)."
+            batch.errors.append(RowErrors(message: message))
+            arena.beginRow(recordNumber: recordNumber, source: cells, failed: true, error: Int32(batch.errors.count - 1))
+            return
+        }
+        guard let slots = values.baseAddress else { return }
+        let errors = processor.process(cells, into: slots)
+        if errors.isEmpty {
+            arena.beginRow(recordNumber: recordNumber, source: cells, failed: false)
+            for c in 0..<arena.width { arena.append(slots[c]) }
+        } else {
+            batch.errors.append(RowErrors(message: RowErrors.invalidData, validation: errors))
+            arena.beginRow(recordNumber: recordNumber, source: cells, failed: true, error: Int32(batch.errors.count - 1))
         }
     }
 }

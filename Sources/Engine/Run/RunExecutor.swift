@@ -66,6 +66,24 @@ final class RunExecutor {
     /// Whether every row of the source was read (false after a budget stop, a read failure, a cancel).
     private var readToEnd = false
 
+    /// The per-thread split for `summary.meta.threads`: the parse thread's CPU time (it reports
+    /// it with its last message), and the time the write thread spent committing.
+    private var parseCPU = Duration.zero
+    /// Wall time of the write thread spent committing, and waiting for the parse thread.
+    private var commitNanos: UInt64 = 0
+    private var waitNanos: UInt64 = 0
+    private var threads: RunSummary.Threads?
+
+    /// The split: SQLite's part of the write thread is measured in wall time (a row is too short
+    /// for the thread's CPU clock, a system call), as a share of the time the thread was busy
+    /// (not waiting for rows), and applied to its CPU time, so a loaded machine inflates neither.
+    private func split(writeCPU: Duration, busy: UInt64, sqlite: Duration) -> RunSummary.Threads {
+        let busy = Duration.nanoseconds(Int64(max(1, busy)))
+        let share = min(1, max(0, sqlite / busy))
+        return RunSummary.Threads(readValidateCPUMs: ThreadClock.milliseconds(parseCPU), writeCPUMs: ThreadClock.milliseconds(writeCPU),
+                                  writeSQLiteMs: Int((Double(ThreadClock.milliseconds(writeCPU)) * share).rounded()))
+    }
+
     /// Chunks in flight between the threads.
     static let queueCapacity = 4
 
@@ -175,7 +193,10 @@ final class RunExecutor {
 
         let checkpointer = Checkpointer(databasePath: db.path)
         if checkpointer != nil { try? db.execute("PRAGMA wal_autocheckpoint=0") }
+        let writeStarted = ThreadClock.cpu(), writeWallStarted = ThreadClock.nanoseconds()
         let outcome = consume(queue: queue, writer: writer, stop: stop, recycle: recycle)
+        threads = split(writeCPU: ThreadClock.cpu() - writeStarted, busy: ThreadClock.nanoseconds() - writeWallStarted - waitNanos,
+                        sqlite: writer.sqliteTime + .nanoseconds(Int64(commitNanos)))
         if let checkpointer {
             checkpointer.stop()
             try? db.execute("PRAGMA wal_autocheckpoint=1000")
@@ -190,25 +211,32 @@ final class RunExecutor {
     private func consume(queue: BoundedQueue<PipelineMessage>, writer: ChunkWriter, stop: CancellationFlag, recycle: RecycleBin) -> Outcome {
         var outcome: Outcome?
         while true {
+            let waited = ThreadClock.nanoseconds()
             let message = queue.pop()
+            waitNanos += ThreadClock.nanoseconds() - waited
             if outcome != nil {
-                if case .batch = message { continue }
+                switch message {
+                case .batch: continue
+                case .end(_, _, let cpu), .readFailed(_, let cpu): parseCPU = cpu
+                }
                 break
             }
             switch message {
-            case .batch(let rows, let read, let rowsRead, let endsChunk):
+            case .batch(let batch, let read, let rowsRead, let endsChunk):
                 bytesRead = read
-                let stopOutcome = writeBatch(rows, rowsRead: rowsRead, endsChunk: endsChunk, writer: writer)
-                recycle.put(rows)
+                let stopOutcome = writeBatch(batch, rowsRead: rowsRead, endsChunk: endsChunk, writer: writer)
+                recycle.put(batch.arena)
                 if let o = stopOutcome {
                     outcome = o
                     stop.raise()
                 }
-            case .readFailed(let reason):
+            case .readFailed(let reason, let parseCPU):
+                self.parseCPU = parseCPU
                 // Rows before the broken part: kept in `none`/`row` mode, undone with their chunk in `chunk` mode.
                 if let failure = closeOpenChunk(commit: definition.transaction != .chunk) { return failure }
                 return .readFailed(reason)
-            case .end(let read, let readerWarnings):
+            case .end(let read, let readerWarnings, let parseCPU):
+                self.parseCPU = parseCPU
                 bytesRead = read
                 readToEnd = true
                 warnings += readerWarnings
@@ -221,10 +249,10 @@ final class RunExecutor {
 
     /// Writes one batch inside its chunk's transaction, committing at the end of the chunk.
     /// Returns an outcome when the run must stop.
-    private func writeBatch(_ rows: [PendingRow], rowsRead: Int, endsChunk: Bool, writer: ChunkWriter) -> Outcome? {
+    private func writeBatch(_ batch: RowBatch, rowsRead: Int, endsChunk: Bool, writer: ChunkWriter) -> Outcome? {
         do {
             if !db.isInTransaction { try db.begin(.immediate) }
-            let result = try writer.write(rows)
+            let result = try writer.write(batch)
             self.rowsRead = rowsRead
             errors += result.firstErrors.prefix(max(0, 20 - errors.count))
             if doom == nil, let first = result.firstFailure, definition.transaction == .chunk || definition.transaction == .all {
@@ -277,10 +305,12 @@ final class RunExecutor {
             counts = next
         } else {
             next.total = next.processed
+            let started = ThreadClock.nanoseconds()
             try store.append(openLog)
             try store.updateProgress(run.id, counts: next, bytesRead: bytesRead, bytesTotal: bytesTotal, resumePosition: rowsRead)
             try store.enqueueWebhooks(.chunk, runID: run.id, hooks: definition.webhooks)
             try db.commit()
+            commitNanos += ThreadClock.spent(since: started)
             counts = next
             position = rowsRead
         }
@@ -445,7 +475,7 @@ final class RunExecutor {
             createdRows: c.created, updatedRows: c.updated, skippedRows: c.skipped,
             durationMs: Int((duration * 1000).rounded()),
             rowsPerSecond: duration > 0 ? Int((Double(c.processed) / duration).rounded()) : c.processed,
-            dryRun: run.dryRun, source: detected)
+            dryRun: run.dryRun, source: detected, threads: threads)
         if undone > 0 || run.dryRun {
             meta.rolledBack = .init(created: rolledBack.created, updated: rolledBack.updated, skipped: rolledBack.skipped)
         }

@@ -37,6 +37,10 @@ extension RunStore {
             ] + (m.rolledBack.map { r in
                 [("rolled_back", JSONValue.object([("created", .integer(Int64(r.created))), ("updated", .integer(Int64(r.updated))),
                                                    ("skipped", .integer(Int64(r.skipped)))]))]
+            } ?? []) + (m.threads.map { t in
+                [("threads", JSONValue.object([("read_validate_cpu_ms", .integer(Int64(t.readValidateCPUMs))),
+                                               ("write_cpu_ms", .integer(Int64(t.writeCPUMs))),
+                                               ("write_sqlite_ms", .integer(Int64(t.writeSQLiteMs)))]))]
             } ?? []))),
         ])
     }
@@ -56,6 +60,10 @@ extension RunStore {
                         rolledBack: meta["rolled_back"].map { r in
                             .init(created: Int(r["created"]?.intValue ?? 0), updated: Int(r["updated"]?.intValue ?? 0),
                                   skipped: Int(r["skipped"]?.intValue ?? 0))
+                        },
+                        threads: meta["threads"].map { t in
+                            .init(readValidateCPUMs: Int(t["read_validate_cpu_ms"]?.intValue ?? 0), writeCPUMs: Int(t["write_cpu_ms"]?.intValue ?? 0),
+                                  writeSQLiteMs: Int(t["write_sqlite_ms"]?.intValue ?? 0))
                         }))
     }
 }

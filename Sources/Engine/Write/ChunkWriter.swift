@@ -8,6 +8,10 @@ import SQLite
 ///
 /// Duplicate detection needs no prefetch: new rows go through `INSERT … ON CONFLICT(key) DO NOTHING`,
 /// and only a row that changed nothing (an existing key) pays a second statement for its strategy.
+/// Rows come as a ``RowBatch``: values are bound straight from the batch's arena (texts in place,
+/// with SQLITE_STATIC), so a plain column costs SQLite's bind and nothing else; only columns with
+/// a database-backed check (lookups, `unique`, `exists`) and `update_if_newer` read values out.
+///
 /// Runs on the write thread only.
 final class ChunkWriter {
     let db: Connection
@@ -21,7 +25,7 @@ final class ChunkWriter {
     private let storedNewer: Statement?
     private let newerByIndex: Int?
     /// Per lookup column: match value → selected id. Bounded so a high-cardinality lookup can't grow memory without limit.
-    private var lookupCache: [Int: [TypedValue: Int64]] = [:]
+    private var lookupCache: [LookupCache]
     private static let lookupCacheLimit = 50_000
     /// Parameters per `IN (…)` query, far below SQLite's 32766 limit.
     private static let inBatch = 500
@@ -69,6 +73,10 @@ final class ChunkWriter {
             storedNewer = nil
         }
         nonKeyIndexes = nonKey
+        lookupCache = Array(repeating: LookupCache(), count: table.columns.count)
+        checks = table.columns.map { ColumnChecks(unique: $0.unique != nil, exists: $0.exists != nil, lookup: $0.lookup?.onMissing) }
+        overrides = .allocate(capacity: max(1, table.columns.count))
+        overrides.initialize(repeating: .none, count: max(1, table.columns.count))
         checkedColumns = table.columns.indices.filter { table.columns[$0].unique != nil || table.columns[$0].exists != nil || table.columns[$0].lookup != nil }
     }
 
@@ -78,23 +86,34 @@ final class ChunkWriter {
 
     private let nonKeyIndexes: [Int]
 
+    deinit {
+        overrides.deinitialize(count: max(1, table.columns.count))
+        overrides.deallocate()
+    }
+
     /// Forgets cached lookup ids (after a rollback may have removed rows they point to).
-    func invalidateCaches() { lookupCache.removeAll() }
+    func invalidateCaches() { for i in lookupCache.indices { lookupCache[i].removeAll() } }
 
     /// Writes one batch inside the caller's transaction: prefetch what the database knows, then
     /// row by row in file order check, write and log.
-    func write(_ rows: [PendingRow]) throws(SQLiteError) -> BatchOutcome {
+    func write(_ batch: RowBatch) throws(SQLiteError) -> BatchOutcome {
         var result = BatchOutcome()
-        var facts = try prefetch(rows)
-        for row in rows {
-            var plan = check(row, against: facts)
+        let arena = batch.arena
+        var facts = try prefetch(batch)
+        // The bindings point into the arena, which the parse thread fills again after this batch.
+        defer { insert.clearBindings(); update?.clearBindings() }
+        for r in 0..<arena.rows.count {
+            var plan = check(r, batch, against: facts)
             var status = LoggedRow.Status.success
-            if plan.errors == nil { status = try store(row, plan: &plan, into: &result) }
+            if plan.errors == nil { status = try store(r, arena, plan: &plan, into: &result) }
             if plan.errors == nil {
                 // Values written now count as taken for the rest of the batch.
-                for i in facts.uniqueTaken.keys where row.values[i] != .null { facts.uniqueTaken[i]?.insert(row.values[i]) }
+                for i in facts.uniqueTaken.keys {
+                    let v = arena.value(row: r, column: i)
+                    if v != .null { facts.uniqueTaken[i]?.insert(v) }
+                }
             }
-            log(row, status: status, errors: plan.errors, into: &result)
+            log(r, batch, status: status, errors: plan.errors, into: &result)
         }
         return result
     }
@@ -106,56 +125,77 @@ final class ChunkWriter {
     }
 
     /// Fills the lookup cache and reads which values are taken (`unique`) or present (`exists`).
-    private func prefetch(_ rows: [PendingRow]) throws(SQLiteError) -> DatabaseFacts {
+    private func prefetch(_ batch: RowBatch) throws(SQLiteError) -> DatabaseFacts {
         var facts = DatabaseFacts()
         guard !checkedColumns.isEmpty else { return facts }
-        let valid = rows.filter { $0.errors == nil }
-        try prefetchLookups(valid)
+        let arena = batch.arena
+        let valid = arena.rows.indices.filter { arena.rows[$0].values >= 0 }
+        try prefetchLookups(valid, arena)
         for i in checkedColumns {
             let column = table.columns[i]
+            let started = ThreadClock.nanoseconds()
+            defer { sqliteNanos += ThreadClock.spent(since: started) }
             if column.unique != nil {
-                facts.uniqueTaken[i] = try existing(values: valid.map { $0.values[i] }, table: table.name, column: column.name)
+                facts.uniqueTaken[i] = try existing(values: valid.map { arena.value(row: $0, column: i) }, table: table.name, column: column.name)
             }
             if let rule = column.exists {
-                facts.existsFound[i] = try existing(values: valid.map { $0.values[i] }, table: rule.table, column: rule.column)
+                facts.existsFound[i] = try existing(values: valid.map { arena.value(row: $0, column: i) }, table: rule.table, column: rule.column)
             }
         }
         return facts
     }
 
-    /// A row's database-backed verdict: its errors, the lookup ids found, the lookup values to create.
+    /// A row's database-backed verdict: its errors and the lookup values to create. The lookup
+    /// ids found (and lookups stored as NULL) are in ``overrides``.
     struct RowPlan {
         var errors: RowErrors?
-        var resolved: [(column: Int, id: Int64)] = []
         var toCreate: [(column: Int, value: TypedValue)] = []
-        /// Lookup columns without a match under `on_missing: null`: stored as NULL.
-        var nulled: [Int] = []
     }
 
-    /// Judges `unique`, `exists` and lookups for one row.
-    private func check(_ row: PendingRow, against facts: DatabaseFacts) -> RowPlan {
-        var plan = RowPlan(errors: row.errors)
+    /// What is bound for a column instead of the row's own value: a lookup's id, or NULL for a
+    /// lookup without a match under `on_missing: null`.
+    enum Override { case none, id(Int64), null }
+
+    /// Which database-backed checks a column has (read per row without copying its column).
+    struct ColumnChecks {
+        var unique: Bool, exists: Bool
+        var lookup: LookupSpec.OnMissing?
+    }
+    private let checks: [ColumnChecks]
+
+    /// Judges `unique`, `exists` and lookups for row `r`; sets ``overrides`` of its lookup columns.
+    /// A lookup whose value the cache knows costs a hash of the cell's bytes, nothing more.
+    private func check(_ r: Int, _ batch: RowBatch, against facts: DatabaseFacts) -> RowPlan {
+        var plan = RowPlan(errors: batch.errors(of: r))
         guard plan.errors == nil, !checkedColumns.isEmpty else { return plan }
+        let arena = batch.arena
+        let first = Int(arena.rows[r].values)
         var validation: [(column: String, messages: [String])] = []
         for i in checkedColumns {
-            let value = row.values[i]
-            if value == .null { continue }
-            let column = table.columns[i]
+            overrides[i] = .none
+            let cell = arena.cells[first + i]
+            if cell.kind == .null { continue }
+            let checks = self.checks[i]
+            if !checks.unique && !checks.exists, checks.lookup != nil, let id = lookupCache[i].id(of: cell, base: arena.base) {
+                overrides[i] = .id(id)
+                continue
+            }
+            let value = arena.value(of: cell)
             var messages: [String] = []
-            if let rule = column.unique, facts.uniqueTaken[i, default: []].contains(value) { messages.append(rule.message) }
-            if let rule = column.exists, !facts.existsFound[i, default: []].contains(value) { messages.append(rule.message) }
-            if let lookup = column.lookup {
-                if let id = lookupCache[i]?[value] {
-                    plan.resolved.append((i, id))
+            if checks.unique, let rule = table.columns[i].unique, facts.uniqueTaken[i, default: []].contains(value) { messages.append(rule.message) }
+            if checks.exists, let rule = table.columns[i].exists, !facts.existsFound[i, default: []].contains(value) { messages.append(rule.message) }
+            if let onMissing = checks.lookup {
+                if let id = lookupCache[i].id(of: value) {
+                    overrides[i] = .id(id)
                 } else {
-                    switch lookup.onMissing {
+                    switch onMissing {
                     case .create: plan.toCreate.append((i, value))
-                    case .null: plan.nulled.append(i)
-                    case .fail: messages.append(column.lookupMissingMessage(value: ChunkWriter.text(of: value)))
+                    case .null: overrides[i] = .null
+                    case .fail: messages.append(table.columns[i].lookupMissingMessage(value: ChunkWriter.text(of: value)))
                     }
                 }
             }
-            if !messages.isEmpty { validation.append((column.name, messages)) }
+            if !messages.isEmpty { validation.append((table.columns[i].name, messages)) }
         }
         if !validation.isEmpty { plan.errors = RowErrors(message: RowErrors.invalidData, validation: validation) }
         return plan
@@ -164,13 +204,13 @@ final class ChunkWriter {
     /// Writes a checked row (creating its missing lookup values first, inside a savepoint in
     /// `row` mode). A duplicate under `on_duplicate: fail` or a constraint of the table fails
     /// this row only, through `plan.errors`.
-    private func store(_ row: PendingRow, plan: inout RowPlan, into result: inout BatchOutcome) throws(SQLiteError) -> LoggedRow.Status {
+    private func store(_ r: Int, _ arena: RowArena, plan: inout RowPlan, into result: inout BatchOutcome) throws(SQLiteError) -> LoggedRow.Status {
         var status = LoggedRow.Status.success
         let savepoint = definition.transaction == .row && !plan.toCreate.isEmpty
         if savepoint { try db.savepoint("ingest_row") }
         do {
-            for (i, value) in plan.toCreate { plan.resolved.append((i, try createLookup(column: i, value: value))) }
-            switch try writeRow(row.values, lookups: plan.resolved, nulled: plan.nulled) {
+            for (i, value) in plan.toCreate { overrides[i] = .id(try createLookup(column: i, value: value)) }
+            switch try writeRow(r, arena) {
             case .created: result.created += 1
             case .updated: result.updated += 1
             case .skipped: result.skipped += 1; status = .skipped
@@ -184,81 +224,150 @@ final class ChunkWriter {
         if savepoint {
             if plan.errors == nil { try db.release("ingest_row") } else {
                 try db.rollback(to: "ingest_row")
-                for (i, value) in plan.toCreate { lookupCache[i]?[value] = nil }
+                for (i, value) in plan.toCreate { lookupCache[i].remove(value) }
             }
         }
         return status
     }
 
     /// Counts a failed row and keeps the rows the importer's `row_log` asks for.
-    private func log(_ row: PendingRow, status: LoggedRow.Status, errors: RowErrors?, into result: inout BatchOutcome) {
+    private func log(_ r: Int, _ batch: RowBatch, status: LoggedRow.Status, errors: RowErrors?, into result: inout BatchOutcome) {
         var status = status
+        let recordNumber = batch.arena.rows[r].recordNumber
         if let errors {
             status = .failed
             result.failed += 1
-            if result.firstErrors.count < 20 { result.firstErrors.append("Row \(row.recordNumber): \(errors.flatMessage)") }
-            if result.firstFailure == nil { result.firstFailure = (row.recordNumber, errors.flatMessage) }
+            if result.firstErrors.count < 20 { result.firstErrors.append("Row \(recordNumber): \(errors.flatMessage)") }
+            if result.firstFailure == nil { result.firstFailure = (recordNumber, errors.flatMessage) }
         }
         let keep = definition.rowLog == .all || (definition.rowLog != .none && status == .failed)
         if keep {
-            result.logged.append(LoggedRow(runID: runID, rowNumber: row.recordNumber, status: status, data: data(of: row), errors: errors))
+            result.logged.append(LoggedRow(runID: runID, rowNumber: recordNumber, status: status, data: data(of: r, batch.arena), errors: errors))
         }
     }
 
     enum WriteOutcome { case created, updated, skipped, duplicate, incomparable(String) }
 
-    private func writeRow(_ values: [TypedValue], lookups: [(column: Int, id: Int64)], nulled: [Int]) throws(SQLiteError) -> WriteOutcome {
-        bindValues.removeAll(keepingCapacity: true)
-        for v in values { bindValues.append(ChunkWriter.value(v)) }
-        for (i, id) in lookups { bindValues[i] = .integer(id) }
-        for i in nulled { bindValues[i] = .null }
-        let changed = try insert.executeRow(bindValues, scratch: &scratch)
+    /// Inserts row `r` of `arena` (its lookup columns as ``overrides`` say), and on an existing
+    /// key applies the duplicate strategy.
+    private func writeRow(_ r: Int, _ arena: RowArena) throws(SQLiteError) -> WriteOutcome {
+        let first = Int(arena.rows[r].values)
+        let cells = arena.cells, base = arena.base
+        let sampled = rowsWritten & ChunkWriter.sampleMask == 0
+        rowsWritten += 1
+        let started = sampled ? ThreadClock.nanoseconds() : 0
+        defer {
+            if sampled {
+                sampledNanos += ThreadClock.spent(since: started)
+                sampledRows += 1
+            }
+        }
+        for c in 0..<width { try bind(insert, Int32(c + 1), c, cells[first + c], base, arena) }
+        let changed = try insert.runBound()
         if table.key.isEmpty || changed > 0 { return .created }
         switch definition.target.onDuplicate {
         case .skip: return .skipped
         case .fail: return .duplicate
         case .update, .upsert, .updateIfNewer:
             guard let update else { return .updated }  // only key columns: nothing to change
-            var args = nonKeyIndexes.map { bindValues[$0] }
-            args += table.keyIndexes.map { bindValues[$0] }
-            if definition.target.onDuplicate == .updateIfNewer {
-                guard let n = newerByIndex, values[n] != .null, let storedNewer else { return .skipped }
-                let keyArgs = table.keyIndexes.map { bindValues[$0] }
-                let stored = try storedNewer.query(keyArgs).first.map { ChunkWriter.typed($0[0]) } ?? .null
-                if stored != .null {
-                    let column = table.columns[n]
-                    guard let newer = column.ordering.isNewer(values[n], than: stored) else {
-                        return .incomparable("The stored \(column.name) '\(ChunkWriter.text(of: stored))' is not a \(column.type.rawValue) value, so update_if_newer cannot tell whether this row is newer.")
-                    }
-                    if !newer { return .skipped }
-                }
-            }
-            return try update.executeRow(args, scratch: &scratch) > 0 ? .updated : .skipped
+            if definition.target.onDuplicate == .updateIfNewer, let verdict = try newerVerdict(r, arena) { return verdict }
+            var index: Int32 = 1
+            for c in nonKeyIndexes { try bind(update, index, c, cells[first + c], base, arena); index += 1 }
+            for c in table.keyIndexes { try bind(update, index, c, cells[first + c], base, arena); index += 1 }
+            return try update.runBound() > 0 ? .updated : .skipped
         }
     }
 
-    /// Reused across rows: the bound values and their packed text.
-    private var bindValues: [Value] = []
-    private var scratch: [UInt8] = []
+    /// Binds column `c` (its cell, or its override) to parameter `index`: texts in place.
+    @inline(__always)
+    private func bind(_ statement: Statement, _ index: Int32, _ c: Int, _ cell: RowArena.Cell, _ base: UnsafeMutablePointer<UInt8>, _ arena: RowArena) throws(SQLiteError) {
+        let rc: Int32
+        switch overrides[c] {
+        case .id(let id): rc = statement.bindInteger(id, at: index)
+        case .null: rc = statement.bindNull(at: index)
+        case .none:
+            switch cell.kind {
+            case .null: rc = statement.bindNull(at: index)
+            case .integer: rc = statement.bindInteger(cell.payload, at: index)
+            case .real: rc = statement.bindReal(Double(bitPattern: UInt64(bitPattern: cell.payload)), at: index)
+            case .text: rc = statement.bindStaticText(base + Int(cell.payload), count: Int(cell.count), at: index)
+            case .list:
+                try statement.bind(ChunkWriter.value(arena.value(of: cell)), at: index)
+                return
+            }
+        }
+        try statement.check(bind: rc)
+    }
 
-    private func prefetchLookups(_ rows: [PendingRow]) throws(SQLiteError) {
+    /// `update_if_newer`: `.skipped` when the stored row is as new or newer (or the row has no
+    /// `newer_by` value), `.incomparable` when the stored value cannot be compared, nil to update.
+    private func newerVerdict(_ r: Int, _ arena: RowArena) throws(SQLiteError) -> WriteOutcome? {
+        guard let n = newerByIndex, let storedNewer else { return .skipped }
+        let value = arena.value(row: r, column: n)
+        guard value != .null else { return .skipped }
+        let keyArgs = table.keyIndexes.map { ChunkWriter.value(overridden($0, arena.value(row: r, column: $0))) }
+        let stored = try storedNewer.query(keyArgs).first.map { ChunkWriter.typed($0[0]) } ?? .null
+        guard stored != .null else { return nil }
+        let column = table.columns[n]
+        guard let newer = column.ordering.isNewer(value, than: stored) else {
+            return .incomparable("The stored \(column.name) '\(ChunkWriter.text(of: stored))' is not a \(column.type.rawValue) value, so update_if_newer cannot tell whether this row is newer.")
+        }
+        return newer ? nil : .skipped
+    }
+
+    /// A value as bound: a lookup column's id (or NULL) instead of its text.
+    private func overridden(_ c: Int, _ value: TypedValue) -> TypedValue {
+        switch overrides[c] {
+        case .none: return value
+        case .id(let id): return .integer(id)
+        case .null: return .null
+        }
+    }
+
+    /// Values per row.
+    private var width: Int { table.columns.count }
+    /// Per column, what ``bind`` uses instead of the row's value; only lookup columns change it.
+    private let overrides: UnsafeMutablePointer<Override>
+
+    /// Time inside SQLite on this thread (wall clock): the row statements of every 16th row
+    /// (measured, then scaled to all rows), and every prefetch query in full.
+    private var rowsWritten = 0
+    private var sampledRows = 0
+    private var sampledNanos: UInt64 = 0
+    private var sqliteNanos: UInt64 = 0
+    private static let sampleMask = 15
+
+    /// Estimated wall time spent inside SQLite by this writer so far.
+    var sqliteTime: Duration {
+        let rows = sampledRows > 0 ? Double(sampledNanos) * Double(rowsWritten) / Double(sampledRows) : 0
+        return .nanoseconds(Int64(rows) + Int64(sqliteNanos))
+    }
+
+    private func prefetchLookups(_ rows: [Int], _ arena: RowArena) throws(SQLiteError) {
         for i in checkedColumns {
             guard let lookup = table.columns[i].lookup else { continue }
-            var cache = lookupCache[i] ?? [:]
-            if cache.count > ChunkWriter.lookupCacheLimit { cache.removeAll(keepingCapacity: true) }
+            var cache = lookupCache[i]
+            lookupCache[i] = LookupCache()  // no second reference while it changes
+            if cache.count > ChunkWriter.lookupCacheLimit { cache.removeAll() }
             var wanted: [TypedValue] = []
             var seen: Set<TypedValue> = []
-            for row in rows {
-                let v = row.values[i]
-                if v != .null && cache[v] == nil && seen.insert(v).inserted { wanted.append(v) }
+            let cells = arena.cells, base = arena.base
+            for r in rows {
+                // Known values cost a hash of their bytes; only unknown ones become values.
+                let cell = cells[Int(arena.rows[r].values) + i]
+                if cell.kind == .null || cache.id(of: cell, base: base) != nil { continue }
+                let v = arena.value(of: cell)
+                if seen.insert(v).inserted { wanted.append(v) }
             }
+            let started = ThreadClock.nanoseconds()
+            defer { sqliteNanos += ThreadClock.spent(since: started) }
             var start = 0
             while start < wanted.count {
                 let slice = Array(wanted[start..<min(wanted.count, start + ChunkWriter.inBatch)])
                 start += slice.count
                 let sql = "SELECT \(quoteIdentifier(lookup.match)), \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE \(quoteIdentifier(lookup.match)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
                 for r in try db.query(sql, slice.map(ChunkWriter.value)) {
-                    if let id = r[1].integerValue { cache[ChunkWriter.typed(r[0])] = id }
+                    if let id = r[1].integerValue { cache.set(ChunkWriter.typed(r[0]), id: id) }
                 }
             }
             lookupCache[i] = cache
@@ -266,14 +375,14 @@ final class ChunkWriter {
     }
 
     private func createLookup(column i: Int, value: TypedValue) throws(SQLiteError) -> Int64 {
-        if let id = lookupCache[i]?[value] { return id }  // created by an earlier row of this chunk
+        if let id = lookupCache[i].id(of: value) { return id }  // created by an earlier row of this chunk
         guard let lookup = table.columns[i].lookup else { return 0 }
         try db.execute("INSERT INTO \(quoteIdentifier(lookup.table)) (\(quoteIdentifier(lookup.match))) VALUES (?)", [ChunkWriter.value(value)])
         var id = db.lastInsertRowID
         if lookup.select.lowercased() != "id" && lookup.select.lowercased() != "rowid" {
             id = try db.scalar("SELECT \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE rowid = ?", [.integer(id)])?.integerValue ?? id
         }
-        lookupCache[i, default: [:]][value] = id
+        lookupCache[i].set(value, id: id)
         return id
     }
 
@@ -292,10 +401,11 @@ final class ChunkWriter {
     }
 
     /// The original row keyed by source header; extra cells of a ragged row get `_extra_N` keys.
-    func data(of row: PendingRow) -> [(key: String, value: String)] {
+    func data(of r: Int, _ arena: RowArena) -> [(key: String, value: String)] {
+        let cells = arena.source(of: r)
         var out: [(key: String, value: String)] = []
-        out.reserveCapacity(row.cells.count)
-        for (i, cell) in row.cells.enumerated() {
+        out.reserveCapacity(cells.count)
+        for (i, cell) in cells.enumerated() {
             out.append((i < header.count ? header[i] : "_extra_\(i - header.count + 1)", cell))
         }
         return out

@@ -100,7 +100,7 @@ struct TargetTable {
         do {
             let report = try inspect(on: db, definition: definition, alter: alter)
             guard report.problems.isEmpty else { throw RunFailure(report.problems.joined(separator: " ")) }
-            if !report.exists { try create(on: db) }
+            if !report.exists { try create(on: db, withoutRowID: definition.target.withoutRowID) }
             for column in report.columnsToAdd {
                 try db.execute("ALTER TABLE \(quotedName) ADD COLUMN \(quoteIdentifier(column.name)) \(column.sqlType)")
             }
@@ -120,18 +120,27 @@ struct TargetTable {
         }
     }
 
-    func create(on db: Connection) throws {
+    /// Creates the table: an `id INTEGER PRIMARY KEY`, the columns and a UNIQUE index on the key;
+    /// with `target.without_rowid`, the key as the primary key of a WITHOUT ROWID table instead.
+    func create(on db: Connection, withoutRowID: Bool = false) throws {
         var defs: [String] = []
-        if !columns.contains(where: { $0.name.lowercased() == "id" }) {
+        let keyed = withoutRowID && !key.isEmpty
+        if !keyed && !columns.contains(where: { $0.name.lowercased() == "id" }) {
             defs.append("\"id\" INTEGER PRIMARY KEY")
         }
         for column in columns {
             defs.append("\(quoteIdentifier(column.name)) \(column.sqlType)")
         }
+        let keyList = key.map(quoteIdentifier).joined(separator: ", ")
+        if keyed {
+            defs.append("PRIMARY KEY (\(keyList))")
+            try db.execute("CREATE TABLE \(quotedName) (\n  \(defs.joined(separator: ",\n  "))\n) WITHOUT ROWID")
+            return
+        }
         try db.execute("CREATE TABLE \(quotedName) (\n  \(defs.joined(separator: ",\n  "))\n)")
         if !key.isEmpty {
             let indexName = quoteIdentifier("\(name)_\(key.joined(separator: "_"))_unique")
-            try db.execute("CREATE UNIQUE INDEX \(indexName) ON \(quotedName) (\(key.map(quoteIdentifier).joined(separator: ", ")))")
+            try db.execute("CREATE UNIQUE INDEX \(indexName) ON \(quotedName) (\(keyList))")
         }
     }
 

@@ -25,6 +25,8 @@ package final class RowProcessor {
     enum State: UInt8 { case empty, present, typeFailed, calendarFailed, numberFailed, tooLarge, rowTooLarge, skipped, unmapped }
 
     let plans: [ColumnPlan]
+    /// Values per row: one per compiled column.
+    package var columnCount: Int { plans.count }
     let sources: [Source]
     /// Per column, the cell index it reads, or -1 when `sources` says otherwise: plain integers
     /// so the per-cell path does not copy an enum with payloads.
@@ -136,7 +138,7 @@ package final class RowProcessor {
         var values = [TypedValue](repeating: .null, count: plans.count)
         let errors = values.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return [(column: String, messages: [String])]() }
-            return process(cells, into: base)
+            return process(cells, values: base)
         }
         if errors.isEmpty && !seen.isEmpty {
             for c in 0..<plans.count {
@@ -146,8 +148,22 @@ package final class RowProcessor {
         return RowOutcome(values: values, errors: errors)
     }
 
+    /// Turns one source row into target values (written into `values`, one slot per column,
+    /// which the caller owns and reuses from row to row) or errors, which it returns: the same
+    /// as ``process(_:)`` without a new array of values per row.
+    package func process(_ cells: [String], into values: UnsafeMutablePointer<TypedValue>) -> [(column: String, messages: [String])] {
+        for c in 0..<plans.count { values[c] = .null }
+        let errors = process(cells, values: values)
+        if errors.isEmpty && !seen.isEmpty {
+            for c in 0..<plans.count {
+                if let slot = plans[c].distinctSlot, states[c] == .present { seen[slot].insert(values[c]) }
+            }
+        }
+        return errors
+    }
+
     /// Both phases over `values` (one slot per column, already `.null`); returns the errors.
-    private func process(_ cells: [String], into values: UnsafeMutablePointer<TypedValue>) -> [(column: String, messages: [String])] {
+    private func process(_ cells: [String], values: UnsafeMutablePointer<TypedValue>) -> [(column: String, messages: [String])] {
         if !conditions.isEmpty { judgeConditions(cells) }
         // Phase 1: every column's value, so rules may look at other columns of the row.
         var rowBytes = 0
