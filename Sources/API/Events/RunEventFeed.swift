@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Synchronization
 
 /// Follows runs through the database for the event streams, whoever executes them: this
@@ -37,7 +38,18 @@ final class RunEventFeed: Sendable {
         var newestID: Int64 = 0
         var changes: [(sequence: Int, run: IngestRun)] = []
         var sequence = 0
+        /// The credentials of open streams as last looked up.
+        var credentials: [StreamCredential: CheckedCredential] = [:]
     }
+
+    private struct CheckedCredential {
+        var generation: Int
+        var checkedAt: ContinuousClock.Instant
+        var live: Bool
+    }
+
+    /// How long a credential's lookup is trusted while `data_version` does not move: 5 s.
+    static let credentialRecheckInterval: Duration = .seconds(5)
 
     /// Runs whose reads are cached at most: 1024 (older entries are dropped at the next change).
     static let maxCachedRuns = 1024
@@ -86,6 +98,30 @@ final class RunEventFeed: Sendable {
             }
             let runs = state.changes.filter { $0.sequence > cursor }.map(\.run)
             return (runs, state.sequence)
+        }
+    }
+
+    /// Whether `credential` still authorizes a stream: its session has not expired by the clock,
+    /// and (looked up again when `data_version` moved or ``credentialRecheckInterval`` passed,
+    /// one indexed query shared by every stream with that credential) its token still exists and
+    /// its session is still stored and unexpired.
+    func isLive(_ credential: StreamCredential, now: ContinuousClock.Instant) throws -> Bool {
+        if credential.hasExpired(at: Date()) { return false }
+        return try state.withLock { state in
+            let store = try refresh(&state, now: now)
+            if let checked = state.credentials[credential], checked.generation == state.generation,
+               checked.checkedAt.duration(to: now) < RunEventFeed.credentialRecheckInterval {
+                return checked.live
+            }
+            let live: Bool
+            if let hash = credential.sessionHash {
+                live = try SessionStore(store).isLive(hash: hash)
+            } else {
+                live = try TokenStore(store).exists(id: credential.tokenID)
+            }
+            if state.credentials.count >= RunEventFeed.maxCachedRuns { state.credentials.removeAll() }
+            state.credentials[credential] = CheckedCredential(generation: state.generation, checkedAt: now, live: live)
+            return live
         }
     }
 

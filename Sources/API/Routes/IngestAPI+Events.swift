@@ -9,7 +9,7 @@ extension IngestAPI {
         let id = try runID(request)
         let lastEventID = try IngestAPI.lastEventID(request.headers)
         _ = try stores.withStore { store in try existingRun(id, in: store) }
-        return .eventStream(producer: RunEventStream(runID: id, feed: events, lastEventID: lastEventID ?? 0))
+        return .eventStream(producer: try authorized(RunEventStream(runID: id, feed: events, lastEventID: lastEventID ?? 0), token))
     }
 
     /// `GET /events[?importer=slug&status=…]`: a `run` event whenever a matching run changes (see
@@ -24,7 +24,14 @@ extension IngestAPI {
             status = parsed
         }
         let lastEventID = try IngestAPI.lastEventID(request.headers)
-        return .eventStream(producer: try RunListEventStream(feed: events, importer: importer, status: status, lastEventID: lastEventID))
+        return .eventStream(producer: try authorized(
+            RunListEventStream(feed: events, importer: importer, status: status, lastEventID: lastEventID), token))
+    }
+
+    /// `producer`, ending when `token` is revoked or its session ends (``AuthorizedEventStream``).
+    private func authorized(_ producer: any EventStreamProducer, _ token: AuthenticatedToken?) throws(APIError) -> any EventStreamProducer {
+        guard let token else { throw .unauthenticated }
+        return AuthorizedEventStream(producer, credential: StreamCredential(token), feed: events)
     }
 
     /// The `Last-Event-ID` a reconnecting client sends: an id this API gave, a non-negative

@@ -65,6 +65,16 @@ package struct SessionStore {
                        expiresAt: row[5].textValue ?? "")
     }
 
+    /// Whether the session whose stored hash is `hash` (``TokenGenerator/hash(of:)`` of its id)
+    /// still exists, is unexpired and its token still exists: one lookup on the unique
+    /// `session_hash`, for open event streams.
+    package func isLive(hash: String) throws(SQLiteError) -> Bool {
+        try connection.scalar("""
+            SELECT 1 FROM ingest_sessions AS s JOIN ingest_tokens AS t ON t.id = s.token_id
+            WHERE s.session_hash = ? AND s.expires_at > ?
+            """, [.text(hash), .text(Timestamp.now())]) != nil
+    }
+
     /// Ends the session `id` (signing out); nothing happens when there is none.
     package func delete(id: String) throws(SQLiteError) {
         _ = try connection.execute("DELETE FROM ingest_sessions WHERE session_hash = ?", [.text(TokenGenerator.hash(of: id))])

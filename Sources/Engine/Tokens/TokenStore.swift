@@ -85,6 +85,12 @@ package struct TokenStore {
         }
     }
 
+    /// Whether the token whose row id is `id` still exists (one primary-key lookup): an open
+    /// event stream asks this to end when its token is revoked.
+    package func exists(id: Int64) throws(SQLiteError) -> Bool {
+        try connection.scalar("SELECT 1 FROM ingest_tokens WHERE id = ?", [.integer(id)]) != nil
+    }
+
     /// Stores that token `id` was used at `timestamp`.
     package func recordUse(of id: Int64, at timestamp: String) throws(SQLiteError) {
         _ = try connection.execute("UPDATE ingest_tokens SET last_used_at = ? WHERE id = ?", [.text(timestamp), .integer(id)])

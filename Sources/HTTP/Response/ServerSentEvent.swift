@@ -42,11 +42,14 @@ package struct EventStreamBatch: Sendable {
     package var events: [ServerSentEvent]
     /// Whether the stream ends after these events (the server then closes the connection).
     package var isFinal: Bool
+    /// A comment line sent after the events (clients ignore it; it tells a reader why a stream ended).
+    package var comment: String?
 
     /// Creates a batch.
-    package init(events: [ServerSentEvent] = [], isFinal: Bool = false) {
+    package init(events: [ServerSentEvent] = [], isFinal: Bool = false, comment: String? = nil) {
         self.events = events
         self.isFinal = isFinal
+        self.comment = comment
     }
 }
 

@@ -11,7 +11,8 @@ import Synchronization
 /// answered `503`. Each tick (``HTTPServerConfiguration/eventStreamTick``) the hub asks every
 /// producer for its events, sends a `: keep-alive` comment on streams that were quiet for
 /// ``HTTPServerConfiguration/eventStreamHeartbeat``, and closes streams whose client went away
-/// (read end closed or reset), whose producer finished, or that fell more than
+/// (read end closed or reset) or sent anything after its request (a stream is one-way; see
+/// `discardInput`), whose producer finished, or that fell more than
 /// ``maxPendingBytes`` behind. Writes never block: what the socket does not take waits for
 /// `POLLOUT`.
 final class EventStreamHub: Sendable {
@@ -191,6 +192,7 @@ final class EventStreamHub: Sendable {
         do {
             let batch = try stream.producer.nextEvents(now: now)
             for event in batch.events { stream.pending += event.encoded }
+            if let comment = batch.comment { stream.pending += ServerSentEvent.comment(comment) }
             if batch.isFinal { stream.finishing = true }
         } catch {
             logger("error event stream: \(String(describing: error))")
@@ -240,19 +242,17 @@ final class EventStreamHub: Sendable {
         }
     }
 
-    /// Reads and drops what the client sent; a closed or reset connection ends the stream.
+    /// Reads once (never in a loop, so a client that keeps sending cannot hold the hub thread):
+    /// a stream is one-way, so any byte a client sends after its request (a pipelined request,
+    /// or noise) ends the stream, as does a closed or reset connection. `EAGAIN` and `EINTR`
+    /// (nothing to read after all) leave it open.
     private func discardInput(_ stream: Stream) {
-        var scratch = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = scratch.withUnsafeMutableBytes { raw in
-                recv(stream.descriptor, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT))
-            }
-            if count > 0 { continue }
-            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
-            if count < 0 && errno == EINTR { continue }
-            stream.dead = true
-            return
+        var scratch = [UInt8](repeating: 0, count: 512)
+        let count = scratch.withUnsafeMutableBytes { raw in
+            recv(stream.descriptor, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT))
         }
+        if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { return }
+        stream.dead = true
     }
 
     private func closeWakePipe() {
