@@ -21,6 +21,12 @@ package struct APIConfiguration: Sendable {
     package var multipartOverheadBytes: Int
     /// The largest JSON body of `trigger` and `retry`, in bytes: 64 KiB.
     package var maxJSONBodyBytes: Int
+    /// How long a dashboard session lasts from sign-in: 12 hours. There is no sliding renewal;
+    /// signing in again starts a new one.
+    package var sessionLifetime: Duration = .seconds(12 * 3600)
+    /// Whether the session cookie is `Secure`: when ``publicURL`` is `https://…` (the server
+    /// itself speaks plain HTTP, so TLS is a reverse proxy's, named by `--public-url`).
+    package var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
     /// Bounds on an upload form besides its file (whose limit is the importer's `max_size_mb`):
     /// at most 16 parts, 8 KiB of headers per part, 16 KiB per non-file field (they are held in
     /// memory) and 8 KiB of preamble before the first boundary.

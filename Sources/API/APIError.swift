@@ -15,6 +15,9 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
     case noFailedRowsToRetry
     /// `401`: no token, or one that matches no stored hash.
     case unauthenticated
+    /// `403`: the token lacks the endpoint's scope, or a state-changing request signed in with
+    /// the session cookie has no matching `X-CSRF-Token`; the message says which.
+    case forbidden(String)
     /// `404`: an unknown or non-integer run id.
     case runNotFound(String)
     /// `404`: an unknown importer slug.
@@ -102,6 +105,7 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         switch self {
         case .badRequest, .noFailedRowsToRetry: .badRequest
         case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
         case .runNotFound, .importerNotFound, .noFailedRowsToDownload: .notFound
         case .http(let error): error.status
         case .alreadyFinished, .conflict: .conflict
@@ -119,6 +123,7 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         case .badRequest(let message): message
         case .noFailedRowsToRetry: "The original run has no failed rows to retry."
         case .unauthenticated: "Unauthenticated."
+        case .forbidden(let message): message
         case .runNotFound(let id): "No ingest run found with the id \(APIError.clipped(id))."
         case .importerNotFound(let slug): "No importer found with the slug '\(APIError.clipped(slug))'."
         case .noFailedRowsToDownload: "No failed rows found for this ingest run."
@@ -174,6 +179,23 @@ package enum APIError: Error, Sendable, Equatable, HTTPResponseError {
         let list = accepted.count > 1 ? accepted.dropLast().joined(separator: ", ") + " and " + (accepted.last ?? "") : (accepted.first ?? "")
         return .invalid(field: shown, message: "The \(shown.isEmpty ? "unnamed" : shown) field is not accepted; send only \(list).")
     }
+
+    /// `403` for a token without `scope`.
+    static func missingScope(_ scope: TokenScope, has scopes: Set<TokenScope>) -> APIError {
+        let held = scopes.isEmpty ? "none" : TokenScope.text(scopes)
+        return .forbidden("This token lacks the '\(scope.rawValue)' scope (it has: \(held)); "
+            + "create one with 'ingest token create --scope \(scope.rawValue)'.")
+    }
+
+    /// `403` for a state-changing request signed in by cookie without the session's CSRF token.
+    static let csrfMismatch = APIError.forbidden(
+        "Missing or wrong X-CSRF-Token header: a state-changing request signed in with the session cookie must send "
+            + "the csrf_token that POST /session returned.")
+
+    /// `400` for a token in the URL (`?token=`, `?access_token=`): URLs end up in logs and
+    /// browser history, so a token is never accepted there.
+    static let tokenInURL = APIError.badRequest(
+        "A token is never accepted in the URL: send 'Authorization: Bearer <token>', or sign in with POST /session.")
 
     /// Client input echoed in a message, cut to a readable length.
     static func clipped(_ text: String) -> String {

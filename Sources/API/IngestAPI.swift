@@ -17,7 +17,12 @@ package final class IngestAPI: Sendable {
     /// Prefix, paging and body limits.
     package let configuration: APIConfiguration
     let stores: StorePool
+    /// Bodies of repeated reads, and the database change counter that says when they are true.
+    let readCache = ReadCache()
+    let changes: ChangeWatch
     let authenticator: BearerAuthenticator
+    /// Follows runs through the database for the event streams.
+    let events: RunEventFeed
     let notifyWorkers: @Sendable () -> Void
     let logger: @Sendable (String) -> Void
     private let openAPICache = Mutex<[UInt8]?>(nil)
@@ -31,36 +36,59 @@ package final class IngestAPI: Sendable {
         self.engine = engine
         self.configuration = configuration
         self.stores = StorePool(engine: engine)
-        self.authenticator = BearerAuthenticator(stores: stores, databasePath: engine.configuration.databasePath)
+        self.events = RunEventFeed(engine: engine)
+        self.changes = ChangeWatch(engine: engine)
+        self.authenticator = BearerAuthenticator(stores: stores, changes: changes, databasePath: engine.configuration.databasePath)
         self.notifyWorkers = notifyWorkers
         self.logger = logger
     }
 
-    /// A router serving every endpoint under the prefix.
+    /// A router serving every endpoint under the prefix, and the dashboard at `/` (unless the
+    /// API itself is mounted at the root).
     ///
     /// Endpoints that need a token check it in the route's admission check, from the request
-    /// head: a missing or unknown token is answered `401` before any body byte is read (and
-    /// before any `100 Continue`), and the connection is closed. Anonymous endpoints take no
-    /// body at all, so an unauthenticated client cannot hold a connection by sending one.
+    /// head: a missing or unknown token is answered `401`, a missing scope or CSRF token `403`,
+    /// before any body byte is read (and before any `100 Continue`), and the connection is
+    /// closed. Anonymous endpoints take no body at all (signing in takes a small one), so an
+    /// unauthenticated client cannot hold a connection by sending one. A token in the URL
+    /// (`?token=`) is refused on every route.
     package func makeRouter() -> Router {
         var router = Router()
         for endpoint in endpoints {
             var options = endpoint.options
             switch endpoint.access {
-            case .token: options.admission = { [self] request in try admitToken(request) }
-            case .anonymous: options.maxBodyBytes = 0
+            case .token:
+                options.admission = { [self] request in try admit(request, to: endpoint) }
+            case .anonymous, .signIn:
+                if endpoint.access == .anonymous { options.maxBodyBytes = 0 }
+                options.admission = { request in
+                    try IngestAPI.refuseTokenInURL(request)
+                    return .anonymous
+                }
             }
             router.add(endpoint.method, endpoint.routerPattern(prefix: configuration.prefix), options: options) { [self] request in
                 respond(to: request, with: endpoint)
             }
         }
+        if !configuration.prefix.isEmpty { Dashboard.register(on: &router, apiPrefix: configuration.prefix) }
         return router
     }
 
-    /// The admission check of every endpoint that needs a token: the token's owner, or `401`.
-    private func admitToken(_ request: HTTPRequest) throws -> Admission {
+    /// The admission check of every endpoint that needs a token: the token's owner, or `401`;
+    /// `403` without the endpoint's scope, or without the CSRF token of a cookie session on a
+    /// state-changing method. Bearer tokens need no CSRF token: no browser sends them by itself.
+    private func admit(_ request: HTTPRequest, to endpoint: APIEndpoint) throws -> Admission {
         do {
-            return .authenticated(principal: try authenticator.authenticate(request.headers))
+            try IngestAPI.refuseTokenInURL(request)
+            let token = try authenticator.authenticate(request.headers)
+            if let scope = endpoint.scope, !token.scopes.contains(scope) {
+                throw APIError.missingScope(scope, has: token.scopes)
+            }
+            if let session = token.session, ![.get, .head, .options].contains(request.method) {
+                let presented = request.headers["X-CSRF-Token"] ?? ""
+                guard ConstantTime.equals(Array(presented.utf8), Array(session.csrfToken.utf8)) else { throw APIError.csrfMismatch }
+            }
+            return .authenticated(principal: token)
         } catch {
             let mapped = APIError(error)
             if mapped == .server {
@@ -68,6 +96,11 @@ package final class IngestAPI: Sendable {
             }
             throw mapped
         }
+    }
+
+    /// `400` for a request with a token in its query string.
+    static func refuseTokenInURL(_ request: HTTPRequest) throws(APIError) {
+        if request.query["token"] != nil || request.query["access_token"] != nil { throw APIError.tokenInURL }
     }
 
     /// Runs the handler with the token the admission check found, and maps any error.

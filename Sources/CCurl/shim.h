@@ -47,3 +47,19 @@ static inline CURLcode ccurl_global_init(void) {
 static inline curl_socket_t ccurl_bad_socket(void) {
     return CURL_SOCKET_BAD;
 }
+
+/// The known_hosts check of an sftp transfer: only a key the file lists for the host passes; a
+/// mismatched or missing one is refused. `clientp` points at an int that records what was found
+/// (a `enum curl_khmatch`), so the refusal can say which.
+static inline int ccurl_strict_known_host(CURL *easy, const struct curl_khkey *knownkey,
+                                          const struct curl_khkey *foundkey, enum curl_khmatch match, void *clientp) {
+    (void)easy; (void)knownkey; (void)foundkey;
+    if (clientp) { *(int *)clientp = (int)match; }
+    return match == CURLKHMATCH_OK ? CURLKHSTAT_FINE : CURLKHSTAT_REJECT;
+}
+
+static inline CURLcode ccurl_setopt_strict_known_hosts(CURL *handle, int *match) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_SSH_KEYFUNCTION, ccurl_strict_known_host);
+    if (code != CURLE_OK) { return code; }
+    return curl_easy_setopt(handle, CURLOPT_SSH_KEYDATA, (void *)match);
+}

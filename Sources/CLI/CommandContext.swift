@@ -1,3 +1,4 @@
+import Definitions
 import Engine
 import Foundation
 
@@ -62,6 +63,12 @@ enum CommonOptions {
         }
     }
 
+    /// Webhook secrets come from this command's environment, and only `INGEST_SECRET_*` names are read.
+    static func applySecrets(_ environment: [String: String], to config: inout EngineConfiguration) {
+        let secrets = environment.filter { SecretEnvironment.isAllowed($0.key) }
+        config.secrets = { name in secrets[name] }
+    }
+
     static let database = CommandSpec.Option("database", value: "path", help: "The SQLite database file.", environment: "INGEST_DATABASE", default: "ingest.sqlite")
     static let importers = CommandSpec.Option("importers", value: "dir", help: "The folder of importer definitions.", environment: "INGEST_IMPORTERS", default: "importers")
     static let json = CommandSpec.Option("json", help: "Print machine-readable JSON.")
@@ -75,6 +82,7 @@ enum CommonOptions {
                                          importersDirectory: args.value("importers") ?? "importers")
         applySources(args, context.environment, to: &config)
         if let uploads = context.environment["INGEST_UPLOADS"] { config.uploadsDirectory = uploads }
+        applySecrets(context.environment, to: &config)
         try applyTimeouts(context.environment, to: &config)
         // Foreground runs: created already claimed, so a server sharing the database never takes them.
         config.claimsOnCreate = true

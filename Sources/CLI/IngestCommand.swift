@@ -4,12 +4,13 @@ import IngestSupport
 
 /// The `ingest` command line: dispatches to subcommands, prints help and errors.
 package enum IngestCommand {
-    package static let version = "0.1.0"
+    package static let version = ComponentVersions.ingest
 
     static let commands: [any Command.Type] = [
         RunCommand.self, ListCommand.self, RunsCommand.self, StatusCommand.self, CancelCommand.self,
         RetryCommand.self, ApplyCommand.self, ResumeCommand.self, RecoverCommand.self, ErrorsCommand.self,
-        FailedRowsCommand.self, CheckCommand.self, NewCommand.self, ServeCommand.self, TokenCommand.self,
+        FailedRowsCommand.self, WebhooksCommand.self, CheckCommand.self, NewCommand.self, PruneCommand.self, ServeCommand.self,
+        TokenCommand.self,
         VersionCommand.self,
     ]
 

@@ -3,6 +3,8 @@ import SQLite
 
 /// The versions of what this binary is made of, for `ingest version` and bug reports.
 package struct ComponentVersions: Sendable, Equatable {
+    /// Ingest's own version (`ingest --version`, the webhooks' `User-Agent: Ingest/<version>`).
+    package static let ingest = "0.1.0"
     /// The SQLite library linked at run time.
     package let sqlite: String
     /// The libcurl library linked at run time (downloads of `url` sources).

@@ -1,3 +1,6 @@
+import Definitions
+import Foundation
+
 /// Where the engine keeps things.
 package struct EngineConfiguration: Sendable {
     /// The SQLite file for targets and bookkeeping (default `ingest.sqlite`).
@@ -22,6 +25,13 @@ package struct EngineConfiguration: Sendable {
     /// Runs are created already claimed by this process, which executes them at once (the CLI's
     /// foreground runs); off for the server, whose workers claim pending runs.
     package var claimsOnCreate = false
+    /// Reads a webhook's signing secret by variable name; only `INGEST_SECRET_*` names are ever
+    /// asked. Default: the process environment. The CLI passes its own environment.
+    package var secrets: @Sendable (String) -> String? = { name in
+        SecretEnvironment.isAllowed(name) ? ProcessInfo.processInfo.environment[name] : nil
+    }
+    /// One webhook delivery attempt, connection to answer: 10 seconds.
+    package var webhookTimeout: Duration = .seconds(10)
 
     package init(databasePath: String = "ingest.sqlite", importersDirectory: String = "importers",
                 uploadsDirectory: String? = nil, dataRoot: String = ".", allowedURLHosts: [String] = [],

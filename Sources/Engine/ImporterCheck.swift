@@ -1,5 +1,6 @@
 import Foundation
 import Definitions
+import Outbound
 import Rules
 import SQLite
 
@@ -19,6 +20,12 @@ package struct ImporterCheck: Sendable {
 }
 
 extension IngestEngine {
+    /// ``check(_:)`` of the importer `slug` as it is loaded now.
+    package func checkImporter(_ slug: String) throws(EngineError) -> ImporterCheck {
+        guard let loaded = registry.loaded(slug: slug) else { throw .importerNotFound(slug: slug) }
+        return check(loaded)
+    }
+
     /// Compiles `loaded`, checks it against the database without changing it, and runs its examples.
     package func check(_ loaded: LoadedDefinition) -> ImporterCheck {
         var report = ImporterCheck(slug: loaded.slug, fileName: loaded.fileName, problems: loaded.problems.map(\.description),
@@ -31,6 +38,7 @@ extension IngestEngine {
         }
         report.warnings = Self.keyWarnings(definition, fileName: loaded.fileName)
         report.warnings += Self.listWarnings(definition, fileName: loaded.fileName)
+        report.warnings += webhookWarnings(definition, fileName: loaded.fileName)
         do {
             let db = try Connection(path: configuration.databasePath)
             let inspection = try TargetTable(importer: compiled).inspect(on: db, definition: definition, alter: definition.target.alter)
@@ -68,6 +76,23 @@ extension IngestEngine {
                 let pointer = rule.pointer.isEmpty ? column.pointer + "/rules" : rule.pointer
                 warnings.append("\(fileName): \(pointer): \(rule.name) compares the values exactly as written, spaces included (as Laravel's str_getcsv parses them): \(compared); "
                     + "\(spaced.map { "\"\($0)\"" }.joined(separator: ", ")) will not match a cell without the spaces. Write \(rule.name):\(trimmed) if the spaces are not meant.")
+            }
+        }
+        return warnings
+    }
+
+    /// A webhook whose secret variable is not set where `check` runs (deliveries from such a
+    /// process fail, never unsigned), or whose host the URL allow-list refuses.
+    func webhookWarnings(_ definition: ImporterDefinition, fileName: String) -> [String] {
+        var warnings: [String] = []
+        let policy = AddressPolicy(allowedHosts: configuration.allowedURLHosts, allowInternal: configuration.allowPrivateURLs)
+        for hook in definition.webhooks {
+            if (configuration.secrets(hook.secretEnv) ?? "").isEmpty {
+                warnings.append("\(fileName): \(hook.pointer)/secret_env: \(hook.secretEnv) is not set (or is empty) in this environment; "
+                    + "a process without it records its deliveries as failed attempts and sends nothing unsigned")
+            }
+            do throws(OutboundError) { try policy.checkName(try OutboundURL(hook.url)) } catch {
+                warnings.append("\(fileName): \(hook.pointer)/url: \(error.description) Deliveries will fail.")
             }
         }
         return warnings

@@ -48,6 +48,14 @@ package struct ImporterSummary: Sendable {
     }
 }
 
+extension ImporterSummary {
+    /// Every importer file of `directory`, valid or not, by slug, read without an engine (and
+    /// so without opening the database): what `ingest list` shows.
+    package static func all(in directory: String) -> [ImporterSummary] {
+        DefinitionRegistry(directory: directory).all().map(ImporterSummary.init)
+    }
+}
+
 extension IngestEngine {
     /// Every importer file, valid or not, by slug.
     package func importerSummaries() -> [ImporterSummary] {
@@ -70,11 +78,40 @@ extension IngestEngine {
                 case .value(let v): c.append(("value", .optional(v.text)))
                 case .template(let t): c.append(("template", .string(t)))
                 }
+                c.append(("transforms", .array(spec.transforms.map { .string($0.label) })))
                 c.append(("rules", .array(spec.rules.map { .string(([$0.name] + [$0.arguments.joined(separator: ",")].filter { !$0.isEmpty }).joined(separator: ":")) })))
                 if let l = column.lookup { c.append(("lookup", .object([("table", .string(l.table)), ("match", .string(l.match)), ("select", .string(l.select)), ("on_missing", .string(l.onMissing.rawValue)), ("create_missing", .bool(l.createMissing))]))) }
                 return .object(c)
             })))
         }
         return .object(members)
+    }
+}
+
+extension TransformSpec {
+    /// A short label of the step for the column plan: `trim`, `replace:a→b`, `round:2`.
+    var label: String {
+        switch self {
+        case .trim: "trim"
+        case .collapseWhitespace: "collapse_whitespace"
+        case .lowercase: "lowercase"
+        case .uppercase: "uppercase"
+        case .titleCase: "title_case"
+        case .slug: "slug"
+        case .stripNonDigits: "strip_non_digits"
+        case .replace(let from, let to): "replace:\(from)→\(to)"
+        case .regexReplace(let pattern, let with): "regex_replace:\(pattern)→\(with)"
+        case .nullIf(let values): "null_if:" + values.joined(separator: ",")
+        case .map(let table, _): "map (\(table.count) value\(table.count == 1 ? "" : "s"))"
+        case .prefix(let text): "prefix:\(text)"
+        case .suffix(let text): "suffix:\(text)"
+        case .padLeft(let length, let with): "pad_left:\(length),\(with)"
+        case .substring(let start, let length): "substring:\(start)" + (length.map { ",\($0)" } ?? "")
+        case .multiply(let factor): "multiply:\(factor)"
+        case .divide(let divisor): "divide:\(divisor)"
+        case .round(let places): "round:\(places)"
+        case .split(let separator): "split:\(separator)"
+        case .concat(let columns, let separator): "concat:" + columns.joined(separator: "+") + (separator.isEmpty ? "" : " with '\(separator)'")
+        }
     }
 }

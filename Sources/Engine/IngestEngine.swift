@@ -16,6 +16,13 @@ package final class IngestEngine: Sendable {
     let flags = Mutex<[Int64: CancellationFlag]>([:])
     /// Definitions by content hash, so a run uses the version it was created with.
     let versions = Mutex<[String: ImporterDefinition]>([:])
+    /// Compiled definitions by slug and content hash (``compiledImporter(slug:hash:definition:)``).
+    let compiled = Mutex<[String: CompiledImporter]>([:])
+    /// The connection opened (and migrated) at init, kept open for the engine's life and never
+    /// used: while it is open, no other connection of this process closes as the database's last
+    /// one, so closing one never runs SQLite's checkpoint-on-close (two `fdatasync`s each; a
+    /// 1-row CLI import opens several connections).
+    private let keeper: Mutex<RunStore?>
     /// Who owns which run (one owner per run; recovery only of runs whose owner is gone).
     let ownership: any RunOwnership
     /// Runs this process created already claimed (``EngineConfiguration/claimsOnCreate``), until it executes them.
@@ -24,7 +31,7 @@ package final class IngestEngine: Sendable {
     /// Opens the database (migrating it) and loads the importers.
     package init(configuration: EngineConfiguration) throws {
         self.configuration = configuration
-        _ = try RunStore(path: configuration.databasePath)
+        keeper = Mutex(try RunStore(path: configuration.databasePath))
         registry = DefinitionRegistry(directory: configuration.importersDirectory)
         ownership = LocalRunOwnership(databasePath: configuration.databasePath)
     }
@@ -41,12 +48,22 @@ package final class IngestEngine: Sendable {
             throw .importerBroken(slug: slug, problems: loaded.problems.map(\.description))
         }
         do {
-            let compiled = try CompiledImporter(definition: definition)
+            let compiled = try compiledImporter(slug: slug, hash: loaded.contentHash, definition: definition)
             versions.withLock { $0[loaded.contentHash] = definition }
             return (compiled, loaded)
         } catch {
             throw .importerBroken(slug: slug, problems: [String(describing: error)])
         }
+    }
+
+    /// `definition` (version `hash` of importer `slug`) compiled, once per engine: a foreground
+    /// run asks for it when it is created and again when it starts.
+    func compiledImporter(slug: String, hash: String, definition: ImporterDefinition) throws(CompileError) -> CompiledImporter {
+        let key = slug + "\u{0}" + hash
+        if let kept = compiled.withLock({ $0[key] }) { return kept }
+        let made = try CompiledImporter(definition: definition)
+        compiled.withLock { $0[key] = made }
+        return made
     }
 
     /// Checks a file against the importer (content, formats and, for CSV and TSV, that its
@@ -91,6 +108,8 @@ package final class IngestEngine: Sendable {
                     throw SQLiteError(extendedCode: 14, message: error.description)
                 }
                 guard claim != nil else { throw SQLiteError(extendedCode: 5, message: "the new run's lock is held by another process") }
+                // Created processing: this is its start, queued with it.
+                try store.enqueueWebhooks(.started, runID: id, hooks: webhooks(importer: run.importer, definitionHash: run.definitionHash))
             }
             if let claim { heldClaims.withLock { $0[id] = claim } }
             return id
@@ -126,7 +145,7 @@ package final class IngestEngine: Sendable {
             do {
                 // A short wait: a running writer may hold the lock, and the signal file already reaches it.
                 let quick = try Connection(path: configuration.databasePath, busyTimeout: signalled ? 1_000 : 10_000)
-                result = try RunStore(connection: quick).requestCancellation(of: id)
+                result = try RunStore(connection: quick).requestCancellation(of: id, webhooks: webhooks(of: run))
             } catch where error.isBusy && signalled {
                 return .requested
             }

@@ -29,6 +29,16 @@ package enum OutboundError: Error, Sendable, Equatable, CustomStringConvertible 
     case transfer(String)
     /// Writing the body locally failed.
     case io(String)
+    /// FTP/SFTP: the server refused the user name, password or key.
+    case loginDenied
+    /// FTP/SFTP: the file does not exist on the server.
+    case remoteFileNotFound
+    /// FTP/SFTP: the server refused access to the file or its folder.
+    case remoteAccessDenied
+    /// No connection could be made (refused, unreachable): the system's reason.
+    case connectFailed(String)
+    /// SFTP: the server's host key is not the expected one; the reason says how.
+    case hostKeyRejected(String)
 
     package var description: String {
         switch self {
@@ -49,6 +59,11 @@ package enum OutboundError: Error, Sendable, Equatable, CustomStringConvertible 
         case .timedOut: return "The request timed out."
         case .transfer(let message): return "The transfer failed: \(message)"
         case .io(let message): return "Writing the response failed: \(message)"
+        case .loginDenied: return "The server refused the login (user name, password or key)."
+        case .remoteFileNotFound: return "The file does not exist on the server."
+        case .remoteAccessDenied: return "The server refused access to the file."
+        case .connectFailed(let reason): return "Could not connect to the server: \(reason)."
+        case .hostKeyRejected(let reason): return "The server's host key was refused: \(reason)."
         }
     }
 }

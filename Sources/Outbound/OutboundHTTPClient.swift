@@ -1,4 +1,4 @@
-/// An HTTP(S) GET client for fetches made on an operator's behalf (url sources; later webhooks):
+/// An HTTP(S) client for requests made on an operator's behalf (GET for url sources, POST for webhooks):
 /// every hop is checked by an ``AddressPolicy`` and connected to the addresses that were checked.
 ///
 /// - Redirects (301, 302, 303, 307, 308) are followed by hand, at most `maxRedirects` of them,
@@ -53,4 +53,23 @@ package struct OutboundHTTPClient: Sendable {
     }
 
     static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
+    /// POSTs `body` to `url` once, without following redirects (a webhook's receiver answers
+    /// where it is), after the same checks as ``get(_:headers:timeout:maxBodyBytes:into:)``:
+    /// scheme, allow-list, every address of the host, the connection pinned to them. Returns the
+    /// status of any answer (2xx or not); a response body is read and dropped.
+    package func post(_ url: String, body: String, headers: [(name: String, value: String)], timeout: Duration) throws(OutboundError) -> Int {
+        let deadline = ContinuousClock.now + timeout
+        let target = try OutboundURL(url)
+        let addresses = try policy.admit(target)
+        var request = PinnedRequest(url: target, addresses: addresses, headers: headers, deadline: deadline, maxBodyBytes: Int64.max)
+        request.postBody = body
+        return try PinnedTransfer.perform(request, into: DiscardSink()).status
+    }
+}
+
+/// Drops a response body (a webhook receiver's answer is not kept).
+package final class DiscardSink: BodySink {
+    package init() {}
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(OutboundError) {}
 }

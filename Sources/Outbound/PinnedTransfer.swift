@@ -27,6 +27,10 @@ package struct PinnedRequest {
     package var maxBodyBytes: Int64
     /// libcurl's protocol list (`CURLOPT_PROTOCOLS_STR`).
     package var protocols: String = "http,https"
+    /// FTP, FTPS and SFTP: the login and the server checks. nil for http(s).
+    package var login: RemoteFileLogin?
+    /// A body to POST (sent as given, without `Expect: 100-continue`); nil for a GET.
+    package var postBody: String?
 
     package init(url: OutboundURL, addresses: [IPAddress], headers: [(name: String, value: String)] = [],
                  deadline: ContinuousClock.Instant, maxBodyBytes: Int64) {
@@ -55,6 +59,9 @@ package enum PinnedTransfer {
         guard let handle = curl_easy_init() else { throw .transfer("libcurl could not start a transfer.") }
         defer { curl_easy_cleanup(handle) }
         let state = TransferState(handle: handle, sink: sink, maxBodyBytes: request.maxBodyBytes, allowed: Set(request.addresses))
+        state.checksHTTPStatus = request.login == nil
+        state.listensLocally = request.login?.passive == false
+        state.usesSSH = request.url.scheme == "sftp"
         let context = Unmanaged.passUnretained(state).toOpaque()
 
         let options = Options(handle: handle)
@@ -73,11 +80,20 @@ package enum PinnedTransfer {
             let entry = "\(request.url.host):\(request.url.port):" + request.addresses.map(\.resolveEntryText).joined(separator: ",")
             try options.list(CURLOPT_RESOLVE, lists.make([entry]))
         }
-        try options.list(CURLOPT_HTTPHEADER, lists.make(try headerLines(request.headers)))
+        var lines = try headerLines(request.headers)
+        if let body = request.postBody {
+            // Set the size first: COPYPOSTFIELDS copies that many bytes.
+            try options.long(CURLOPT_POSTFIELDSIZE, body.utf8.count)
+            try options.string(CURLOPT_COPYPOSTFIELDS, body)
+            // A receiver that does not answer 100-continue would stall the delivery for a second.
+            lines.append("Expect:")
+        }
+        try options.list(CURLOPT_HTTPHEADER, lists.make(lines))
         try options.check(ccurl_setopt_opensocket_function(handle, openSocketCallback), "CURLOPT_OPENSOCKETFUNCTION")
         try options.pointer(CURLOPT_OPENSOCKETDATA, context)
         try options.check(ccurl_setopt_write_function(handle, writeCallback), "CURLOPT_WRITEFUNCTION")
         try options.pointer(CURLOPT_WRITEDATA, context)
+        if let login = request.login { try RemoteFileOptions.apply(login, options: options, state: state) }
 
         let code = withExtendedLifetime(state) { curl_easy_perform(handle) }
         try outcome(code, state: state, message: String(cString: errorBuffer))
@@ -96,6 +112,7 @@ package enum PinnedTransfer {
         }
         if code == CURLE_OPERATION_TIMEDOUT { throw .timedOut }
         if let refused = state.refused { throw .unexpectedAddress(refused) }
+        if !state.checksHTTPStatus, let remote = RemoteFileOptions.error(code, state: state, message: message) { throw remote }
         throw .transfer(message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)
     }
 
@@ -134,7 +151,7 @@ package enum PinnedTransfer {
 private let curlGlobalInit: Void = { _ = ccurl_global_init() }()
 
 /// Typed `curl_easy_setopt` calls that turn a refused option into an error.
-private struct Options {
+struct Options {
     let handle: UnsafeMutableRawPointer
 
     func check(_ code: CURLcode, _ name: String) throws(OutboundError) {
@@ -178,7 +195,7 @@ private struct SList {
 }
 
 /// What the C callbacks share with ``PinnedTransfer/perform(_:into:)``; lives on its stack.
-private final class TransferState {
+final class TransferState {
     enum Stop { case notSuccess, tooLarge, sink(OutboundError) }
 
     let handle: UnsafeMutableRawPointer
@@ -189,16 +206,44 @@ private final class TransferState {
     var started = false
     var stop: Stop?
     var refused: String?
+    /// http(s): only a 2xx body is kept. FTP and SFTP have no such status.
+    var checksHTTPStatus = true
+    /// Active FTP: the listening socket, on the control connection's local address, is allowed.
+    var listensLocally = false
+    /// The first socket opened (the control connection), for active FTP's local address.
+    var firstSocket: Int32 = -1
+    /// An sftp transfer (the SSH options and host key errors apply).
+    var usesSSH = false
+    /// What the known_hosts check found (a `curl_khmatch`), -1 before it ran.
+    let knownHostMatch = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
     init(handle: UnsafeMutableRawPointer, sink: any BodySink, maxBodyBytes: Int64, allowed: Set<IPAddress>) {
         self.handle = handle; self.sink = sink; self.maxBodyBytes = maxBodyBytes; self.allowed = allowed
+        knownHostMatch.initialize(to: -1)
+    }
+
+    deinit { knownHostMatch.deallocate() }
+
+    /// Whether `address` is the local address of the control connection (active FTP's listener).
+    func isLocalListener(_ address: IPAddress) -> Bool {
+        guard listensLocally, firstSocket >= 0 else { return false }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(firstSocket, $0, &length) == 0 }
+        }
+        guard ok else { return false }
+        return withUnsafeBytes(of: &storage) { raw -> IPAddress? in raw.baseAddress.flatMap { IPAddress(socketAddress: $0) } } == address
     }
 
     /// Body bytes: only a 2xx body within the cap reaches the sink; anything else stops the transfer.
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if !started {
             started = true
-            guard (200..<300).contains(PinnedTransfer.getLong(handle, CURLINFO_RESPONSE_CODE)) else { stop = .notSuccess; return false }
+            if checksHTTPStatus && !(200..<300).contains(PinnedTransfer.getLong(handle, CURLINFO_RESPONSE_CODE)) {
+                stop = .notSuccess
+                return false
+            }
             var announced: curl_off_t = -1
             if ccurl_getinfo_offset(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) == CURLE_OK && Int64(announced) > maxBodyBytes {
                 stop = .tooLarge
@@ -226,11 +271,12 @@ private let openSocketCallback: curl_opensocket_callback = { context, _, address
     let state = Unmanaged<TransferState>.fromOpaque(context).takeUnretainedValue()
     guard let offset = MemoryLayout<curl_sockaddr>.offset(of: \curl_sockaddr.addr) else { return ccurl_bad_socket() }
     let raw = UnsafeRawPointer(address) + offset
-    guard let ip = IPAddress(socketAddress: raw), state.allowed.contains(ip) else {
+    guard let ip = IPAddress(socketAddress: raw), state.allowed.contains(ip) || state.isLocalListener(ip) else {
         state.refused = IPAddress(socketAddress: raw)?.description ?? "an address of an unknown family"
         return ccurl_bad_socket()
     }
     let socketDescriptor = socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
     if socketDescriptor >= 0 { _ = fcntl(socketDescriptor, F_SETFD, FD_CLOEXEC) }
+    if state.firstSocket < 0 { state.firstSocket = socketDescriptor }
     return socketDescriptor
 }

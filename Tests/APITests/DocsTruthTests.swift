@@ -151,6 +151,7 @@ struct DocsTruthTests {
             ("### `limits`", DefinitionKeys.limits),
             ("## `columns`", DefinitionKeys.column),
             ("### `lookup`", DefinitionKeys.lookup),
+            ("### `when`: conditional mappings", DefinitionKeys.when),
             ("### An example", DefinitionKeys.example),
             ("### `expect`", DefinitionKeys.expect),
         ]

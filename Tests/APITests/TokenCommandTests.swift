@@ -1,4 +1,5 @@
 import CLI
+import Engine
 import Foundation
 import Synchronization
 import Testing
@@ -71,5 +72,27 @@ struct TokenCommandTests {
         #expect(unknown.err.contains("Did you mean 'revoke'?"))
         #expect(Self.ingest(["serve", "--port", "70000"] + database).code == 64)
         #expect(Self.ingest(["serve", "--prefix", "/api/:x"] + database).code == 64)
+    }
+
+    @Test("--scope sets what a token may do; an unknown scope is refused; list shows the scopes")
+    func scopes() throws {
+        let fixture = try APIFixture(importers: ["items": itemsDefinition()], serve: false)
+        let database = ["--database", fixture.databasePath]
+        let bad = Self.ingest(["token", "create", "--name", "w", "--scope", "read,write"] + database)
+        #expect(bad.code != 0)
+        #expect(bad.err.contains("The scope 'write' is unknown: use a comma-separated list of read, run, admin."))
+        #expect(try fixture.count("ingest_tokens") == 1, "only the fixture's own token")
+
+        let viewer = Self.ingest(["token", "create", "--name", "viewer", "--scope", "read", "--json"] + database)
+        #expect(viewer.code == 0)
+        let json = try JSONValue.parse(bytes: Array(viewer.out.utf8))
+        #expect(json["scopes"] == .array(["read"]))
+        let token = try #require(json.string("token"))
+        #expect(try fixture.get("/", token: token).status == 200)
+        #expect(try fixture.upload("items", content: itemsCSV, token: token).status == 403)
+
+        let listed = Self.ingest(["token", "list"] + database)
+        #expect(listed.out.contains("SCOPES"))
+        #expect(listed.out.split(separator: "\n").contains { $0.hasPrefix("viewer") && $0.contains(" read ") })
     }
 }

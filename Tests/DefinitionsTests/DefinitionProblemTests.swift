@@ -259,11 +259,35 @@ struct DefinitionProblemTests {
             "importers/x.json:1:35: /source/url: expected an http or https URL, got 'ftp://example.com/x.csv'",
         ]),
         ProblemCase("options of another type", #"{"source": {"path": "x.csv", "url": "https://example.com"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
-            "importers/x.json:1:13: /source/path: 'path' applies only to source type 'filesystem', not 'upload'",
+            "importers/x.json:1:13: /source/path: 'path' applies only to source types 'filesystem', 'ftp', 'ftps', 'sftp', not 'upload'",
             "importers/x.json:1:30: /source/url: 'url' applies only to source type 'url', not 'upload'",
         ]),
-        ProblemCase("source type", #"{"source": {"type": "ftp"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
-            "importers/x.json:1:21: /source/type: expected one of upload, filesystem, url",
+        ProblemCase("source type", #"{"source": {"type": "gopher"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:21: /source/type: expected one of upload, filesystem, url, ftp, ftps, sftp",
+        ]),
+        ProblemCase("ftp needs host and path; password_env names an INGEST_SECRET_ variable and needs a user", #"{"source": {"type": "ftp", "password_env": "HOME", "passive": "yes", "port": 0}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:12: /source: missing required key 'host' for source type 'ftp'",
+            "importers/x.json:1:12: /source: missing required key 'path' for source type 'ftp'",
+            "importers/x.json:1:12: /source: 'password_env' needs a 'username'",
+            "importers/x.json:1:44: /source/password_env: 'HOME' may not be named here: a definition may name only environment variables starting with INGEST_SECRET_ followed by A-Z, 0-9 or _ (e.g. INGEST_SECRET_WEBHOOK)",
+            "importers/x.json:1:63: /source/passive: expected true or false, got a string",
+            "importers/x.json:1:78: /source/port: expected an integer from 1 to 65535, got 0",
+        ]),
+        ProblemCase("sftp needs a login and a host key check, one of each", #"{"source": {"type": "sftp", "host": "h", "path": "/x.csv", "username": "u"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:12: /source: source type 'sftp' needs 'password_env' or 'private_key_path' to log in",
+            "importers/x.json:1:12: /source: source type 'sftp' needs 'host_key_sha256' or 'known_hosts_path': an unknown host key is refused",
+        ]),
+        ProblemCase("sftp with both logins and both checks; a bad fingerprint, host and path", #"{"source": {"type": "sftp", "host": "u@h:22", "path": "a\nb", "username": "u", "password_env": "INGEST_SECRET_P", "private_key_path": "k", "host_key_sha256": "SHA256:abc", "known_hosts_path": "kh"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:12: /source: give one of 'password_env' and 'private_key_path', not both",
+            "importers/x.json:1:12: /source: give one of 'host_key_sha256' and 'known_hosts_path', not both",
+            "importers/x.json:1:37: /source/host: expected a host name or an IP address without brackets, port or user, got 'u@h:22'",
+            "importers/x.json:1:55: /source/path: the path cannot contain control characters (line breaks, tabs, NUL)",
+            "importers/x.json:1:159: /source/host_key_sha256: expected a SHA-256 host key fingerprint: 'SHA256:' and 43 base64 characters as ssh-keygen -lf prints it, or 64 hex digits, got 'SHA256:abc'",
+        ]),
+        ProblemCase("remote keys of another type", #"{"source": {"type": "ftp", "host": "h", "path": "x", "private_key_path": "k", "host_key_sha256": "x", "ca_path": "c"}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
+            "importers/x.json:1:54: /source/private_key_path: 'private_key_path' applies only to source type 'sftp', not 'ftp'",
+            "importers/x.json:1:79: /source/host_key_sha256: 'host_key_sha256' applies only to source type 'sftp', not 'ftp'",
+            "importers/x.json:1:103: /source/ca_path: 'ca_path' applies only to source type 'ftps', not 'ftp'",
         ]),
         ProblemCase("formats", #"{"source": {"formats": ["csv", "xls", "csv"], "max_size_mb": 0}, "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:32: /source/formats/1: expected one of csv, tsv, xlsx, json, ndjson (did you mean 'xlsx'?)",

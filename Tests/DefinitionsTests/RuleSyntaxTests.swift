@@ -229,7 +229,7 @@ struct RuleSyntaxTests {
             "importers/x.json:1:77: /columns/a/rules/0/in/0: expected a string, number or boolean argument, got an object",
         ]),
         ProblemCase("list: two keys", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"max": 1, "min": 0}]}, "status": {"from": "S"}}}"#, [
-            "importers/x.json:1:69: /columns/a/rules/0: a rule object has one key, the rule name ({\"max\": 255}), or 'rule' and 'message'",
+            "importers/x.json:1:69: /columns/a/rules/0: a rule object has one key, the rule name ({\"max\": 255}), or 'rule' with optional 'message' and 'when'",
         ]),
         ProblemCase("list: rule with message problems", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "rules": [{"rule": "mx:3", "message": ""}, {"rule": 3}, {"rule": "max:3", "messages": "x"}]}, "status": {"from": "S"}}}"#, [
             "importers/x.json:1:78: /columns/a/rules/0: unknown rule 'mx' (did you mean 'max'?)",

@@ -77,6 +77,10 @@ struct SchemaTests {
         #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "examples": [{"row": {}, "expect": {}}]}"#,
         #"{"target": {"table": "t"}, "columns": {"1a": {"from": "A"}}}"#,
         #"{"target": {"table": "t"}, "columns": {}}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "https://h.example.com/", "secret_env": "INGEST_DATABASE"}]}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "ftp://h.example.com/", "secret_env": "INGEST_SECRET_A"}]}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "https://h.example.com/"}]}"#,
+        #"{"target": {"table": "t"}, "columns": {"a": {"from": "A"}}, "webhooks": [{"url": "https://h.example.com/", "secret_env": "INGEST_SECRET_A", "events": ["run.done"]}]}"#,
     ])
     func rejects(json: String) throws {
         #expect(try !errors(json).isEmpty)
@@ -97,6 +101,7 @@ struct SchemaTests {
             ("/$defs/limits", DefinitionKeys.limits),
             ("/$defs/column", DefinitionKeys.column),
             ("/$defs/lookup", DefinitionKeys.lookup),
+            ("/$defs/when", DefinitionKeys.when),
             ("/$defs/example", DefinitionKeys.example),
             ("/$defs/expect", DefinitionKeys.expect),
             ("/$defs/ruleWithMessage", DefinitionKeys.ruleWithMessage),
@@ -106,6 +111,7 @@ struct SchemaTests {
             ("/$defs/padLeftArguments", DefinitionKeys.padLeftArguments),
             ("/$defs/substringArguments", DefinitionKeys.substringArguments),
             ("/$defs/concatArguments", DefinitionKeys.concatArguments),
+            ("/$defs/webhook", DefinitionKeys.webhook),
         ]
         for (pointer, keys) in levels {
             #expect(Set(try propertyNames(pointer)) == Set(keys), "at \(pointer.isEmpty ? "top level" : pointer)")
@@ -128,6 +134,7 @@ struct SchemaTests {
         #expect(try enumValues("/$defs/source/properties/format") == ["auto"] + FileFormat.allCases.map(\.rawValue))
         #expect(try enumValues("/$defs/csvOptions/properties/encoding") == ["auto"] + TextEncodingName.allCases.map(\.rawValue))
         #expect(try enumValues("/$defs/headers/properties/match") == HeaderSpec.Match.allCases.map(\.rawValue))
+        #expect(try enumValues("/$defs/webhook/properties/events/items") == WebhookEvent.allCases.map(\.rawValue))
 
         // Transform names: the bare-name enum plus the single required key of each step object.
         let steps = try #require(try schema().node(at: "/$defs/transformStep/oneOf"))
@@ -141,7 +148,8 @@ struct SchemaTests {
             if case .array(let values)? = node["enum"]?.value {
                 names += values.compactMap { if case .string(let s) = $0.value { return s } else { return nil } }
             } else if case .array(let required)? = node["required"]?.value, case .string(let name)? = required.first?.value {
-                names.append(name)
+                // The alternative that requires only `when` is the conditional form of the bare steps above.
+                if name != "when" { names.append(name) }
             }
         }
         #expect(names == TransformSpec.names)

@@ -88,7 +88,7 @@ struct TransformSyntaxTests {
         ]),
         ProblemCase("map values must be scalars", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"map": {"a": [1]}, "defualt": 1}]}}}"#, [
             "importers/x.json:1:87: /columns/a/transform/0/map/a: expected a JSON scalar (string, number, boolean or null), got an array",
-            "importers/x.json:1:93: /columns/a/transform/0/defualt: unexpected key 'defualt' in a 'map' step: a step object has one key (and 'default') (did you mean 'default'?)",
+            "importers/x.json:1:93: /columns/a/transform/0/defualt: unexpected key 'defualt' in a 'map' step: a step object has one key (and 'default') and optionally 'when' (did you mean 'default'?)",
         ]),
         ProblemCase("map default must be a scalar", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"map": {"a": 1}, "default": {}}]}}}"#, [
             "importers/x.json:1:102: /columns/a/transform/0/default: expected a JSON scalar (string, number, boolean or null), got an object",
@@ -117,10 +117,10 @@ struct TransformSyntaxTests {
             "importers/x.json:1:84: /columns/a/transform/0/prefix: expected a string, got an integer",
         ]),
         ProblemCase("two transforms in one step", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{"prefix": "a", "suffix": "b"}]}}}"#, [
-            "importers/x.json:1:89: /columns/a/transform/0/suffix: unexpected key 'suffix' in a 'prefix' step: a step object has one key",
+            "importers/x.json:1:89: /columns/a/transform/0/suffix: unexpected key 'suffix' in a 'prefix' step: a step object has one key and optionally 'when'",
         ]),
         ProblemCase("empty step object", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [{}]}}}"#, [
-            "importers/x.json:1:73: /columns/a/transform/0: a transform step object has one key, the transform name",
+            "importers/x.json:1:73: /columns/a/transform/0: a transform step object has one key, the transform name (and optionally 'when')",
         ]),
         ProblemCase("step of the wrong kind", #"{"target": {"table": "t"}, "columns": {"a": {"from": "A", "transform": [3, null]}}}"#, [
             "importers/x.json:1:73: /columns/a/transform/0: expected a transform name or a one-key object, got an integer",

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Tabular
 
@@ -182,6 +183,38 @@ struct JSONRowReaderTests {
         // Unselected values are still read as JSON: broken syntax in them is an error.
         let broken = TemporaryFile.error { try Self.read(#"[{"id": 1, "skip": [1, 2,]}]"#, options: options) }
         #expect(broken?.kind == .malformedJSON)
+    }
+
+    @Test("keys in another order, missing or unknown in later objects land in their own columns")
+    func keysMovingBetweenObjects() throws {
+        let text = """
+            {"a": "1", "b": "2", "c": "3"}
+            {"c": "6", "a": "4", "b": "5"}
+            {"b": "8", "x": "?", "a": "7"}
+            {"a": "9", "b": "10", "c": "11"}
+            {"c": "12"}
+            """
+        var options = ReadOptions()
+        options.limits.jsonHeaderSampleObjects = 2  // "x" comes after the sample: unknown
+        let (header, rows) = try Self.read(text, format: .ndjson, options: options)
+        #expect(header == ["a", "b", "c"])
+        #expect(rows.map(\.cells) == [["1", "2", "3"], ["4", "5", "6"], ["7", "8", ""], ["9", "10", "11"], ["", "", "12"]])
+        #expect(rows[2].warnings.count == 1)
+    }
+
+    @Test("the key selection is asked once per distinct key, however many objects repeat it")
+    func selectionAskedOncePerKey() throws {
+        let asked = Mutex<[String: Int]>([:])
+        var options = ReadOptions()
+        options.keySelection = KeySelection { key in
+            asked.withLock { $0[key, default: 0] += 1 }
+            return key != "skip"
+        }
+        let text = (0..<50).map { #"{"id": \#($0), "skip": 1, "n": {"m": 2}}"# }.joined(separator: "\n")
+        let (header, rows) = try Self.read(text, format: .ndjson, options: options)
+        #expect(header == ["id", "n.m"])
+        #expect(rows.count == 50)
+        #expect(asked.withLock { $0 } == ["id": 1, "skip": 1, "n.m": 1])
     }
 
     @Test("objects with thousands of unselected keys cost nothing in the header or the rows")

@@ -12,6 +12,13 @@ struct XLSXReaderTests {
         try TemporaryFile.readAll(path: fixture(name), options: options)
     }
 
+    @Test("the _xHHHH_ escape check looks for '_x' in the bytes, exactly where it occurs")
+    func hexEscapeCheck() {
+        for text in ["_x", "a_x0041_", "__x", "é_x", "😀_xzz", "_\u{0}_x"] { #expect(XLSXWorkbook.mayHoldHexEscape(text), "\(text)") }
+        for text in ["", "_", "x_", "_ x", "_X0041_", "a_", "ünï 😀", "x_y_z", "_\u{301}x"] { #expect(!XLSXWorkbook.mayHoldHexEscape(text), "\(text)") }
+        #expect(XLSXWorkbook.unescapingHex("x_x005F_y") == "x_y")
+    }
+
     @Test("reads text, numbers as written, dates, booleans, formulas and errors")
     func basic() throws {
         let (header, rows, reader) = try Self.read("basic")

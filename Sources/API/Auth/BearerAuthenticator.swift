@@ -4,12 +4,14 @@ import Foundation
 import HTTP
 import Synchronization
 
-/// Checks `Authorization: Bearer <token>` against the stored token hashes.
+/// Checks `Authorization: Bearer <token>` against the stored token hashes, and the dashboard's
+/// session cookie against the stored sessions.
 ///
 /// The presented token is hashed with SHA-256 and compared, in constant time, with every stored
 /// hash, with no early exit: response times reveal neither which token nor how much of one
-/// matched. Tokens are read from the database on every request, so `ingest token revoke` from
-/// another process takes effect at once.
+/// matched. The stored tokens are kept between requests only while the database's change
+/// counter (``ChangeWatch``) is unchanged, i.e. until any connection of any process commits, so
+/// `ingest token revoke` from another process takes effect at the next request.
 ///
 /// `last_used_at` is written only when the stored value is older than ``usageRecordInterval``,
 /// off the request thread and one write at a time: a write per request would queue API reads
@@ -20,29 +22,70 @@ final class BearerAuthenticator: Sendable {
     static let usageRecordInterval: Duration = .seconds(60)
 
     private let stores: StorePool
+    private let changes: ChangeWatch
+    /// The stored credentials and the change counter read before they were read.
+    private let kept = Mutex<(version: Int64, credentials: [TokenStore.Credential])?>(nil)
     private let databasePath: String
     /// Whether a `last_used_at` write is queued or running; further ones are skipped meanwhile.
     private let recording = Atomic<Bool>(false)
     private let recorder = DispatchQueue(label: "ingest.api.token-usage")
 
-    init(stores: StorePool, databasePath: String) {
+    init(stores: StorePool, changes: ChangeWatch, databasePath: String) {
         self.stores = stores
+        self.changes = changes
         self.databasePath = databasePath
     }
 
-    /// The token behind `headers`' `Authorization`, or ``APIError/unauthenticated``.
+    /// The token behind a request: its `Authorization: Bearer` token when it has an
+    /// `Authorization` header (a Bearer token always wins, and a bad one is `401` even with a
+    /// good cookie), else the session of its `ingest_session` cookie, else
+    /// ``APIError/unauthenticated``.
     func authenticate(_ headers: HTTPHeaders) throws -> AuthenticatedToken {
-        guard let presented = BearerAuthenticator.bearerToken(in: headers) else { throw APIError.unauthenticated }
+        if headers.contains("Authorization") {
+            // Read before the token is checked, so the request's reads may use it for the read cache.
+            let epoch = changes.version()
+            guard let presented = BearerAuthenticator.bearerToken(in: headers),
+                  let match = try credential(for: presented, epoch: epoch) else { throw APIError.unauthenticated }
+            var token = AuthenticatedToken(id: match.id, name: match.name, userID: match.userID, scopes: match.scopes)
+            token.changeEpoch = epoch
+            return token
+        }
+        guard let sessionID = SessionCookie.sessionID(in: headers),
+              let session = try stores.withStore({ store in try SessionStore(store).session(id: sessionID) })
+        else { throw APIError.unauthenticated }
+        return AuthenticatedToken(id: session.tokenID, name: session.tokenName, userID: session.userID, scopes: session.scopes,
+                                  session: SessionCredentials(id: sessionID, csrfToken: session.csrfToken, expiresAt: session.expiresAt))
+    }
+
+    /// The stored credential of `presented` (``credential(for:epoch:)``, with the change counter
+    /// read now).
+    func credential(for presented: String) throws -> TokenStore.Credential? {
+        try credential(for: presented, epoch: changes.version())
+    }
+
+    /// The stored credential of `presented`, compared in constant time with every stored hash,
+    /// or `nil`; refreshes `last_used_at` when it is stale. `epoch` is the change counter read
+    /// before this call (nil when it could not be read: the credentials are then read afresh).
+    func credential(for presented: String, epoch: Int64?) throws -> TokenStore.Credential? {
         let digest = Array(TokenGenerator.hash(of: presented).utf8)
-        let credentials = try stores.withStore { store in try TokenStore(store).credentials() }
+        let credentials = try storedCredentials(epoch: epoch)
         var match: TokenStore.Credential?
         for credential in credentials {
             // Every credential is compared, even after a match.
             if ConstantTime.equals(credential.hash, digest) { match = credential }
         }
-        guard let match else { throw APIError.unauthenticated }
+        guard let match else { return nil }
         if BearerAuthenticator.isUsageStale(match.lastUsedAt) { recordUse(of: match.id) }
-        return AuthenticatedToken(id: match.id, name: match.name, userID: match.userID)
+        return match
+    }
+
+    /// Every stored credential: the kept list while the database is unchanged since `version`
+    /// was read (before this call), else read again.
+    private func storedCredentials(epoch version: Int64?) throws -> [TokenStore.Credential] {
+        if let version, let kept = kept.withLock({ $0 }), kept.version == version { return kept.credentials }
+        let credentials = try stores.withStore { store in try TokenStore(store).credentials() }
+        if let version { kept.withLock { $0 = (version, credentials) } }
+        return credentials
     }
 
     /// The credentials of a `Bearer` authorization (RFC 6750 §2.1; the scheme is case-insensitive).

@@ -11,7 +11,8 @@ enum OpenAPIDocument {
         var paths: [(String, [(String, JSONValue)])] = []
         for endpoint in endpoints {
             let key = endpoint.path
-            let operation = (endpoint.method.rawValue.lowercased(), endpoint.operation.json(access: endpoint.access))
+            let operation = (endpoint.method.rawValue.lowercased(), endpoint.operation.json(
+                access: endpoint.access, scope: endpoint.scope, stateChanging: endpoint.method != .get))
             if let index = paths.firstIndex(where: { $0.0 == key }) {
                 paths[index].1.append(operation)
             } else {
@@ -31,18 +32,23 @@ enum OpenAPIDocument {
                     """)),
             ])),
             ("servers", .array([.object([("url", .string(prefix.isEmpty ? "/" : prefix))])])),
-            ("security", .array([.object([("bearerAuth", .array([]))])])),
+            ("security", .array([.object([("bearerAuth", .array([]))]), .object([("sessionCookie", .array([]))])])),
             ("tags", .array([
                 .object([("name", "Runs"), ("description", "Ingest runs: start, inspect, cancel, retry.")]),
                 .object([("name", "Importers"), ("description", "The importer definitions being served.")]),
                 .object([("name", "Service"), ("description", "Health and this document.")]),
+                .object([("name", "Session"), ("description", "Signing in to the dashboard, and the tokens.")]),
             ])),
             ("paths", .object(paths.map { ($0.0, .object($0.1)) })),
             ("components", .object([
                 ("securitySchemes", .object([
                     ("bearerAuth", .object([
                         ("type", "http"), ("scheme", "bearer"),
-                        ("description", "A token from `ingest token create --name NAME`, sent as `Authorization: Bearer ingest_…`."),
+                        ("description", "A token from `ingest token create --name NAME [--scope read,run,admin]`, sent as `Authorization: Bearer ingest_…`. Each operation needs the scope in its `x-required-scope`."),
+                    ])),
+                    ("sessionCookie", .object([
+                        ("type", "apiKey"), ("in", "cookie"), ("name", "ingest_session"),
+                        ("description", "The dashboard's session from `POST /session`. State-changing requests must also send `X-CSRF-Token` with the session's `csrf_token`."),
                     ])),
                 ])),
                 ("schemas", OpenAPISchemas.components),

@@ -3,7 +3,7 @@ import Engine
 /// A path or query parameter of an operation (OpenAPI 3.1 Parameter Object).
 struct OpenAPIParameter: Sendable {
     /// Where the parameter is sent.
-    enum Location: String, Sendable { case path, query }
+    enum Location: String, Sendable { case path, query, header }
 
     var name: String
     var location: Location
@@ -19,6 +19,11 @@ struct OpenAPIParameter: Sendable {
     /// An optional query parameter.
     static func query(_ name: String, _ description: String, schema: JSONValue) -> OpenAPIParameter {
         OpenAPIParameter(name: name, location: .query, description: description, required: false, schema: schema)
+    }
+
+    /// An optional request header.
+    static func header(_ name: String, _ description: String, schema: JSONValue) -> OpenAPIParameter {
+        OpenAPIParameter(name: name, location: .header, description: description, required: false, schema: schema)
     }
 
     /// The run id segment shared by most endpoints.

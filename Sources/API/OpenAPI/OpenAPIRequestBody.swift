@@ -12,6 +12,11 @@ struct OpenAPIRequestBody: Sendable {
         description: "Optional. `{\"dry_run\": true}` runs the whole pipeline and then rolls back.",
         required: false, mediaType: "application/json", schema: OpenAPISchemas.ref("DryRunRequest"))
 
+    /// The token of a sign-in.
+    static let signInJSON = OpenAPIRequestBody(
+        description: "`{\"token\": \"ingest_…\"}`: the token to sign in with.",
+        required: true, mediaType: "application/json", schema: OpenAPISchemas.ref("SignInRequest"))
+
     /// The multipart form of an upload.
     static let uploadForm = OpenAPIRequestBody(
         description: "The data file in `file`, and optionally `dry_run`.",

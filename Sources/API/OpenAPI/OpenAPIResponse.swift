@@ -19,8 +19,17 @@ struct OpenAPIResponse: Sendable {
 
     /// `401`, added to every authenticated operation.
     static let unauthenticated = OpenAPIResponse(
-        status: 401, description: "Missing or unknown bearer token: `{\"message\": \"Unauthenticated.\"}` with `WWW-Authenticate: Bearer`.",
+        status: 401, description: "Missing or unknown bearer token, or no live session cookie: `{\"message\": \"Unauthenticated.\"}` with `WWW-Authenticate: Bearer`.",
         content: [("application/json", OpenAPISchemas.ref("Message"))])
+    /// `403`, added to every authenticated operation: the scope it needs (`nil`: any token) and,
+    /// for state-changing methods, the CSRF token of a cookie session.
+    static func forbidden(scope: TokenScope?, stateChanging: Bool) -> OpenAPIResponse {
+        var text = scope.map { "The token (or the session's token) lacks the `\($0.rawValue)` scope." } ?? ""
+        if stateChanging {
+            text += (text.isEmpty ? "" : " Or: ") + "signed in with the session cookie, the request has no matching `X-CSRF-Token` header."
+        }
+        return message(403, text)
+    }
     /// `408`, added to every operation that takes a request body.
     static let bodyTooSlow = message(408, """
         The request body did not arrive in time: it stalled for 30 s, or after its first 30 s it averaged less than \

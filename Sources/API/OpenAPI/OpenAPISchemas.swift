@@ -1,3 +1,4 @@
+import Definitions
 import Engine
 
 /// The JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of the API's resources.
@@ -30,6 +31,10 @@ enum OpenAPISchemas {
             ("ImporterColumn", importerColumn),
             ("ImporterCollection", envelope(array(of: ref("Importer")))),
             ("ImporterResource", envelope(ref("ImporterDetail"))),
+            ("ImporterCheckResource", envelope(importerCheck)),
+            ("SignInRequest", object(["token": string], required: ["token"], additional: false)),
+            ("SessionResource", envelope(session)),
+            ("TokenCollection", envelope(array(of: token))),
             ("UploadRequest", uploadRequest),
             ("DryRunRequest", object(["dry_run": .object([
                 ("enum", .array([true, false, 1, 0, "1", "0", "true", "false", .null])), ("default", false),
@@ -40,7 +45,29 @@ enum OpenAPISchemas {
             ("UnsupportedFormatError", object(["message": string, "accepted_formats": array(of: string)],
                                               required: ["message", "accepted_formats"])),
             ("Health", object(["status": .object([("type", "string"), ("const", "ok")])], required: ["status"])),
+            ("WebhookDelivery", webhookDelivery),
+            ("WebhookAttempt", webhookAttempt),
+            ("WebhookDeliveryCollection", envelope(array(of: ref("WebhookDelivery")))),
         ])
+    }
+
+    /// What `WebhookDelivery.json` writes: no payload and no secret, the URL without query.
+    static var webhookDelivery: JSONValue {
+        object([
+            "delivery_id": string, "event": enumeration(WebhookEvent.allCases.map(\.rawValue)),
+            "url": .object([("type", "string"), ("description", "scheme://host/path: no credentials, port or query.")]),
+            "status": enumeration(WebhookDelivery.Status.allCases.map(\.rawValue)), "attempts": integer,
+            "next_attempt_at": nullableTimestamp, "last_status_code": nullableInteger, "last_error": nullableString,
+            "created_at": timestamp, "delivered_at": nullableTimestamp, "attempt_log": array(of: ref("WebhookAttempt")),
+        ], required: ["delivery_id", "event", "url", "status", "attempts", "next_attempt_at", "last_status_code", "last_error",
+                      "created_at", "delivered_at", "attempt_log"])
+    }
+
+    static var webhookAttempt: JSONValue {
+        object([
+            "attempt": integer, "started_at": timestamp, "duration_ms": integer, "status_code": nullableInteger,
+            "error": nullableString, "next_attempt_at": nullableTimestamp,
+        ], required: ["attempt", "started_at", "duration_ms", "status_code", "error", "next_attempt_at"])
     }
 
     // MARK: - Building blocks
@@ -104,7 +131,7 @@ enum OpenAPISchemas {
             "started_at": nullableTimestamp,
             "completed_at": nullableTimestamp,
             "rows": .object([("type", "array"), ("items", ref("IngestRow")),
-                             ("description", "Only on GET /{ingestRun}: the first 100 logged rows.")]),
+                             ("description", "Only on GET /{ingestRun} (and its events, empty): the first 100 logged rows, or `?rows=N` of them.")]),
             "dry_run": boolean,
             "parent_id": nullableInteger,
             "retried_from_run_id": nullableInteger,
@@ -116,6 +143,13 @@ enum OpenAPISchemas {
             "resumed_from_run_id": nullableInteger,
             "applied_from_run_id": nullableInteger,
             "rolled_back_rows": .object([("type", "integer"), ("description", "Valid rows written and then rolled back (not in the table).")]),
+            "rows_per_second": .object([("type", .array(["number", "null"])), ("description", """
+                Rows processed per second since the run started (for a finished run, over its whole run); null before it starts.
+                """)]),
+            "eta_seconds": .object([("type", .array(["number", "null"])), ("description", """
+                Seconds until a processing run reaches the end of its source at its rate so far (from bytes read of the file's \
+                size); null when unknown and once the run is not processing.
+                """)]),
         ], required: ["id", "importer", "status", "user_id", "original_filename", "progress", "summary", "started_at", "completed_at"])
     }
 
@@ -194,7 +228,7 @@ enum OpenAPISchemas {
             "slug": string,
             "name": nullableString,
             "description": nullableString,
-            "source": .object([("type", .array(["string", "null"])), ("enum", .array(["upload", "filesystem", "url", .null]))]),
+            "source": .object([("type", .array(["string", "null"])), ("enum", .array(["upload", "filesystem", "url", "ftp", "ftps", "sftp", .null]))]),
             "target_table": nullableString,
             "formats": array(of: enumeration(["csv", "tsv", "xlsx", "json", "ndjson"])),
             "definition_hash": .object([("type", "string"), ("description", "SHA-256 of the definition version served.")]),
@@ -226,9 +260,32 @@ enum OpenAPISchemas {
         object([
             "name": string, "type": string, "sql_type": string,
             "from": array(of: string), "value": nullableString, "template": string,
+            "transforms": array(of: string),
             "rules": array(of: string),
             "lookup": object(["table": string, "match": string, "select": string, "on_missing": string, "create_missing": boolean], required: []),
-        ], required: ["name", "type", "sql_type", "rules"])
+        ], required: ["name", "type", "sql_type", "transforms", "rules"])
+    }
+
+    static var importerCheck: JSONValue {
+        object([
+            "slug": string, "file": string, "ok": boolean,
+            "problems": array(of: string), "notes": array(of: string), "warnings": array(of: string),
+            "examples_passed": integer, "examples_total": integer,
+        ], required: ["slug", "file", "ok", "problems", "notes", "warnings", "examples_passed", "examples_total"])
+    }
+
+    static var session: JSONValue {
+        object([
+            "token_name": string, "user_id": nullableInteger, "scopes": array(of: enumeration(TokenScope.allCases.map(\.rawValue))),
+            "csrf_token": nullableString, "expires_at": nullableTimestamp,
+        ], required: ["token_name", "user_id", "scopes", "csrf_token", "expires_at"])
+    }
+
+    static var token: JSONValue {
+        object([
+            "name": string, "user_id": nullableInteger, "scopes": array(of: enumeration(TokenScope.allCases.map(\.rawValue))),
+            "created_at": timestamp, "last_used_at": nullableTimestamp,
+        ], required: ["name", "user_id", "scopes", "created_at", "last_used_at"])
     }
 
     static var uploadRequest: JSONValue {

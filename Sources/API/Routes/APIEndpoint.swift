@@ -1,3 +1,4 @@
+import Engine
 import HTTP
 
 /// A handler of the API: the request and, on authenticated routes, the token that made it.
@@ -10,8 +11,11 @@ typealias APIHandler = @Sendable (HTTPRequest, AuthenticatedToken?) throws -> HT
 package struct APIEndpoint: Sendable {
     /// Who may call an endpoint.
     package enum Access: Sendable, Equatable {
-        /// Requires `Authorization: Bearer <token>`.
+        /// Requires `Authorization: Bearer <token>` or the dashboard's session cookie, and the
+        /// endpoint's ``APIEndpoint/scope``.
         case token
+        /// Open to anyone, with a small JSON body: signing in (`POST /session`).
+        case signIn
         /// Open to anyone (health check, the OpenAPI document).
         case anonymous
     }
@@ -22,6 +26,9 @@ package struct APIEndpoint: Sendable {
     package let path: String
     /// Who may call it.
     package let access: Access
+    /// The scope a token needs (``Access/token`` only): by default `read` for `GET` and `run`
+    /// for every other method; `nil` means any valid token.
+    package let scope: TokenScope?
     /// Body handling (streamed uploads, size limits).
     let options: RouteOptions
     /// Its description in the OpenAPI document.
@@ -29,11 +36,12 @@ package struct APIEndpoint: Sendable {
     /// The handler.
     let handler: APIHandler
 
-    init(_ method: HTTPMethod, _ path: String, access: Access = .token, options: RouteOptions = RouteOptions(),
-         operation: OpenAPIOperation, handler: @escaping APIHandler) {
+    init(_ method: HTTPMethod, _ path: String, access: Access = .token, scope: TokenScope? = nil, anyScope: Bool = false,
+         options: RouteOptions = RouteOptions(), operation: OpenAPIOperation, handler: @escaping APIHandler) {
         self.method = method
         self.path = path
         self.access = access
+        self.scope = access != .token || anyScope ? nil : scope ?? (method == .get ? .read : .run)
         self.options = options
         self.operation = operation
         self.handler = handler

@@ -5,7 +5,7 @@ import HTTP
 extension IngestAPI {
     /// Every endpoint, in the order of the seed's reference, then Ingest's additions.
     package var endpoints: [APIEndpoint] {
-        runReads + starts + runControl + runReports + service
+        runReads + starts + runControl + runReports + liveEvents + service + session
     }
 
     private var run: OpenAPIParameter { .ingestRun }
@@ -36,8 +36,15 @@ extension IngestAPI {
             APIEndpoint(.get, "/{ingestRun}", operation: OpenAPIOperation(
                 operationID: "showIngestRun", summary: "Show an ingest run",
                 description: "One run with its progress, summary and its first 100 logged rows.",
-                tag: "Runs", parameters: [run],
-                responses: [.json(200, "The run.", schema: "IngestRunResource"), notFound]), handler: showRun),
+                tag: "Runs",
+                parameters: [run, .query("rows", """
+                    How many logged rows to embed: 0 for none (`rows: []`, for cheap polling), at most 100 (larger \
+                    values are lowered to 100). Default 100.
+                    """, schema: .object([("type", "integer"), ("minimum", 0)]))],
+                responses: [
+                    .json(200, "The run.", schema: "IngestRunResource"), notFound,
+                    .validation("`rows` is not a non-negative integer."),
+                ]), handler: showRun),
         ]
     }
 
@@ -150,7 +157,7 @@ extension IngestAPI {
         ]
     }
 
-    /// A run's errors, failed rows and row log.
+    /// A run's errors, failed rows, row log and webhook deliveries.
     private var runReports: [APIEndpoint] {
         [
             APIEndpoint(.get, "/{ingestRun}/errors/summary", operation: OpenAPIOperation(
@@ -186,6 +193,55 @@ extension IngestAPI {
                     notFound,
                     .validation("`page` or `per_page` is not a positive integer, or `status` is unknown."),
                 ]), handler: listRows),
+            APIEndpoint(.get, "/{ingestRun}/webhooks", operation: OpenAPIOperation(
+                operationID: "listIngestRunWebhooks", summary: "List the webhook deliveries of a run",
+                description: """
+                    Every webhook delivery of the run, in the order they were queued, with each attempt (HTTP \
+                    status or error, duration, next attempt). The URL is shown without credentials, port or query; \
+                    neither the payload nor any secret is included.
+                    """,
+                tag: "Runs", parameters: [run],
+                responses: [.json(200, "The deliveries.", schema: "WebhookDeliveryCollection"), notFound]), handler: listWebhooks),
+        ]
+    }
+
+    /// Server-Sent Events: one run, and every run.
+    private var liveEvents: [APIEndpoint] {
+        let lastEventID = OpenAPIParameter.header(
+            "Last-Event-ID", "Sent by a reconnecting EventSource: ids go on from it, and the current state is sent at once.",
+            schema: OpenAPISchemas.string)
+        let tooMany = OpenAPIResponse.message(503, "Too many event streams are open (`--max-event-streams`); `Retry-After` says when to try again.")
+        let stream = OpenAPIResponse(status: 200, description: "The event stream.", content: [("text/event-stream", OpenAPISchemas.string)])
+        let badLastEventID = OpenAPIResponse.message(400, "`Last-Event-ID` is not a non-negative integer.")
+        return [
+            APIEndpoint(.get, "/{ingestRun}/events", operation: OpenAPIOperation(
+                operationID: "ingestRunEvents", summary: "Follow a run live (Server-Sent Events)",
+                description: """
+                    A `text/event-stream`. Each event has `id: <integer>`, `event: <name>` and one line of `data:`, the run \
+                    object of `GET /{ingestRun}?rows=0`. The first event is `status` (the run as it is now); then `status` \
+                    at each change of status, `progress` at most every 250 ms while the counters move, and a final \
+                    `completed` (also for `completed_with_errors`), `failed` or `cancelled`, after which the server closes \
+                    the stream. A finished run gets its final event at once. A `: keep-alive` comment every 15 s of \
+                    silence. Runs executed by another process are followed through the database.
+                    """,
+                tag: "Events", parameters: [run, lastEventID],
+                responses: [stream, badLastEventID, notFound, tooMany]), handler: runEvents),
+            APIEndpoint(.get, "/events", operation: OpenAPIOperation(
+                operationID: "ingestRunListEvents", summary: "Follow every run live (Server-Sent Events)",
+                description: """
+                    A `text/event-stream` of `run` events, whose data is the run object of `GET /{ingestRun}?rows=0`, \
+                    whenever a run matching the filters is created, progresses or changes status (a run that matched once \
+                    is reported until it finishes, so a client sees it leave a `status` filter). After a reconnect with \
+                    `Last-Event-ID`, the pending and processing runs that match are sent at once. A `: keep-alive` comment \
+                    every 15 s of silence.
+                    """,
+                tag: "Events",
+                parameters: [
+                    .query("importer", "Only runs of this importer slug; empty means any.", schema: OpenAPISchemas.string),
+                    .query("status", "Only runs with this status; empty means any.", schema: OpenAPISchemas.enumeration(RunStatusNames.all + [""])),
+                    lastEventID,
+                ],
+                responses: [stream, badLastEventID, .validation("`status` is unknown."), tooMany]), handler: listEvents),
         ]
     }
 
@@ -202,6 +258,14 @@ extension IngestAPI {
                 description: "One importer with its compiled column plan.",
                 tag: "Importers", parameters: [slug],
                 responses: [.json(200, "The importer.", schema: "ImporterResource"), importerNotFound]), handler: showImporter),
+            APIEndpoint(.get, "/importers/{importerSlug}/check", operation: OpenAPIOperation(
+                operationID: "checkImporter", summary: "Check an importer",
+                description: """
+                    What `ingest check` reports: load errors (`file:line:column: pointer: message`), database problems, \
+                    notes, warnings and how many of the definition's `examples` pass (a failing one is a problem).
+                    """,
+                tag: "Importers", parameters: [slug],
+                responses: [.json(200, "The check.", schema: "ImporterCheckResource"), importerNotFound]), handler: checkImporter),
             APIEndpoint(.get, "/openapi.json", access: .anonymous, operation: OpenAPIOperation(
                 operationID: "openAPIDocument", summary: "This OpenAPI document",
                 description: "The OpenAPI 3.1 document of the API. No authentication.",
@@ -216,4 +280,40 @@ extension IngestAPI {
         ]
     }
 
+    /// Signing in to the dashboard, and the token list.
+    private var session: [APIEndpoint] {
+        [
+            APIEndpoint(.post, "/session", access: .signIn, options: RouteOptions(maxBodyBytes: 4096), operation: OpenAPIOperation(
+                operationID: "signIn", summary: "Sign in with a token",
+                description: """
+                    Exchanges `{"token": "ingest_…"}` for a session: sets the `ingest_session` cookie (`HttpOnly; \
+                    SameSite=Strict; Path=/`, `Secure` when `--public-url` is https) and returns the session's \
+                    `csrf_token`, which every state-changing request made with the cookie must send as `X-CSRF-Token`. \
+                    The session has the token's scopes, ends after 12 hours and dies with the token. No token needed in \
+                    a header; a token in the URL is refused.
+                    """,
+                tag: "Session", requestBody: .signInJSON,
+                responses: [
+                    .json(201, "Signed in; `Set-Cookie` carries the session.", schema: "SessionResource"),
+                    .message(400, "The body is not a JSON object, or a token is in the URL."),
+                    .message(401, "The token is unknown or revoked: `{\"message\": \"Unauthenticated.\"}`."),
+                    .validation("`token` is missing or empty, or another field is sent."),
+                ]), handler: signIn),
+            APIEndpoint(.get, "/session", anyScope: true, operation: OpenAPIOperation(
+                operationID: "showSession", summary: "Show the session",
+                description: "Who the request is signed in as: the token's name, user id and scopes, and for a cookie session its `csrf_token` and expiry (`null` with a Bearer token). Any scope.",
+                tag: "Session",
+                responses: [.json(200, "The session.", schema: "SessionResource")]), handler: showSession),
+            APIEndpoint(.delete, "/session", anyScope: true, operation: OpenAPIOperation(
+                operationID: "signOut", summary: "Sign out",
+                description: "Ends the cookie's session and clears the cookie (with a Bearer token there is no session to end). Any scope; a cookie session must send `X-CSRF-Token`.",
+                tag: "Session",
+                responses: [.message(200, "`{\"message\": \"Signed out.\"}`, with a `Set-Cookie` that clears the cookie.")]), handler: signOut),
+            APIEndpoint(.get, "/tokens", scope: .admin, operation: OpenAPIOperation(
+                operationID: "listTokens", summary: "List the tokens",
+                description: "Every token's name, user id, scopes, creation and last use (never the token or its hash). Needs the `admin` scope.",
+                tag: "Session",
+                responses: [.json(200, "The tokens, oldest first.", schema: "TokenCollection")]), handler: listTokens),
+        ]
+    }
 }

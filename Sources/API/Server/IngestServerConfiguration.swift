@@ -19,6 +19,15 @@ package struct IngestServerConfiguration: Sendable {
     package var definitionWatchInterval: Duration
     /// How long shutdown waits for running runs to stop after being cancelled. Default 30 s.
     package var workerStopTimeout: Duration
+    /// The clock webhook deliveries are scheduled by (tests move it forward). Default: the system clock.
+    package var webhookClock = WebhookClock()
+    /// Finished runs older than this are pruned (``IngestEngine/prune(olderThan:dryRun:now:)``)
+    /// when the server starts and then every ``retentionInterval``; `nil` (the default) keeps
+    /// every run.
+    package var retention: Duration?
+    /// How often retention is applied while serving. Default 24 h; tests call
+    /// ``IngestServer/applyRetention()`` instead of waiting.
+    package var retentionInterval: Duration = .seconds(86_400)
 
     /// Creates a configuration; every parameter has the default documented on its property.
     package init(

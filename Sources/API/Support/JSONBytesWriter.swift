@@ -16,6 +16,11 @@ enum JSONBytesWriter {
         return out
     }
 
+    /// `{"data": value}`, the envelope of every resource, as UTF-8.
+    static func resourceBytes(_ value: JSONValue) -> [UInt8] {
+        bytes(.object([("data", value)]))
+    }
+
     static func write(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)

@@ -54,7 +54,7 @@ final class StorePool: Sendable {
     }
 
     /// The calling thread's shard: a mix of its pthread id, stable for the thread's life.
-    private static func shardIndex() -> Int {
+    static func shardIndex() -> Int {
         let id = UInt64(pthread_self())
         let mixed = (id ^ (id >> 17)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: mixed >> 59) & (shardCount - 1)

@@ -10,9 +10,10 @@ private let continuationOptions = CommonOptions.storage + CommonOptions.sources 
 private func runContinuation(_ args: ParsedArguments, _ context: CommandContext,
                              create: (IngestEngine, Int64, Int64?) throws -> Int64) throws -> Int32 {
     guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+    let webhookWait = try RunCommand.webhookWait(context.environment)
     let engine = try CommonOptions.engine(args, context)
     let runID = try create(engine, id, try args.integer("user-id"))
-    return try RunCommand.execute(runID: runID, engine: engine, args: args, context: context)
+    return try RunCommand.execute(runID: runID, engine: engine, args: args, context: context, webhookWait: webhookWait)
 }
 
 /// `ingest apply ID`: the file of a completed dry run, imported for real.

@@ -6,14 +6,15 @@ enum ListCommand: Command {
                                   options: CommonOptions.storage + [CommonOptions.json])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let engine = try CommonOptions.engine(args, context)
-        let all = engine.importerSummaries()
+        // Only the importers folder is read: listing needs no database (nor its recovery pass).
+        let directory = args.value("importers") ?? "importers"
+        let all = ImporterSummary.all(in: directory)
         if args.flag("json") {
             context.print(JSONValue.array(all.map(\.json)).prettyText)
             return ExitCode.success
         }
         if all.isEmpty {
-            context.print("No importers in '\(TerminalText.escape(engine.configuration.importersDirectory))'. Add a JSON definition there.")
+            context.print("No importers in '\(TerminalText.escape(directory))'. Add a JSON definition there.")
             return ExitCode.success
         }
         var table = TextTable(["SLUG", "SOURCE", "TARGET", "STATUS"])

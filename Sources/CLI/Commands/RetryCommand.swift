@@ -12,8 +12,9 @@ enum RetryCommand: Command {
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        let webhookWait = try RunCommand.webhookWait(context.environment)
         let engine = try CommonOptions.engine(args, context)
         let retryID = try engine.createRetry(of: id, dryRun: args.flag("dry-run"), userID: try args.integer("user-id"))
-        return try RunCommand.execute(runID: retryID, engine: engine, args: args, context: context)
+        return try RunCommand.execute(runID: retryID, engine: engine, args: args, context: context, webhookWait: webhookWait)
     }
 }

@@ -9,8 +9,11 @@ enum ServeCommand: Command {
         name: "serve",
         abstract: "Serve the HTTP API, with background workers running the imports.",
         discussion: """
-            Every endpoint but /health and /openapi.json needs 'Authorization: Bearer <token>'
-            (see 'ingest token create'). Importer definitions are reloaded within a second of an edit.
+            Every endpoint but /health, /openapi.json and the sign-in (POST /session) needs
+            'Authorization: Bearer <token>' (see 'ingest token create') with the endpoint's scope, or
+            the dashboard's session cookie. The dashboard is served at / (sign in with a token),
+            unless --prefix is empty. Importer definitions are reloaded
+            within a second of an edit.
             SIGINT or SIGTERM stops accepting, finishes in-flight requests, cancels running imports
             (they end 'cancelled') and exits 0.
             """,
@@ -25,7 +28,8 @@ enum ServeCommand: Command {
             .init("uploads", value: "dir", help: "Where uploads wait for their run (default: <database>-uploads).", environment: "INGEST_UPLOADS"),
             CommonOptions.allowPrivateURLs,
             .init("public-url", value: "url", help: "The base URL clients reach the server at (e.g. https://ingest.example.com); "
-                  + "pagination links start with it. Default: links relative to the server root.", environment: "INGEST_PUBLIC_URL"),
+                  + "pagination links start with it, and https makes the dashboard's session cookie Secure. "
+                  + "Default: links relative to the server root.", environment: "INGEST_PUBLIC_URL"),
             .init("max-connections", value: "n", help: "Connections served at once (a thread each).",
                   environment: "INGEST_MAX_CONNECTIONS", default: "64"),
             .init("max-unauthenticated-connections", value: "n", help: "Of those, the most without a valid token yet "
@@ -40,6 +44,12 @@ enum ServeCommand: Command {
                   environment: "INGEST_BODY_TIMEOUT", default: "30"),
             .init("min-body-rate", value: "bytes/s", help: "The slowest average rate a request body may arrive at after --body-timeout.",
                   environment: "INGEST_MIN_BODY_RATE", default: "1024"),
+            .init("retention", value: "age", help: "Prune finished runs older than this (30d, 12h, 90m; see 'ingest prune') "
+                  + "at start and then daily. Default: keep every run.", environment: "INGEST_RETENTION"),
+            .init("max-event-streams", value: "n", help: "Event streams (GET .../events) open at once; they share one thread "
+                  + "and take no connection slot. Past it: 503.", environment: "INGEST_MAX_EVENT_STREAMS", default: "256"),
+            .init("cors-origin", value: "origins", help: "Browser origins allowed to call the API cross-origin, comma-separated "
+                  + "(e.g. https://app.example.com). Default: none (CORS off).", environment: "INGEST_CORS_ORIGINS"),
         ])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
@@ -57,7 +67,13 @@ enum ServeCommand: Command {
         context.stderr("Serving \(importers.count) importer(s) from \(TerminalText.escape(configuration.engine.importersDirectory))"
                        + (broken > 0 ? " (\(broken) with errors; see GET /importers)" : "") + ", \(configuration.workers) worker(s).\n")
         let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
+        if let retention = startup.retention {
+            context.stderr(PruneCommand.describe(retention, age: args.value("retention") ?? "") + " Again every day.\n")
+        }
         context.stderr("Listening on http://\(host):\(startup.port)\(configuration.api.prefix)\n")
+        if !configuration.api.prefix.isEmpty {
+            context.stderr("Dashboard at http://\(host):\(startup.port)/ (sign in with a token)\n")
+        }
         try server.runUntilSignalled { signal in
             context.stderr("Received signal \(signal): finishing requests, cancelling running imports…\n")
         }
@@ -85,6 +101,7 @@ enum ServeCommand: Command {
             databasePath: args.value("database") ?? "ingest.sqlite", importersDirectory: args.value("importers") ?? "importers",
             uploadsDirectory: args.value("uploads"), maxUploadBytes: maxUploadMB << 20)
         CommonOptions.applySources(args, context.environment, to: &engine)
+        CommonOptions.applySecrets(context.environment, to: &engine)
         try CommonOptions.applyTimeouts(context.environment, to: &engine)
         var publicURL: String?
         if let given = args.value("public-url"), !given.isEmpty {
@@ -94,8 +111,27 @@ enum ServeCommand: Command {
             publicURL = normalized
         }
         let api = APIConfiguration(prefix: prefix, publicURL: publicURL)
-        return IngestServerConfiguration(engine: engine, http: try httpConfiguration(args, host: host, port: Int(port)),
-                                         api: api, workers: Int(workers))
+        var configuration = IngestServerConfiguration(engine: engine, http: try httpConfiguration(args, host: host, port: Int(port)),
+                                                      api: api, workers: Int(workers))
+        if let text = args.value("retention"), !text.isEmpty {
+            configuration.retention = try AgeText.parse(text, option: "retention")
+        }
+        return configuration
+    }
+
+    /// `--cors-origin`: a comma-separated list of origins, each checked.
+    static func corsPolicy(_ text: String?) throws(UsageError) -> CORSPolicy? {
+        guard let text, !text.isEmpty else { return nil }
+        var origins: [String] = []
+        for item in text.split(separator: ",") {
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let origin = CORSPolicy.normalizedOrigin(trimmed) else {
+                throw UsageError("'--cors-origin' takes origins like https://app.example.com (scheme, host and optional port; "
+                                 + "no path and no '*'), not '\(trimmed)'.")
+            }
+            origins.append(origin)
+        }
+        return CORSPolicy(origins: origins)
     }
 
     /// The listener's limits from the options.
@@ -116,6 +152,8 @@ enum ServeCommand: Command {
             headTimeout: .seconds(try positive("head-timeout", upTo: 3600)),
             bodyTimeout: .seconds(try positive("body-timeout", upTo: 86_400)),
             minBodyBytesPerSecond: try positive("min-body-rate", upTo: 1 << 40),
-            maxStreamingBodyBytes: Int.max)
+            maxStreamingBodyBytes: Int.max,
+            maxEventStreams: try positive("max-event-streams", upTo: 100_000),
+            cors: try corsPolicy(args.value("cors-origin")))
     }
 }

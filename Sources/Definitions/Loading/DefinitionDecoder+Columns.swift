@@ -72,7 +72,7 @@ extension DefinitionDecoder {
         let typeKnown = members["type"] == nil || members["type"].flatMap({ ColumnType(rawValue: stringValue($0.value) ?? "") }) != nil
 
         if let m = members["transform"] {
-            column.transforms = decodeTransforms(m.value, pointer + "/transform")
+            (column.transforms, column.transformWhen) = decodeTransforms(m.value, pointer + "/transform")
         }
         if let m = members["default"], let value = scalar(m.value, pointer + "/default") {
             column.defaultValue = value
@@ -107,6 +107,9 @@ extension DefinitionDecoder {
             } else {
                 report("'\(sqlType)' is not an SQL type name (letters, digits, spaces, and an optional (n) or (n,m), e.g. \"VARCHAR(255)\")", at: pointer + "/sql_type", m.value.position)
             }
+        }
+        if let m = members["when"] {
+            column.when = decodeWhen(m.value, pointer + "/when")
         }
         if let m = members["label"], let label = string(m.value, pointer + "/label", nonEmpty: true) {
             if label.count > 200 || label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {

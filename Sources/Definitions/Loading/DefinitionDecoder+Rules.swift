@@ -164,11 +164,17 @@ extension DefinitionDecoder {
                     message = string(m.value, pointer + "/message", nonEmpty: true)
                     messageUsable = message != nil
                 }
-                let rule = parseSingleRule(text, ruleMember.value, pointer, message: message)
+                var when: WhenSpec?
+                if let m = fields["when"] {
+                    when = decodeWhen(m.value, pointer + "/when")
+                    messageUsable = messageUsable && when != nil
+                }
+                var rule = parseSingleRule(text, ruleMember.value, pointer, message: message)
+                rule?.when = when
                 return messageUsable ? rule : nil
             }
             guard members.count == 1, let member = members.first else {
-                report("a rule object has one key, the rule name ({\"max\": 255}), or 'rule' and 'message'", at: pointer, item.position)
+                report("a rule object has one key, the rule name ({\"max\": 255}), or 'rule' with optional 'message' and 'when'", at: pointer, item.position)
                 return nil
             }
             let name = member.key

@@ -15,23 +15,22 @@ extension DefinitionDecoder {
                 typeKnown = false
             }
         }
-        for (key, owner) in Self.sourceOptionOwners {
+        for (key, owners) in Self.sourceOptionOwners {
             guard let m = members[key] else { continue }
             let keyPointer = pointer + "/" + key
-            if typeKnown && owner != spec.type {
-                report("'\(key)' applies only to source type '\(owner.rawValue)', not '\(spec.type.rawValue)'", at: keyPointer, m.keyPosition)
+            if typeKnown && !owners.contains(spec.type) {
+                let names = owners.map { "'\($0.rawValue)'" }
+                let list = names.count == 1 ? "source type \(names[0])" : "source types " + names.joined(separator: ", ")
+                report("'\(key)' applies only to \(list), not '\(spec.type.rawValue)'", at: keyPointer, m.keyPosition)
                 continue
             }
-            decodeSourceOption(key, m.value, keyPointer, into: &spec)
-        }
-        if typeKnown {
-            if spec.type == .filesystem && members["path"] == nil {
-                report("missing required key 'path' for source type 'filesystem'", at: pointer, node.position)
-            }
-            if spec.type == .url && members["url"] == nil {
-                report("missing required key 'url' for source type 'url'", at: pointer, node.position)
+            if let remoteKey = RemoteKey(rawValue: key), remoteKey != .path || spec.type.isRemoteFile {
+                decodeRemoteOption(remoteKey, m.value, keyPointer, into: &spec)
+            } else {
+                decodeSourceOption(key, m.value, keyPointer, into: &spec)
             }
         }
+        if typeKnown { checkRequiredSourceKeys(spec, members: members, pointer, node.position) }
         if let m = members["format"] { decodeFormat(m.value, pointer + "/format", into: &spec) }
         if let m = members["csv"] { spec.csv = decodeCSVOptions(m.value, pointer + "/csv") }
         if let m = members["xlsx"] { spec.xlsx = decodeXLSXOptions(m.value, pointer + "/xlsx") }
@@ -39,11 +38,34 @@ extension DefinitionDecoder {
         return spec
     }
 
-    /// Options that only make sense for one source type, and that type.
-    private static let sourceOptionOwners: [(String, SourceSpec.SourceType)] = [
-        ("formats", .upload), ("max_size_mb", .upload), ("path", .filesystem),
-        ("url", .url), ("timeout_s", .url), ("headers", .url),
-    ]
+    /// Options that only make sense for some source types, and those types.
+    private static let sourceOptionOwners: [(String, [SourceSpec.SourceType])] = {
+        let remote: [SourceSpec.SourceType] = [.ftp, .ftps, .sftp]
+        return [
+            ("formats", [.upload]), ("max_size_mb", [.upload] + remote), ("path", [.filesystem] + remote),
+            ("url", [.url]), ("timeout_s", [.url] + remote), ("headers", [.url]),
+            ("host", remote), ("port", remote), ("username", remote), ("password_env", remote),
+            ("private_key_path", [.sftp]), ("passive", [.ftp, .ftps]), ("host_key_sha256", [.sftp]),
+            ("known_hosts_path", [.sftp]), ("ca_path", [.ftps]),
+        ]
+    }()
+
+    /// The keys a type cannot do without: `filesystem` a path, `url` a URL, `ftp`/`ftps`/`sftp`
+    /// a host and a path (and `sftp` a user, a login and a way to check the host key).
+    private func checkRequiredSourceKeys(_ spec: SourceSpec, members: [String: JSONMember], _ pointer: String, _ position: SourcePosition?) {
+        var required: [String] = []
+        switch spec.type {
+        case .upload: break
+        case .filesystem: required = ["path"]
+        case .url: required = ["url"]
+        case .ftp, .ftps: required = ["host", "path"]
+        case .sftp: required = ["host", "path", "username"]
+        }
+        for key in required where members[key] == nil {
+            report("missing required key '\(key)' for source type '\(spec.type.rawValue)'", at: pointer, position)
+        }
+        if spec.type.isRemoteFile { checkRemoteLogin(spec, members: members, pointer, position) }
+    }
 
     /// One type-specific option (a key of ``sourceOptionOwners``), already checked against the type.
     private func decodeSourceOption(_ key: String, _ value: JSONNode, _ pointer: String, into spec: inout SourceSpec) {

@@ -26,56 +26,68 @@ extension DefinitionDecoder {
         "concat": "{\"concat\": {\"columns\": [\"First Name\", \"Last Name\"], \"separator\": \" \"}}",
     ]
 
-    /// `transform`: the steps in order.
-    func decodeTransforms(_ node: JSONNode, _ pointer: String) -> [TransformSpec] {
+    /// `transform`: the steps in order, and the conditions of the steps that carry a `when`
+    /// (by index into the steps).
+    func decodeTransforms(_ node: JSONNode, _ pointer: String) -> ([TransformSpec], [Int: WhenSpec]) {
         guard case .array(let items) = node.value else {
             report("expected an array of transform steps, got \(node.kindDescription)", at: pointer, node.position)
-            return []
+            return ([], [:])
         }
         var steps: [TransformSpec] = []
+        var conditions: [Int: WhenSpec] = [:]
         for (i, item) in items.enumerated() {
-            if let step = decodeTransformStep(item, JSONPointer.appending(pointer, i)) { steps.append(step) }
+            let (step, when) = decodeTransformStep(item, JSONPointer.appending(pointer, i))
+            guard let step else { continue }
+            if let when { conditions[steps.count] = when }
+            steps.append(step)
         }
-        return steps
+        return (steps, conditions)
     }
 
-    private func decodeTransformStep(_ item: JSONNode, _ pointer: String) -> TransformSpec? {
+    private func decodeTransformStep(_ item: JSONNode, _ pointer: String) -> (TransformSpec?, WhenSpec?) {
         switch item.value {
         case .string(let name):
-            if let step = Self.bareTransforms[name] { return step }
+            if let step = Self.bareTransforms[name] { return (step, nil) }
             if let usage = Self.transformUsage[name] {
                 report("transform '\(name)' needs an argument: \(usage)", at: pointer, item.position)
             } else {
                 report("unknown transform '\(name)'\(Suggestion.hint(for: name, in: TransformSpec.names))", at: pointer, item.position)
             }
-            return nil
-        case .object(let members):
+            return (nil, nil)
+        case .object(let all):
+            // `when` may sit beside any step's name: `{"uppercase": true, "when": {…}}`.
+            let whenMember = all.first { $0.key == "when" }
+            let when = whenMember.flatMap { decodeWhen($0.value, JSONPointer.appending(pointer, "when")) }
+            let members = all.filter { $0.key != "when" }
             guard let member = members.first(where: { $0.key != "default" }) ?? members.first else {
-                report("a transform step object has one key, the transform name", at: pointer, item.position)
-                return nil
+                report("a transform step object has one key, the transform name (and optionally 'when')", at: pointer, item.position)
+                return (nil, nil)
             }
             let name = member.key
-            if Self.bareTransforms[name] != nil {
-                report("transform '\(name)' takes no argument; write it as \"\(name)\"", at: pointer, member.keyPosition)
-                return nil
+            if let bare = Self.bareTransforms[name] {
+                if whenMember != nil, members.count == 1, case .bool(true) = member.value.value { return (bare, when) }
+                let conditional = whenMember != nil ? " (with a condition: {\"\(name)\": true, \"when\": {…}})" : ""
+                report("transform '\(name)' takes no argument; write it as \"\(name)\"\(conditional)", at: pointer, member.keyPosition)
+                return (nil, nil)
             }
             guard Self.transformUsage[name] != nil else {
                 report("unknown transform '\(name)'\(Suggestion.hint(for: name, in: TransformSpec.names))", at: pointer, member.keyPosition)
-                return nil
+                return (nil, nil)
             }
             let allowed = name == "map" ? DefinitionKeys.mapStep : [name]
             var extraKeys = false
             for other in members where other.key != name {
                 extraKeys = true
                 if allowed.contains(other.key) { continue }
-                let hint = name == "map" ? Suggestion.hint(for: other.key, in: ["default"]) : ""
-                report("unexpected key '\(other.key)' in a '\(name)' step: a step object has one key\(name == "map" ? " (and 'default')" : "")\(hint)", at: JSONPointer.appending(pointer, other.key), other.keyPosition)
+                let hint = Suggestion.hint(for: other.key, in: (name == "map" ? ["default"] : []) + DefinitionKeys.stepCondition)
+                report("unexpected key '\(other.key)' in a '\(name)' step: a step object has one key\(name == "map" ? " (and 'default')" : "") and optionally 'when'\(hint)", at: JSONPointer.appending(pointer, other.key), other.keyPosition)
             }
-            if extraKeys && name != "map" { return nil }
-            return decodeTransformArgument(name, member.value, JSONPointer.appending(pointer, name), step: item, stepPointer: pointer)
+            if extraKeys && name != "map" { return (nil, nil) }
+            let step = decodeTransformArgument(name, member.value, JSONPointer.appending(pointer, name), step: item, stepPointer: pointer)
+            return (step, when)
         default:
             report("expected a transform name or a one-key object, got \(item.kindDescription)", at: pointer, item.position)
-            return nil
+            return (nil, nil)
         }
     }
 

@@ -6,7 +6,7 @@ import IngestSupport
 /// The decoder never stops at the first problem: each part is checked on its own, with defaults
 /// standing in for broken values, and the model is returned only when nothing was wrong.
 /// Concerns live in extensions: `+Source`, `+Target`, `+Columns`, `+Rules`, `+Transforms`,
-/// `+Examples`.
+/// `+Examples`, `+Webhooks` (which also holds the `*_env` rule for the whole file).
 final class DefinitionDecoder {
     /// The file as shown in problems.
     let file: String
@@ -93,12 +93,14 @@ final class DefinitionDecoder {
         let errorBudget = top["error_budget"].flatMap { decodeErrorBudget($0.value) }
         let examples = top["examples"].map { decodeExamples($0.value) } ?? []
         let limits = top["limits"].map { decodeLimits($0.value) } ?? ValueLimits()
+        let webhooks = top["webhooks"].map { decodeWebhooks($0.value) } ?? []
+        checkEnvironmentNames(root, "")
 
         guard problems.isEmpty else { return nil }
         return ImporterDefinition(
             slug: slug, name: name, description: description, source: source, target: target,
             columns: columns, headers: headers, transaction: transaction, chunkSize: chunkSize,
-            rowLog: rowLog, errorBudget: errorBudget, examples: examples, limits: limits
+            rowLog: rowLog, errorBudget: errorBudget, examples: examples, limits: limits, webhooks: webhooks
         )
     }
 

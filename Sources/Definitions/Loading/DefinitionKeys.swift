@@ -7,11 +7,15 @@ package enum DefinitionKeys {
     /// Top level. `$schema` lets editors find the JSON Schema; it is otherwise ignored.
     package static let topLevel = [
         "$schema", "slug", "name", "description", "source", "target", "columns", "headers",
-        "transaction", "chunk_size", "row_log", "error_budget", "limits", "examples",
+        "transaction", "chunk_size", "row_log", "error_budget", "limits", "examples", "webhooks",
     ]
+    /// One entry of `webhooks`.
+    package static let webhook = ["url", "events", "secret_env"]
     /// `source`.
     package static let source = [
-        "type", "formats", "max_size_mb", "path", "url", "timeout_s", "headers", "format", "csv", "xlsx", "json",
+        "type", "formats", "max_size_mb", "path", "url", "timeout_s", "headers", "host", "port", "username",
+        "password_env", "private_key_path", "passive", "host_key_sha256", "known_hosts_path", "ca_path",
+        "format", "csv", "xlsx", "json",
     ]
     /// `source.csv`.
     package static let csv = ["delimiter", "quote", "encoding", "header_row"]
@@ -31,8 +35,10 @@ package enum DefinitionKeys {
     package static let column = [
         "from", "value", "template", "transform", "default", "type", "formats", "true_values",
         "false_values", "decimal_separator", "thousands_separator", "rules", "lookup", "nullable",
-        "unique_in_file", "sql_type", "label",
+        "unique_in_file", "sql_type", "label", "when",
     ]
+    /// A `when` condition (on a column, a transform step or a rule).
+    package static let when = ["column", "equals", "in", "matches", "not"]
     /// A column's `lookup`.
     package static let lookup = ["table", "match", "select", "on_missing", "create_missing"]
     /// One entry of `examples`.
@@ -40,9 +46,12 @@ package enum DefinitionKeys {
     /// An example's `expect`.
     package static let expect = ["values", "errors"]
     /// A rule written as an object with its own message: `{"rule": "regex:/…/", "message": "…"}`.
-    package static let ruleWithMessage = ["rule", "message"]
-    /// The `{"map": {…}}` transform step, which may carry a sibling `default`.
-    package static let mapStep = ["map", "default"]
+    package static let ruleWithMessage = ["rule", "message", "when"]
+    /// Keys any transform step object may carry beside the transform's name.
+    package static let stepCondition = ["when"]
+    /// The `{"map": {…}}` transform step, which may carry a sibling `default` (and, as every
+    /// step, a `when`).
+    package static let mapStep = ["map", "default", "when"]
     /// Arguments of `{"replace": {…}}`.
     package static let replaceArguments = ["from", "to"]
     /// Arguments of `{"regex_replace": {…}}`.

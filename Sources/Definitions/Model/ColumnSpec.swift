@@ -44,6 +44,11 @@ package struct ColumnSpec: Sendable, Equatable {
     package var sqlType: String?
     /// What messages call the field (`:attribute`); nil means the source header, Laravel style.
     package var label: String?
+    /// `when`: the column is mapped only for rows where this holds; other rows give it no value
+    /// (NULL, no default, no transforms, no rules).
+    package var when: WhenSpec?
+    /// Conditions of transform steps, by index into `transforms` (`{"uppercase": true, "when": …}`).
+    package var transformWhen: [Int: WhenSpec]
 
     package init(
         name: String, pointer: String? = nil, input: Input, transforms: [TransformSpec] = [],
@@ -51,7 +56,8 @@ package struct ColumnSpec: Sendable, Equatable {
         trueValues: [String]? = nil, falseValues: [String]? = nil,
         decimalSeparator: String? = nil, thousandsSeparator: String? = nil,
         rules: [RuleSpec] = [], lookup: LookupSpec? = nil, nullable: Bool = false,
-        uniqueInFile: Bool = false, sqlType: String? = nil, label: String? = nil
+        uniqueInFile: Bool = false, sqlType: String? = nil, label: String? = nil,
+        when: WhenSpec? = nil, transformWhen: [Int: WhenSpec] = [:]
     ) {
         self.name = name; self.pointer = pointer ?? "/columns/\(name)"; self.input = input
         self.transforms = transforms; self.defaultValue = defaultValue; self.type = type
@@ -59,6 +65,7 @@ package struct ColumnSpec: Sendable, Equatable {
         self.decimalSeparator = decimalSeparator; self.thousandsSeparator = thousandsSeparator
         self.rules = rules; self.lookup = lookup; self.nullable = nullable
         self.uniqueInFile = uniqueInFile; self.sqlType = sqlType; self.label = label
+        self.when = when; self.transformWhen = transformWhen
     }
 }
 

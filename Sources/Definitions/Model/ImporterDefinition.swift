@@ -29,19 +29,21 @@ package struct ImporterDefinition: Sendable, Equatable {
     package var limits: ValueLimits
     /// Rows with expected outcomes, run by `ingest check`.
     package var examples: [ExampleSpec]
+    /// Where run lifecycle events are POSTed (docs/WEBHOOKS.md); none by default.
+    package var webhooks: [WebhookSpec]
 
     package init(
         slug: String, name: String? = nil, description: String? = nil,
         source: SourceSpec = SourceSpec(), target: TargetSpec, columns: [ColumnSpec],
         headers: HeaderSpec = HeaderSpec(), transaction: TransactionMode = .none,
         chunkSize: Int = 1000, rowLog: RowLogLevel = .failed, errorBudget: ErrorBudget? = nil,
-        examples: [ExampleSpec] = [], limits: ValueLimits = ValueLimits()
+        examples: [ExampleSpec] = [], limits: ValueLimits = ValueLimits(), webhooks: [WebhookSpec] = []
     ) {
         self.slug = slug; self.name = name; self.description = description
         self.source = source; self.target = target; self.columns = columns
         self.headers = headers; self.transaction = transaction; self.chunkSize = chunkSize
         self.rowLog = rowLog; self.errorBudget = errorBudget; self.examples = examples
-        self.limits = limits
+        self.limits = limits; self.webhooks = webhooks
     }
 }
 

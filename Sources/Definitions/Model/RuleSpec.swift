@@ -8,8 +8,10 @@ package struct RuleSpec: Sendable, Equatable {
     package var message: String?
     /// JSON pointer of the rule in the definition (`/columns/name/rules/1`).
     package var pointer: String
-    package init(name: String, arguments: [String] = [], message: String? = nil, pointer: String = "") {
-        self.name = name; self.arguments = arguments; self.message = message; self.pointer = pointer
+    /// `when`: the rule is checked only for rows where this holds (`{"rule": "required", "when": …}`).
+    package var when: WhenSpec?
+    package init(name: String, arguments: [String] = [], message: String? = nil, pointer: String = "", when: WhenSpec? = nil) {
+        self.name = name; self.arguments = arguments; self.message = message; self.pointer = pointer; self.when = when
     }
 
     /// Every rule name in the vocabulary, for validation and "did you mean".

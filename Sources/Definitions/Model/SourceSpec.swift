@@ -1,7 +1,13 @@
 /// Where rows come from and how the file is read.
 package struct SourceSpec: Sendable, Equatable {
-    /// How a run gets its file: uploaded, read from the data root, or downloaded.
-    package enum SourceType: String, Sendable, Equatable, CaseIterable { case upload, filesystem, url }
+    /// How a run gets its file: uploaded, read from the data root, or downloaded (over http(s),
+    /// FTP, FTP with explicit TLS, or SFTP).
+    package enum SourceType: String, Sendable, Equatable, CaseIterable {
+        case upload, filesystem, url, ftp, ftps, sftp
+
+        /// `ftp`, `ftps` and `sftp`: a file fetched from a server named by `host`, `port` and `path`.
+        package var isRemoteFile: Bool { self == .ftp || self == .ftps || self == .sftp }
+    }
 
     /// Default `upload`.
     package var type: SourceType
@@ -9,12 +15,15 @@ package struct SourceSpec: Sendable, Equatable {
     package var formats: [FileFormat]
     /// Upload size cap in MiB; nil means the server default.
     package var maxSizeMB: Int?
-    /// `filesystem`: path relative to the data root.
+    /// `filesystem`: path relative to the data root. `ftp`, `ftps`, `sftp`: the file's path on the
+    /// server (absolute with a leading `/`, otherwise relative to the login directory).
     package var path: String?
     /// `url`: http(s) address.
     package var url: String?
-    /// `url`: download timeout in seconds.
+    /// `url`, `ftp`, `ftps`, `sftp`: download timeout in seconds.
     package var timeoutSeconds: Double?
+    /// `ftp`, `ftps`, `sftp`: the server, its login and how it is checked.
+    package var remote: RemoteFileOptions
     /// `url`: extra request headers.
     package var httpHeaders: [String: String]
     /// nil means `auto` (extension, then content sniffing).
@@ -30,11 +39,42 @@ package struct SourceSpec: Sendable, Equatable {
         type: SourceType = .upload, formats: [FileFormat] = [], maxSizeMB: Int? = nil,
         path: String? = nil, url: String? = nil, timeoutSeconds: Double? = nil,
         httpHeaders: [String: String] = [:], format: FileFormat? = nil,
-        csv: CSVOptions = CSVOptions(), xlsx: XLSXOptions = XLSXOptions(), json: JSONOptions = JSONOptions()
+        csv: CSVOptions = CSVOptions(), xlsx: XLSXOptions = XLSXOptions(), json: JSONOptions = JSONOptions(),
+        remote: RemoteFileOptions = RemoteFileOptions()
     ) {
         self.type = type; self.formats = formats; self.maxSizeMB = maxSizeMB; self.path = path
         self.url = url; self.timeoutSeconds = timeoutSeconds; self.httpHeaders = httpHeaders
-        self.format = format; self.csv = csv; self.xlsx = xlsx; self.json = json
+        self.format = format; self.csv = csv; self.xlsx = xlsx; self.json = json; self.remote = remote
+    }
+}
+
+/// The server side of an `ftp`, `ftps` or `sftp` source. Secrets are never held here: only the
+/// name of the environment variable with the password, or the path of a key file.
+package struct RemoteFileOptions: Sendable, Equatable {
+    /// A host name or an IP address.
+    package var host: String?
+    /// nil means the protocol's port (21 for FTP and FTPS, 22 for SFTP).
+    package var port: Int?
+    package var username: String?
+    /// The environment variable (prefix `INGEST_SECRET_`) that holds the password.
+    package var passwordEnv: String?
+    /// `sftp`: the private key file to log in with.
+    package var privateKeyPath: String?
+    /// `ftp`, `ftps`: passive mode (the client opens the data connection). Default true.
+    package var passive: Bool
+    /// `sftp`: the SHA-256 fingerprint of the server's host key, as 32 bytes.
+    package var hostKeySHA256: [UInt8]?
+    /// `sftp`: an OpenSSH known_hosts file that lists the server's host key.
+    package var knownHostsPath: String?
+    /// `ftps`: a PEM file of the certificate authorities to trust instead of the system's.
+    package var caPath: String?
+
+    package init(host: String? = nil, port: Int? = nil, username: String? = nil, passwordEnv: String? = nil,
+                 privateKeyPath: String? = nil, passive: Bool = true, hostKeySHA256: [UInt8]? = nil,
+                 knownHostsPath: String? = nil, caPath: String? = nil) {
+        self.host = host; self.port = port; self.username = username; self.passwordEnv = passwordEnv
+        self.privateKeyPath = privateKeyPath; self.passive = passive; self.hostKeySHA256 = hostKeySHA256
+        self.knownHostsPath = knownHostsPath; self.caPath = caPath
     }
 }
 

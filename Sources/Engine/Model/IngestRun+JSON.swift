@@ -1,6 +1,9 @@
+import Foundation
+
 /// JSON shapes shared by the API resources and the CLI's `--json` output, so both say the same.
 extension IngestRun {
-    /// The seed's `IngestRunResource` fields in its order, plus Ingest's additions after them.
+    /// The seed's `IngestRunResource` fields in its order, plus Ingest's additions after them
+    /// (`rows_per_second` and `eta_seconds` last).
     package func json(rows: [LoggedRow]? = nil) -> JSONValue {
         json(rowObjects: rows?.map(\.json))
     }
@@ -42,6 +45,10 @@ extension IngestRun {
             ("applied_from_run_id", .optional(appliedFromRunID)),
             ("rolled_back_rows", .integer(Int64(rolledBackRows))),
         ]
+        // The rate depends on when the object is written (see `RunRate`).
+        let speed = rate(at: Date())
+        members.append(("rows_per_second", speed.rowsPerSecond.map(JSONValue.number) ?? .null))
+        members.append(("eta_seconds", speed.etaSeconds.map(JSONValue.number) ?? .null))
         return .object(members)
     }
 }

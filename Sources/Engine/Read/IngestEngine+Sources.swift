@@ -4,7 +4,8 @@ import Foundation
 import Tabular
 
 extension IngestEngine {
-    /// Records a `pending` run for an importer whose source is not an upload (`filesystem`, `url`).
+    /// Records a `pending` run for an importer whose source is not an upload (`filesystem`, `url`,
+    /// `ftp`, `ftps`, `sftp`).
     package func createSourceRun(slug: String, dryRun: Bool, userID: Int64?) throws(EngineError) -> Int64 {
         let (compiled, loaded) = try importer(slug)
         let source = compiled.definition.source
@@ -30,6 +31,12 @@ extension IngestEngine {
             _ = try URLDownloader(configuration: configuration).validate(address)
             pending = .init(importer: slug, userID: userID, originalFilename: URLDownloader.fileName(of: address),
                             definitionHash: loaded.contentHash, dryRun: dryRun, sourceURL: address)
+        case .ftp, .ftps, .sftp:
+            // Like `url`: refusals and a missing login answer now, the transfer runs in the worker.
+            let shown = try RemoteFileDownloader(configuration: configuration).validate(source)
+            let name = (source.path ?? "").split(separator: "/").last.map(String.init) ?? "download"
+            pending = .init(importer: slug, userID: userID, originalFilename: name,
+                            definitionHash: loaded.contentHash, dryRun: dryRun, sourceURL: shown)
         }
         return try record(pending, store: try openStore(), duplicate: "")
     }

@@ -1,3 +1,4 @@
+import Definitions
 import Foundation
 import Outbound
 
@@ -44,6 +45,15 @@ struct URLDownloader {
             try? FileManager.default.removeItem(atPath: target)
             throw Self.engineError(error, address: address, timeout: timeout)
         }
+    }
+
+    /// Downloads the file of a `url`, `ftp`, `ftps` or `sftp` source (`address` is the one the
+    /// run recorded) into the uploads folder; the caller removes the file when done.
+    func download(_ address: String, source: SourceSpec, maxBytes: Int64) throws(EngineError) -> Downloaded {
+        if source.type.isRemoteFile {
+            return try RemoteFileDownloader(configuration: configuration).download(source, maxBytes: maxBytes)
+        }
+        return try download(address, headers: source.httpHeaders, timeout: source.timeoutSeconds ?? 60, maxBytes: maxBytes)
     }
 
     /// The last path segment of the URL as given (not of a redirect target), or `download`.

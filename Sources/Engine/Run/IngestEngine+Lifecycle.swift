@@ -64,7 +64,7 @@ extension IngestEngine {
         let (compiled, hash, failure) = resolveDefinition(of: run)
         guard let claim = try ownership.acquire(id) else { throw .conflict("Run \(id) was claimed by another worker.") }
         do {
-            guard try store.claim(id, owner: ownership.owner, definitionHash: hash) else {
+            guard try store.claim(id, owner: ownership.owner, definitionHash: hash, webhooks: compiled?.definition.webhooks ?? []) else {
                 claim.release()
                 throw EngineError.conflict("Run \(id) was claimed by another worker.")
             }
@@ -82,7 +82,7 @@ extension IngestEngine {
     private func resolveDefinition(of run: IngestRun) -> (CompiledImporter?, String?, String?) {
         do {
             if let h = run.definitionHash, let definition = versions.withLock({ $0[h] }) {
-                return (try CompiledImporter(definition: definition), h, nil)
+                return (try compiledImporter(slug: run.importer, hash: h, definition: definition), h, nil)
             }
             let (c, loaded) = try importer(run.importer)
             return (c, loaded.contentHash, nil)
@@ -120,8 +120,7 @@ extension IngestEngine {
         }
         do {
             let file = try URLDownloader(configuration: configuration).download(
-                address, headers: spec.httpHeaders, timeout: spec.timeoutSeconds ?? 60,
-                maxBytes: spec.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
+                address, source: spec, maxBytes: spec.maxSizeMB.map { Int64($0) << 20 } ?? configuration.maxUploadBytes)
             do {
                 try store.recordSource(run.id, path: file.path, owned: true, fingerprint: SourceFingerprint.of(file.path))
             } catch {
@@ -148,6 +147,7 @@ extension IngestEngine {
             do throws(SQLiteError) {
                 try store.append(executor.deferredLog)
                 guard try store.finish(id, ending) else { throw SQLiteError(extendedCode: 1, message: "the run is no longer processing") }
+                try store.enqueueWebhooks(WebhookEvent(ending: ending.status), runID: id, hooks: executor.definition.webhooks)
                 try store.db.commit()
                 return
             } catch {
@@ -162,7 +162,9 @@ extension IngestEngine {
             do {
                 try store.db.begin(.immediate)
                 try store.append(log)
-                _ = try store.finish(id, ending)
+                if try store.finish(id, ending) {
+                    try store.enqueueWebhooks(WebhookEvent(ending: ending.status), runID: id, hooks: executor.definition.webhooks)
+                }
                 try store.db.commit()
                 return
             } catch {
@@ -221,10 +223,50 @@ extension IngestEngine {
                 reason = "interrupted: \(left) (the final status could not be written then). Resume it with 'ingest resume \(run.id)'."
             }
             do {
-                if try store.markInterrupted(run.id, reason: reason) { ended.append(run.id) }
+                if try markInterrupted(run, reason: reason, store: store) { ended.append(run.id) }
             } catch { throw .database(error) }
         }
         return ended
+    }
+}
+
+extension IngestEngine {
+    /// Ends an abandoned run as interrupted and queues its `run.failed` deliveries, in one transaction.
+    private func markInterrupted(_ run: IngestRun, reason: String, store: RunStore) throws(SQLiteError) -> Bool {
+        let hooks = webhooks(of: run)
+        guard !hooks.isEmpty else { return try store.markInterrupted(run.id, reason: reason) }
+        try store.db.begin(.immediate)
+        do {
+            let ended = try store.markInterrupted(run.id, reason: reason)
+            if ended { try store.enqueueWebhooks(.failed, runID: run.id, hooks: hooks) }
+            try store.db.commit()
+            return ended
+        } catch {
+            try? store.db.rollback()
+            throw error
+        }
+    }
+
+    /// The webhooks of the definition version a run uses (the one it was created with, if this
+    /// process still holds it, else the importer's current one); none when it is not loaded.
+    func webhooks(of run: IngestRun) -> [WebhookSpec] {
+        webhooks(importer: run.importer, definitionHash: run.definitionHash)
+    }
+
+    func webhooks(importer: String, definitionHash: String?) -> [WebhookSpec] {
+        if let hash = definitionHash, let definition = versions.withLock({ $0[hash] }) { return definition.webhooks }
+        return registry.loaded(slug: importer)?.definition?.webhooks ?? []
+    }
+}
+
+extension WebhookEvent {
+    /// The event a final status sends: completed (with or without errors), failed or cancelled.
+    init(ending status: RunStatus) {
+        switch status {
+        case .completed, .completedWithErrors: self = .completed
+        case .cancelled: self = .cancelled
+        case .failed, .pending, .processing: self = .failed
+        }
     }
 }
 

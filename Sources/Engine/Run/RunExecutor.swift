@@ -308,6 +308,7 @@ final class RunExecutor {
             let started = ThreadClock.nanoseconds()
             try store.append(openLog)
             try store.updateProgress(run.id, counts: next, bytesRead: bytesRead, bytesTotal: bytesTotal, resumePosition: rowsRead)
+            try store.enqueueWebhooks(.chunk, runID: run.id, hooks: definition.webhooks)
             try db.commit()
             commitNanos += ThreadClock.spent(since: started)
             counts = next

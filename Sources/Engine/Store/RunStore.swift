@@ -1,3 +1,4 @@
+import Definitions
 import SQLite
 
 /// Reads and writes `ingest_runs` and `ingest_rows` on one connection. All of Ingest's SQL about
@@ -16,6 +17,14 @@ package final class RunStore {
 
     /// Whether a transaction is open (a store left inside one must not be reused).
     package var isInTransaction: Bool { db.isInTransaction }
+
+    /// SQLite's `data_version` of this connection: it changes whenever another connection (of
+    /// this process or any other) has committed to the database since the last call, and never
+    /// for this connection's own commits. A store used only to watch for changes (the API's read
+    /// cache) therefore sees every commit there is.
+    package func dataVersion() throws(SQLiteError) -> Int64 {
+        try db.scalar("PRAGMA data_version")?.integerValue ?? 0
+    }
 
     static let runColumns = """
         id, importer, status, user_id, original_filename, source_path, definition_hash, dry_run, parent_id,
@@ -114,7 +123,24 @@ package final class RunStore {
     }
 
     /// Moves a pending run to `processing` for `owner`. Returns false when it was not pending.
-    package func claim(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
+    /// The `run.started` deliveries of `webhooks` are queued in the same transaction.
+    package func claim(_ id: Int64, owner: RunOwner, definitionHash: String?, webhooks: [WebhookSpec] = []) throws(SQLiteError) -> Bool {
+        guard webhooks.contains(where: { $0.events.contains(.started) }) else {
+            return try claimRow(id, owner: owner, definitionHash: definitionHash)
+        }
+        try db.begin(.immediate)
+        do {
+            let claimed = try claimRow(id, owner: owner, definitionHash: definitionHash)
+            if claimed { try enqueueWebhooks(.started, runID: id, hooks: webhooks) }
+            try db.commit()
+            return claimed
+        } catch {
+            try? db.rollback()
+            throw error
+        }
+    }
+
+    private func claimRow(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
         let now = Timestamp.now()
         return try db.execute("""
             UPDATE ingest_runs SET status = 'processing', started_at = ?, heartbeat_at = ?, definition_hash = COALESCE(?, definition_hash),
@@ -250,16 +276,25 @@ package final class RunStore {
     package enum CancelResult: Sendable, Equatable { case requested, notFound, alreadyFinished(RunStatus) }
 
     /// Flags a run for cancellation; a pending run is cancelled at once, a processing one between chunks.
-    package func requestCancellation(of id: Int64) throws(SQLiteError) -> CancelResult {
-        guard let run = try run(id) else { return .notFound }
-        if run.status.isFinished { return .alreadyFinished(run.status) }
-        try db.execute("UPDATE ingest_runs SET cancel_requested = 1 WHERE id = ?", [.integer(id)])
-        let now = Timestamp.now()
-        try db.execute("""
-            UPDATE ingest_runs SET status = 'cancelled', failure_reason = 'Cancelled before it started.', completed_at = ?
-            WHERE id = ? AND status = 'pending'
-            """, [.text(now), .integer(id)])
-        return .requested
+    package func requestCancellation(of id: Int64, webhooks: [WebhookSpec] = []) throws(SQLiteError) -> CancelResult {
+        try db.begin(.immediate)
+        do {
+            guard let run = try run(id) else { try db.commit(); return .notFound }
+            if run.status.isFinished { try db.commit(); return .alreadyFinished(run.status) }
+            try db.execute("UPDATE ingest_runs SET cancel_requested = 1 WHERE id = ?", [.integer(id)])
+            let now = Timestamp.now()
+            let endedHere = try db.execute("""
+                UPDATE ingest_runs SET status = 'cancelled', failure_reason = 'Cancelled before it started.', completed_at = ?
+                WHERE id = ? AND status = 'pending'
+                """, [.text(now), .integer(id)])
+            // Only the request that ended the pending run queues its run.cancelled, in the same transaction.
+            if endedHere == 1 { try enqueueWebhooks(.cancelled, runID: id, hooks: webhooks) }
+            try db.commit()
+            return .requested
+        } catch {
+            try? db.rollback()
+            throw error
+        }
     }
 
     /// Whether someone asked to cancel the run.
@@ -384,7 +419,7 @@ package final class RunStore {
 
     // MARK: decoding
 
-    private func queryRuns(_ sql: String, _ args: [Value] = []) throws(SQLiteError) -> [IngestRun] {
+    func queryRuns(_ sql: String, _ args: [Value] = []) throws(SQLiteError) -> [IngestRun] {
         let statement = try db.cachedStatement(sql)
         statement.reset()
         defer { statement.reset() }

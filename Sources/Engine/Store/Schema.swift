@@ -87,6 +87,54 @@ enum Schema {
             CREATE UNIQUE INDEX ingest_runs_one_resume ON ingest_runs(resumed_from_run_id)
                 WHERE resumed_from_run_id IS NOT NULL AND status NOT IN ('failed', 'cancelled');
             """),
+        .init(version: 5, name: "webhooks", sql: """
+            CREATE TABLE ingest_webhook_deliveries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                delivery_id TEXT NOT NULL UNIQUE,
+                run_id INTEGER NOT NULL REFERENCES ingest_runs(id) ON DELETE CASCADE,
+                event TEXT NOT NULL,
+                url TEXT NOT NULL,
+                secret_env TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT,
+                lease_owner TEXT,
+                lease_until TEXT,
+                last_status_code INTEGER,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT
+            );
+            CREATE INDEX ingest_webhook_deliveries_due ON ingest_webhook_deliveries(status, next_attempt_at);
+            CREATE INDEX ingest_webhook_deliveries_run ON ingest_webhook_deliveries(run_id);
+            CREATE TABLE ingest_webhook_attempts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                delivery INTEGER NOT NULL REFERENCES ingest_webhook_deliveries(id) ON DELETE CASCADE,
+                attempt INTEGER NOT NULL,
+                started_at TEXT NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                status_code INTEGER,
+                error TEXT,
+                next_attempt_at TEXT
+            );
+            CREATE INDEX ingest_webhook_attempts_delivery ON ingest_webhook_attempts(delivery);
+            """),
+        // Tokens created before scopes have `scopes` NULL: they keep `read` and `run`
+        // (``TokenScope/legacy``). A session dies with its token (and is checked against it).
+        .init(version: 6, name: "token scopes and dashboard sessions", sql: """
+            ALTER TABLE ingest_tokens ADD COLUMN scopes TEXT;
+            CREATE TABLE ingest_sessions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                session_hash TEXT NOT NULL UNIQUE,
+                token_id INTEGER NOT NULL REFERENCES ingest_tokens(id) ON DELETE CASCADE,
+                scopes TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            );
+            CREATE INDEX ingest_sessions_token ON ingest_sessions(token_id);
+            """),
     ])
 
     /// Opens the database at `path` and brings its schema up to date.

@@ -31,6 +31,12 @@ package enum TokenGenerator {
         return prefix + SHA256.hex(bytes)
     }
 
+    /// 32 random bytes as 64 lowercase hex digits, without the prefix: session ids and CSRF
+    /// tokens.
+    package static func randomHex() -> String {
+        String(makeToken().dropFirst(prefix.count))
+    }
+
     /// The stored form of `token`: SHA-256 as 64 lowercase hex digits.
     package static func hash(of token: String) -> String {
         SHA256.hexDigest(Array(token.utf8))

@@ -5,10 +5,12 @@ import SQLite
 /// Like its connection, a store belongs to one thread at a time.
 package struct TokenStore {
     /// One stored credential, as the authenticator compares it.
-    package struct Credential {
+    package struct Credential: Sendable {
         package var id: Int64
         package var name: String
         package var userID: Int64?
+        /// What the token may do.
+        package var scopes: Set<TokenScope>
         /// The stored SHA-256 hex digest, as bytes.
         package var hash: [UInt8]
         /// When the token was last recorded as used, if ever.
@@ -23,18 +25,21 @@ package struct TokenStore {
         self.connection = store.db
     }
 
-    /// Creates a token named `name` and returns it; only its hash is stored, so this is the only
-    /// time the token can be seen.
-    package func create(name: String, userID: Int64?) throws(TokenError) -> (token: String, record: APIToken) {
+    /// Creates a token named `name` with `scopes` and returns it; only its hash is stored, so
+    /// this is the only time the token can be seen.
+    package func create(name: String, userID: Int64?, scopes: Set<TokenScope> = TokenScope.defaults)
+        throws(TokenError) -> (token: String, record: APIToken) {
         guard TokenStore.isValid(name: name) else { throw .invalidName(name) }
+        guard !scopes.isEmpty else { throw .invalidScope("") }
         let token = TokenGenerator.makeToken()
         let createdAt = Timestamp.now()
         do {
             let existing = try connection.scalar("SELECT COUNT(*) FROM ingest_tokens WHERE name = ?", [.text(name)])
             if (existing?.integerValue ?? 0) > 0 { throw TokenError.nameTaken(name) }
             _ = try connection.execute(
-                "INSERT INTO ingest_tokens (name, token_hash, user_id, created_at) VALUES (?, ?, ?, ?)",
-                [.text(name), .text(TokenGenerator.hash(of: token)), userID.map(Value.integer) ?? .null, .text(createdAt)]
+                "INSERT INTO ingest_tokens (name, token_hash, user_id, created_at, scopes) VALUES (?, ?, ?, ?, ?)",
+                [.text(name), .text(TokenGenerator.hash(of: token)), userID.map(Value.integer) ?? .null, .text(createdAt),
+                 .text(TokenScope.text(scopes))]
             )
         } catch let error as TokenError {
             throw error
@@ -45,15 +50,15 @@ package struct TokenStore {
         } catch {
             throw .database(SQLiteError(extendedCode: 1, message: "unexpected error"))
         }
-        return (token, APIToken(name: name, userID: userID, createdAt: createdAt, lastUsedAt: nil))
+        return (token, APIToken(name: name, userID: userID, scopes: scopes, createdAt: createdAt, lastUsedAt: nil))
     }
 
     /// Every token, oldest first.
     package func list() throws(TokenError) -> [APIToken] {
         do {
-            return try connection.query("SELECT name, user_id, created_at, last_used_at FROM ingest_tokens ORDER BY id").map { row in
-                APIToken(name: row[0].textValue ?? "", userID: row[1].integerValue, createdAt: row[2].textValue ?? "",
-                         lastUsedAt: row[3].textValue)
+            return try connection.query("SELECT name, user_id, created_at, last_used_at, scopes FROM ingest_tokens ORDER BY id").map { row in
+                APIToken(name: row[0].textValue ?? "", userID: row[1].integerValue, scopes: TokenScope.stored(row[4].textValue),
+                         createdAt: row[2].textValue ?? "", lastUsedAt: row[3].textValue)
             }
         } catch {
             throw .database(error)
@@ -73,9 +78,10 @@ package struct TokenStore {
 
     /// Every stored credential, for the authenticator's constant-time scan.
     package func credentials() throws(SQLiteError) -> [Credential] {
-        try connection.query("SELECT id, name, user_id, token_hash, last_used_at FROM ingest_tokens").map { row in
+        try connection.query("SELECT id, name, user_id, token_hash, last_used_at, scopes FROM ingest_tokens").map { row in
             Credential(id: row[0].integerValue ?? 0, name: row[1].textValue ?? "", userID: row[2].integerValue,
-                       hash: Array((row[3].textValue ?? "").utf8), lastUsedAt: row[4].textValue)
+                       scopes: TokenScope.stored(row[5].textValue), hash: Array((row[3].textValue ?? "").utf8),
+                       lastUsedAt: row[4].textValue)
         }
     }
 

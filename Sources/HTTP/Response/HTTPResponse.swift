@@ -61,6 +61,16 @@ package struct HTTPResponse {
         HTTPResponse(status: status, headers: headers, body: .stream(producer))
     }
 
+    /// A `text/event-stream` response fed by `producer` (see ``HTTPResponseBody/eventStream(_:)``).
+    package static func eventStream(headers: HTTPHeaders = HTTPHeaders(), producer: any EventStreamProducer) -> HTTPResponse {
+        var headers = headers
+        headers.replaceOrAdd(name: "Content-Type", value: "text/event-stream")
+        headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        // Tells nginx not to buffer the stream (it would hold the events back).
+        headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        return HTTPResponse(status: .ok, headers: headers, body: .eventStream(producer))
+    }
+
     /// The response for an error thrown by a handler: the error's own response if it adopts
     /// ``HTTPResponseError``, otherwise a `500` whose message reveals nothing about the cause.
     package init(error: any Error) {
@@ -71,8 +81,8 @@ package struct HTTPResponse {
         }
     }
 
-    /// The whole content, running a stream producer into memory. Meant for tests that call the
-    /// router without sockets.
+    /// The whole content, running a stream producer into memory (an event stream's first batch).
+    /// Meant for tests that call the router without sockets.
     package func collectBody() throws -> [UInt8] {
         switch body {
         case .empty:
@@ -85,6 +95,9 @@ package struct HTTPResponse {
             try producer(writer)
             try writer.flush()
             return collected
+        case .eventStream(let producer):
+            // Without a socket there is no later tick: the events of the first call only.
+            return try producer.nextEvents(now: .now).events.flatMap(\.encoded)
         }
     }
 }

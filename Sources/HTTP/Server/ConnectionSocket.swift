@@ -79,6 +79,44 @@ final class ConnectionSocket {
         try result.get()
     }
 
+    /// Writes `head` and then `body` with one gathering `sendmsg` (more only if the peer is slow
+    /// to accept them), without copying the body behind the head first.
+    func send(head: [UInt8], body: [UInt8], timeout: Duration) throws(HTTPIOError) {
+        let result: Result<Int, HTTPIOError> = head.withUnsafeBytes { headBytes in
+            body.withUnsafeBytes { bodyBytes in sendGathered(headBytes, bodyBytes) }
+        }
+        let sent = try result.get()
+        if sent < head.count {
+            try send(head[sent...], timeout: timeout)
+            try send(body, timeout: timeout)
+        } else if sent < head.count + body.count {
+            try send(body[(sent - head.count)...], timeout: timeout)
+        }
+    }
+
+    /// One `sendmsg` of both buffers without waiting; the number of bytes the kernel took (0 when
+    /// the socket buffer is full).
+    private func sendGathered(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Result<Int, HTTPIOError> {
+        var vectors = [
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count),
+        ]
+        while true {
+            let sent = vectors.withUnsafeMutableBufferPointer { iov in
+                var message = msghdr()
+                message.msg_iov = iov.baseAddress
+                message.msg_iovlen = iov.count
+                return sendmsg(descriptor, &message, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            }
+            if sent >= 0 { return .success(sent) }
+            let error = errno
+            if error == EINTR { continue }
+            if error == EAGAIN || error == EWOULDBLOCK { return .success(0) }
+            if error == EPIPE || error == ECONNRESET || error == ENOTCONN { return .failure(.peerClosed) }
+            return .failure(.system(errno: error))
+        }
+    }
+
     private func sendAll(_ raw: UnsafeRawBufferPointer, timeout: Duration) -> Result<Void, HTTPIOError> {
         guard let base = raw.baseAddress else { return .success(()) }
         var offset = 0
@@ -146,6 +184,14 @@ final class ConnectionSocket {
             discarded += count
         }
         close()
+    }
+
+    /// Gives the descriptor away (to the event-stream thread) without closing it: the server
+    /// forgets it as if it were closed, and this socket no longer touches it.
+    func detach() -> Int32 {
+        isClosed = true
+        willClose?()
+        return descriptor
     }
 
     /// Closes the descriptor once.

@@ -12,6 +12,7 @@ final class HTTPConnection {
     private let configuration: HTTPServerConfiguration
     private let router: Router
     private let logger: HTTPServer.Logger
+    private let eventStreams: EventStreamHub?
     /// Readable once the server is shutting down; watched only while waiting between requests.
     private let shutdownSignal: Int32
     private let isShuttingDown: @Sendable () -> Bool
@@ -26,10 +27,12 @@ final class HTTPConnection {
     private var inboundStart = 0
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var headParser: HTTPHeadParser
+    /// The last `Date` value sent and the second it names.
+    private var dateText: (second: time_t, text: String)?
 
     init(
         socket: ConnectionSocket, remoteAddress: String, configuration: HTTPServerConfiguration, router: Router,
-        logger: @escaping HTTPServer.Logger, shutdownSignal: Int32, isShuttingDown: @escaping @Sendable () -> Bool,
+        logger: @escaping HTTPServer.Logger, eventStreams: EventStreamHub? = nil, shutdownSignal: Int32, isShuttingDown: @escaping @Sendable () -> Bool,
         onAuthenticated: @escaping () -> Void = {}
     ) {
         self.socket = socket
@@ -37,6 +40,7 @@ final class HTTPConnection {
         self.configuration = configuration
         self.router = router
         self.logger = logger
+        self.eventStreams = eventStreams
         self.shutdownSignal = shutdownSignal
         self.isShuttingDown = isShuttingDown
         self.onAuthenticated = onAuthenticated
@@ -74,6 +78,8 @@ final class HTTPConnection {
                     return
                 case .closeAbandoningInput:
                     socket.lingeringClose()
+                    return
+                case .detached:
                     return
                 }
             }
@@ -151,6 +157,8 @@ final class HTTPConnection {
         case close
         /// Close while the client may still be sending (an unread or failed body).
         case closeAbandoningInput
+        /// The socket went to the event-stream thread, which now owns it.
+        case detached
     }
 
     /// What one exchange decided about the connection.
@@ -168,7 +176,32 @@ final class HTTPConnection {
         let isHead = head.method == .head
         var exchange = Exchange(close: head.version == .http1_0 || head.headers.containsToken("close", in: "Connection"))
         var request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, remoteAddress: remoteAddress)
-        let response = respond(to: &request, head: head, exchange: &exchange)
+        var response: HTTPResponse
+        if let cors = configuration.cors, head.method == .options, (try? BodyFraming.determine(for: head)) == BodyFraming.none,
+           let preflight = cors.preflightResponse(to: head.headers) {
+            response = preflight
+        } else {
+            response = respond(to: &request, head: head, exchange: &exchange)
+            configuration.cors?.decorate(&response.headers, origin: head.headers["Origin"])
+        }
+        if case .eventStream(let producer) = response.body, !isHead, !exchange.abandonsInput {
+            guard let hub = eventStreams, hub.reserve() else {
+                response = HTTPResponse(error: HTTPError(
+                    .serviceUnavailable, message: "Too many event streams are open (at most \(eventStreams?.capacity ?? 0)); try again later.",
+                    headers: ["Retry-After": String(configuration.retryAfterSeconds)]))
+                return finish(response, head: head, request: request, startedAt: startedAt, exchange: &exchange)
+            }
+            return handOver(response, producer: producer, to: hub, head: head, request: request, startedAt: startedAt)
+        }
+        return finish(response, head: head, request: request, startedAt: startedAt, exchange: &exchange)
+    }
+
+    /// Writes an ordinary response and decides what happens to the connection.
+    private func finish(
+        _ response: HTTPResponse, head: HTTPRequestHead, request: HTTPRequest, startedAt: ContinuousClock.Instant,
+        exchange: inout Exchange
+    ) -> Disposition {
+        let isHead = head.method == .head
 
         // A body the handler did not read to the end (or that failed) leaves the stream
         // position unknown, so the connection cannot carry another request.
@@ -180,6 +213,31 @@ final class HTTPConnection {
         guard sent != nil else { return .close }
         if case .stream = response.body, head.version == .http1_0 { return .close }
         return exchange.close ? .close : .keepAlive
+    }
+
+    /// Sends an event stream's head, then gives the socket to the event-stream thread. The stream
+    /// is close-delimited (RFC 9112 §6.3: without Content-Length or chunking the content ends
+    /// when the server closes), so the connection carries no further request.
+    private func handOver(
+        _ response: HTTPResponse, producer: any EventStreamProducer, to hub: EventStreamHub, head: HTTPRequestHead,
+        request: HTTPRequest, startedAt: ContinuousClock.Instant
+    ) -> Disposition {
+        var headers = response.headers
+        for name in ["Content-Length", "Transfer-Encoding", "Connection", "Date"] { headers.remove(name: name) }
+        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Connection", value: "close")
+        var text = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n"
+        for field in headers.fields { text += "\(field.name): \(field.value)\r\n" }
+        text += "\r\n"
+        do throws(HTTPIOError) {
+            try socket.send(Array(text.utf8), timeout: configuration.writeTimeout)
+        } catch {
+            hub.cancelReservation()
+            return .close
+        }
+        log(method: head.method.rawValue, path: request.path, status: response.status, bytes: 0, startedAt: startedAt)
+        hub.adopt(descriptor: socket.detach(), producer: producer)
+        return .detached
     }
 
     /// Frames, routes and admits the request from its head, then attaches the body and runs the
@@ -359,7 +417,7 @@ final class HTTPConnection {
         var headers = response.headers
         for name in ["Content-Length", "Transfer-Encoding", "Connection", "Date"] { headers.remove(name: name) }
         // RFC 9110 §6.6.1: an origin server with a clock MUST send Date.
-        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Date", value: currentDate())
         var payload: [UInt8] = []
         var producer: ((ResponseBodyWriter) throws -> Void)?
         var closeAfter = close
@@ -382,21 +440,22 @@ final class HTTPConnection {
                 }
                 producer = body
             }
+        case .eventStream:
+            // Only HEAD gets here (GET is handed to the event-stream thread): the head alone.
+            closeAfter = true
         }
         if closeAfter { headers.add(name: "Connection", value: "close") }
 
         var head = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n"
         for field in headers.fields { head += "\(field.name): \(field.value)\r\n" }
         head += "\r\n"
-        var bytes = Array(head.utf8)
         if isHead {
             // RFC 9110 §9.3.2: HEAD gets the headers GET would get, and no content.
             payload = []
             producer = nil
         }
-        bytes.append(contentsOf: payload)
         do throws(HTTPIOError) {
-            try socket.send(bytes, timeout: configuration.writeTimeout)
+            try socket.send(head: Array(head.utf8), body: payload, timeout: configuration.writeTimeout)
         } catch {
             return nil
         }
@@ -431,6 +490,15 @@ final class HTTPConnection {
             return nil
         }
         return writer.bytesWritten
+    }
+
+    /// `HTTPDate.now()`, formatted once per second per connection.
+    private func currentDate() -> String {
+        let now = time(nil)
+        if let cached = dateText, cached.second == now { return cached.text }
+        let text = HTTPDate.format(secondsSince1970: now)
+        dateText = (now, text)
+        return text
     }
 
     private func log(method: String, path: String, status: HTTPStatus, bytes: Int, startedAt: ContinuousClock.Instant) {

@@ -38,6 +38,8 @@ package final class HTTPServer: Sendable {
     package let configuration: HTTPServerConfiguration
     private let router: Router
     private let logger: Logger
+    /// Serves the open `text/event-stream` responses on one thread of their own.
+    private let eventStreams: EventStreamHub
 
     private enum Phase { case created, running, stopping, stopped }
 
@@ -65,7 +67,13 @@ package final class HTTPServer: Sendable {
         self.router = router
         self.logger = logger
         self.state = Mutex(State(table: ConnectionTable(limits: ConnectionTable.Limits(configuration))))
+        self.eventStreams = EventStreamHub(
+            limit: configuration.maxEventStreams, tick: configuration.eventStreamTick,
+            heartbeat: configuration.eventStreamHeartbeat, logger: logger)
     }
+
+    /// Event streams open now (served by the event-stream thread), for tests.
+    package var openEventStreams: Int { eventStreams.openStreams }
 
     /// The bound port (the ephemeral one when configured with port 0), or 0 before ``start()``.
     package var port: Int {
@@ -165,6 +173,8 @@ package final class HTTPServer: Sendable {
             acceptLoopFinished.wait()
             acceptLoopFinished.signal()
         }
+        // Event streams never end on their own: close them now rather than wait for them.
+        eventStreams.stop()
         waitUntilNoConnections(for: configuration.drainTimeout)
         // Past the drain timeout: wake every blocked read and write so the threads finish.
         state.withLock { state in
@@ -315,11 +325,11 @@ package final class HTTPServer: Sendable {
         socket.willClose = { [self] in state.withLock { $0.table.descriptorClosed(id) } }
         let connection = HTTPConnection(
             socket: socket, remoteAddress: admitted.remoteAddress, configuration: configuration, router: router,
-            logger: logger, shutdownSignal: wake, isShuttingDown: { [self] in isShuttingDown },
+            logger: logger, eventStreams: eventStreams, shutdownSignal: wake, isShuttingDown: { [self] in isShuttingDown },
             onAuthenticated: { [self] in authenticated(id, wake: wake) }
         )
         connection.serve()
-        socket.close()
+        socket.close()  // no-op when the socket went to the event-stream thread
     }
 
     /// Connection `id` authenticated: its unauthenticated slot may go to a waiting connection.

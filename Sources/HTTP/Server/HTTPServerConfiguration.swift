@@ -74,6 +74,19 @@ package struct HTTPServerConfiguration: Sendable {
     /// How long graceful shutdown waits for in-flight requests before closing their sockets.
     /// Default 10 s.
     package var drainTimeout: Duration
+    /// The most `text/event-stream` responses open at once. They are served by one thread of
+    /// their own (``EventStreamHub``), not by connection threads, so they never count against
+    /// ``maxConnections``; past this budget a stream request is answered `503`. Each open stream
+    /// holds one socket descriptor. Default 256.
+    package var maxEventStreams: Int
+    /// How often every open event stream's producer is asked for events. Default 250 ms.
+    package var eventStreamTick: Duration
+    /// How long an event stream may stay silent before a `: keep-alive` comment is sent, so
+    /// proxies and clients see the connection alive. Default 15 s.
+    package var eventStreamHeartbeat: Duration
+    /// Which browser origins may call the server cross-origin (``CORSPolicy``); `nil` (the
+    /// default) answers no preflight, and `OPTIONS` is routed like any other method.
+    package var cors: CORSPolicy?
 
     /// Creates a configuration; every parameter has the default documented on its property.
     package init(
@@ -97,7 +110,11 @@ package struct HTTPServerConfiguration: Sendable {
         writeTimeout: Duration = .seconds(30),
         maxBufferedBodyBytes: Int = 1024 * 1024,
         maxStreamingBodyBytes: Int = 1024 * 1024 * 1024,
-        drainTimeout: Duration = .seconds(10)
+        drainTimeout: Duration = .seconds(10),
+        maxEventStreams: Int = 256,
+        eventStreamTick: Duration = .milliseconds(250),
+        eventStreamHeartbeat: Duration = .seconds(15),
+        cors: CORSPolicy? = nil
     ) {
         self.host = host
         self.port = port
@@ -120,5 +137,9 @@ package struct HTTPServerConfiguration: Sendable {
         self.maxBufferedBodyBytes = maxBufferedBodyBytes
         self.maxStreamingBodyBytes = maxStreamingBodyBytes
         self.drainTimeout = drainTimeout
+        self.maxEventStreams = max(0, maxEventStreams)
+        self.eventStreamTick = eventStreamTick
+        self.eventStreamHeartbeat = eventStreamHeartbeat
+        self.cors = cors
     }
 }

@@ -13,6 +13,8 @@ package struct HeaderResolution: Sendable {
     package let problems: [String]
     /// Per compiled column, how its raw value is read from a row.
     let inputs: [ResolvedInput]
+    /// Per `when` condition of the importer, the cell it reads (-1: header missing, a problem).
+    var conditionCells: [Int] = []
 
     /// Whether rows can be processed with this resolution.
     package var isUsable: Bool { problems.isEmpty }

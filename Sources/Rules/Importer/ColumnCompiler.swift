@@ -11,6 +11,9 @@ struct ColumnCompiler {
     let headerIndex: [String: Int]
     var problems: [CompileError.Problem] = []
     var distinctCount = 0
+    /// Every distinct `when` of the definition; plans refer to them by index.
+    var conditions: [Condition] = []
+    private var conditionSpecs: [WhenSpec] = []
 
     init(definition: ImporterDefinition) {
         self.definition = definition
@@ -36,12 +39,32 @@ struct ColumnCompiler {
         columnIndex[name] ?? headerIndex[matcher.key(name)]
     }
 
+    /// The index of `when` in `conditions` (compiled on first use), or -1 for none.
+    mutating func condition(_ when: WhenSpec?) -> Int {
+        guard let when else { return -1 }
+        var bare = when
+        bare.pointer = ""
+        if let i = conditionSpecs.firstIndex(of: bare) { return i }
+        switch Condition.compile(when, matcher: matcher) {
+        case .success(let c):
+            conditions.append(c); conditionSpecs.append(bare)
+            return conditions.count - 1
+        case .failure(let e):
+            problem(when.pointer + "/matches", e.message)
+            return -1
+        }
+    }
+
     /// Compiles one column: its input, transforms, type, rules, messages and default.
     mutating func compile(_ spec: ColumnSpec) -> (ColumnPlan, CompiledColumn) {
         let attribute = MessageCatalog.attribute(of: spec)
         let separators = compileSeparators(spec)
         let input = compileInput(spec)
-        let (transforms, isList) = compileTransforms(spec)
+        let when = condition(spec.when)
+        if spec.when != nil && definition.target.key.contains(spec.name) {
+            problem(spec.pointer + "/when", "a key column cannot be conditional: every row needs its key")
+        }
+        let (transforms, isList, transformWhen) = compileTransforms(spec)
         let (coercion, formats) = compileCoercion(spec, separators: separators)
         let sizeKind = Self.sizeKind(spec, isList: isList)
         var rules = compileRules(spec, attribute: attribute, formats: formats, separators: separators, sizeKind: sizeKind)
@@ -51,11 +74,12 @@ struct ColumnCompiler {
             name: spec.name, input: input, transforms: transforms, separators: separators, coercion: coercion,
             defaultValue: compileDefault(spec, coercion: coercion), validators: rules.validators, tables: rules.tables,
             typeMessage: messages.type, calendarMessage: messages.calendar, numberMessage: messages.number, sizeKind: sizeKind,
-            distinctSlot: distinctSlot, refusals: refusals(for: spec, attribute: attribute))
+            distinctSlot: distinctSlot, refusals: refusals(for: spec, attribute: attribute),
+            when: when, transformWhen: transformWhen, validatorWhen: rules.validatorWhen)
         let sqlType = spec.sqlType ?? (spec.lookup != nil ? "INTEGER" : CompiledColumn.sqlType(for: spec.type))
         let compiled = CompiledColumn(
             name: spec.name, type: spec.type, sqlType: sqlType, isKey: definition.target.key.contains(spec.name),
-            lookup: spec.lookup, unique: rules.unique, exists: rules.exists, nullable: spec.nullable || !rules.required,
+            lookup: spec.lookup, unique: rules.unique, exists: rules.exists, nullable: spec.nullable || !rules.required || spec.when != nil,
             ordering: ValueOrdering(type: spec.type, coercion: coercion))
         return (plan, compiled)
     }
@@ -98,13 +122,16 @@ struct ColumnCompiler {
         }
     }
 
-    /// The compiled transform steps, and whether they make the value a list (`split`).
-    private mutating func compileTransforms(_ spec: ColumnSpec) -> ([Transform], Bool) {
+    /// The compiled transform steps, whether they make the value a list (`split`), and each
+    /// step's condition.
+    private mutating func compileTransforms(_ spec: ColumnSpec) -> ([Transform], Bool, [Int]) {
         var transforms: [Transform] = []
+        var conditions: [Int] = []
         var isList = false
         for (i, t) in spec.transforms.enumerated() {
             switch Transform.compile(t) {
             case .success(let compiled):
+                conditions.append(condition(spec.transformWhen[i]))
                 if case .concat(let columns, _, let separator) = compiled {
                     // Source headers, matched as `from` names are.
                     transforms.append(.concat(keys: columns.map(matcher.key), cells: [], separator: separator))
@@ -115,7 +142,7 @@ struct ColumnCompiler {
             case .failure(let e): problem("\(spec.pointer)/transform/\(i)", e.message)
             }
         }
-        return (transforms, isList)
+        return (transforms, isList, conditions)
     }
 
     /// The type coercion: date formats and boolean words.
@@ -153,6 +180,8 @@ struct ColumnCompiler {
     struct CompiledRules {
         var tables: ValidatorTables
         var validators: [Validator] = []
+        /// Per validator, its condition's index (-1: none).
+        var validatorWhen: [Int] = []
         var unique: DeferredRule? = nil
         var exists: ExistsRule? = nil
         var required = false
@@ -189,7 +218,11 @@ struct ColumnCompiler {
                 continue
             }
             if name == .distinct && out.hasDistinct { continue }
-            if name == .required { out.required = true }
+            if rule.when != nil && (name == .unique || name == .exists || name == .nullable) {
+                problem(pointer + "/when", "'\(rule.name)' cannot be conditional (it holds for the whole column)")
+                continue
+            }
+            if name == .required && rule.when == nil { out.required = true }
             switch compileRule(name, rule, pointer: pointer, context: context, tables: &out.tables) {
             case .skip: continue
             case .unique(let u): out.unique = u
@@ -198,6 +231,7 @@ struct ColumnCompiler {
                 let message = MessageCatalog.message(rule: rule.name, custom: rule.message, sizeKind: sizeKind, placeholders: placeholders)
                 out.validators.append(Validator(check: check, message: out.tables.add(message: message),
                                                 messageUsesInput: rule.message?.contains(":input") ?? false))
+                out.validatorWhen.append(condition(rule.when))
             }
         }
         return out
@@ -321,6 +355,7 @@ struct ColumnCompiler {
         if spec.uniqueInFile && !rules.hasDistinct {
             let message = MessageCatalog.message(rule: "distinct", custom: nil, sizeKind: sizeKind, placeholders: ["attribute": attribute])
             rules.validators.append(Validator(check: .distinct, message: rules.tables.add(message: message), messageUsesInput: false))
+            rules.validatorWhen.append(-1)
         }
         guard rules.hasDistinct else { return nil }
         defer { distinctCount += 1 }

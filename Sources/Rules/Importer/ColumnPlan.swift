@@ -54,12 +54,18 @@ final class ColumnPlan: Sendable {
     /// Index into the processor's seen-values sets, when the column is `distinct`.
     let distinctSlot: Int?
     let refusals: Refusals
+    /// Conditions, as indexes into the importer's conditions (-1: none): the column's own
+    /// `when`, one per transform step, and one per validator.
+    let when: Int
+    let transformWhen: [Int]
+    let validatorWhen: [Int]
 
     let type: ColumnType
 
     init(name: String, input: Input, transforms: [Transform], separators: NumberText.Separators, coercion: Coercion,
          defaultValue: Default?, validators: [Validator], tables: ValidatorTables, typeMessage: String, calendarMessage: String,
-         numberMessage: String, sizeKind: MessageCatalog.SizeKind, distinctSlot: Int?, refusals: Refusals) {
+         numberMessage: String, sizeKind: MessageCatalog.SizeKind, distinctSlot: Int?, refusals: Refusals,
+         when: Int = -1, transformWhen: [Int] = [], validatorWhen: [Int] = []) {
         self.name = name; self.input = input; self.transforms = transforms; self.separators = separators
         self.coercion = coercion; self.defaultValue = defaultValue; self.validators = validators
         self.messages = tables.messages; self.patterns = tables.patterns; self.stringLists = tables.stringLists
@@ -68,6 +74,9 @@ final class ColumnPlan: Sendable {
         self.typeMessage = typeMessage; self.calendarMessage = calendarMessage; self.numberMessage = numberMessage
         self.sizeKind = sizeKind; self.distinctSlot = distinctSlot; self.type = coercion.type
         self.refusals = refusals
+        self.when = when
+        self.transformWhen = transformWhen.count == transforms.count ? transformWhen : Array(repeating: -1, count: transforms.count)
+        self.validatorWhen = validatorWhen.count == validators.count ? validatorWhen : Array(repeating: -1, count: validators.count)
     }
 }
 

@@ -14,6 +14,8 @@ package struct CompiledImporter: Sendable {
     let plans: [ColumnPlan]
     let matcher: HeaderMatcher
     let distinctSlots: Int
+    /// Every distinct `when` condition; plans refer to them by index.
+    let conditions: [Condition]
 
     /// Compiles `definition`, reporting every semantic problem (bad regex, unknown date
     /// pattern letter, bad rule argument, unknown column) with its JSON pointer.
@@ -51,6 +53,7 @@ package struct CompiledImporter: Sendable {
         self.plans = plans
         self.matcher = compiler.matcher
         self.distinctSlots = compiler.distinctCount
+        self.conditions = compiler.conditions
     }
 
     /// Decides once per file which source column feeds each target column.
@@ -111,9 +114,27 @@ package struct CompiledImporter: Sendable {
         if definition.headers.strict && !missing.isEmpty {
             problems.append(Self.missingMessage(missing, header: header))
         }
+        // A condition cannot be judged without its column: always fatal, whatever `strict` says.
+        var conditionCells: [Int] = []
+        var unread: [(name: String, pointers: [String])] = []
+        for condition in conditions {
+            if let found = find(condition.name, key: condition.key) { conditionCells.append(found); continue }
+            conditionCells.append(-1)
+            if let i = unread.firstIndex(where: { $0.name == condition.name }) {
+                unread[i].pointers.append(condition.pointer)
+            } else {
+                unread.append((condition.name, [condition.pointer]))
+            }
+        }
+        let shown = header.prefix(20).map { $0.isEmpty ? "(empty)" : $0 }
+        for (name, pointers) in unread {
+            let hint = Suggestion.nearest(to: name, in: header, normalize: normalize).map { " Did you mean '\($0)'?" } ?? ""
+            problems.append("Missing header '\(name)', which the 'when' at \(Self.list(pointers, conjunction: "and")) reads. Found: "
+                + (shown.isEmpty ? "no headers" : shown.joined(separator: ", ")) + (header.count > 20 ? ", …" : "") + "." + hint)
+        }
         return HeaderResolution(sourceHeader: header, missing: missing.map { $0.names[0] },
                                 hints: missing.map { m in m.hint.map { " Did you mean '\($0)'?" } ?? "" },
-                                problems: problems, inputs: inputs)
+                                problems: problems, inputs: inputs, conditionCells: conditionCells)
     }
 
     /// "Missing required header 'Order No'. Found: Order Number, Customer. Did you mean 'Order Number'?"
@@ -154,6 +175,7 @@ package struct CompiledImporter: Sendable {
             }
             for t in plan.transforms { if case .concat(let keys, _, _) = t { wanted.formUnion(keys) } }
         }
+        wanted.formUnion(conditions.map(\.key))
         let matcher = self.matcher
         return { [wanted] header in wanted.contains(matcher.key(header)) }
     }
@@ -161,6 +183,7 @@ package struct CompiledImporter: Sendable {
     /// A processor for one run: it keeps `distinct` state, so make a new one per run.
     package func makeProcessor(resolution: HeaderResolution, run: RunFacts) -> RowProcessor {
         RowProcessor(plans: plans, inputs: resolution.inputs, run: run, distinctSlots: distinctSlots, limits: definition.limits,
-                     headerIndex: matcher.index(resolution.sourceHeader))
+                     headerIndex: matcher.index(resolution.sourceHeader),
+                     conditions: conditions, conditionCells: resolution.conditionCells)
     }
 }

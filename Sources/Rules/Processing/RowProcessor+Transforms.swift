@@ -28,9 +28,11 @@ extension RowProcessor {
         if text.utf8.count > limit { return .failed(.tooLarge) }
         // Fast path: text-to-text transforms on a plain String.
         let transforms = self.transforms
+        let transformWhen = self.transformWhen
         var k = transformStart[c]
         let end = transformStart[c + 1]
         while k < end {
+            if transformWhen[k] >= 0 && !holds[transformWhen[k]] { k += 1; continue }
             guard let out = transforms[k].applyText(text, limit: limit) else { break }
             if out.utf8.count > limit { return .failed(.tooLarge) }
             text = out
@@ -39,6 +41,7 @@ extension RowProcessor {
         if k == end { return .text(text) }
         var value = CellValue.text(text)
         while k < end {
+            if transformWhen[k] >= 0 && !holds[transformWhen[k]] { k += 1; continue }
             if case .concat(_, let indexes, let separator) = transforms[k] {
                 guard let joined = Transform.concat(indexes, separator: separator, row: cells, limit: limit) else { return .failed(.tooLarge) }
                 value = .text(joined)

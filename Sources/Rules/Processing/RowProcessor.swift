@@ -21,7 +21,8 @@ package final class RowProcessor {
     /// Where a column stands after transforms, default and coercion. `tooLarge` and
     /// `rowTooLarge` are the size caps (`limits`); `skipped` columns come after the one that
     /// took the row past its cap and are not computed.
-    enum State: UInt8 { case empty, present, typeFailed, calendarFailed, numberFailed, tooLarge, rowTooLarge, skipped }
+    /// `unmapped` columns have a `when` that does not hold for the row: no value, no rules.
+    enum State: UInt8 { case empty, present, typeFailed, calendarFailed, numberFailed, tooLarge, rowTooLarge, skipped, unmapped }
 
     let plans: [ColumnPlan]
     /// Values per row: one per compiled column.
@@ -36,6 +37,13 @@ package final class RowProcessor {
     let validatorStart: [Int]
     let transforms: [Transform]
     let transformStart: [Int]
+    /// Per entry of `validators` and `transforms`, the condition it waits on (-1: none).
+    let validatorWhen: [Int]
+    let transformWhen: [Int]
+    /// The `when` conditions, the cell each reads, and whether each holds for the current row.
+    let conditions: [Condition]
+    let conditionCells: [Int]
+    let holds: UnsafeMutablePointer<Bool>
     /// Seconds since 1970 of the run start, and its day: "now" and "today" for `before`/`after`.
     let runStartKey: Int
     let runStartDay: Int
@@ -54,8 +62,12 @@ package final class RowProcessor {
     /// `headerIndex` (header key → cell index, under the definition's matching) resolves the
     /// columns `concat` steps read.
     init(plans: [ColumnPlan], inputs: [ResolvedInput], run: RunFacts, distinctSlots: Int, limits: ValueLimits,
-         headerIndex: [String: Int] = [:]) {
+         headerIndex: [String: Int] = [:], conditions: [Condition] = [], conditionCells: [Int] = []) {
         self.plans = plans
+        self.conditions = conditions
+        self.conditionCells = conditionCells.count == conditions.count ? conditionCells : Array(repeating: -1, count: conditions.count)
+        holds = UnsafeMutablePointer<Bool>.allocate(capacity: max(conditions.count, 1))
+        holds.initialize(repeating: false, count: max(conditions.count, 1))
         self.maxValueBytes = limits.maxValueBytes
         self.maxRowBytes = limits.maxRowBytes
         self.sources = inputs.map { input in
@@ -80,8 +92,10 @@ package final class RowProcessor {
         cellIndexes = sources.map { if case .cell(let i) = $0 { return i }; return -1 }
         var validators: [Validator] = [], validatorStart: [Int] = [0]
         var transforms: [Transform] = [], transformStart: [Int] = [0]
+        var validatorWhen: [Int] = [], transformWhen: [Int] = []
         for plan in plans {
             validators.append(contentsOf: plan.validators); validatorStart.append(validators.count)
+            validatorWhen.append(contentsOf: plan.validatorWhen); transformWhen.append(contentsOf: plan.transformWhen)
             for t in plan.transforms {
                 if case .concat(let keys, _, let separator) = t {
                     transforms.append(.concat(keys: keys, cells: keys.map { headerIndex[$0] ?? -1 }, separator: separator))
@@ -93,6 +107,7 @@ package final class RowProcessor {
         }
         self.validators = validators; self.validatorStart = validatorStart
         self.transforms = transforms; self.transformStart = transformStart
+        self.validatorWhen = validatorWhen; self.transformWhen = transformWhen
         let start = DateFormat.parseISODateTime(run.startedAt)
         if case .success(let p) = start {
             runStartKey = p.orderKey
@@ -114,6 +129,7 @@ package final class RowProcessor {
         texts.deinitialize(count: plans.count); texts.deallocate()
         states.deinitialize(count: plans.count); states.deallocate()
         lists.deinitialize(count: plans.count); lists.deallocate()
+        holds.deinitialize(count: max(conditions.count, 1)); holds.deallocate()
     }
 
     /// Turns one source row into target values or errors. Cells beyond or short of the header
@@ -148,6 +164,7 @@ package final class RowProcessor {
 
     /// Both phases over `values` (one slot per column, already `.null`); returns the errors.
     private func process(_ cells: [String], values: UnsafeMutablePointer<TypedValue>) -> [(column: String, messages: [String])] {
+        if !conditions.isEmpty { judgeConditions(cells) }
         // Phase 1: every column's value, so rules may look at other columns of the row.
         var rowBytes = 0
         for c in 0..<plans.count { coerceColumn(c, cells, into: values, rowBytes: &rowBytes) }
@@ -165,6 +182,10 @@ package final class RowProcessor {
         if hasLists { lists[c] = nil }
         if rowBytes > maxRowBytes {
             states[c] = .skipped; texts[c] = ""
+            return
+        }
+        if plan.when >= 0 && !holds[plan.when] {
+            states[c] = .unmapped; texts[c] = ""
             return
         }
         var text: String
@@ -224,6 +245,8 @@ package final class RowProcessor {
         var errors: [(column: String, messages: [String])] = []
         let validators = self.validators
         let validatorStart = self.validatorStart
+        let validatorWhen = self.validatorWhen
+        let holds = self.holds
         for c in 0..<count {
             let first = validatorStart[c], end = validatorStart[c + 1]
             unowned(unsafe) let plan = plans[c]
@@ -233,13 +256,15 @@ package final class RowProcessor {
             case .numberFailed: errors.append((plan.name, [plan.numberMessage])); continue
             case .tooLarge: errors.append((plan.name, [plan.refusals.tooLarge])); continue
             case .rowTooLarge: errors.append((plan.name, [plan.refusals.rowTooLarge])); continue
-            case .skipped: continue
+            case .skipped, .unmapped: continue
             case .empty:
                 var failed = false
                 var k = first
                 while k < end {
                     let v = validators[k]
+                    let w = validatorWhen[k]
                     k += 1
+                    if w >= 0 && !holds[w] { continue }
                     if v.appliesToEmpty && !passes(v, plan, c, values, texts, lists, states) {
                         errors.append((plan.name, [message(v, plan, rowText(c, values, texts))]))
                         failed = true
@@ -253,7 +278,9 @@ package final class RowProcessor {
                 var k = first
                 while k < end {
                     let v = validators[k]
+                    let w = validatorWhen[k]
                     k += 1
+                    if w >= 0 && !holds[w] { continue }
                     if passes(v, plan, c, values, texts, lists, states) { continue }
                     messages.append(message(v, plan, rowText(c, values, texts)))
                     if v.bails { break }
@@ -262,6 +289,14 @@ package final class RowProcessor {
             }
         }
         return errors
+    }
+
+    /// Whether each `when` holds for this row, judged once before any column.
+    private func judgeConditions(_ cells: [String]) {
+        for i in 0..<conditions.count {
+            let cell = conditionCells[i]
+            holds[i] = conditions[i].holds(cell >= 0 && cell < cells.count ? cells[cell] : "")
+        }
     }
 
     private func message(_ v: Validator, _ plan: ColumnPlan, _ input: String) -> String {

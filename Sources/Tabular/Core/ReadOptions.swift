@@ -71,8 +71,9 @@ package struct ReadOptions: Sendable {
 /// Which flattened keys (`id`, `address.city`) of JSON/NDJSON objects become columns.
 ///
 /// A predicate rather than a list: the definition's header matching (`normalized` ignores case
-/// and punctuation) decides, and that lives with the definition, not with the reader. It is
-/// called once per key of every object, so it should be cheap.
+/// and punctuation) decides, and that lives with the definition, not with the reader. It must
+/// answer the same for the same key every time: the reader asks once per distinct key (up to
+/// 1,024 of them, then once per key of every object) and remembers the answer.
 package struct KeySelection: Sendable {
     /// Whether the key is wanted.
     package let wants: @Sendable (String) -> Bool

@@ -31,6 +31,8 @@ package final class JSONRowReader: TableReader {
     private var header: [String]?
     private var headerDone = false
     private var columnIndex: [String: Int] = [:]
+    /// The keys of the last object by position, with their header column (see ``column(of:at:)``).
+    private var keysByPosition: [(key: String, column: Int?)] = []
     private var pendingError: TabularError?
     /// Objects the header was learnt from.
     private var sampledObjects = 0
@@ -130,8 +132,8 @@ package final class JSONRowReader: TableReader {
     private func row(_ pairs: Pairs, number: Int) -> TableRow {
         var cells = [String](repeating: "", count: header?.count ?? 0)
         var warnings: [String] = []
-        for (key, value) in pairs {
-            if let index = columnIndex[key] {
+        for (position, (key, value)) in pairs.enumerated() {
+            if let index = column(of: key, at: position) {
                 cells[index] = value
             } else {
                 let sample = sampledObjects == 1 ? "the first object" : "the first \(sampledObjects) objects"
@@ -139,6 +141,21 @@ package final class JSONRowReader: TableReader {
             }
         }
         return TableRow(cells: cells, recordNumber: number, warnings: warnings)
+    }
+
+    /// The header column of `key`, the `position`-th key of its object. Objects of one feed
+    /// mostly list the same keys in the same order, so the previous object's key at the same
+    /// position is compared first (equal small strings compare in one step), and the header's
+    /// index is hashed only when it differs.
+    private func column(of key: String, at position: Int) -> Int? {
+        if position < keysByPosition.count, keysByPosition[position].key == key { return keysByPosition[position].column }
+        let column = columnIndex[key]
+        if position < keysByPosition.count {
+            keysByPosition[position] = (key, column)
+        } else if position == keysByPosition.count, position < 1024 {
+            keysByPosition.append((key, column))
+        }
+        return column
     }
 
     private func locate(_ error: TabularError) -> TabularError {

@@ -19,6 +19,10 @@ struct JSONTableParser {
     private var firstElement = true
     private var finished = false
     private var text: [UInt8] = []
+    /// The selection's answer per key asked so far (keys repeat in every object; normalizing
+    /// each one again was a sixth of the NDJSON reading time), at most ``maxRememberedKeys``.
+    private var wanted: [String: Bool] = [:]
+    static let maxRememberedKeys = 1024
     /// Objects returned so far.
     private(set) var objectCount = 0
 
@@ -150,6 +154,15 @@ struct JSONTableParser {
         TabularError(.malformedJSON, "source.json.pointer \"\(pointer?.text ?? "")\": nothing at \"\(path)\"")
     }
 
+    /// Whether the key selection keeps `key` (every key without one), remembered per key.
+    private mutating func isWanted(_ key: String) -> Bool {
+        guard let selection = keySelection else { return true }
+        if let known = wanted[key] { return known }
+        let answer = selection.wants(key)
+        if wanted.count < JSONTableParser.maxRememberedKeys { wanted[key] = answer }
+        return answer
+    }
+
     /// Reads the members of an object whose '{' was consumed, flattening nested objects.
     private mutating func readObject(prefix: String, depth: Int, into pairs: inout [(key: String, value: String)]) throws(TabularError) {
         guard depth <= limits.maxJSONDepth else {
@@ -157,7 +170,7 @@ struct JSONTableParser {
         }
         if try tokenizer.peekSignificant() == UInt8(ascii: "}") {
             tokenizer.cursor.advance()
-            if !prefix.isEmpty, keySelection?.wants(prefix) ?? true { pairs.append((prefix, "")) }
+            if !prefix.isEmpty, isWanted(prefix) { pairs.append((prefix, "")) }
             return
         }
         while true {
@@ -167,7 +180,7 @@ struct JSONTableParser {
             try tokenizer.expect(UInt8(ascii: ":"), "':'")
             let key = prefix.isEmpty ? name : prefix + "." + name
             guard let b = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON inside an object") }
-            if b != UInt8(ascii: "{"), let selection = keySelection, !selection.wants(key) {
+            if b != UInt8(ascii: "{"), !isWanted(key) {
                 // Not a column: checked for syntax and dropped, never kept.
                 try skipValue(depth: depth + 1)
             } else {

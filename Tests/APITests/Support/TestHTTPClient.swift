@@ -148,7 +148,7 @@ final class TestSocket {
         return true
     }
 
-    private func readLine(timeout: Duration) throws -> String {
+    func readLine(timeout: Duration) throws -> String {
         while true {
             if let lf = buffer.firstIndex(of: 10) {
                 var line = Array(buffer[0..<lf])

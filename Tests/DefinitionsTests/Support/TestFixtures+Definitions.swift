@@ -55,6 +55,7 @@ extension TestFixtures {
   "row_log": "all",
   "error_budget": { "max_failed_rows": 100, "max_failed_ratio": 0.05 },
   "limits": { "max_value_bytes": 65536, "max_row_bytes": 1048576 },
+  "webhooks": [{ "url": "https://hooks.example.com/ingest", "events": ["run.started", "run.chunk", "run.completed"], "secret_env": "INGEST_SECRET_HOOK" }],
   "columns": {
     "email": { "from": ["E-mail", "Email Address"], "transform": ["trim", "lowercase"], "rules": "required|email|max:255" },
     "team": { "from": "Team", "rules": ["required", { "in": ["red", "blue", "a,b"] }, { "rule": "regex:/^[a-z|,]+$/i", "message": "Teams are lower-case words." }] },
