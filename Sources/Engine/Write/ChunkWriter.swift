@@ -238,7 +238,9 @@ final class ChunkWriter {
     /// this row only, through `plan.errors`.
     private func store(_ r: Int, _ arena: RowArena, plan: inout RowPlan, into result: inout BatchOutcome) throws(SQLiteError) -> LoggedRow.Status {
         var status = LoggedRow.Status.success
-        let savepoint = definition.transaction == .row && (!plan.toCreate.isEmpty || !plan.pivots.isEmpty)
+        // A row and its pivot rows stand or fall together, also under `transaction: none`.
+        let perRow = definition.transaction == .row || definition.transaction == .none
+        let savepoint = (definition.transaction == .row && !plan.toCreate.isEmpty) || (perRow && !plan.pivots.isEmpty)
         if savepoint { try db.savepoint("ingest_row") }
         var relations = PivotWriter.Counts()
         do {

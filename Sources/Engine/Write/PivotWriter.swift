@@ -139,7 +139,8 @@ final class PivotWriter {
                 counts.detached += try delete.execute([.integer(parent), .integer(id)])
             }
         }
-        let insert = try db.cachedStatement("INSERT OR IGNORE INTO \(pivot) (\(p), \(r)) VALUES (?, ?)")
+        // Only the UNIQUE pair is let pass; a CHECK, NOT NULL or trigger of the pivot still fails the row.
+        let insert = try db.cachedStatement("INSERT INTO \(pivot) (\(p), \(r)) VALUES (?, ?) ON CONFLICT DO NOTHING")
         for id in ids { counts.attached += try insert.execute([.integer(parent), .integer(id)]) }
         return counts
     }
