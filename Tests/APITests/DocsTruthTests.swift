@@ -151,6 +151,8 @@ struct DocsTruthTests {
             ("### `limits`", DefinitionKeys.limits),
             ("## `columns`", DefinitionKeys.column),
             ("### `lookup`", DefinitionKeys.lookup),
+            ("### `relate_many`: many-to-many", DefinitionKeys.relateMany),
+            ("#### `relate_many.related`", DefinitionKeys.related),
             ("### `when`: conditional mappings", DefinitionKeys.when),
             ("### An example", DefinitionKeys.example),
             ("### `expect`", DefinitionKeys.expect),

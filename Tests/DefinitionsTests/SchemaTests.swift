@@ -101,6 +101,8 @@ struct SchemaTests {
             ("/$defs/limits", DefinitionKeys.limits),
             ("/$defs/column", DefinitionKeys.column),
             ("/$defs/lookup", DefinitionKeys.lookup),
+            ("/$defs/relateMany", DefinitionKeys.relateMany),
+            ("/$defs/related", DefinitionKeys.related),
             ("/$defs/when", DefinitionKeys.when),
             ("/$defs/example", DefinitionKeys.example),
             ("/$defs/expect", DefinitionKeys.expect),

@@ -172,6 +172,8 @@ enum OpenAPISchemas {
                 "rolled_back": object(["created": integer, "updated": integer, "skipped": integer], required: ["created", "updated", "skipped"]),
                 "threads": object(["read_validate_cpu_ms": integer, "write_cpu_ms": integer, "write_sqlite_ms": integer],
                                   required: ["read_validate_cpu_ms", "write_cpu_ms", "write_sqlite_ms"]),
+                "relations": object(["attached": integer, "detached": integer, "created": integer],
+                                    required: ["attached", "detached", "created"]),
             ], required: ["total_rows", "successful_rows", "failed_rows", "created_rows", "updated_rows", "skipped_rows",
                           "duration_ms", "rows_per_second"]),
         ], required: ["errors", "warnings", "meta"])

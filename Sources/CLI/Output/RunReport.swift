@@ -20,6 +20,9 @@ enum RunReport {
         if let source = run.summary?.meta.source, !source.isEmpty {
             out += "  source:   " + source.sorted { $0.key < $1.key }.map { "\(safe($0.key))=\(safe($0.value))" }.joined(separator: ", ") + "\n"
         }
+        if let r = run.summary?.meta.relations {
+            out += "  pivots:   \(r.attached) attached, \(r.detached) detached, \(r.created) related rows created\n"
+        }
         if let reason = run.failureReason { out += "  reason:   \(safe(reason))\n" }
         if verbose, let s = run.summary {
             let rowErrors = s.errors.filter { $0 != run.failureReason }

@@ -99,6 +99,12 @@ extension DefinitionDecoder {
         if let m = members["lookup"] {
             column.lookup = decodeLookup(m.value, pointer + "/lookup")
         }
+        if let m = members["relate_many"] {
+            column.relateMany = decodeRelateMany(m.value, pointer + "/relate_many")
+            if column.lookup != nil, let l = members["lookup"] {
+                report("a column cannot have both 'lookup' and 'relate_many'", at: pointer + "/lookup", l.keyPosition)
+            }
+        }
         if let m = members["nullable"], let b = bool(m.value, pointer + "/nullable") { column.nullable = b }
         if let m = members["unique_in_file"], let b = bool(m.value, pointer + "/unique_in_file") { column.uniqueInFile = b }
         if let m = members["sql_type"], let sqlType = string(m.value, pointer + "/sql_type", nonEmpty: true) {

@@ -35,12 +35,16 @@ package enum DefinitionKeys {
     package static let column = [
         "from", "value", "template", "transform", "default", "type", "formats", "true_values",
         "false_values", "decimal_separator", "thousands_separator", "rules", "lookup", "nullable",
-        "unique_in_file", "sql_type", "label", "when",
+        "unique_in_file", "sql_type", "label", "when", "relate_many",
     ]
     /// A `when` condition (on a column, a transform step or a rule).
     package static let when = ["column", "equals", "in", "matches", "not"]
     /// A column's `lookup`.
     package static let lookup = ["table", "match", "select", "on_missing", "create_missing"]
+    /// A column's `relate_many`.
+    package static let relateMany = ["table", "parent_column", "related", "related_column", "separator", "mode"]
+    /// `relate_many.related`.
+    package static let related = ["table", "match", "select", "on_missing"]
     /// One entry of `examples`.
     package static let example = ["row", "expect"]
     /// An example's `expect`.

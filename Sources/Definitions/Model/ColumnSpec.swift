@@ -36,6 +36,9 @@ package struct ColumnSpec: Sendable, Equatable {
     package var rules: [RuleSpec]
     /// Turns the value into a foreign key.
     package var lookup: LookupSpec?
+    /// `relate_many`: the cell lists related values and the row syncs a pivot table; the column
+    /// is then not a column of the target table.
+    package var relateMany: RelateManySpec?
     /// An empty value is allowed and stored as NULL (same as the `nullable` rule).
     package var nullable: Bool
     /// Values must be unique within one file (same as the `distinct` rule).
@@ -57,7 +60,7 @@ package struct ColumnSpec: Sendable, Equatable {
         decimalSeparator: String? = nil, thousandsSeparator: String? = nil,
         rules: [RuleSpec] = [], lookup: LookupSpec? = nil, nullable: Bool = false,
         uniqueInFile: Bool = false, sqlType: String? = nil, label: String? = nil,
-        when: WhenSpec? = nil, transformWhen: [Int: WhenSpec] = [:]
+        when: WhenSpec? = nil, transformWhen: [Int: WhenSpec] = [:], relateMany: RelateManySpec? = nil
     ) {
         self.name = name; self.pointer = pointer ?? "/columns/\(name)"; self.input = input
         self.transforms = transforms; self.defaultValue = defaultValue; self.type = type
@@ -66,6 +69,7 @@ package struct ColumnSpec: Sendable, Equatable {
         self.rules = rules; self.lookup = lookup; self.nullable = nullable
         self.uniqueInFile = uniqueInFile; self.sqlType = sqlType; self.label = label
         self.when = when; self.transformWhen = transformWhen
+        self.relateMany = relateMany
     }
 }
 

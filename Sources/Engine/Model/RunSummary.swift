@@ -23,12 +23,15 @@ package struct RunSummary: Sendable, Equatable, Codable {
         package var rolledBack: Outcome?
         /// Where the run's time went, per thread (runs that read rows).
         package var threads: Threads?
+        /// `relate_many` importers: pivot rows attached and detached, related rows created, as
+        /// committed (a dry run's as predicted).
+        package var relations: Relations?
 
         enum CodingKeys: String, CodingKey {
             case totalRows = "total_rows", successfulRows = "successful_rows", failedRows = "failed_rows"
             case createdRows = "created_rows", updatedRows = "updated_rows", skippedRows = "skipped_rows"
             case durationMs = "duration_ms", rowsPerSecond = "rows_per_second", dryRun = "dry_run", source
-            case rolledBack = "rolled_back", threads
+            case rolledBack = "rolled_back", threads, relations
         }
     }
 
@@ -49,6 +52,19 @@ package struct RunSummary: Sendable, Equatable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case readValidateCPUMs = "read_validate_cpu_ms", writeCPUMs = "write_cpu_ms", writeSQLiteMs = "write_sqlite_ms"
+        }
+    }
+
+    /// What `relate_many` columns did to their pivot and related tables.
+    package struct Relations: Sendable, Equatable, Codable {
+        /// Pivot rows inserted.
+        package var attached: Int
+        /// Pivot rows deleted (`mode: sync`).
+        package var detached: Int
+        /// Related rows inserted (`on_missing: create`).
+        package var created: Int
+        package init(attached: Int, detached: Int, created: Int) {
+            self.attached = attached; self.detached = detached; self.created = created
         }
     }
 

@@ -63,6 +63,12 @@ final class RunExecutor {
     /// row of a single-transaction run with `row_log: all`): 100,000; more are counted, not kept.
     static let maxDeferredRows = 100_000
     private var unloggedRows = 0
+    /// Pivot rows attached/detached and related rows created: committed (in single-transaction
+    /// mode: written so far), in the open chunk, before the doomed chunk, and rolled back.
+    private var relations = PivotWriter.Counts()
+    private var openRelations = PivotWriter.Counts()
+    private var relationsAtDoom = PivotWriter.Counts()
+    private var undoneRelations = PivotWriter.Counts()
     /// Whether every row of the source was read (false after a budget stop, a read failure, a cancel).
     private var readToEnd = false
 
@@ -258,6 +264,8 @@ final class RunExecutor {
             if doom == nil, let first = result.firstFailure, definition.transaction == .chunk || definition.transaction == .all {
                 doom = first
                 countsAtDoom = counts
+                relationsAtDoom = relations
+                openRelations = PivotWriter.Counts()
                 // Everything since the last commit will be rolled back with the doomed transaction.
                 doomed = open
                 keepAside(openLog)
@@ -284,6 +292,7 @@ final class RunExecutor {
             doomed.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
             keepAside(result.logged)
         } else {
+            openRelations.add(result.relations)
             open.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
             if isSingleTransaction { keepAside(result.logged) } else { openLog += result.logged }
         }
@@ -314,6 +323,8 @@ final class RunExecutor {
             counts = next
             position = rowsRead
         }
+        relations.add(openRelations)
+        openRelations = PivotWriter.Counts()
         open = RunCounts()
         openLog = []
         observer?(progress())
@@ -368,7 +379,11 @@ final class RunExecutor {
         }
         var undone = doomed
         undone.add(created: open.created, updated: open.updated, skipped: open.skipped, failed: open.failed)
+        undoneRelations = openRelations
+        openRelations = PivotWriter.Counts()
         if isSingleTransaction {
+            undoneRelations.add(relations)
+            relations = PivotWriter.Counts()
             undone.add(created: counts.created, updated: counts.updated, skipped: counts.skipped, failed: counts.failed)
             // Failed rows stay counted: they are what the run reports.
             counts = RunCounts()
@@ -478,6 +493,11 @@ final class RunExecutor {
             dryRun: run.dryRun, source: detected, threads: threads)
         if undone > 0 || run.dryRun {
             meta.rolledBack = .init(created: rolledBack.created, updated: rolledBack.updated, skipped: rolledBack.skipped)
+        }
+        if definition.columns.contains(where: { $0.relateMany != nil }) {
+            var r = relations
+            if run.dryRun { r = doom == nil ? undoneRelations : (definition.transaction == .chunk ? relationsAtDoom : PivotWriter.Counts()) }
+            meta.relations = .init(attached: r.attached, detached: r.detached, created: r.created)
         }
         var warnings = self.warnings
         if unloggedRows > 0 { warnings.append("\(unloggedRows) more logged rows were not kept (at most \(RunExecutor.maxDeferredRows) are kept aside until the end of a single transaction).") }

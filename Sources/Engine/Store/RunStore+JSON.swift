@@ -41,6 +41,9 @@ extension RunStore {
                 [("threads", JSONValue.object([("read_validate_cpu_ms", .integer(Int64(t.readValidateCPUMs))),
                                                ("write_cpu_ms", .integer(Int64(t.writeCPUMs))),
                                                ("write_sqlite_ms", .integer(Int64(t.writeSQLiteMs)))]))]
+            } ?? []) + (m.relations.map { r in
+                [("relations", JSONValue.object([("attached", .integer(Int64(r.attached))), ("detached", .integer(Int64(r.detached))),
+                                                 ("created", .integer(Int64(r.created)))]))]
             } ?? []))),
         ])
     }
@@ -64,6 +67,10 @@ extension RunStore {
                         threads: meta["threads"].map { t in
                             .init(readValidateCPUMs: Int(t["read_validate_cpu_ms"]?.intValue ?? 0), writeCPUMs: Int(t["write_cpu_ms"]?.intValue ?? 0),
                                   writeSQLiteMs: Int(t["write_sqlite_ms"]?.intValue ?? 0))
+                        },
+                        relations: meta["relations"].map { r in
+                            .init(attached: Int(r["attached"]?.intValue ?? 0), detached: Int(r["detached"]?.intValue ?? 0),
+                                  created: Int(r["created"]?.intValue ?? 0))
                         }))
     }
 }

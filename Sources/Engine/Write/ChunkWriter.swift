@@ -38,6 +38,8 @@ final class ChunkWriter {
         var firstErrors: [String] = []
         /// The first failing row of the batch: its record number and message.
         var firstFailure: (row: Int, message: String)?
+        /// Pivot rows attached and detached, related rows created (`relate_many`).
+        var relations = PivotWriter.Counts()
     }
 
     init(db: Connection, table: TargetTable, definition: ImporterDefinition, header: [String], runID: Int64) throws(SQLiteError) {
@@ -46,7 +48,8 @@ final class ChunkWriter {
         self.definition = definition
         self.header = header
         self.runID = runID
-        let names = table.columns.map { quoteIdentifier($0.name) }
+        let storedIndexes = table.columns.indices.filter { table.columns[$0].isStored }
+        let names = storedIndexes.map { quoteIdentifier(table.columns[$0].name) }
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
         var insertSQL = "INSERT INTO \(table.quotedName) (\(names.joined(separator: ", "))) VALUES (\(placeholders))"
         if !table.key.isEmpty {
@@ -54,7 +57,7 @@ final class ChunkWriter {
         }
         insert = try db.prepare(insertSQL)
         newerByIndex = definition.target.newerBy.flatMap { n in table.columns.firstIndex { $0.name == n } }
-        let nonKey = table.columns.indices.filter { !table.keyIndexes.contains($0) }
+        let nonKey = storedIndexes.filter { !table.keyIndexes.contains($0) }
         let keyWhere = table.keyIndexes.map { "\(quoteIdentifier(table.columns[$0].name)) = ?" }.joined(separator: " AND ")
         let strategy = definition.target.onDuplicate
         if !table.key.isEmpty, !nonKey.isEmpty, strategy == .update || strategy == .upsert || strategy == .updateIfNewer {
@@ -73,6 +76,14 @@ final class ChunkWriter {
             storedNewer = nil
         }
         nonKeyIndexes = nonKey
+        self.storedIndexes = storedIndexes
+        pivots = PivotWriter(db: db, table: table)
+        if pivots != nil, !table.key.isEmpty {
+            let keyWhere = table.keyIndexes.map { "\(quoteIdentifier(table.columns[$0].name)) = ?" }.joined(separator: " AND ")
+            parentRowID = try db.prepare("SELECT rowid FROM \(table.quotedName) WHERE \(keyWhere)")
+        } else {
+            parentRowID = nil
+        }
         lookupCache = Array(repeating: LookupCache(), count: table.columns.count)
         checks = table.columns.map { ColumnChecks(unique: $0.unique != nil, exists: $0.exists != nil, lookup: $0.lookup?.onMissing) }
         overrides = .allocate(capacity: max(1, table.columns.count))
@@ -85,6 +96,12 @@ final class ChunkWriter {
     private let checkedColumns: [Int]
 
     private let nonKeyIndexes: [Int]
+    /// The columns of the target table (all but `relate_many` lists), in insert order.
+    private let storedIndexes: [Int]
+    /// The `relate_many` pivots, when the importer has any.
+    private let pivots: PivotWriter?
+    /// Reads the rowid of an existing row by key: the parent of its pivot rows after an update.
+    private let parentRowID: Statement?
 
     deinit {
         overrides.deinitialize(count: max(1, table.columns.count))
@@ -92,7 +109,10 @@ final class ChunkWriter {
     }
 
     /// Forgets cached lookup ids (after a rollback may have removed rows they point to).
-    func invalidateCaches() { for i in lookupCache.indices { lookupCache[i].removeAll() } }
+    func invalidateCaches() {
+        for i in lookupCache.indices { lookupCache[i].removeAll() }
+        pivots?.invalidate()
+    }
 
     /// Writes one batch inside the caller's transaction: prefetch what the database knows, then
     /// row by row in file order check, write and log.
@@ -127,9 +147,14 @@ final class ChunkWriter {
     /// Fills the lookup cache and reads which values are taken (`unique`) or present (`exists`).
     private func prefetch(_ batch: RowBatch) throws(SQLiteError) -> DatabaseFacts {
         var facts = DatabaseFacts()
-        guard !checkedColumns.isEmpty else { return facts }
+        guard !checkedColumns.isEmpty || pivots != nil else { return facts }
         let arena = batch.arena
         let valid = arena.rows.indices.filter { arena.rows[$0].values >= 0 }
+        if let pivots {
+            let started = ThreadClock.nanoseconds()
+            defer { sqliteNanos += ThreadClock.spent(since: started) }
+            try pivots.prefetch(valid, arena)
+        }
         try prefetchLookups(valid, arena)
         for i in checkedColumns {
             let column = table.columns[i]
@@ -150,6 +175,8 @@ final class ChunkWriter {
     struct RowPlan {
         var errors: RowErrors?
         var toCreate: [(column: Int, value: TypedValue)] = []
+        /// The row's `relate_many` lists as ids (and values to create).
+        var pivots: [PivotWriter.Plan] = []
     }
 
     /// What is bound for a column instead of the row's own value: a lookup's id, or NULL for a
@@ -167,10 +194,15 @@ final class ChunkWriter {
     /// A lookup whose value the cache knows costs a hash of the cell's bytes, nothing more.
     private func check(_ r: Int, _ batch: RowBatch, against facts: DatabaseFacts) -> RowPlan {
         var plan = RowPlan(errors: batch.errors(of: r))
-        guard plan.errors == nil, !checkedColumns.isEmpty else { return plan }
+        guard plan.errors == nil, !checkedColumns.isEmpty || pivots != nil else { return plan }
         let arena = batch.arena
         let first = Int(arena.rows[r].values)
         var validation: [(column: String, messages: [String])] = []
+        if let pivots {
+            let (plans, failures) = pivots.check(r)
+            plan.pivots = plans
+            validation += failures
+        }
         for i in checkedColumns {
             overrides[i] = .none
             let cell = arena.cells[first + i]
@@ -206,11 +238,18 @@ final class ChunkWriter {
     /// this row only, through `plan.errors`.
     private func store(_ r: Int, _ arena: RowArena, plan: inout RowPlan, into result: inout BatchOutcome) throws(SQLiteError) -> LoggedRow.Status {
         var status = LoggedRow.Status.success
-        let savepoint = definition.transaction == .row && !plan.toCreate.isEmpty
+        // A row and its pivot rows stand or fall together, also under `transaction: none`.
+        let perRow = definition.transaction == .row || definition.transaction == .none
+        let savepoint = (definition.transaction == .row && !plan.toCreate.isEmpty) || (perRow && !plan.pivots.isEmpty)
         if savepoint { try db.savepoint("ingest_row") }
+        var relations = PivotWriter.Counts()
         do {
             for (i, value) in plan.toCreate { overrides[i] = .id(try createLookup(column: i, value: value)) }
-            switch try writeRow(r, arena) {
+            let outcome = try writeRow(r, arena)
+            if let pivots, !plan.pivots.isEmpty, let parent = try parent(of: r, arena, outcome) {
+                relations = try pivots.apply(plan.pivots, parent: parent)
+            }
+            switch outcome {
             case .created: result.created += 1
             case .updated: result.updated += 1
             case .skipped: result.skipped += 1; status = .skipped
@@ -225,9 +264,24 @@ final class ChunkWriter {
             if plan.errors == nil { try db.release("ingest_row") } else {
                 try db.rollback(to: "ingest_row")
                 for (i, value) in plan.toCreate { lookupCache[i].remove(value) }
+                pivots?.forgetCreated(plan.pivots)
             }
         }
+        if plan.errors == nil { result.relations.add(relations) }
         return status
+    }
+
+    /// The rowid of the row just written (the parent of its pivot rows): the inserted row's, or
+    /// the existing row's found by key after an update; nil when the row was not written.
+    private func parent(of r: Int, _ arena: RowArena, _ outcome: WriteOutcome) throws(SQLiteError) -> Int64? {
+        switch outcome {
+        case .created: return db.lastInsertRowID
+        case .updated:
+            guard let parentRowID else { return nil }
+            let keyArgs = table.keyIndexes.map { ChunkWriter.value(overridden($0, arena.value(row: r, column: $0))) }
+            return try parentRowID.query(keyArgs).first?[0].integerValue
+        case .skipped, .duplicate, .incomparable: return nil
+        }
     }
 
     /// Counts a failed row and keeps the rows the importer's `row_log` asks for.
@@ -262,7 +316,7 @@ final class ChunkWriter {
                 sampledRows += 1
             }
         }
-        for c in 0..<width { try bind(insert, Int32(c + 1), c, cells[first + c], base, arena) }
+        for (p, c) in storedIndexes.enumerated() { try bind(insert, Int32(p + 1), c, cells[first + c], base, arena) }
         let changed = try insert.runBound()
         if table.key.isEmpty || changed > 0 { return .created }
         switch definition.target.onDuplicate {
@@ -324,8 +378,6 @@ final class ChunkWriter {
         }
     }
 
-    /// Values per row.
-    private var width: Int { table.columns.count }
     /// Per column, what ``bind`` uses instead of the row's value; only lookup columns change it.
     private let overrides: UnsafeMutablePointer<Override>
 

@@ -11,6 +11,8 @@ struct TargetTable {
     let columns: [CompiledColumn]
     let key: [String]
     let keyIndexes: [Int]
+    /// The columns of the table itself: every column but the `relate_many` lists.
+    var stored: [CompiledColumn] { columns.filter(\.isStored) }
 
     init(importer: CompiledImporter) {
         let definition = importer.definition
@@ -46,7 +48,7 @@ struct TargetTable {
             var byName: [String: String] = [:]
             for c in existing { byName[c.name.lowercased()] = c.type }
             var missing: [CompiledColumn] = []
-            for column in columns {
+            for column in stored {
                 guard let declared = byName[column.name.lowercased()] else { missing.append(column); continue }
                 if let problem = affinityProblem(column, declared: declared) { report.problems.append(problem) }
             }
@@ -68,6 +70,7 @@ struct TargetTable {
         } else {
             report.problems.append("The target table '\(name)' does not exist and the importer does not create it (target.create_table is false).")
         }
+        try inspectRelations(on: db, definition: definition, into: &report)
         for column in columns {
             if let lookup = column.lookup {
                 if try db.tableExists(lookup.table) {
@@ -110,6 +113,7 @@ struct TargetTable {
                     try db.execute("CREATE TABLE \(quoteIdentifier(lookup.table)) (\"id\" INTEGER PRIMARY KEY, \(quoteIdentifier(lookup.match)) TEXT NOT NULL UNIQUE)")
                 }
             }
+            try prepareRelations(on: db, definition: definition)
             return report.columnsToAdd
         } catch let error as SQLiteError {
             throw RunFailure("Could not prepare the target table '\(name)': \(error.message)")
@@ -125,10 +129,10 @@ struct TargetTable {
     func create(on db: Connection, withoutRowID: Bool = false) throws {
         var defs: [String] = []
         let keyed = withoutRowID && !key.isEmpty
-        if !keyed && !columns.contains(where: { $0.name.lowercased() == "id" }) {
+        if !keyed && !stored.contains(where: { $0.name.lowercased() == "id" }) {
             defs.append("\"id\" INTEGER PRIMARY KEY")
         }
-        for column in columns {
+        for column in stored {
             defs.append("\(quoteIdentifier(column.name)) \(column.sqlType)")
         }
         let keyList = key.map(quoteIdentifier).joined(separator: ", ")
@@ -149,19 +153,26 @@ struct TargetTable {
     private func keyIndexProblem(on db: Connection, adding: [CompiledColumn]) throws(SQLiteError) -> String? {
         guard !key.isEmpty else { return nil }
         let wanted = Set(key.map { $0.lowercased() })
-        let primaryKey = try db.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0", [.text(name)]).compactMap { $0[0].textValue?.lowercased() }
-        if Set(primaryKey) == wanted { return nil }
-        for index in try db.query("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND partial = 0", [.text(name)]) {
-            guard let indexName = index[0].textValue else { continue }
-            let cols = try db.query("SELECT name FROM pragma_index_info(?)", [.text(indexName)]).compactMap { $0[0].textValue?.lowercased() }
-            if Set(cols) == wanted && cols.count == wanted.count { return nil }
-        }
+        if try TargetTable.hasUniqueIndex(on: key, of: name, db) { return nil }
         let index = quoteIdentifier("\(name)_\(key.joined(separator: "_"))_unique")
         let added = adding.contains { wanted.contains($0.name.lowercased()) } ? " (after the key column is added)" : ""
         return "The target table '\(name)' has no UNIQUE index on (\(keyDescription)), which duplicate detection needs. Create one\(added): CREATE UNIQUE INDEX \(index) ON \(quotedName) (\(key.map(quoteIdentifier).joined(separator: ", ")))."
     }
 
-    private func missingColumns(_ wanted: [String], in table: String, on db: Connection, role: String) throws(SQLiteError) -> String? {
+    /// Whether `table` has a primary key or a full UNIQUE index on exactly `columns`.
+    static func hasUniqueIndex(on columns: [String], of table: String, _ db: Connection) throws(SQLiteError) -> Bool {
+        let wanted = Set(columns.map { $0.lowercased() })
+        let primaryKey = try db.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0", [.text(table)]).compactMap { $0[0].textValue?.lowercased() }
+        if Set(primaryKey) == wanted { return true }
+        for index in try db.query("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND partial = 0", [.text(table)]) {
+            guard let indexName = index[0].textValue else { continue }
+            let cols = try db.query("SELECT name FROM pragma_index_info(?)", [.text(indexName)]).compactMap { $0[0].textValue?.lowercased() }
+            if Set(cols) == wanted && cols.count == wanted.count { return true }
+        }
+        return false
+    }
+
+    func missingColumns(_ wanted: [String], in table: String, on db: Connection, role: String) throws(SQLiteError) -> String? {
         let existing = Set(try db.columns(of: table).map { $0.name.lowercased() })
         var missing: [String] = []
         for w in wanted where !existing.contains(w.lowercased()) && !missing.contains(w) && w.lowercased() != "rowid" { missing.append(w) }

@@ -80,8 +80,28 @@ struct ColumnCompiler {
         let compiled = CompiledColumn(
             name: spec.name, type: spec.type, sqlType: sqlType, isKey: definition.target.key.contains(spec.name),
             lookup: spec.lookup, unique: rules.unique, exists: rules.exists, nullable: spec.nullable || !rules.required || spec.when != nil,
-            ordering: ValueOrdering(type: spec.type, coercion: coercion))
+            ordering: ValueOrdering(type: spec.type, coercion: coercion), relateMany: spec.relateMany)
+        if spec.relateMany != nil { checkRelateMany(spec) }
         return (plan, compiled)
+    }
+
+    /// A `relate_many` column lists values in text: not a key, `newer_by`, typed or unique.
+    private mutating func checkRelateMany(_ spec: ColumnSpec) {
+        if definition.target.key.contains(spec.name) {
+            problem(spec.pointer + "/relate_many", "a relate_many column is not stored in the target table, so it cannot be part of target.key")
+        }
+        if definition.target.newerBy == spec.name {
+            problem(spec.pointer + "/relate_many", "a relate_many column is not stored in the target table, so it cannot be target.newer_by")
+        }
+        if spec.type != .text {
+            problem(spec.pointer + "/type", "a relate_many column holds a list of values as text; remove 'type' (got '\(spec.type.rawValue)')")
+        }
+        if spec.uniqueInFile || spec.rules.contains(where: { ["unique", "exists", "distinct"].contains($0.name) }) {
+            problem(spec.pointer + "/rules", "unique, exists and distinct do not apply to a relate_many list; the related table decides which values exist")
+        }
+        if definition.target.withoutRowID {
+            problem(spec.pointer + "/relate_many", "a relate_many pivot stores the parent row's rowid, which a target.without_rowid table does not have")
+        }
     }
 
     /// Decimal and thousands separators; a thousands separator of "." implies a decimal comma

@@ -20,6 +20,11 @@ package struct CompiledColumn: Sendable {
     package let exists: ExistsRule?
     /// Whether the column may hold NULL: false only for `required` columns not marked nullable.
     package let nullable: Bool
+    /// `relate_many`: the value lists related values and the row syncs a pivot table; such a
+    /// column is not a column of the target table.
+    package let relateMany: RelateManySpec?
+    /// Whether the column is a column of the target table (not a `relate_many` list).
+    package var isStored: Bool { relateMany == nil }
     /// How two values of the column compare as its type (`update_if_newer`'s `newer_by`).
     package let ordering: ValueOrdering
 
@@ -30,10 +35,17 @@ package struct CompiledColumn: Sendable {
     }
 
     init(name: String, type: ColumnType, sqlType: String, isKey: Bool, lookup: LookupSpec?,
-         unique: DeferredRule?, exists: ExistsRule?, nullable: Bool, ordering: ValueOrdering) {
+         unique: DeferredRule?, exists: ExistsRule?, nullable: Bool, ordering: ValueOrdering, relateMany: RelateManySpec? = nil) {
         self.name = name; self.type = type; self.sqlType = sqlType; self.isKey = isKey
         self.lookup = lookup; self.unique = unique; self.exists = exists; self.nullable = nullable
-        self.ordering = ordering
+        self.ordering = ordering; self.relateMany = relateMany
+    }
+
+    /// The message for listed values the related table lacks (`on_missing: fail`).
+    package func relateMissingMessage(values: [String]) -> String {
+        guard let relate = relateMany else { return "No match found." }
+        let list = values.map { "'\($0)'" }.joined(separator: ", ")
+        return "No \(relate.related.table) found where \(relate.related.match) = \(values.count == 1 ? list : "any of " + list)."
     }
 
     /// The SQL type a created table uses for a declared type.

@@ -40,6 +40,10 @@ package struct CompiledImporter: Sendable {
         var tables = [("/target/table", definition.target.table)]
         for spec in definition.columns {
             if let lookup = spec.lookup { tables.append((spec.pointer + "/lookup/table", lookup.table)) }
+            if let relate = spec.relateMany {
+                tables.append((spec.pointer + "/relate_many/table", relate.table))
+                tables.append((spec.pointer + "/relate_many/related/table", relate.related.table))
+            }
             for rule in spec.rules where rule.name == "exists" { tables.append((rule.pointer, rule.arguments.first ?? "")) }
         }
         for (pointer, table) in tables {
