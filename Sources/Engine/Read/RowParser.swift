@@ -1,8 +1,9 @@
 import Rules
 import Tabular
 
-/// The parse thread: reads rows, validates them with the compiled importer, and hands chunks to
-/// the writer through the bounded queue.
+/// The parse thread: reads rows, validates them with the compiled importer, packs them into row
+/// arenas (a batch's cell bytes in one buffer) and hands the batches to the writer through the
+/// bounded queue; the writer sends the arenas back through the recycle bin to be filled again.
 final class RowParser: @unchecked Sendable {
     // `@unchecked`: the reader and processor are handed over and used by the parse thread alone.
     private let reader: any TableReader
@@ -12,8 +13,8 @@ final class RowParser: @unchecked Sendable {
     /// Rows per batch handed to the writer: small, so memory stays flat whatever the chunk size;
     /// batches never straddle a chunk boundary.
     static let maxBatchRows = 256
-    /// A batch also ends once its rows' cells reach 4 MiB, so wide or large rows do not pile up
-    /// 256 at a time.
+    /// A batch also ends once its arena holds 4 MiB (the rows' source cells and their values),
+    /// so wide or large rows do not pile up 256 at a time.
     static let maxBatchBytes = 4 << 20
     /// Bytes of rows the queue to the writer holds at most (one batch of any size always fits):
     /// with the batch being written and the one being read, a file of large rows keeps about
@@ -38,13 +39,6 @@ final class RowParser: @unchecked Sendable {
         self.chunkSize = max(1, chunkSize)
         self.queue = queue
         self.stop = stop
-    }
-
-    /// The UTF-8 bytes of a row's cells.
-    static func bytes(of cells: [String]) -> Int {
-        var total = 0
-        for cell in cells { total += cell.utf8.count }
-        return total
     }
 
     /// Per-row scratch: one value slot per column, reused for every row.
