@@ -159,6 +159,18 @@ struct RouteTests {
         }
     }
 
+    @Test("a bad row under transaction all rolls back every table and the per-table counts", arguments: [false, true])
+    func rollbackAll(dryRun: Bool) throws {
+        let definition = Self.definition().replacingOccurrences(of: #"{ "name": "Users","#, with: #"{ "name": "Users", "transaction": "all","#)
+        #expect(definition.contains(#""transaction": "all""#))
+        let csv = Self.users + ",bad@example.com,admin\n"
+        for o in try Self.both(definition, [csv], dryRun: dryRun) {
+            #expect(o.run["progress"]?.int("failed") == 1, "\(o.via): \(o.run)")
+            #expect(o.counts("admin_users") == [0, 0, 0] && o.counts("users") == [0, 0, 0], "\(o.via): \(o.run)")
+            #expect(try o.fixture.count("admin_users") == 0 && o.fixture.count("users") == 0, "\(o.via)")
+        }
+    }
+
     @Test("a source without the route's header fails before any row")
     func missingRouteHeader() throws {
         let csv = "Name,Email\nAda,ada@example.com\n"
@@ -196,6 +208,26 @@ struct RouteTests {
         let ok = try fixture.ingest(["check"])
         #expect(ok.status == 0, "\(ok.stdout)")
         #expect(ok.stdout.contains("table 'admin_users' matches the columns"), "\(ok.stdout)")
+    }
+
+    @Test("the worked example of DEFINITIONS.md (examples/route) routes as documented")
+    func workedExample() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/route")
+        let definition = try String(contentsOf: examples.appendingPathComponent("users.json"), encoding: .utf8)
+        let csv = try String(contentsOf: examples.appendingPathComponent("users.csv"), encoding: .utf8)
+        for o in try Self.both(definition, [csv]) {
+            #expect(o.status == "completed", "\(o.via): \(o.run)")
+            #expect(try o.emails("admin_users") == ["ada@example.com", "ed@example.com"], "\(o.via)")
+            #expect(try o.emails("users") == ["nora@example.com", "uma@example.com"], "\(o.via)")
+            #expect(o.counts("admin_users") == [2, 0, 0] && o.counts("users") == [2, 0, 0], "\(o.via)")
+        }
+        // The text report of `ingest run` lists the tables.
+        let fixture = try ProcessFixture(importers: ["users": definition])
+        try fixture.write(csv, to: "in/users.csv")
+        let text = try fixture.ingest(["run", "users", fixture.root + "/in/users.csv"])
+        #expect(text.stdout.contains("table:    admin_users: 2 created, 0 updated, 0 skipped"), "\(text.stdout)")
+        #expect(text.stdout.contains("table:    users: 2 created, 0 updated, 0 skipped"), "\(text.stdout)")
     }
 
     @Test("route with relate_many or a unique rule is a definition error")
