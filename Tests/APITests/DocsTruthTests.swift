@@ -146,6 +146,7 @@ struct DocsTruthTests {
             ("### `source.xlsx`", DefinitionKeys.xlsx),
             ("### `source.json`", DefinitionKeys.json),
             ("## `target`", DefinitionKeys.target),
+            ("### `target.route`: rows to tables by a value", DefinitionKeys.route),
             ("## `headers`", DefinitionKeys.headers),
             ("### `error_budget`", DefinitionKeys.errorBudget),
             ("### `limits`", DefinitionKeys.limits),

@@ -99,7 +99,7 @@ struct DefinitionProblemTests {
             "importers/x.json:1:28: /colums: unknown key 'colums' (did you mean 'columns'?)",
         ]),
         ProblemCase("unknown key lists allowed keys", #"{"target": {"table": "t", "zzz": 1}, "columns": {"a": {"from": "A"}}}"#, [
-            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, allow_empty_key, create_table, alter, without_rowid)",
+            "importers/x.json:1:27: /target/zzz: unknown key 'zzz' (allowed: table, key, on_duplicate, newer_by, allow_empty_key, create_table, alter, without_rowid, route)",
         ]),
         ProblemCase("slug pattern", #"{"slug": "Bad_Slug", "target": {"table": "t"}, "columns": {"a": {"from": "A"}}}"#, [
             "importers/x.json:1:10: /slug: slug 'Bad_Slug' does not match ^[a-z0-9][a-z0-9-]*$",

@@ -23,6 +23,11 @@ enum RunReport {
         if let r = run.summary?.meta.relations {
             out += "  pivots:   \(r.attached) attached, \(r.detached) detached, \(r.created) related rows created\n"
         }
+        if let tables = run.summary?.meta.tables {
+            for (name, t) in tables.sorted(by: { $0.key < $1.key }) {
+                out += "  table:    \(safe(name)): \(t.created) created, \(t.updated) updated, \(t.skipped) skipped\n"
+            }
+        }
         if let reason = run.failureReason { out += "  reason:   \(safe(reason))\n" }
         if verbose, let s = run.summary {
             let rowErrors = s.errors.filter { $0 != run.failureReason }

@@ -1,3 +1,5 @@
+import IngestSupport
+
 extension DefinitionDecoder {
     /// `target`: table, key columns, duplicate strategy and its `newer_by` column.
     func decodeTarget(_ node: JSONNode) -> TargetSpec {
@@ -52,7 +54,39 @@ extension DefinitionDecoder {
             }
             spec.withoutRowID = without
         }
+        if let m = members["route"] {
+            spec.route = decodeRoute(m.value, pointer + "/route", main: spec.table)
+        }
         return spec
+    }
+
+    /// `target.route`: `{"column": "Role", "tables": {"admin": "admin_users", …}}`.
+    private func decodeRoute(_ node: JSONNode, _ pointer: String, main: String) -> RouteSpec? {
+        guard let members = object(node, pointer, allowed: DefinitionKeys.route) else { return nil }
+        var column: String?
+        if let m = members["column"] {
+            column = string(m.value, pointer + "/column", nonEmpty: true)
+        } else {
+            report("missing required key 'column' (the source header whose value picks the table)", at: pointer, node.position)
+        }
+        var tables: [(value: String, table: String)] = []
+        if let m = members["tables"] {
+            let tablesPointer = pointer + "/tables"
+            if case .object(let entries) = m.value.value {
+                if entries.isEmpty { report("expected at least one value → table entry", at: tablesPointer, m.value.position) }
+                for entry in entries {
+                    if let table = tableName(entry.value, JSONPointer.appending(tablesPointer, entry.key)) {
+                        tables.append((entry.key, table))
+                    }
+                }
+            } else {
+                report("expected an object of value → table, got \(m.value.kindDescription)", at: tablesPointer, m.value.position)
+            }
+        } else {
+            report("missing required key 'tables' (value → table)", at: pointer, node.position)
+        }
+        guard let column, !tables.isEmpty else { return nil }
+        return RouteSpec(column: column, tables: tables)
     }
 
     /// A table name: an SQL identifier outside the reserved `ingest_` and `sqlite_` namespaces.
@@ -98,5 +132,22 @@ extension DefinitionDecoder {
             }
         }
         return key
+    }
+}
+
+extension DefinitionDecoder {
+    /// What `target.route` cannot be combined with yet: `relate_many` (a pivot's parent table
+    /// would depend on the row) and `unique` rules (checked against one table).
+    func checkRoute(_ target: TargetSpec, columns: [ColumnSpec], _ targetNode: JSONNode) {
+        guard target.route != nil, case .object(let members) = targetNode.value,
+              let member = members.first(where: { $0.key == "route" }) else { return }
+        for column in columns where column.relateMany != nil {
+            report("'route' cannot be combined with relate_many (column '\(column.name)') yet: a pivot's parent table would depend on the row",
+                   at: "/target/route", member.keyPosition)
+        }
+        for column in columns where column.rules.contains(where: { $0.name == "unique" }) {
+            report("'route' cannot be combined with the unique rule (column '\(column.name)') yet: rows land in more than one table",
+                   at: "/target/route", member.keyPosition)
+        }
     }
 }

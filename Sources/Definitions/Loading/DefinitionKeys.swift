@@ -24,7 +24,9 @@ package enum DefinitionKeys {
     /// `source.json`.
     package static let json = ["pointer"]
     /// `target`.
-    package static let target = ["table", "key", "on_duplicate", "newer_by", "allow_empty_key", "create_table", "alter", "without_rowid"]
+    package static let target = ["table", "key", "on_duplicate", "newer_by", "allow_empty_key", "create_table", "alter", "without_rowid", "route"]
+    /// `target.route`.
+    package static let route = ["column", "tables"]
     /// `headers`.
     package static let headers = ["match", "strict"]
     /// `error_budget`.

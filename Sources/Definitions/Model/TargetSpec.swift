@@ -20,6 +20,8 @@ package struct TargetSpec: Sendable, Equatable {
     /// `id` rowid column plus a UNIQUE index on the key: one B-tree per row write instead of two.
     /// Needs a key; applies when the table is created.
     package var withoutRowID: Bool
+    /// Rows routed to other tables by a source cell's value (`route`); nil: every row goes to `table`.
+    package var route: RouteSpec?
     package init(table: String, key: [String] = [], onDuplicate: DuplicateStrategy = .skip, newerBy: String? = nil,
                 allowEmptyKey: Bool = false, createTable: Bool = true, alter: Bool = false, withoutRowID: Bool = false) {
         self.table = table; self.key = key; self.onDuplicate = onDuplicate; self.newerBy = newerBy
@@ -37,6 +39,29 @@ package struct TargetSpec: Sendable, Equatable {
     package static func reservedPrefix(of table: String) -> String? {
         let lower = table.lowercased()
         return reservedPrefixes.first { lower.hasPrefix($0) }
+    }
+}
+
+/// `target.route`: the source header whose trimmed cell picks a row's table. A cell equal to a
+/// key of `tables` sends the row there; any other value (or an empty cell) to `target.table`.
+/// Every routed table gets the target's columns, key and duplicate strategy.
+package struct RouteSpec: Sendable, Equatable {
+    /// The source header (exact) whose cell is read.
+    package var column: String
+    /// Cell value → table, in declaration order.
+    package var tables: [(value: String, table: String)]
+    package init(column: String, tables: [(value: String, table: String)]) {
+        self.column = column; self.tables = tables
+    }
+
+    /// The distinct routed tables, in declaration order.
+    package var tableNames: [String] {
+        var seen: Set<String> = []
+        return tables.map(\.table).filter { seen.insert($0.lowercased()).inserted }
+    }
+
+    package static func == (a: RouteSpec, b: RouteSpec) -> Bool {
+        a.column == b.column && a.tables.map(\.value) == b.tables.map(\.value) && a.tables.map(\.table) == b.tables.map(\.table)
     }
 }
 

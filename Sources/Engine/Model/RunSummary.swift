@@ -26,12 +26,15 @@ package struct RunSummary: Sendable, Equatable, Codable {
         /// `relate_many` importers: pivot rows attached and detached, related rows created, as
         /// committed (a dry run's as predicted).
         package var relations: Relations?
+        /// `target.route` importers: created/updated/skipped per table (the target and each
+        /// routed table), as committed (a dry run's as predicted).
+        package var tables: [String: Outcome]?
 
         enum CodingKeys: String, CodingKey {
             case totalRows = "total_rows", successfulRows = "successful_rows", failedRows = "failed_rows"
             case createdRows = "created_rows", updatedRows = "updated_rows", skippedRows = "skipped_rows"
             case durationMs = "duration_ms", rowsPerSecond = "rows_per_second", dryRun = "dry_run", source
-            case rolledBack = "rolled_back", threads, relations
+            case rolledBack = "rolled_back", threads, relations, tables
         }
     }
 

@@ -69,6 +69,11 @@ final class RunExecutor {
     private var openRelations = PivotWriter.Counts()
     private var relationsAtDoom = PivotWriter.Counts()
     private var undoneRelations = PivotWriter.Counts()
+    /// `target.route`: rows per table, kept like the relations counts above.
+    private var tableCounts = TableCounts()
+    private var openTableCounts = TableCounts()
+    private var tableCountsAtDoom = TableCounts()
+    private var undoneTableCounts = TableCounts()
     /// Whether every row of the source was read (false after a budget stop, a read failure, a cancel).
     private var readToEnd = false
 
@@ -147,6 +152,9 @@ final class RunExecutor {
         guard resolution.isUsable else { return failure(resolution.problems.joined(separator: " ")) }
         let keyProblems = importer.missingKeyHeaders(resolution)
         guard keyProblems.isEmpty else { return failure(keyProblems.joined(separator: " ")) }
+        if let route = definition.target.route, RouteSpec.headerIndex(of: route.column, in: header) == nil {
+            return failure("No header matches '\(route.column)', the column target.route reads to pick each row's table. Headers: \(header.joined(separator: ", ")).")
+        }
         for (name, hint) in zip(resolution.missing, resolution.hints) {
             warnings.append("No header matches '\(name)'; its column gets its default or stays empty.\(hint)")
         }
@@ -166,8 +174,8 @@ final class RunExecutor {
         try db.begin(.immediate)
         do {
             let added = try table.prepare(on: db, definition: definition, alter: alter || definition.target.alter)
-            for column in added {
-                warnings.append("Added the column '\(column.name)' (\(column.sqlType)) to the table '\(table.name)' (alter).")
+            for (name, column) in added {
+                warnings.append("Added the column '\(column.name)' (\(column.sqlType)) to the table '\(name)' (alter).")
             }
             if !isSingleTransaction { try db.commit() }
         } catch {
@@ -266,6 +274,8 @@ final class RunExecutor {
                 countsAtDoom = counts
                 relationsAtDoom = relations
                 openRelations = PivotWriter.Counts()
+                tableCountsAtDoom = tableCounts
+                openTableCounts = TableCounts()
                 // Everything since the last commit will be rolled back with the doomed transaction.
                 doomed = open
                 keepAside(openLog)
@@ -293,6 +303,7 @@ final class RunExecutor {
             keepAside(result.logged)
         } else {
             openRelations.add(result.relations)
+            openTableCounts.add(result.tables)
             open.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
             if isSingleTransaction { keepAside(result.logged) } else { openLog += result.logged }
         }
@@ -325,6 +336,8 @@ final class RunExecutor {
         }
         relations.add(openRelations)
         openRelations = PivotWriter.Counts()
+        tableCounts.add(openTableCounts)
+        openTableCounts = TableCounts()
         open = RunCounts()
         openLog = []
         observer?(progress())
@@ -381,9 +394,13 @@ final class RunExecutor {
         undone.add(created: open.created, updated: open.updated, skipped: open.skipped, failed: open.failed)
         undoneRelations = openRelations
         openRelations = PivotWriter.Counts()
+        undoneTableCounts = openTableCounts
+        openTableCounts = TableCounts()
         if isSingleTransaction {
             undoneRelations.add(relations)
             relations = PivotWriter.Counts()
+            undoneTableCounts.add(tableCounts)
+            tableCounts = TableCounts()
             undone.add(created: counts.created, updated: counts.updated, skipped: counts.skipped, failed: counts.failed)
             // Failed rows stay counted: they are what the run reports.
             counts = RunCounts()
@@ -498,6 +515,15 @@ final class RunExecutor {
             var r = relations
             if run.dryRun { r = doom == nil ? undoneRelations : (definition.transaction == .chunk ? relationsAtDoom : PivotWriter.Counts()) }
             meta.relations = .init(attached: r.attached, detached: r.detached, created: r.created)
+        }
+        if definition.target.route != nil {
+            var t = tableCounts
+            if run.dryRun { t = doom == nil ? undoneTableCounts : (definition.transaction == .chunk ? tableCountsAtDoom : TableCounts()) }
+            var all: [String: RunSummary.Outcome] = [:]
+            for name in [definition.target.table] + (definition.target.route?.tableNames ?? []) {
+                all[name] = t.byTable[name] ?? RunSummary.Outcome(created: 0, updated: 0, skipped: 0)
+            }
+            meta.tables = all
         }
         var warnings = self.warnings
         if unloggedRows > 0 { warnings.append("\(unloggedRows) more logged rows were not kept (at most \(RunExecutor.maxDeferredRows) are kept aside until the end of a single transaction).") }

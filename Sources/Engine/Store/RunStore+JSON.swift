@@ -44,8 +44,20 @@ extension RunStore {
             } ?? []) + (m.relations.map { r in
                 [("relations", JSONValue.object([("attached", .integer(Int64(r.attached))), ("detached", .integer(Int64(r.detached))),
                                                  ("created", .integer(Int64(r.created)))]))]
-            } ?? []))),
+            } ?? []) + encodeTables(m.tables))),
         ])
+    }
+
+    /// `meta.tables` (`target.route`): per table, its created/updated/skipped rows.
+    private static func encodeTables(_ tables: [String: RunSummary.Outcome]?) -> [(String, JSONValue)] {
+        guard let tables else { return [] }
+        var entries: [(String, JSONValue)] = []
+        for (name, o) in tables.sorted(by: { $0.key < $1.key }) {
+            let counts: [(String, JSONValue)] = [("created", .integer(Int64(o.created))), ("updated", .integer(Int64(o.updated))),
+                                                 ("skipped", .integer(Int64(o.skipped)))]
+            entries.append((name, .object(counts)))
+        }
+        return [("tables", .object(entries))]
     }
 
     static func decodeSummary(_ json: JSONValue) -> RunSummary? {
@@ -71,6 +83,14 @@ extension RunStore {
                         relations: meta["relations"].map { r in
                             .init(attached: Int(r["attached"]?.intValue ?? 0), detached: Int(r["detached"]?.intValue ?? 0),
                                   created: Int(r["created"]?.intValue ?? 0))
+                        },
+                        tables: meta["tables"]?.objectValue.map { entries in
+                            var tables: [String: RunSummary.Outcome] = [:]
+                            for (name, o) in entries {
+                                tables[name] = .init(created: Int(o["created"]?.intValue ?? 0), updated: Int(o["updated"]?.intValue ?? 0),
+                                                     skipped: Int(o["skipped"]?.intValue ?? 0))
+                            }
+                            return tables
                         }))
     }
 }

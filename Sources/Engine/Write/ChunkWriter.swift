@@ -19,10 +19,11 @@ final class ChunkWriter {
     let definition: ImporterDefinition
     let header: [String]
     let runID: Int64
-    private let insert: Statement
-    private let update: Statement?
-    /// `update_if_newer`: reads the stored `newer_by` value of a key.
-    private let storedNewer: Statement?
+    /// The row statements of the target table, then of each routed table (`target.route`).
+    private let tables: [TableStatements]
+    /// `target.route`: the source cell read per row, and its trimmed value → index in ``tables``.
+    private let routeColumn: Int?
+    private let routes: [String: Int]
     private let newerByIndex: Int?
     /// Per lookup column: match value → selected id. Bounded so a high-cardinality lookup can't grow memory without limit.
     private var lookupCache: [LookupCache]
@@ -40,6 +41,8 @@ final class ChunkWriter {
         var firstFailure: (row: Int, message: String)?
         /// Pivot rows attached and detached, related rows created (`relate_many`).
         var relations = PivotWriter.Counts()
+        /// `target.route`: created/updated/skipped per table.
+        var tables = TableCounts()
     }
 
     init(db: Connection, table: TargetTable, definition: ImporterDefinition, header: [String], runID: Int64) throws(SQLiteError) {
@@ -49,32 +52,14 @@ final class ChunkWriter {
         self.header = header
         self.runID = runID
         let storedIndexes = table.columns.indices.filter { table.columns[$0].isStored }
-        let names = storedIndexes.map { quoteIdentifier(table.columns[$0].name) }
-        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        var insertSQL = "INSERT INTO \(table.quotedName) (\(names.joined(separator: ", "))) VALUES (\(placeholders))"
-        if !table.key.isEmpty {
-            insertSQL += " ON CONFLICT (\(table.key.map(quoteIdentifier).joined(separator: ", "))) DO NOTHING"
-        }
-        insert = try db.prepare(insertSQL)
-        newerByIndex = definition.target.newerBy.flatMap { n in table.columns.firstIndex { $0.name == n } }
         let nonKey = storedIndexes.filter { !table.keyIndexes.contains($0) }
-        let keyWhere = table.keyIndexes.map { "\(quoteIdentifier(table.columns[$0].name)) = ?" }.joined(separator: " AND ")
-        let strategy = definition.target.onDuplicate
-        if !table.key.isEmpty, !nonKey.isEmpty, strategy == .update || strategy == .upsert || strategy == .updateIfNewer {
-            let sets = nonKey.map { i -> String in
-                let c = quoteIdentifier(table.columns[i].name)
-                return strategy == .upsert ? "\(c) = COALESCE(?, \(c))" : "\(c) = ?"
-            }
-            update = try db.prepare("UPDATE \(table.quotedName) SET \(sets.joined(separator: ", ")) WHERE \(keyWhere)")
-        } else {
-            update = nil
+        newerByIndex = definition.target.newerBy.flatMap { n in table.columns.firstIndex { $0.name == n } }
+        var statements: [TableStatements] = []
+        for t in table.allTables {
+            statements.append(try TableStatements(db: db, table: t, stored: storedIndexes, nonKey: nonKey, strategy: definition.target.onDuplicate, newerBy: newerByIndex))
         }
-        if strategy == .updateIfNewer, let n = newerByIndex, !table.key.isEmpty {
-            // The stored value is read and compared as the column's type (not as SQLite text).
-            storedNewer = try db.prepare("SELECT \(quoteIdentifier(table.columns[n].name)) FROM \(table.quotedName) WHERE \(keyWhere)")
-        } else {
-            storedNewer = nil
-        }
+        tables = statements
+        (routeColumn, routes) = ChunkWriter.routing(definition.target.route, header: header, tables: table.allTables)
         nonKeyIndexes = nonKey
         self.storedIndexes = storedIndexes
         pivots = PivotWriter(db: db, table: table)
@@ -121,7 +106,7 @@ final class ChunkWriter {
         let arena = batch.arena
         var facts = try prefetch(batch)
         // The bindings point into the arena, which the parse thread fills again after this batch.
-        defer { insert.clearBindings(); update?.clearBindings() }
+        defer { for t in tables { t.clearBindings() } }
         for r in 0..<arena.rows.count {
             var plan = check(r, batch, against: facts)
             var status = LoggedRow.Status.success
@@ -245,7 +230,9 @@ final class ChunkWriter {
         var relations = PivotWriter.Counts()
         do {
             for (i, value) in plan.toCreate { overrides[i] = .id(try createLookup(column: i, value: value)) }
-            let outcome = try writeRow(r, arena)
+            let target = route(r, arena)
+            let outcome = try writeRow(r, arena, tables[target])
+            if routeColumn != nil { result.tables.add(outcome, to: tables[target].name) }
             if let pivots, !plan.pivots.isEmpty, let parent = try parent(of: r, arena, outcome) {
                 relations = try pivots.apply(plan.pivots, parent: parent)
             }
@@ -304,7 +291,8 @@ final class ChunkWriter {
 
     /// Inserts row `r` of `arena` (its lookup columns as ``overrides`` say), and on an existing
     /// key applies the duplicate strategy.
-    private func writeRow(_ r: Int, _ arena: RowArena) throws(SQLiteError) -> WriteOutcome {
+    private func writeRow(_ r: Int, _ arena: RowArena, _ statements: TableStatements) throws(SQLiteError) -> WriteOutcome {
+        let insert = statements.insert
         let first = Int(arena.rows[r].values)
         let cells = arena.cells, base = arena.base
         let sampled = rowsWritten & ChunkWriter.sampleMask == 0
@@ -323,13 +311,34 @@ final class ChunkWriter {
         case .skip: return .skipped
         case .fail: return .duplicate
         case .update, .upsert, .updateIfNewer:
-            guard let update else { return .updated }  // only key columns: nothing to change
-            if definition.target.onDuplicate == .updateIfNewer, let verdict = try newerVerdict(r, arena) { return verdict }
+            guard let update = statements.update else { return .updated }  // only key columns: nothing to change
+            if definition.target.onDuplicate == .updateIfNewer, let verdict = try newerVerdict(r, arena, statements.storedNewer) { return verdict }
             var index: Int32 = 1
             for c in nonKeyIndexes { try bind(update, index, c, cells[first + c], base, arena); index += 1 }
             for c in table.keyIndexes { try bind(update, index, c, cells[first + c], base, arena); index += 1 }
             return try update.runBound() > 0 ? .updated : .skipped
         }
+    }
+
+    /// The index in ``tables`` of the table row `r` goes to: by its route cell, else the target.
+    @inline(__always)
+    private func route(_ r: Int, _ arena: RowArena) -> Int {
+        guard let routeColumn else { return 0 }
+        let row = arena.rows[r]
+        guard routeColumn < Int(row.sourceCount) else { return 0 }
+        let bytes = arena.bytes(of: arena.cells[Int(row.source) + routeColumn])
+        let value = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return routes[value] ?? 0
+    }
+
+    /// The route cell's position in the source header and value → index in ``tables``.
+    static func routing(_ route: RouteSpec?, header: [String], tables: [TargetTable]) -> (Int?, [String: Int]) {
+        guard let route, let column = RouteSpec.headerIndex(of: route.column, in: header) else { return (nil, [:]) }
+        var routes: [String: Int] = [:]
+        for (value, table) in route.tables {
+            routes[value] = tables.firstIndex { $0.name.lowercased() == table.lowercased() } ?? 0
+        }
+        return (column, routes)
     }
 
     /// Binds column `c` (its cell, or its override) to parameter `index`: texts in place.
@@ -355,7 +364,7 @@ final class ChunkWriter {
 
     /// `update_if_newer`: `.skipped` when the stored row is as new or newer (or the row has no
     /// `newer_by` value), `.incomparable` when the stored value cannot be compared, nil to update.
-    private func newerVerdict(_ r: Int, _ arena: RowArena) throws(SQLiteError) -> WriteOutcome? {
+    private func newerVerdict(_ r: Int, _ arena: RowArena, _ storedNewer: Statement?) throws(SQLiteError) -> WriteOutcome? {
         guard let n = newerByIndex, let storedNewer else { return .skipped }
         let value = arena.value(row: r, column: n)
         guard value != .null else { return .skipped }

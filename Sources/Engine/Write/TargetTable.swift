@@ -14,13 +14,29 @@ struct TargetTable {
     /// The columns of the table itself: every column but the `relate_many` lists.
     var stored: [CompiledColumn] { columns.filter(\.isStored) }
 
+    /// `target.route`: the other tables rows may be routed to, each with these columns and key.
+    let routeTables: [TargetTable]
+
     init(importer: CompiledImporter) {
         let definition = importer.definition
         name = definition.target.table
         columns = importer.columns
         key = definition.target.key
-        keyIndexes = key.compactMap { k in importer.columns.firstIndex { $0.name == k } }
+        let keyIndexes = definition.target.key.compactMap { k in importer.columns.firstIndex { $0.name == k } }
+        self.keyIndexes = keyIndexes
+        let main = definition.target.table.lowercased()
+        routeTables = (definition.target.route?.tableNames ?? []).filter { $0.lowercased() != main }.map {
+            TargetTable(name: $0, columns: importer.columns, key: definition.target.key, keyIndexes: keyIndexes)
+        }
     }
+
+    private init(name: String, columns: [CompiledColumn], key: [String], keyIndexes: [Int]) {
+        self.name = name; self.columns = columns; self.key = key; self.keyIndexes = keyIndexes
+        routeTables = []
+    }
+
+    /// The target table and its routed tables: where rows may land, the target first.
+    var allTables: [TargetTable] { [self] + routeTables }
 
     var quotedName: String { quoteIdentifier(name) }
     var keyDescription: String { key.joined(separator: ", ") }
@@ -41,6 +57,18 @@ struct TargetTable {
     /// Compares the target table, the lookup tables and the `exists` tables with the
     /// definition, without changing anything.
     func inspect(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(SQLiteError) -> Inspection {
+        var report = try inspectOwn(on: db, definition: definition, alter: alter)
+        for routed in routeTables {
+            let own = try routed.inspectOwn(on: db, definition: definition, alter: alter)
+            report.problems += own.problems
+            report.notes += own.notes
+        }
+        try inspectRead(on: db, definition: definition, into: &report)
+        return report
+    }
+
+    /// Compares this table alone (columns, key index) with the definition.
+    func inspectOwn(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(SQLiteError) -> Inspection {
         var report = Inspection()
         if try db.tableExists(name) {
             report.exists = true
@@ -70,6 +98,11 @@ struct TargetTable {
         } else {
             report.problems.append("The target table '\(name)' does not exist and the importer does not create it (target.create_table is false).")
         }
+        return report
+    }
+
+    /// Compares the tables the importer reads or syncs (pivots, lookups, `exists`) with the definition.
+    private func inspectRead(on db: Connection, definition: ImporterDefinition, into report: inout Inspection) throws(SQLiteError) {
         try inspectRelations(on: db, definition: definition, into: &report)
         for column in columns {
             if let lookup = column.lookup {
@@ -94,18 +127,22 @@ struct TargetTable {
                 }
             }
         }
-        return report
     }
 
     /// Creates or checks the target table (adding missing columns when `alter` is on) and
     /// every table the importer reads (lookups, `exists`). Returns the columns it added.
-    func prepare(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(RunFailure) -> [CompiledColumn] {
+    func prepare(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(RunFailure) -> [(table: String, column: CompiledColumn)] {
         do {
             let report = try inspect(on: db, definition: definition, alter: alter)
             guard report.problems.isEmpty else { throw RunFailure(report.problems.joined(separator: " ")) }
-            if !report.exists { try create(on: db, withoutRowID: definition.target.withoutRowID) }
-            for column in report.columnsToAdd {
-                try db.execute("ALTER TABLE \(quotedName) ADD COLUMN \(quoteIdentifier(column.name)) \(column.sqlType)")
+            var added: [(table: String, column: CompiledColumn)] = []
+            for table in allTables {
+                let own = try table.inspectOwn(on: db, definition: definition, alter: alter)
+                if !own.exists { try table.create(on: db, withoutRowID: definition.target.withoutRowID) }
+                for column in own.columnsToAdd {
+                    try db.execute("ALTER TABLE \(table.quotedName) ADD COLUMN \(quoteIdentifier(column.name)) \(column.sqlType)")
+                    added.append((table.name, column))
+                }
             }
             for column in columns {
                 if let lookup = column.lookup, try !db.tableExists(lookup.table) {
@@ -114,7 +151,7 @@ struct TargetTable {
                 }
             }
             try prepareRelations(on: db, definition: definition)
-            return report.columnsToAdd
+            return added
         } catch let error as SQLiteError {
             throw RunFailure("Could not prepare the target table '\(name)': \(error.message)")
         } catch let error as RunFailure {
