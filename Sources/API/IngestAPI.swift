@@ -162,7 +162,8 @@ package final class IngestAPI: Sendable {
     }
 
     /// `202` with a run just created, as created (`pending`): it is read before the workers are
-    /// woken, so the answer does not depend on how fast one picks it up.
+    /// woken (a worker's periodic poll can still claim it first, and the answer then says
+    /// `processing`).
     func accepted(runID: Int64) throws -> HTTPResponse {
         defer { notifyWorkers() }
         let run = try stores.withStore { store in try existingRun(runID, in: store) }
