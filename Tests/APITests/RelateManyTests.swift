@@ -288,6 +288,21 @@ extension RelateManyTests {
         }
     }
 
+    @Test("an INTEGER match column finds the cell's values (read back as text, as the cells are)")
+    func integerMatch() throws {
+        let definition = Self.definition().replacingOccurrences(of: #""match": "slug""#, with: #""match": "code""#)
+        let outcomes = try Self.both(definition, Self.csv("John,john@test.com,\"5, 7\"\n")) { f in
+            let db = try Connection(path: f.database)
+            try db.execute("ALTER TABLE roles ADD COLUMN code INTEGER")
+            _ = try db.execute("UPDATE roles SET code = CASE slug WHEN 'admin' THEN 5 ELSE 7 END", [])
+        }
+        for o in outcomes {
+            #expect(o.status == "completed", "\(o.via): \(o.run)")
+            #expect(try o.roles("john@test.com") == ["admin", "editor"], "\(o.via)")
+            #expect(o.relations == [2, 0, 0], "\(o.via)")
+        }
+    }
+
     @Test("on_missing skip drops the unknown values and keeps the rest")
     func skipMissing() throws {
         for o in try Self.both(Self.definition(onMissing: "skip"), Self.csv("John,john@test.com,\"admin,ghost\"\n")) {

@@ -30,7 +30,7 @@ struct RelateManySyntaxTests {
         #expect(spec.values(of: "") == [])
     }
 
-    @Test("refuses missing keys, reserved tables, bad modes and lookup together with relate_many", arguments: [
+    @Test("refuses missing keys, reserved tables, the target table as pivot or related, bad modes and lookup together with relate_many", arguments: [
         (#"{"from": "T", "relate_many": {"table": "p", "related": {"table": "t", "match": "m"}, "related_column": "b"}}"#, "missing required key 'parent_column'"),
         (#"{"from": "T", "relate_many": {"table": "ingest_p", "parent_column": "a", "related": {"table": "t", "match": "m"}, "related_column": "b"}}"#, "reserved for Ingest"),
         (#"{"from": "T", "relate_many": {"table": "p", "parent_column": "a", "related": {"table": "sqlite_x", "match": "m"}, "related_column": "b"}}"#, "/relate_many/related/table"),
@@ -38,6 +38,8 @@ struct RelateManySyntaxTests {
         (#"{"from": "T", "relate_many": {"table": "p", "parent_column": "a", "related": {"table": "t", "match": "m", "on_missing": "null"}, "related_column": "b"}}"#, "expected one of fail, skip, create"),
         (#"{"from": "T", "relate_many": {"table": "p", "parent_column": "a", "related": {"table": "t", "match": "m"}, "related_column": "A"}}"#, "'related_column' must differ from 'parent_column'"),
         (#"{"from": "T", "relate_many": {"table": "t", "parent_column": "a", "related": {"table": "t", "match": "m"}, "related_column": "b"}}"#, "the pivot table must differ from the related table"),
+        (#"{"from": "T", "relate_many": {"table": "t", "parent_column": "a", "related": {"table": "r", "match": "m"}, "related_column": "b"}}"#, "the target table 't' cannot also be the pivot table"),
+        (#"{"from": "T", "relate_many": {"table": "p", "parent_column": "a", "related": {"table": "T", "match": "m"}, "related_column": "b"}}"#, "the target table 't' cannot also be the related table"),
         (#"{"from": "T", "lookup": {"table": "t", "match": "m"}, "relate_many": {"table": "p", "parent_column": "a", "related": {"table": "t", "match": "m"}, "related_column": "b"}}"#, "both 'lookup' and 'relate_many'"),
     ])
     func refuses(column: String, message: String) {

@@ -151,3 +151,19 @@ extension DefinitionDecoder {
         }
     }
 }
+
+extension DefinitionDecoder {
+    /// A `relate_many` pivot or related table may not be the target table itself (its rows would
+    /// be deleted by `sync`, or the pivot never created).
+    func checkRelationTables(_ target: TargetSpec, columns: [ColumnSpec], _ targetNode: JSONNode) {
+        guard case .object(let members) = targetNode.value, let member = members.first(where: { $0.key == "table" }) else { return }
+        let table = target.table.lowercased()
+        for column in columns {
+            guard let relation = column.relateMany else { continue }
+            for (role, name) in [("pivot", relation.table), ("related", relation.related.table)] where name.lowercased() == table {
+                report("the target table '\(target.table)' cannot also be the \(role) table of relate_many (column '\(column.name)')",
+                       at: "/target/table", member.value.position)
+            }
+        }
+    }
+}

@@ -86,7 +86,10 @@ final class DefinitionDecoder {
         } else {
             report("missing required key 'target'", at: "", root.position)
         }
-        if let node = top["target"] { checkRoute(target, columns: columns, node.value) }
+        if let node = top["target"] {
+            checkRoute(target, columns: columns, node.value)
+            checkRelationTables(target, columns: columns, node.value)
+        }
         let headers = top["headers"].map { decodeHeaders($0.value) } ?? HeaderSpec()
         let transaction = top["transaction"].flatMap { enumeration(TransactionMode.self, $0.value, "/transaction") } ?? .none
         let chunkSize = top["chunk_size"].flatMap { integer($0.value, "/chunk_size", in: 1...100_000) } ?? 1000

@@ -66,7 +66,9 @@ final class PivotWriter {
         while start < wanted.count {
             let slice = Array(wanted[start..<min(wanted.count, start + PivotWriter.inBatch)])
             start += slice.count
-            let sql = "SELECT \(quoteIdentifier(related.match)), \(quoteIdentifier(related.select)) FROM \(quoteIdentifier(related.table)) WHERE \(quoteIdentifier(related.match)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
+            // The match read back as text, the form the cell values are looked up in (an INTEGER
+            // match column would otherwise come back as 5 for the cell "5").
+            let sql = "SELECT CAST(\(quoteIdentifier(related.match)) AS TEXT), \(quoteIdentifier(related.select)) FROM \(quoteIdentifier(related.table)) WHERE \(quoteIdentifier(related.match)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
             for row in try db.query(sql, slice.map { .text($0) }) {
                 if let id = row[1].integerValue { caches[k].set(ChunkWriter.typed(row[0]), id: id) }
             }
