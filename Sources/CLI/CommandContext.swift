@@ -30,6 +30,20 @@ package struct CommandContext: Sendable {
 
 /// Options every command that touches the database takes.
 enum CommonOptions {
+    /// The `<id>` argument of a command about one run; a usage error when it is missing.
+    static func runID(_ args: ParsedArguments) throws -> Int64 {
+        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        return id
+    }
+
+    /// A store of the engine `args` name and the `<id>` of a run it holds (``EngineError/runNotFound(id:)`` otherwise).
+    static func existingRun(_ args: ParsedArguments, _ context: CommandContext) throws -> (id: Int64, store: RunStore) {
+        let id = try runID(args)
+        let store = try engine(args, context).openStore()
+        guard try store.run(id) != nil else { throw EngineError.runNotFound(id: id) }
+        return (id, store)
+    }
+
     /// `INGEST_BUSY_TIMEOUT_MS` (wait for another writer's lock) and `INGEST_FINAL_WRITE_BUDGET_MS`
     /// (how long a run's final status write is retried).
     static func applyTimeouts(_ environment: [String: String], to config: inout EngineConfiguration) throws(UsageError) {

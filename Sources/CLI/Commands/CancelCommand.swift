@@ -7,7 +7,7 @@ enum CancelCommand: Command {
                                   arguments: [.init("id", help: "The run id.")], options: CommonOptions.storage)
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        let id = try CommonOptions.runID(args)
         let engine = try CommonOptions.engine(args, context)
         switch try engine.requestCancellation(of: id) {
         case .requested:

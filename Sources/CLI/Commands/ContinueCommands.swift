@@ -9,7 +9,7 @@ private let continuationOptions = CommonOptions.storage + CommonOptions.sources 
 /// Creates the continuing run with `create(engine, id, userID)`, then runs it in the foreground.
 private func runContinuation(_ args: ParsedArguments, _ context: CommandContext,
                              create: (IngestEngine, Int64, Int64?) throws -> Int64) throws -> Int32 {
-    guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+    let id = try CommonOptions.runID(args)
     let webhookWait = try RunCommand.webhookWait(context.environment)
     let engine = try CommonOptions.engine(args, context)
     let runID = try create(engine, id, try args.integer("user-id"))

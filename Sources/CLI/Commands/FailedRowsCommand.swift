@@ -18,7 +18,7 @@ enum FailedRowsCommand: Command {
         ])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        let id = try CommonOptions.runID(args)
         let text = args.value("format") ?? "csv"
         guard let format = FailedRowsExport.Format(rawValue: text.lowercased()) else {
             throw UsageError("'--format' must be csv or xlsx, not '\(text)'.")

@@ -11,7 +11,7 @@ enum RetryCommand: Command {
                                   ])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        let id = try CommonOptions.runID(args)
         let webhookWait = try RunCommand.webhookWait(context.environment)
         let engine = try CommonOptions.engine(args, context)
         let retryID = try engine.createRetry(of: id, dryRun: args.flag("dry-run"), userID: try args.integer("user-id"))

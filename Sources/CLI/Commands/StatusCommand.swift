@@ -7,7 +7,7 @@ enum StatusCommand: Command {
                                   options: CommonOptions.storage + [CommonOptions.json])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
+        let id = try CommonOptions.runID(args)
         let engine = try CommonOptions.engine(args, context)
         guard let run = try engine.openStore().run(id) else { throw EngineError.runNotFound(id: id) }
         if args.flag("json") { context.print(run.json().prettyText) } else { context.stdout(RunReport.text(for: run)) }

@@ -12,10 +12,7 @@ enum WebhooksCommand: Command {
         options: CommonOptions.storage + [CommonOptions.json])
 
     static func run(_ args: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let id = try args.integer("id", argument: true) else { throw UsageError("Missing expected argument '<id>'.") }
-        let engine = try CommonOptions.engine(args, context)
-        let store = try engine.openStore()
-        guard try store.run(id) != nil else { throw EngineError.runNotFound(id: id) }
+        let (id, store) = try CommonOptions.existingRun(args, context)
         let deliveries = try store.webhookDeliveries(of: id)
         if args.flag("json") {
             context.print(JSONValue.array(deliveries.map(\.json)).prettyText)
