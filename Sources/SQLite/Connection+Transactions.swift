@@ -1,8 +1,5 @@
 /// Transactions and savepoints.
 extension Connection {
-    /// How a transaction takes its locks.
-    package enum TransactionKind: String, Sendable { case deferred = "DEFERRED", immediate = "IMMEDIATE", exclusive = "EXCLUSIVE" }
-
     package func begin(_ kind: TransactionKind = .immediate) throws(SQLiteError) { try execute("BEGIN \(kind.rawValue)") }
     /// Commits; then, if a writer in another connection is waiting, stays out a moment so it gets
     /// its turn (see ``WriterTurns``).
@@ -34,10 +31,4 @@ extension Connection {
     package func release(_ name: String) throws(SQLiteError) { try execute("RELEASE \(name)") }
     /// Undoes the savepoint's work and closes it.
     package func rollback(to name: String) throws(SQLiteError) { try execute("ROLLBACK TO \(name); RELEASE \(name)") }
-}
-
-/// The failure of a `transaction` block: SQLite's or the body's.
-package enum TransactionError<Body: Error>: Error {
-    case database(SQLiteError)
-    case body(Body)
 }

@@ -1,11 +1,13 @@
 import CSQLite
+@_exported import SQLStore
 
 /// One SQLite connection, configured for Ingest: WAL, `synchronous=NORMAL`, a busy timeout and
 /// foreign keys on.
 ///
 /// A connection is used by one thread at a time (SQLite's multi-thread mode); it is not `Sendable`.
 /// Prepared statements are cached by SQL text, so hot statements are compiled once.
-package final class Connection {
+package final class Connection: SQLDatabase {
+    package var dialect: SQLDialect { .sqlite }
     let handle: OpaquePointer
     /// The database file path (or `:memory:`).
     package let path: String
@@ -126,18 +128,4 @@ package final class Connection {
 
     /// The SQLite library version.
     package static var libraryVersion: String { String(cString: sqlite3_libversion()) }
-}
-
-/// Quotes an identifier for SQL (`"name"`, doubling embedded quotes).
-package func quoteIdentifier(_ name: String) -> String {
-    "\"" + name.replacingOccurrencesOfQuote() + "\""
-}
-
-extension String {
-    fileprivate func replacingOccurrencesOfQuote() -> String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        for ch in self { if ch == "\"" { out += "\"\"" } else { out.append(ch) } }
-        return out
-    }
 }

@@ -1,4 +1,5 @@
-/// A value crossing the SQLite boundary: SQLite's five storage classes.
+/// A value crossing a database boundary: SQLite's five storage classes, which PostgreSQL values
+/// are read into and written from (see each backend).
 package enum Value: Sendable, Equatable, Hashable {
     case null
     case integer(Int64)
