@@ -10,20 +10,7 @@ extension Connection {
     /// Rolls back; a no-op when no transaction is open (SQLite may already have rolled back).
     package func rollback() throws(SQLiteError) { if isInTransaction { try execute("ROLLBACK") } }
 
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    package func transaction<T, E: Error>(_ kind: TransactionKind = .immediate, _ body: () throws(E) -> T) throws(TransactionError<E>) -> T {
-        do { try begin(kind) } catch { throw .database(error) }
-        let result: T
-        do { result = try body() } catch {
-            try? rollback()
-            throw .body(error)
-        }
-        do { try commit() } catch {
-            try? rollback()
-            throw .database(error)
-        }
-        return result
-    }
+    // `transaction { … }` comes from the SQLDatabase extension (SQLStore), over these three.
 
     /// Opens a savepoint named `name` (an identifier).
     package func savepoint(_ name: String) throws(SQLiteError) { try execute("SAVEPOINT \(name)") }
