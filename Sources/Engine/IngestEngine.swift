@@ -144,8 +144,8 @@ package final class IngestEngine: Sendable {
             let result: RunStore.CancelResult
             do {
                 // A short wait: a running writer may hold the lock, and the signal file already reaches it.
-                let quick = try Connection(path: configuration.databasePath, busyTimeout: signalled ? 1_000 : 10_000)
-                result = try RunStore(connection: quick).requestCancellation(of: id, webhooks: webhooks(of: run))
+                let quick = try RunStore(path: configuration.databasePath, busyTimeout: signalled ? 1_000 : 10_000)
+                result = try quick.requestCancellation(of: id, webhooks: webhooks(of: run))
             } catch where error.isBusy && signalled {
                 return .requested
             }

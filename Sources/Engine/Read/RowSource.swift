@@ -29,7 +29,7 @@ enum RowSource: Sendable {
             if options.format == .xlsx, try TableReaders.detect(file: file, fileName: fileName).format != .xlsx { options.format = nil }
             return try FailedRowsFile.restoring(TableReaders.open(file: file, fileName: fileName, options: options))
         case .storedRows(let databasePath, let runID):
-            return try StoredRowsReader(databasePath: databasePath, runID: runID)
+            return try StoredRowsReader(store: RunStore(path: databasePath), runID: runID)
         }
     }
 
