@@ -34,8 +34,8 @@ package protocol SQLDatabase: AnyObject {
     /// Column names and declared types of `table`, in order.
     func columns(of table: String) throws(DatabaseError) -> [(name: String, type: String)]
     /// Runs a query and hands `body` each row in turn, without collecting them: for reads too
-    /// large to hold (a run's failed rows). The row is valid only during the call. `body` may use
-    /// the connection for other statements.
+    /// large to hold (a run's failed rows). The row is valid only during the call. `body` must
+    /// not use the connection (PostgreSQL streams the result on it).
     func forEachRow(_ sql: String, _ values: [Value], _ body: (any SQLRow) throws(DatabaseError) -> Void) throws(DatabaseError)
     /// A number that moves when the database changed: it differs from the last one read
     /// whenever another connection (of any process) has committed since. SQLite: `PRAGMA

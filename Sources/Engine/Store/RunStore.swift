@@ -17,9 +17,14 @@ package final class RunStore {
         self.sqlite = connection as? Connection
     }
 
-    /// Opens the database at `path`, migrating the bookkeeping tables.
+    /// Opens the SQLite database at `path`, migrating the bookkeeping tables.
     package convenience init(path: String, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
-        self.init(connection: try Schema.open(path: path, busyTimeout: busyTimeout))
+        try self.init(location: .sqlite(path: path), busyTimeout: busyTimeout)
+    }
+
+    /// Opens the database at `location`, migrating the bookkeeping tables.
+    package convenience init(location: DatabaseLocation, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
+        self.init(connection: try Schema.open(location, busyTimeout: busyTimeout))
     }
 
     /// Whether a transaction is open (a store left inside one must not be reused).
@@ -96,7 +101,7 @@ package final class RunStore {
             if let from, run.resumedFromRunID == from, run.resumePosition > 0 {
                 try db.execute("""
                     INSERT INTO ingest_rows (run_id, row_number, status, data, errors)
-                    SELECT ?, row_number, status, data, errors FROM ingest_rows WHERE run_id = ? ORDER BY id
+                    SELECT CAST(? AS BIGINT), row_number, status, data, errors FROM ingest_rows WHERE run_id = ? ORDER BY id
                     """, [.integer(id), .integer(from)])
             }
             try beforeCommit(id)
