@@ -38,7 +38,7 @@ package final class IngestAPI: Sendable {
         self.stores = StorePool(engine: engine)
         self.events = RunEventFeed(engine: engine)
         self.changes = ChangeWatch(engine: engine)
-        self.authenticator = BearerAuthenticator(stores: stores, changes: changes, databasePath: engine.configuration.databasePath)
+        self.authenticator = BearerAuthenticator(stores: stores, changes: changes, database: engine.configuration.database)
         self.notifyWorkers = notifyWorkers
         self.logger = logger
     }

@@ -83,7 +83,7 @@ enum CommonOptions {
         config.secrets = { name in secrets[name] }
     }
 
-    static let database = CommandSpec.Option("database", value: "path", help: "The SQLite database file.", environment: "INGEST_DATABASE", default: "ingest.sqlite")
+    static let database = CommandSpec.Option("database", value: "path|url", help: "The SQLite database file, or a postgres:// URL (password from PGPASSWORD or ~/.pgpass; never shown).", environment: "INGEST_DATABASE", default: "ingest.sqlite")
     static let importers = CommandSpec.Option("importers", value: "dir", help: "The folder of importer definitions.", environment: "INGEST_IMPORTERS", default: "importers")
     static let json = CommandSpec.Option("json", help: "Print machine-readable JSON.")
     static let storage = [database, importers]

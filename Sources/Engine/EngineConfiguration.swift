@@ -3,8 +3,12 @@ import Foundation
 
 /// Where the engine keeps things.
 package struct EngineConfiguration: Sendable {
-    /// The SQLite file for targets and bookkeeping (default `ingest.sqlite`).
-    package var databasePath: String
+    /// The database for targets and bookkeeping: a SQLite file (default `ingest.sqlite`) or a
+    /// PostgreSQL URL.
+    package var database: DatabaseLocation
+    /// The path files kept beside the database are named after (run locks, cancel signals, the
+    /// default uploads folder): the SQLite file, or `ingest-postgres` (see ``DatabaseLocation/localPath``).
+    package var databasePath: String { database.localPath }
     /// The folder of importer definitions (default `importers`).
     package var importersDirectory: String
     /// Where uploads and downloads wait for their run; files are removed when the run ends.
@@ -36,9 +40,9 @@ package struct EngineConfiguration: Sendable {
     package init(databasePath: String = "ingest.sqlite", importersDirectory: String = "importers",
                 uploadsDirectory: String? = nil, dataRoot: String = ".", allowedURLHosts: [String] = [],
                 allowPrivateURLs: Bool = false, maxUploadBytes: Int64 = 1 << 30) {
-        self.databasePath = databasePath
+        self.database = DatabaseLocation(databasePath)
         self.importersDirectory = importersDirectory
-        self.uploadsDirectory = uploadsDirectory ?? (databasePath + "-uploads")
+        self.uploadsDirectory = uploadsDirectory ?? (database.localPath + "-uploads")
         self.dataRoot = dataRoot
         self.allowedURLHosts = allowedURLHosts
         self.allowPrivateURLs = allowPrivateURLs

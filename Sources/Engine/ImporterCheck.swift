@@ -40,7 +40,10 @@ extension IngestEngine {
         report.warnings += Self.listWarnings(definition, fileName: loaded.fileName)
         report.warnings += webhookWarnings(definition, fileName: loaded.fileName)
         do {
-            let db = try Connection(path: configuration.databasePath)
+            guard let path = configuration.database.sqlitePath else {
+                throw EngineError.sourceUnavailable("checking target tables on PostgreSQL is not supported yet")
+            }
+            let db = try Connection(path: path)
             let inspection = try TargetTable(importer: compiled).inspect(on: db, definition: definition, alter: definition.target.alter)
             report.notes += inspection.notes
             report.problems += inspection.problems.map { "\(loaded.fileName): \($0)" }

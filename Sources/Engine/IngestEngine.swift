@@ -31,14 +31,14 @@ package final class IngestEngine: Sendable {
     /// Opens the database (migrating it) and loads the importers.
     package init(configuration: EngineConfiguration) throws {
         self.configuration = configuration
-        keeper = Mutex(try RunStore(path: configuration.databasePath))
+        keeper = Mutex(try RunStore(location: configuration.database))
         registry = DefinitionRegistry(directory: configuration.importersDirectory)
         ownership = LocalRunOwnership(databasePath: configuration.databasePath)
     }
 
     /// A store on a new connection for the calling thread.
     package func openStore() throws(EngineError) -> RunStore {
-        do { return try RunStore(path: configuration.databasePath, busyTimeout: configuration.busyTimeoutMs) } catch { throw .database(error) }
+        do { return try RunStore(location: configuration.database, busyTimeout: configuration.busyTimeoutMs) } catch { throw .database(error) }
     }
 
     /// The loaded importer `slug`, compiled.
@@ -144,8 +144,8 @@ package final class IngestEngine: Sendable {
             let result: RunStore.CancelResult
             do {
                 // A short wait: a running writer may hold the lock, and the signal file already reaches it.
-                let quick = try Connection(path: configuration.databasePath, busyTimeout: signalled ? 1_000 : 10_000)
-                result = try RunStore(connection: quick).requestCancellation(of: id, webhooks: webhooks(of: run))
+                let quick = try RunStore(location: configuration.database, busyTimeout: signalled ? 1_000 : 10_000)
+                result = try quick.requestCancellation(of: id, webhooks: webhooks(of: run))
             } catch where error.isBusy && signalled {
                 return .requested
             }

@@ -33,6 +33,26 @@ package protocol SQLDatabase: AnyObject {
     func tableExists(_ table: String) throws(DatabaseError) -> Bool
     /// Column names and declared types of `table`, in order.
     func columns(of table: String) throws(DatabaseError) -> [(name: String, type: String)]
+    /// Runs a query and hands `body` each row in turn, without collecting them: for reads too
+    /// large to hold (a run's failed rows). The row is valid only during the call. `body` must
+    /// not use the connection (PostgreSQL streams the result on it).
+    func forEachRow(_ sql: String, _ values: [Value], _ body: (any SQLRow) throws(DatabaseError) -> Void) throws(DatabaseError)
+    /// A number that moves when the database changed: it differs from the last one read
+    /// whenever another connection (of any process) has committed since. SQLite: `PRAGMA
+    /// data_version`; PostgreSQL: the current snapshot's `xmax`, which moves whenever any write
+    /// transaction has started. Compare values of one connection only.
+    func changeToken() throws(DatabaseError) -> Int64
+}
+
+/// The current row of ``SQLDatabase/forEachRow(_:_:_:)``.
+package protocol SQLRow {
+    /// Number of result columns.
+    var count: Int { get }
+    /// Column `index` (0-based).
+    func value(_ index: Int) -> Value
+    /// The UTF-8 bytes of column `index` when it is text (or a number), without making a
+    /// `String`; nil for NULL and for binary values.
+    func textBytes(_ index: Int) -> [UInt8]?
 }
 
 extension SQLDatabase {
@@ -42,6 +62,14 @@ extension SQLDatabase {
     }
 
     package func query(_ sql: String) throws(DatabaseError) -> [[Value]] { try query(sql, []) }
+
+    /// Runs an `INSERT … RETURNING id` (both dialects support it) and returns the new row's id.
+    package func insertReturningID(_ sql: String, _ values: [Value]) throws(DatabaseError) -> Int64 {
+        guard let id = try query(sql + " RETURNING id", values).first?.first?.integerValue else {
+            throw DatabaseError(extendedCode: 1, message: "the insert returned no id", sql: sql)
+        }
+        return id
+    }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     package func transaction<T, E: Error>(_ kind: TransactionKind = .immediate, _ body: () throws(E) -> T) throws(TransactionError<E>) -> T {

@@ -25,15 +25,15 @@ final class BearerAuthenticator: Sendable {
     private let changes: ChangeWatch
     /// The stored credentials and the change counter read before they were read.
     private let kept = Mutex<(version: Int64, credentials: [TokenStore.Credential])?>(nil)
-    private let databasePath: String
+    private let database: DatabaseLocation
     /// Whether a `last_used_at` write is queued or running; further ones are skipped meanwhile.
     private let recording = Atomic<Bool>(false)
     private let recorder = DispatchQueue(label: "ingest.api.token-usage")
 
-    init(stores: StorePool, changes: ChangeWatch, databasePath: String) {
+    init(stores: StorePool, changes: ChangeWatch, database: DatabaseLocation) {
         self.stores = stores
         self.changes = changes
-        self.databasePath = databasePath
+        self.database = database
     }
 
     /// The token behind a request: its `Authorization: Bearer` token when it has an
@@ -106,11 +106,11 @@ final class BearerAuthenticator: Sendable {
     private func recordUse(of id: Int64) {
         guard recording.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         let timestamp = Timestamp.now()
-        let path = databasePath
+        let database = database
         recorder.async { [self] in
             defer { recording.store(false, ordering: .releasing) }
             // Best effort with a short busy timeout: a missed update only makes last_used_at older.
-            guard let store = try? RunStore(path: path, busyTimeout: 2_000) else { return }
+            guard let store = try? RunStore(location: database, busyTimeout: 2_000) else { return }
             try? TokenStore(store).recordUse(of: id, at: timestamp)
         }
     }

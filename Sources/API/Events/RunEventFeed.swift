@@ -142,7 +142,7 @@ final class RunEventFeed: Sendable {
         }
         if let checked = state.checkedAt, checked.duration(to: now) < minimumInterval { return box.store }
         state.checkedAt = now
-        let version = try box.store.dataVersion()
+        let version = try box.store.changeToken()
         if version != state.dataVersion {
             state.dataVersion = version
             state.generation += 1

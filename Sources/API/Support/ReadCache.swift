@@ -141,7 +141,7 @@ final class ChangeWatch: Sendable {
     func version() -> Int64? {
         slots[StorePool.shardIndex()].watcher.withLock { watcher in
             if watcher.store == nil { watcher.store = try? engine.openStore() }
-            guard let current = try? watcher.store?.dataVersion() else { return nil }
+            guard let current = try? watcher.store?.changeToken() else { return nil }
             if watcher.seen != current {
                 watcher.seen = current
                 epoch.add(1, ordering: .sequentiallyConsistent)

@@ -66,6 +66,8 @@ enum ServeCommand: Command {
         let broken = importers.filter { !$0.problems.isEmpty }.count
         context.stderr("Serving \(importers.count) importer(s) from \(TerminalText.escape(configuration.engine.importersDirectory))"
                        + (broken > 0 ? " (\(broken) with errors; see GET /importers)" : "") + ", \(configuration.workers) worker(s).\n")
+        // The display form: a PostgreSQL URL never shows its password.
+        context.stderr("Database: \(TerminalText.escape(configuration.engine.database.description))\n")
         let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
         if let retention = startup.retention {
             context.stderr(PruneCommand.describe(retention, age: args.value("retention") ?? "") + " Again every day.\n")

@@ -91,7 +91,7 @@ enum TokenCommand: Command {
 
     /// The token table of `--database`, migrated on open.
     private static func store(_ args: ParsedArguments) throws -> TokenStore {
-        let runs = try RunStore(path: args.value("database") ?? "ingest.sqlite")
+        let runs = try RunStore(location: DatabaseLocation(args.value("database") ?? "ingest.sqlite"))
         return TokenStore(runs)
     }
 }

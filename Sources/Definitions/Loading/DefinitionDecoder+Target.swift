@@ -89,7 +89,8 @@ extension DefinitionDecoder {
         return RouteSpec(column: column, tables: tables)
     }
 
-    /// A table name: an SQL identifier outside the reserved `ingest_` and `sqlite_` namespaces.
+    /// A table name: an SQL identifier outside the reserved `ingest_`, `sqlite_` and `pg_`
+    /// namespaces, and not `information_schema`.
     func tableName(_ node: JSONNode, _ pointer: String) -> String? {
         guard let table = string(node, pointer, nonEmpty: true) else { return nil }
         guard Self.isIdentifier(table) else {
@@ -107,7 +108,9 @@ extension DefinitionDecoder {
     static func reservedTableProblem(_ table: String) -> String? {
         switch TargetSpec.reservedPrefix(of: table) {
         case "ingest_": return "table names starting with 'ingest_' are reserved for Ingest's own bookkeeping"
-        case let prefix?: return "table names starting with '\(prefix)' are reserved for SQLite's internal tables"
+        case "sqlite_": return "table names starting with 'sqlite_' are reserved for SQLite's internal tables"
+        case "pg_": return "table names starting with 'pg_' are reserved for PostgreSQL's catalogs"
+        case let name?: return "the table name '\(name)' is reserved for PostgreSQL's catalogs"
         case nil: return nil
         }
     }

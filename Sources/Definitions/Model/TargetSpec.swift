@@ -1,6 +1,7 @@
 /// The table rows land in and what to do when a key already exists.
 package struct TargetSpec: Sendable, Equatable {
-    /// An SQL identifier not starting with `ingest_` or `sqlite_` (see `reservedPrefixes`).
+    /// An SQL identifier not starting with `ingest_`, `sqlite_` or `pg_`, nor `information_schema`
+    /// (see `reservedPrefixes`).
     package var table: String
     /// Target columns identifying a record; empty means every row inserts.
     package var key: [String]
@@ -30,15 +31,18 @@ package struct TargetSpec: Sendable, Equatable {
     }
 
     /// Table name prefixes no definition may name, compared ignoring case: Ingest's own
-    /// bookkeeping (`ingest_runs`, `ingest_rows`, …) and SQLite's internal tables
-    /// (`sqlite_sequence`, `sqlite_master`, `sqlite_stat1`, …). Writing to either breaks the
-    /// database for every later run.
-    package static let reservedPrefixes = ["ingest_", "sqlite_"]
+    /// bookkeeping (`ingest_runs`, `ingest_rows`, …), SQLite's internal tables
+    /// (`sqlite_sequence`, `sqlite_master`, `sqlite_stat1`, …) and PostgreSQL's catalogs
+    /// (`pg_catalog`, `pg_class`, …). Writing to any of them breaks the database for every later run.
+    package static let reservedPrefixes = ["ingest_", "sqlite_", "pg_"]
+    /// Whole table names no definition may name, compared ignoring case: PostgreSQL's
+    /// `information_schema`.
+    package static let reservedNames = ["information_schema"]
 
-    /// The reserved prefix `table` starts with, if any.
+    /// The reserved prefix `table` starts with (or the reserved name it is), if any.
     package static func reservedPrefix(of table: String) -> String? {
         let lower = table.lowercased()
-        return reservedPrefixes.first { lower.hasPrefix($0) }
+        return reservedPrefixes.first { lower.hasPrefix($0) } ?? reservedNames.first { lower == $0 }
     }
 }
 

@@ -10,7 +10,7 @@ enum RowSource: Sendable {
     /// that open file, never reopened by path.
     case opened(OpenedFile, fileName: String?)
     /// The failed rows logged for an earlier run (a retry).
-    case storedRows(databasePath: String, runID: Int64)
+    case storedRows(database: DatabaseLocation, runID: Int64)
 
     /// Opens the reader. Called on the parse thread's behalf before it starts. JSON and NDJSON
     /// readers keep only the keys the importer reads (its `from` names and template headers):
@@ -28,8 +28,8 @@ enum RowSource: Sendable {
         case .opened(let file, let fileName):
             if options.format == .xlsx, try TableReaders.detect(file: file, fileName: fileName).format != .xlsx { options.format = nil }
             return try FailedRowsFile.restoring(TableReaders.open(file: file, fileName: fileName, options: options))
-        case .storedRows(let databasePath, let runID):
-            return try StoredRowsReader(databasePath: databasePath, runID: runID)
+        case .storedRows(let database, let runID):
+            return try StoredRowsReader(store: RunStore(location: database), runID: runID)
         }
     }
 

@@ -4,17 +4,23 @@ import Tabular
 /// Reads the failed rows logged for a run, as if they were a file: the header is the union of
 /// their source headers (first-seen order) and each row keeps its original row number.
 ///
-/// Owns its own connection, since it runs on the parse thread.
+/// Owns its own store, since it runs on the parse thread. Rows are read a page at a time, by
+/// log id, so no statement stays open between calls and no more than a page is held.
 final class StoredRowsReader: TableReader {
-    private let db: Connection
-    private let statement: Statement
+    private let store: RunStore
+    private let runID: Int64
     private let header: [String]
     private let count: Int
     private var index = 0
+    private var page: [LoggedRow] = []
+    private var pageIndex = 0
+    private var lastID: Int64 = 0
+    /// Rows read from the store at once.
+    static let pageSize = 512
 
-    init(databasePath: String, runID: Int64) throws {
-        db = try Connection(path: databasePath)
-        let store = RunStore(connection: db)
+    init(store: RunStore, runID: Int64) throws {
+        self.store = store
+        self.runID = runID
         var header: [String] = []
         var seen: Set<String> = []
         var count = 0
@@ -24,25 +30,35 @@ final class StoredRowsReader: TableReader {
         }
         self.header = header
         self.count = count
-        statement = try store.failedRowsStatement(of: runID)
     }
 
     func readHeader() throws(TabularError) -> [String]? { count == 0 ? nil : header }
 
     func nextRow() throws(TabularError) -> TableRow? {
-        let hasRow: Bool
-        do { hasRow = try statement.step() } catch {
-            throw TabularError(.io, "could not read the logged rows: \(error.message)")
+        if pageIndex == page.count {
+            try readPage()
+            guard !page.isEmpty else { return nil }
         }
-        guard hasRow else { return nil }
+        let row = page[pageIndex]
+        pageIndex += 1
         index += 1
-        let row: LoggedRow
-        do { row = try RunStore.decodeRow(StoredRecord(statement)) } catch {
-            throw TabularError(.io, "could not read the logged rows: \(error.message)")
-        }
         var values: [String: String] = [:]
         for (k, v) in row.data { values[k] = v }
         return TableRow(cells: header.map { values[$0] ?? "" }, recordNumber: row.rowNumber, warnings: [])
+    }
+
+    private func readPage() throws(TabularError) {
+        page.removeAll(keepingCapacity: true)
+        pageIndex = 0
+        do {
+            try store.forEachFailedRow(of: runID, after: lastID, limit: StoredRowsReader.pageSize) { row, id in
+                page.append(row)
+                lastID = id
+            }
+        } catch {
+            let message = (error as? DatabaseError)?.message ?? String(describing: error)
+            throw TabularError(.io, "could not read the logged rows: \(message)")
+        }
     }
 
     var bytesRead: Int64 { Int64(index) }

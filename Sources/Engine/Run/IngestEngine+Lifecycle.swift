@@ -97,7 +97,7 @@ extension IngestEngine {
     /// source downloaded now into the uploads folder (recorded as the run's own file).
     private func resolveSource(of run: IngestRun, definition: ImporterDefinition?, store: RunStore) -> (RowSource, String?) {
         if let from = run.retriedFromRunID {
-            return (.storedRows(databasePath: configuration.databasePath, runID: from), nil)
+            return (.storedRows(database: configuration.database, runID: from), nil)
         }
         if let path = run.sourcePath {
             let now = SourceFingerprint.of(path)

@@ -95,6 +95,12 @@ final class RunExecutor {
                                   writeSQLiteMs: Int((Double(ThreadClock.milliseconds(writeCPU)) * share).rounded()))
     }
 
+    /// Why a run on a database without a target writer fails.
+    static let noTargetWriter = """
+        Importing into a PostgreSQL database is not supported yet: Ingest keeps its runs there, but the writer of \
+        target tables on PostgreSQL (COPY into a staging table, then INSERT … ON CONFLICT) is missing. Import into a SQLite database.
+        """
+
     /// Chunks in flight between the threads.
     static let queueCapacity = 4
 
@@ -115,7 +121,8 @@ final class RunExecutor {
     }
 
     var definition: ImporterDefinition { compiled?.definition ?? ImporterDefinition(slug: run.importer, target: TargetSpec(table: ""), columns: []) }
-    var db: Connection { store.db }
+    /// The bookkeeping store's connection (the run's transactions).
+    var db: any SQLDatabase { store.db }
     /// One transaction for the whole run.
     var isSingleTransaction: Bool { run.dryRun || definition.transaction == .all }
 
@@ -171,9 +178,10 @@ final class RunExecutor {
 
     /// Creates or checks the target table and prepares the writer's statements.
     private func prepare(table: TargetTable, header: [String]) throws -> ChunkWriter {
+        guard let target = store.sqlite else { throw RunFailure(RunExecutor.noTargetWriter) }
         try db.begin(.immediate)
         do {
-            let added = try table.prepare(on: db, definition: definition, alter: alter || definition.target.alter)
+            let added = try table.prepare(on: target, definition: definition, alter: alter || definition.target.alter)
             for (name, column) in added {
                 warnings.append("Added the column '\(column.name)' (\(column.sqlType)) to the table '\(name)' (alter).")
             }
@@ -183,7 +191,7 @@ final class RunExecutor {
             throw error
         }
         do {
-            return try ChunkWriter(db: db, table: table, definition: definition, header: header, runID: run.id)
+            return try ChunkWriter(db: target, table: table, definition: definition, header: header, runID: run.id)
         } catch {
             try db.rollback()
             throw RunFailure("Could not prepare the writes: \(error.message)")
@@ -205,7 +213,7 @@ final class RunExecutor {
         thread.stackSize = 4 << 20
         thread.start()
 
-        let checkpointer = Checkpointer(databasePath: db.path)
+        let checkpointer = store.sqlite.flatMap { Checkpointer(databasePath: $0.path) }
         if checkpointer != nil { try? db.execute("PRAGMA wal_autocheckpoint=0") }
         let writeStarted = ThreadClock.cpu(), writeWallStarted = ThreadClock.nanoseconds()
         let outcome = consume(queue: queue, writer: writer, stop: stop, recycle: recycle)

@@ -27,16 +27,12 @@ extension RunStore {
         let total = try failedRowCount(of: runID)
         var messages: [String: Int] = [:]
         var validation: [String: Int] = [:]
-        let statement = try db.cachedStatement("""
+        try db.forEachRow("""
             SELECT errors, COUNT(*) FROM ingest_rows WHERE run_id = ? AND status = 'failed' AND errors IS NOT NULL
             GROUP BY errors ORDER BY MIN(id)
-            """)
-        statement.reset()
-        defer { statement.reset() }
-        try statement.bind([.integer(runID)])
-        while try statement.step() {
-            let count = Int(statement.column(1).integerValue ?? 0)
-            guard let text = statement.column(0).textValue, let json = try? JSONValue.parse(text),
+            """, [.integer(runID)]) { row throws(SQLiteError) in
+            let count = Int(row.value(1).integerValue ?? 0)
+            guard let text = row.value(0).textValue, let json = try? JSONValue.parse(text),
                   let errors = RunStore.decodeErrors(json) else {
                 throw SQLiteError.corruptRecord(table: "ingest_rows", id: runID, column: "errors", "the stored errors are not the JSON Ingest writes")
             }

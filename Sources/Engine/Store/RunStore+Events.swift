@@ -1,6 +1,6 @@
 import SQLite
 
-/// What live event streams read after ``dataVersion()`` said something changed: the runs to compare.
+/// What live event streams read after ``changeToken()`` said something changed: the runs to compare.
 extension RunStore {
     /// The runs with these ids that exist.
     package func runs(ids: [Int64]) throws(SQLiteError) -> [IngestRun] {

@@ -131,15 +131,18 @@ extension RunStore {
     }
 
     private func webhookDeliveries(_ condition: String, _ args: [Value]) throws(SQLiteError) -> [WebhookDelivery] {
-        let statement = try db.prepare("""
-            SELECT id, delivery_id, run_id, event, url, secret_env, payload, status, attempts, next_attempt_at, last_status_code,
-                last_error, created_at, delivered_at FROM ingest_webhook_deliveries \(condition) ORDER BY id
-            """)
-        try statement.bind(args)
         var deliveries: [WebhookDelivery] = []
-        while try statement.step() { deliveries.append(try RunStore.decodeDelivery(StoredRecord(statement))) }
+        try db.forEachRow("SELECT \(RunStore.deliveryColumns) FROM ingest_webhook_deliveries \(condition) ORDER BY id", args) { row throws(SQLiteError) in
+            deliveries.append(try RunStore.decodeDelivery(StoredRecord(row, RunStore.deliveryColumnIndex)))
+        }
         return deliveries
     }
+
+    static let deliveryColumns = """
+        id, delivery_id, run_id, event, url, secret_env, payload, status, attempts, next_attempt_at, last_status_code,
+            last_error, created_at, delivered_at
+        """
+    static let deliveryColumnIndex = StoredRecord.index(of: deliveryColumns)
 
     static func decodeDelivery(_ r: StoredRecord) throws(SQLiteError) -> WebhookDelivery {
         let id = try r.int("id")

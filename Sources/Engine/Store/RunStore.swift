@@ -1,4 +1,5 @@
 import Definitions
+import Foundation
 import SQLite
 
 /// Reads and writes `ingest_runs` and `ingest_rows` on one connection. All of Ingest's SQL about
@@ -6,24 +7,34 @@ import SQLite
 ///
 /// Like its connection, a store belongs to one thread at a time.
 package final class RunStore {
-    let db: Connection
+    let db: any SQLDatabase
+    /// The same connection when it is SQLite's: the import's hot path (target writes, the row
+    /// log) binds through it directly.
+    let sqlite: Connection?
 
-    init(connection: Connection) { self.db = connection }
+    init(connection: any SQLDatabase) {
+        self.db = connection
+        self.sqlite = connection as? Connection
+    }
 
-    /// Opens the database at `path`, migrating the bookkeeping tables.
+    /// Opens the SQLite database at `path`, migrating the bookkeeping tables.
     package convenience init(path: String, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
-        self.init(connection: try Schema.open(path: path, busyTimeout: busyTimeout))
+        try self.init(location: .sqlite(path: path), busyTimeout: busyTimeout)
+    }
+
+    /// Opens the database at `location`, migrating the bookkeeping tables.
+    package convenience init(location: DatabaseLocation, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
+        self.init(connection: try Schema.open(location, busyTimeout: busyTimeout))
     }
 
     /// Whether a transaction is open (a store left inside one must not be reused).
     package var isInTransaction: Bool { db.isInTransaction }
 
-    /// SQLite's `data_version` of this connection: it changes whenever another connection (of
-    /// this process or any other) has committed to the database since the last call, and never
-    /// for this connection's own commits. A store used only to watch for changes (the API's read
-    /// cache) therefore sees every commit there is.
-    package func dataVersion() throws(SQLiteError) -> Int64 {
-        try db.scalar("PRAGMA data_version")?.integerValue ?? 0
+    /// A number that moves whenever another connection (of this process or any other) has
+    /// committed to the database since the last call (``SQLDatabase/changeToken()``). A store
+    /// used only to watch for changes (the API's read cache) therefore sees every commit there is.
+    package func changeToken() throws(SQLiteError) -> Int64 {
+        try db.changeToken()
     }
 
     static let runColumns = """
@@ -90,7 +101,7 @@ package final class RunStore {
             if let from, run.resumedFromRunID == from, run.resumePosition > 0 {
                 try db.execute("""
                     INSERT INTO ingest_rows (run_id, row_number, status, data, errors)
-                    SELECT ?, row_number, status, data, errors FROM ingest_rows WHERE run_id = ? ORDER BY id
+                    SELECT CAST(? AS BIGINT), row_number, status, data, errors FROM ingest_rows WHERE run_id = ? ORDER BY id
                     """, [.integer(id), .integer(from)])
             }
             try beforeCommit(id)
@@ -104,7 +115,7 @@ package final class RunStore {
 
     private func insertRow(_ run: NewRun, owner: RunOwner?) throws(SQLiteError) -> Int64 {
         let now = Timestamp.now()
-        try db.execute("""
+        return try db.insertReturningID("""
             INSERT INTO ingest_runs (importer, status, user_id, original_filename, source_path, definition_hash, dry_run,
                 parent_id, retried_from_run_id, created_at, source_url, owned_file, source_fingerprint, resumed_from_run_id,
                 applied_from_run_id, resume_position, owner_host, owner_pid, owner_started_at, started_at, heartbeat_at,
@@ -119,7 +130,6 @@ package final class RunStore {
                   .optional(owner?.host), .optional(owner?.pid), .optional(owner?.startedAt),
                   owner == nil ? .null : .text(now), owner == nil ? .null : .text(now)]
                 + RunStore.countValues(run.counts))
-        return db.lastInsertRowID
     }
 
     /// Moves a pending run to `processing` for `owner`. Returns false when it was not pending.
@@ -328,17 +338,25 @@ package final class RunStore {
     /// Appends logged rows (the caller holds the transaction).
     package func append(_ rows: [LoggedRow]) throws(SQLiteError) {
         guard !rows.isEmpty else { return }
-        let statement = try db.cachedStatement(RunStore.insertRowSQL)
+        func values(_ row: LoggedRow) -> [Value] {
+            [.integer(row.runID), .integer(Int64(row.rowNumber)), .text(row.status.rawValue),
+             .text(RunStore.encodeData(row.data).text), row.errors.map { .text(RunStore.encode($0).text) } ?? .null]
+        }
+        guard let sqlite else {
+            for row in rows { try db.execute(RunStore.insertRowSQL, values(row)) }
+            return
+        }
+        let statement = try sqlite.cachedStatement(RunStore.insertRowSQL)
         var scratch: [UInt8] = []
         for row in rows {
             // executeRow binds a large row's data in place rather than copying it once more.
-            try statement.executeRow([.integer(row.runID), .integer(Int64(row.rowNumber)), .text(row.status.rawValue),
-                                      .text(RunStore.encodeData(row.data).text), row.errors.map { .text(RunStore.encode($0).text) } ?? .null],
-                                     scratch: &scratch)
+            try statement.executeRow(values(row), scratch: &scratch)
         }
     }
 
     static let rowColumns = "run_id, row_number, status, data, errors"
+    static let rowColumnIndex = StoredRecord.index(of: rowColumns)
+    static let runColumnIndex = StoredRecord.index(of: runColumns)
 
     /// Logged rows of a run in row order, optionally of one status.
     package func rows(of runID: Int64, status: LoggedRow.Status? = nil, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [LoggedRow], total: Int) {
@@ -346,10 +364,11 @@ package final class RunStore {
         var filter = ""
         if let status { filter = " AND status = ?"; args.append(.text(status.rawValue)) }
         let total = try rowCount(of: runID, status: status)
-        let statement = try db.prepare("SELECT \(RunStore.rowColumns) FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?")
-        try statement.bind(args + [.integer(Int64(limit)), .integer(Int64(offset))])
         var rows: [LoggedRow] = []
-        while try statement.step() { rows.append(try RunStore.decodeRow(StoredRecord(statement))) }
+        try db.forEachRow("SELECT \(RunStore.rowColumns) FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?",
+                          args + [.integer(Int64(limit)), .integer(Int64(offset))]) { row throws(SQLiteError) in
+            rows.append(try RunStore.decodeRow(StoredRecord(row, RunStore.rowColumnIndex)))
+        }
         return (rows, total)
     }
 
@@ -368,49 +387,65 @@ package final class RunStore {
     /// text is not is reported like any unreadable record.
     package func storedRows(of runID: Int64, status: LoggedRow.Status? = nil, limit: Int, offset: Int) throws(SQLiteError) -> [StoredRow] {
         let filter = status == nil ? "" : " AND status = ?"
-        let statement = try db.cachedStatement("SELECT row_number, status, data, errors FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?")
-        statement.reset()
-        defer { statement.reset() }
         var args: [Value] = [.integer(runID)]
         if let status { args.append(.text(status.rawValue)) }
-        try statement.bind(args + [.integer(Int64(limit)), .integer(Int64(offset))])
         var rows: [StoredRow] = []
         rows.reserveCapacity(min(limit, 1024))
-        while try statement.step() {
-            let rowNumber = statement.column(0).integerValue ?? 0
-            func corrupt(_ column: String, _ what: String) -> SQLiteError {
-                .corruptRecord(table: "ingest_rows", id: runID, column: column, "row \(rowNumber): " + what)
-            }
-            let statusText = statement.column(1).textValue ?? ""
-            guard let rowStatus = LoggedRow.Status(rawValue: statusText) else { throw corrupt("status", "unknown row status '\(statusText)'") }
-            guard !statement.columnIsBlob(2), let dataBytes = statement.columnBytes(2),
-                  let data = RawJSON(validating: dataBytes, requireObject: true) else {
-                throw corrupt("data", "the stored row is not a JSON object")
-            }
-            var errors: RawJSON?
-            if !statement.columnIsBlob(3), let errorBytes = statement.columnBytes(3) {
-                guard let decoded = RawJSON(validating: errorBytes, requireObject: true) else {
-                    throw corrupt("errors", "the stored errors are not the JSON Ingest writes")
-                }
-                errors = decoded
-            }
-            rows.append(StoredRow(rowNumber: Int(rowNumber), status: rowStatus, data: data, errors: errors))
+        try db.forEachRow("SELECT row_number, status, data, errors FROM ingest_rows WHERE run_id = ?\(filter) ORDER BY id LIMIT ? OFFSET ?",
+                          args + [.integer(Int64(limit)), .integer(Int64(offset))]) { row throws(SQLiteError) in
+            rows.append(try RunStore.decodeStoredRow(row, runID: runID))
         }
         return rows
     }
 
-    /// Calls `body` for each failed row of a run in row order, without loading them all.
-    package func forEachFailedRow(of runID: Int64, _ body: (LoggedRow) throws -> Void) throws {
-        let statement = try failedRowsStatement(of: runID)
-        while try statement.step() { try body(try RunStore.decodeRow(StoredRecord(statement))) }
+    private static func decodeStoredRow(_ row: any SQLRow, runID: Int64) throws(SQLiteError) -> StoredRow {
+        let rowNumber = row.value(0).integerValue ?? 0
+        func corrupt(_ column: String, _ what: String) -> SQLiteError {
+            .corruptRecord(table: "ingest_rows", id: runID, column: column, "row \(rowNumber): " + what)
+        }
+        let statusText = row.value(1).textValue ?? ""
+        guard let rowStatus = LoggedRow.Status(rawValue: statusText) else { throw corrupt("status", "unknown row status '\(statusText)'") }
+        guard let dataBytes = row.textBytes(2), let data = RawJSON(validating: dataBytes, requireObject: true) else {
+            throw corrupt("data", "the stored row is not a JSON object")
+        }
+        var errors: RawJSON?
+        if let errorBytes = row.textBytes(3) {
+            guard let decoded = RawJSON(validating: errorBytes, requireObject: true) else {
+                throw corrupt("errors", "the stored errors are not the JSON Ingest writes")
+            }
+            errors = decoded
+        }
+        return StoredRow(rowNumber: Int(rowNumber), status: rowStatus, data: data, errors: errors)
     }
 
-    /// A statement stepping through the failed rows of a run, in row order.
-    func failedRowsStatement(of runID: Int64) throws(SQLiteError) -> Statement {
-        let statement = try db.prepare("SELECT \(RunStore.rowColumns) FROM ingest_rows WHERE run_id = ? AND status = 'failed' ORDER BY id")
-        try statement.bind([.integer(runID)])
-        return statement
+    /// Calls `body` for each failed row of a run in row order, without loading them all.
+    package func forEachFailedRow(of runID: Int64, _ body: (LoggedRow) throws -> Void) throws {
+        try forEachFailedRow(of: runID, after: 0) { row, _ in try body(row) }
     }
+
+    /// Calls `body` with each failed row of a run whose log id is above `after`, in row order,
+    /// and that id; at most `limit` rows.
+    func forEachFailedRow(of runID: Int64, after: Int64, limit: Int = .max, _ body: (LoggedRow, Int64) throws -> Void) throws {
+        var failure: (any Error)?
+        do {
+            try db.forEachRow("""
+                SELECT id, \(RunStore.rowColumns) FROM ingest_rows WHERE run_id = ? AND status = 'failed' AND id > ? ORDER BY id LIMIT ?
+                """, [.integer(runID), .integer(after), .integer(Int64(min(limit, Int(Int64.max))))]) { row throws(SQLiteError) in
+                let id = row.value(0).integerValue ?? 0
+                do { try body(try RunStore.decodeRow(StoredRecord(row, RunStore.failedRowColumnIndex)), id) } catch {
+                    failure = error
+                    throw RunStore.stopped
+                }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw error
+        }
+    }
+
+    static let failedRowColumnIndex = StoredRecord.index(of: "id, " + rowColumns)
+    /// Thrown out of a row loop to stop it when the caller's body failed (its error is rethrown).
+    static let stopped = SQLiteError(extendedCode: 4 /* SQLITE_ABORT */, message: "stopped")
 
     /// Number of failed rows logged for a run.
     package func failedRowCount(of runID: Int64) throws(SQLiteError) -> Int {
@@ -420,12 +455,10 @@ package final class RunStore {
     // MARK: decoding
 
     func queryRuns(_ sql: String, _ args: [Value] = []) throws(SQLiteError) -> [IngestRun] {
-        let statement = try db.cachedStatement(sql)
-        statement.reset()
-        defer { statement.reset() }
-        try statement.bind(args)
         var runs: [IngestRun] = []
-        while try statement.step() { runs.append(try RunStore.decodeRun(StoredRecord(statement))) }
+        try db.forEachRow(sql, args) { row throws(SQLiteError) in
+            runs.append(try RunStore.decodeRun(StoredRecord(row, RunStore.runColumnIndex)))
+        }
         return runs
     }
 
@@ -490,15 +523,23 @@ package final class RunStore {
     }
 }
 
-/// The current row of a statement, read by column name. Valid until the statement steps again.
+/// The current row of a query, read by column name. Valid while the row is.
 struct StoredRecord {
-    private let statement: Statement
+    private let row: any SQLRow
+    private let columns: [String: Int]
 
-    init(_ statement: Statement) { self.statement = statement }
+    /// `columns`: the positions of the query's result columns, from ``index(of:)``.
+    init(_ row: any SQLRow, _ columns: [String: Int]) { self.row = row; self.columns = columns }
+
+    /// The positions of the columns of a select list ("id, name, …").
+    static func index(of list: String) -> [String: Int] {
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     private func value(_ name: String) -> Value? {
-        guard let index = statement.columnIndex(named: name) else { return nil }
-        return statement.column(index)
+        guard let index = columns[name], index < row.count else { return nil }
+        return row.value(index)
     }
 
     func int(_ name: String) throws(SQLiteError) -> Int64 {
@@ -516,8 +557,8 @@ struct StoredRecord {
 
     /// The UTF-8 bytes of what ``optionalText(_:)`` reads, without making a `String`.
     func optionalBytes(_ name: String) -> [UInt8]? {
-        guard let index = statement.columnIndex(named: name), !statement.columnIsBlob(index) else { return nil }
-        return statement.columnBytes(index)
+        guard let index = columns[name], index < row.count else { return nil }
+        return row.textBytes(index)
     }
 }
 

@@ -28,7 +28,7 @@ package struct SessionStore {
         package var session: Session
     }
 
-    let connection: Connection
+    let connection: any SQLDatabase
 
     /// A session store on the connection of `store`.
     package init(_ store: RunStore) {

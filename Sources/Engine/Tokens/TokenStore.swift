@@ -18,7 +18,7 @@ package struct TokenStore {
     }
 
     /// The connection used; any connection opened through the engine is migrated.
-    let connection: Connection
+    let connection: any SQLDatabase
 
     /// A token store on the connection of `store`.
     package init(_ store: RunStore) {
