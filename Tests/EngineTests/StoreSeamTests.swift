@@ -207,7 +207,7 @@ struct PostgresMigrationTests {
         let threads = (0 ..< 2).map { _ in
             Thread {
                 let result: Result<[Int], DatabaseError>
-                do { result = .success(try Schema.migrator.migrate(try PGConnection(url))) } catch { result = .failure(error) }
+                do throws(DatabaseError) { result = .success(try Schema.migrator.migrate(try PGConnection(url))) } catch { result = .failure(error) }
                 results.withLock { $0.append(result) }
             }
         }

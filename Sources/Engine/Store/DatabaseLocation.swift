@@ -1,3 +1,4 @@
+import SQLite
 import Postgres
 
 /// Where Ingest's database is: a SQLite file (the default, `ingest.sqlite`) or a PostgreSQL

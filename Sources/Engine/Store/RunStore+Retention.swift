@@ -37,7 +37,7 @@ extension RunStore {
         do {
             let args: [Value] = [.text(cutoff)]
             var pruned = Pruned()
-            pruned.runs = Int(try db.scalar("SELECT COUNT(*) FROM (\(RunStore.prunableRuns))", args)?.integerValue ?? 0)
+            pruned.runs = Int(try db.scalar("SELECT COUNT(*) FROM (\(RunStore.prunableRuns)) AS prunable", args)?.integerValue ?? 0)
             pruned.rows = Int(try db.scalar("SELECT COUNT(*) FROM ingest_rows WHERE run_id IN (\(RunStore.prunableRuns))", args)?.integerValue ?? 0)
             pruned.files = try db.query("""
                 SELECT owned_file FROM ingest_runs WHERE owned_file IS NOT NULL AND id IN (\(RunStore.prunableRuns))
