@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Ingest has no Swift package dependencies by design: only the toolchain and the
-// system C libraries sqlite3, zlib and libcurl, linked through the systemLibrary targets below.
+// system C libraries sqlite3, zlib, libcurl and libpq, linked through the systemLibrary targets below.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -15,9 +15,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPq", path: "Sources/CPq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "IngestSupport", swiftSettings: swiftSettings),
         .target(name: "SQLStore", swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite", "SQLStore"], swiftSettings: swiftSettings),
+        .target(name: "Postgres", dependencies: ["CPq", "SQLStore"], swiftSettings: swiftSettings),
+        // The tests' private PostgreSQL cluster (`.ci/postgres`) and fresh databases on it. Not shipped.
+        .target(name: "PostgresTestServer", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .target(name: "Tabular", dependencies: ["CZlib", "IngestSupport"], swiftSettings: swiftSettings),
         .target(name: "RegexEngine", swiftSettings: swiftSettings),
         .target(name: "Definitions", dependencies: ["IngestSupport", "RegexEngine"], swiftSettings: swiftSettings),
@@ -32,6 +36,7 @@ let package = Package(
         .executableTarget(name: "ingest-floor", dependencies: ["CSQLite", "Tabular"], swiftSettings: swiftSettings),
         .testTarget(name: "IngestSupportTests", dependencies: ["IngestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestServer"], swiftSettings: swiftSettings),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "RegexEngineTests", dependencies: ["RegexEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions", "IngestSupport", "RegexEngine"], swiftSettings: swiftSettings),
