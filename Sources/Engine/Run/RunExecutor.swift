@@ -3,6 +3,7 @@ import Foundation
 import Rules
 import SQLite
 import SQLStore
+import Postgres
 import Tabular
 
 /// Carries one claimed run from its first row to its ending (the final status is written by the
@@ -187,7 +188,7 @@ final class RunExecutor {
             throw error
         }
         if target.dialect == .postgres {
-            guard let bulk = target as? any BulkCopying else { throw RunFailure("Could not prepare the writes: the PostgreSQL connection cannot COPY.") }
+            guard let bulk = target as? PGConnection else { throw RunFailure("Could not prepare the writes: the PostgreSQL connection cannot COPY.") }
             return PostgresChunkWriter(db: bulk, table: table, definition: definition, header: header, runID: run.id)
         }
         do {

@@ -1,4 +1,5 @@
 import Definitions
+import Postgres
 import Rules
 import SQLStore
 

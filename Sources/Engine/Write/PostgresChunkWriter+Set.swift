@@ -1,4 +1,5 @@
 import Definitions
+import Postgres
 import Rules
 import SQLStore
 
@@ -16,13 +17,21 @@ extension PostgresChunkWriter {
         guard let last = passes.max(), last > 0 else { return }
         try db.execute("CREATE TEMP TABLE IF NOT EXISTS \(staging) ON COMMIT DROP AS SELECT 0::bigint AS ingest_ord, 0 AS ingest_pass, \(columnList) FROM \(table.quotedName) WITH NO DATA")
         try db.execute("TRUNCATE \(staging)")
-        copy.removeAll()
+        copy.reset()
         for r in rows.indices where passes[r] > 0 {
-            copy.integer(Int64(r)); copy.separator(); copy.integer(Int64(passes[r]))
-            for v in rows[r].values { copy.separator(); copy.value(v) }
+            copy.append(.integer(Int64(r)))
+            copy.append(.integer(Int64(passes[r])))
+            for v in rows[r].values { copy.append(ChunkWriter.value(v)) }
             copy.endRow()
         }
-        try db.copyIn("COPY \(staging) (ingest_ord, ingest_pass, \(columnList)) FROM STDIN", data: copy.bytes)
+        let writer = try db.copyIn("COPY \(staging) (ingest_ord, ingest_pass, \(columnList)) FROM STDIN")
+        do {
+            try writer.send(copy.bytes)
+            try writer.finish()
+        } catch {
+            writer.abort()
+            throw error
+        }
         for pass in 1...last { try apply(pass: pass, passes, &rows) }
     }
 

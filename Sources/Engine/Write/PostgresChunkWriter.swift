@@ -1,13 +1,7 @@
 import Definitions
+import Postgres
 import Rules
 import SQLStore
-
-/// A database that takes a batch of rows in one `COPY … FROM STDIN` (PostgreSQL, text format).
-protocol BulkCopying: SQLDatabase {
-    /// Runs `sql` (a `COPY … FROM STDIN`) and sends `data` as its input; returns the rows copied.
-    @discardableResult
-    func copyIn(_ sql: String, data: [UInt8]) throws(DatabaseError) -> Int
-}
 
 /// Writes chunks into a PostgreSQL target table with set statements: each batch's rows that
 /// passed the rules are copied (`COPY … FROM STDIN`, text format) into a temporary staging
@@ -22,7 +16,7 @@ protocol BulkCopying: SQLDatabase {
 ///
 /// Runs on the write thread only.
 final class PostgresChunkWriter: TargetWriter {
-    let db: any BulkCopying
+    let db: PGConnection
     let table: TargetTable
     let definition: ImporterDefinition
     let header: [String]
@@ -37,10 +31,10 @@ final class PostgresChunkWriter: TargetWriter {
     static let lookupCacheLimit = 50_000
     /// The staging table: temporary, per run, dropped at commit (created again by the next batch).
     let staging: String
-    var copy = CopyText()
+    var copy = PGCopyEncoder()
     var nanos: UInt64 = 0
 
-    init(db: any BulkCopying, table: TargetTable, definition: ImporterDefinition, header: [String], runID: Int64) {
+    init(db: PGConnection, table: TargetTable, definition: ImporterDefinition, header: [String], runID: Int64) {
         self.db = db
         self.table = table
         self.definition = definition

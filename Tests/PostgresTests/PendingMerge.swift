@@ -1,0 +1,2 @@
+// Placeholder until the pq branch commits its PostgresTests (removed at that merge).
+import Testing
