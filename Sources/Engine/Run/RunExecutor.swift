@@ -2,6 +2,8 @@ import Definitions
 import Foundation
 import Rules
 import SQLite
+import SQLStore
+import Postgres
 import Tabular
 
 /// Carries one claimed run from its first row to its ending (the final status is written by the
@@ -95,12 +97,6 @@ final class RunExecutor {
                                   writeSQLiteMs: Int((Double(ThreadClock.milliseconds(writeCPU)) * share).rounded()))
     }
 
-    /// Why a run on a database without a target writer fails.
-    static let noTargetWriter = """
-        Importing into a PostgreSQL database is not supported yet: Ingest keeps its runs there, but the writer of \
-        target tables on PostgreSQL (COPY into a staging table, then INSERT … ON CONFLICT) is missing. Import into a SQLite database.
-        """
-
     /// Chunks in flight between the threads.
     static let queueCapacity = 4
 
@@ -166,7 +162,7 @@ final class RunExecutor {
             warnings.append("No header matches '\(name)'; its column gets its default or stays empty.\(hint)")
         }
         let table = TargetTable(importer: importer)
-        let writer: ChunkWriter
+        let writer: any TargetWriter
         do {
             writer = try prepare(table: table, header: header)
         } catch let failure as RunFailure {
@@ -176,22 +172,29 @@ final class RunExecutor {
         return try end(outcome)
     }
 
-    /// Creates or checks the target table and prepares the writer's statements.
-    private func prepare(table: TargetTable, header: [String]) throws -> ChunkWriter {
-        guard let target = store.sqlite else { throw RunFailure(RunExecutor.noTargetWriter) }
+    /// Creates or checks the target table and prepares the writer: SQLite's row statements, or
+    /// PostgreSQL's staged set statements (``PostgresChunkWriter``) when the store is PostgreSQL.
+    private func prepare(table: TargetTable, header: [String]) throws -> any TargetWriter {
+        let target: any SQLDatabase = db
+        if target.dialect == .postgres, let problem = PostgresTypes.unsupported(definition) { throw RunFailure(problem) }
         try db.begin(.immediate)
         do {
             let added = try table.prepare(on: target, definition: definition, alter: alter || definition.target.alter)
             for (name, column) in added {
-                warnings.append("Added the column '\(column.name)' (\(column.sqlType)) to the table '\(name)' (alter).")
+                warnings.append("Added the column '\(column.name)' (\(TargetTable.columnType(column, target.dialect))) to the table '\(name)' (alter).")
             }
             if !isSingleTransaction { try db.commit() }
         } catch {
             try db.rollback()
             throw error
         }
+        if target.dialect == .postgres {
+            guard let bulk = target as? PGConnection else { throw RunFailure("Could not prepare the writes: the PostgreSQL connection cannot COPY.") }
+            return PostgresChunkWriter(db: bulk, table: table, definition: definition, header: header, runID: run.id)
+        }
+        guard let sqlite = store.sqlite else { throw RunFailure("Could not prepare the writes: the database is neither SQLite nor PostgreSQL.") }
         do {
-            return try ChunkWriter(db: target, table: table, definition: definition, header: header, runID: run.id)
+            return try ChunkWriter(db: sqlite, table: table, definition: definition, header: header, runID: run.id)
         } catch {
             try db.rollback()
             throw RunFailure("Could not prepare the writes: \(error.message)")
@@ -200,7 +203,7 @@ final class RunExecutor {
 
     /// Starts the parse thread and writes what it sends until the run ends.
     private func pipeline(reader: any TableReader, importer: CompiledImporter, resolution: HeaderResolution, header: [String],
-                          writer: ChunkWriter) -> Outcome {
+                          writer: any TargetWriter) -> Outcome {
         let facts = RunFacts(id: run.id, originalFilename: run.originalFilename, startedAt: run.startedAt ?? Timestamp.now())
         let processor = importer.makeProcessor(resolution: resolution, run: facts)
         let queue = BoundedQueue<PipelineMessage>(capacity: RunExecutor.queueCapacity, maxWeight: RowParser.maxQueuedBytes)
@@ -218,7 +221,7 @@ final class RunExecutor {
         let writeStarted = ThreadClock.cpu(), writeWallStarted = ThreadClock.nanoseconds()
         let outcome = consume(queue: queue, writer: writer, stop: stop, recycle: recycle)
         threads = split(writeCPU: ThreadClock.cpu() - writeStarted, busy: ThreadClock.nanoseconds() - writeWallStarted - waitNanos,
-                        sqlite: writer.sqliteTime + .nanoseconds(Int64(commitNanos)))
+                        sqlite: writer.databaseTime + .nanoseconds(Int64(commitNanos)))
         if let checkpointer {
             checkpointer.stop()
             try? db.execute("PRAGMA wal_autocheckpoint=1000")
@@ -230,7 +233,7 @@ final class RunExecutor {
 
     /// The write loop: runs until the parser ends or the run must stop; always drains the queue
     /// so the parse thread can exit.
-    private func consume(queue: BoundedQueue<PipelineMessage>, writer: ChunkWriter, stop: CancellationFlag, recycle: RecycleBin) -> Outcome {
+    private func consume(queue: BoundedQueue<PipelineMessage>, writer: any TargetWriter, stop: CancellationFlag, recycle: RecycleBin) -> Outcome {
         var outcome: Outcome?
         while true {
             let waited = ThreadClock.nanoseconds()
@@ -271,7 +274,7 @@ final class RunExecutor {
 
     /// Writes one batch inside its chunk's transaction, committing at the end of the chunk.
     /// Returns an outcome when the run must stop.
-    private func writeBatch(_ batch: RowBatch, rowsRead: Int, endsChunk: Bool, writer: ChunkWriter) -> Outcome? {
+    private func writeBatch(_ batch: RowBatch, rowsRead: Int, endsChunk: Bool, writer: any TargetWriter) -> Outcome? {
         do {
             if !db.isInTransaction { try db.begin(.immediate) }
             let result = try writer.write(batch)
@@ -305,7 +308,7 @@ final class RunExecutor {
     }
 
     /// Adds a batch's outcomes and logged rows to the open chunk, or to the doomed part.
-    private func record(_ result: ChunkWriter.BatchOutcome) {
+    private func record(_ result: BatchOutcome) {
         if doom != nil {
             doomed.add(created: result.created, updated: result.updated, skipped: result.skipped, failed: result.failed)
             keepAside(result.logged)

@@ -1,6 +1,7 @@
 import Definitions
 import Rules
 import SQLite
+import SQLStore
 
 /// The tables of `relate_many` columns: each pivot table (its two columns and the UNIQUE index
 /// on them) and each related table (its `match` and `select` columns).
@@ -22,7 +23,7 @@ extension TargetTable {
     }
 
     /// Compares each pivot and related table with the definition, adding problems with the SQL that fixes them.
-    func inspectRelations(on db: Connection, definition: ImporterDefinition, into report: inout Inspection) throws(SQLiteError) {
+    func inspectRelations(on db: any SQLDatabase, definition: ImporterDefinition, into report: inout Inspection) throws(SQLiteError) {
         for (_, column, spec) in relations {
             let role = "the relate_many of column '\(column.name)'"
             if try db.tableExists(spec.table) {
@@ -53,7 +54,7 @@ extension TargetTable {
 
     /// Creates missing pivot tables (with their UNIQUE index) and missing related tables that
     /// `on_missing: create` may grow; ``inspectRelations`` has allowed it.
-    func prepareRelations(on db: Connection, definition: ImporterDefinition) throws(SQLiteError) {
+    func prepareRelations(on db: any SQLDatabase, definition: ImporterDefinition) throws(SQLiteError) {
         for (_, _, spec) in relations {
             if try !db.tableExists(spec.table) {
                 try db.execute(TargetTable.pivotTableSQL(spec))

@@ -2,6 +2,7 @@ import Definitions
 import Foundation
 import Rules
 import SQLite
+import SQLStore
 
 /// The target table of a run: created from the declared column types, or compared with the
 /// definition before the first row so a mismatch fails fast instead of failing (or silently
@@ -56,8 +57,9 @@ struct TargetTable {
 
     /// Compares the target table, the lookup tables and the `exists` tables with the
     /// definition, without changing anything.
-    func inspect(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(SQLiteError) -> Inspection {
+    func inspect(on db: any SQLDatabase, definition: ImporterDefinition, alter: Bool) throws(SQLiteError) -> Inspection {
         var report = try inspectOwn(on: db, definition: definition, alter: alter)
+        if db.dialect == .postgres, let problem = PostgresTypes.unsupported(definition) { report.problems.append(problem) }
         for routed in routeTables {
             let own = try routed.inspectOwn(on: db, definition: definition, alter: alter)
             report.problems += own.problems
@@ -68,7 +70,7 @@ struct TargetTable {
     }
 
     /// Compares this table alone (columns, key index) with the definition.
-    func inspectOwn(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(SQLiteError) -> Inspection {
+    func inspectOwn(on db: any SQLDatabase, definition: ImporterDefinition, alter: Bool) throws(SQLiteError) -> Inspection {
         var report = Inspection()
         if try db.tableExists(name) {
             report.exists = true
@@ -78,7 +80,9 @@ struct TargetTable {
             var missing: [CompiledColumn] = []
             for column in stored {
                 guard let declared = byName[column.name.lowercased()] else { missing.append(column); continue }
-                if let problem = affinityProblem(column, declared: declared) { report.problems.append(problem) }
+                if let problem = db.dialect == .postgres ? PostgresTypes.problem(column, declared: declared, table: name) : affinityProblem(column, declared: declared) {
+                    report.problems.append(problem)
+                }
             }
             if !missing.isEmpty {
                 let list = missing.map { "'\($0.name)'" }.joined(separator: ", ")
@@ -86,7 +90,7 @@ struct TargetTable {
                     report.columnsToAdd = missing
                     report.notes.append("table '\(name)': column\(missing.count == 1 ? "" : "s") \(list) will be added (alter)")
                 } else {
-                    let statements = missing.map { "ALTER TABLE \(quotedName) ADD COLUMN \(quoteIdentifier($0.name)) \($0.sqlType);" }.joined(separator: " ")
+                    let statements = missing.map { "ALTER TABLE \(quotedName) ADD COLUMN \(quoteIdentifier($0.name)) \(TargetTable.columnType($0, db.dialect));" }.joined(separator: " ")
                     report.problems.append("The table '\(name)' has no column \(list), which the importer declares. "
                         + "Add \(missing.count == 1 ? "it" : "them") (\(statements)), or run with --alter (or set target.alter: true) to add missing columns automatically.")
                 }
@@ -102,7 +106,7 @@ struct TargetTable {
     }
 
     /// Compares the tables the importer reads or syncs (pivots, lookups, `exists`) with the definition.
-    private func inspectRead(on db: Connection, definition: ImporterDefinition, into report: inout Inspection) throws(SQLiteError) {
+    private func inspectRead(on db: any SQLDatabase, definition: ImporterDefinition, into report: inout Inspection) throws(SQLiteError) {
         try inspectRelations(on: db, definition: definition, into: &report)
         for column in columns {
             if let lookup = column.lookup {
@@ -131,7 +135,7 @@ struct TargetTable {
 
     /// Creates or checks the target table (adding missing columns when `alter` is on) and
     /// every table the importer reads (lookups, `exists`). Returns the columns it added.
-    func prepare(on db: Connection, definition: ImporterDefinition, alter: Bool) throws(RunFailure) -> [(table: String, column: CompiledColumn)] {
+    func prepare(on db: any SQLDatabase, definition: ImporterDefinition, alter: Bool) throws(RunFailure) -> [(table: String, column: CompiledColumn)] {
         do {
             let report = try inspect(on: db, definition: definition, alter: alter)
             guard report.problems.isEmpty else { throw RunFailure(report.problems.joined(separator: " ")) }
@@ -140,14 +144,14 @@ struct TargetTable {
                 let own = try table.inspectOwn(on: db, definition: definition, alter: alter)
                 if !own.exists { try table.create(on: db, withoutRowID: definition.target.withoutRowID) }
                 for column in own.columnsToAdd {
-                    try db.execute("ALTER TABLE \(table.quotedName) ADD COLUMN \(quoteIdentifier(column.name)) \(column.sqlType)")
+                    try db.execute("ALTER TABLE \(table.quotedName) ADD COLUMN \(quoteIdentifier(column.name)) \(TargetTable.columnType(column, db.dialect))")
                     added.append((table.name, column))
                 }
             }
             for column in columns {
                 if let lookup = column.lookup, try !db.tableExists(lookup.table) {
                     // on_missing create with the conventional `id` key: a minimal table the lookup can grow.
-                    try db.execute("CREATE TABLE \(quoteIdentifier(lookup.table)) (\"id\" INTEGER PRIMARY KEY, \(quoteIdentifier(lookup.match)) TEXT NOT NULL UNIQUE)")
+                    try db.execute("CREATE TABLE \(quoteIdentifier(lookup.table)) (\"id\" \(TargetTable.idColumnType(db.dialect)), \(quoteIdentifier(lookup.match)) TEXT NOT NULL UNIQUE)")
                 }
             }
             try prepareRelations(on: db, definition: definition)
@@ -163,14 +167,14 @@ struct TargetTable {
 
     /// Creates the table: an `id INTEGER PRIMARY KEY`, the columns and a UNIQUE index on the key;
     /// with `target.without_rowid`, the key as the primary key of a WITHOUT ROWID table instead.
-    func create(on db: Connection, withoutRowID: Bool = false) throws {
+    func create(on db: any SQLDatabase, withoutRowID: Bool = false) throws {
         var defs: [String] = []
-        let keyed = withoutRowID && !key.isEmpty
+        let keyed = withoutRowID && !key.isEmpty && db.dialect == .sqlite
         if !keyed && !stored.contains(where: { $0.name.lowercased() == "id" }) {
-            defs.append("\"id\" INTEGER PRIMARY KEY")
+            defs.append("\"id\" \(TargetTable.idColumnType(db.dialect))")
         }
         for column in stored {
-            defs.append("\(quoteIdentifier(column.name)) \(column.sqlType)")
+            defs.append("\(quoteIdentifier(column.name)) \(TargetTable.columnType(column, db.dialect))")
         }
         let keyList = key.map(quoteIdentifier).joined(separator: ", ")
         if keyed {
@@ -187,7 +191,7 @@ struct TargetTable {
 
     /// Why duplicate detection cannot work on the existing table: no UNIQUE index or primary
     /// key on exactly the key columns (nil when there is one, or no key).
-    private func keyIndexProblem(on db: Connection, adding: [CompiledColumn]) throws(SQLiteError) -> String? {
+    private func keyIndexProblem(on db: any SQLDatabase, adding: [CompiledColumn]) throws(SQLiteError) -> String? {
         guard !key.isEmpty else { return nil }
         let wanted = Set(key.map { $0.lowercased() })
         if try TargetTable.hasUniqueIndex(on: key, of: name, db) { return nil }
@@ -197,7 +201,8 @@ struct TargetTable {
     }
 
     /// Whether `table` has a primary key or a full UNIQUE index on exactly `columns`.
-    static func hasUniqueIndex(on columns: [String], of table: String, _ db: Connection) throws(SQLiteError) -> Bool {
+    static func hasUniqueIndex(on columns: [String], of table: String, _ db: any SQLDatabase) throws(SQLiteError) -> Bool {
+        if db.dialect == .postgres { return try PostgresTypes.hasUniqueIndex(on: columns, of: table, db) }
         let wanted = Set(columns.map { $0.lowercased() })
         let primaryKey = try db.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0", [.text(table)]).compactMap { $0[0].textValue?.lowercased() }
         if Set(primaryKey) == wanted { return true }
@@ -209,7 +214,18 @@ struct TargetTable {
         return false
     }
 
-    func missingColumns(_ wanted: [String], in table: String, on db: Connection, role: String) throws(SQLiteError) -> String? {
+    /// The type a created column gets: the declared SQL type on SQLite, its PostgreSQL
+    /// counterpart there (``PostgresTypes``).
+    static func columnType(_ column: CompiledColumn, _ dialect: SQLDialect) -> String {
+        dialect == .postgres ? PostgresTypes.columnType(column) : column.sqlType
+    }
+
+    /// The generated `id` key of a created table.
+    static func idColumnType(_ dialect: SQLDialect) -> String {
+        dialect == .postgres ? "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY"
+    }
+
+    func missingColumns(_ wanted: [String], in table: String, on db: any SQLDatabase, role: String) throws(SQLiteError) -> String? {
         let existing = Set(try db.columns(of: table).map { $0.name.lowercased() })
         var missing: [String] = []
         for w in wanted where !existing.contains(w.lowercased()) && !missing.contains(w) && w.lowercased() != "rowid" { missing.append(w) }
