@@ -102,11 +102,13 @@ final class IngestProcess: @unchecked Sendable {
 /// A folder with importers and a database, driven through `ingest` processes.
 final class ProcessFixture {
     let root: String
-    var database: String { root + "/ingest.sqlite" }
+    /// `--database`: the SQLite file in ``root``, unless a test points it elsewhere (a PostgreSQL URL).
+    var database: String
     var environment: [String: String] = [:]
 
     init(importers: [String: String]) throws {
         root = NSTemporaryDirectory() + "ingest-proc-\(UUID().uuidString.prefix(8))"
+        database = root + "/ingest.sqlite"
         try FileManager.default.createDirectory(atPath: root + "/importers", withIntermediateDirectories: true)
         for (slug, json) in importers { try write(json, to: "importers/\(slug).json") }
     }
