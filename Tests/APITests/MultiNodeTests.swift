@@ -64,10 +64,15 @@ struct MultiNodeTests {
             }
         }
 
-        /// Waits until no run is pending or processing.
+        /// Waits until no run is pending or processing, and every interrupted run was resumed.
         func waitUntilAllFinished() throws {
             _ = try fixture.eventually("every run to finish", timeout: .seconds(120)) { () -> Bool? in
-                try int("SELECT COUNT(*) FROM ingest_runs WHERE status IN ('pending', 'processing')") == 0 ? true : nil
+                let open = try int("SELECT COUNT(*) FROM ingest_runs WHERE status IN ('pending', 'processing')")
+                let waiting = try int("""
+                    SELECT COUNT(*) FROM ingest_runs AS r WHERE failure_reason LIKE 'interrupted:%'
+                        AND NOT EXISTS (SELECT 1 FROM ingest_runs AS c WHERE c.resumed_from_run_id = r.id)
+                    """)
+                return open == 0 && waiting == 0 ? true : nil
             }
         }
 

@@ -234,9 +234,16 @@ extension IngestEngine {
                 guard try markInterrupted(run, reason: reason, store: store) else { continue }
             } catch { throw .database(error) }
             ended.append(run.id)
-            if configuration.autoResume { autoResume(run.id) }
         }
+        if configuration.autoResume { resumeInterruptedRuns(store: store) }
         return ended
+    }
+
+    /// Resumes every run recovery ended interrupted that nothing continues yet: those just
+    /// ended, and any a process stopped before it could resume them (or ended with auto-resume off).
+    private func resumeInterruptedRuns(store: RunStore) {
+        guard let waiting = try? store.interruptedRunsAwaitingResume() else { return }
+        for id in waiting { autoResume(id) }
     }
 
     /// Resumes an interrupted run from its last committed chunk (``EngineConfiguration/autoResume``):
@@ -248,6 +255,8 @@ extension IngestEngine {
             let resumed = try createResume(of: id, userID: nil)
             try? openStore().appendFailureReason(id, " Resumed automatically as run \(resumed).")
         } catch {
+            // Another node resumed it first: that is its note to write.
+            if let store = try? openStore(), (try? store.liveContinuation(of: id, column: .resume)) ?? nil != nil { return }
             try? openStore().appendFailureReason(id, " It was not resumed automatically (\(error.description)); "
                                                  + "resume it with 'ingest resume \(id)' once that is fixed.")
         }

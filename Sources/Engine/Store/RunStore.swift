@@ -341,6 +341,17 @@ package final class RunStore {
             """, [.text(reason), .text(Timestamp.now()), .integer(id)]) == 1
     }
 
+    /// Runs recovery ended interrupted that no run continues and that were not resumed
+    /// automatically (nor found impossible to resume): the work of auto-resume, oldest first.
+    package func interruptedRunsAwaitingResume() throws(SQLiteError) -> [Int64] {
+        try db.query("""
+            SELECT id FROM ingest_runs AS r WHERE status = 'failed' AND resumable = 1 AND failure_reason LIKE 'interrupted:%'
+                AND failure_reason NOT LIKE '% automatically%'
+                AND NOT EXISTS (SELECT 1 FROM ingest_runs AS c WHERE c.resumed_from_run_id = r.id)
+            ORDER BY id
+            """, []).compactMap { $0.first?.integerValue }
+    }
+
     /// Adds `text` to the end of a finished run's failure reason.
     package func appendFailureReason(_ id: Int64, _ text: String) throws(SQLiteError) {
         try db.execute("UPDATE ingest_runs SET failure_reason = COALESCE(failure_reason, '') || ? WHERE id = ?", [.text(text), .integer(id)])
