@@ -14,7 +14,7 @@ struct MultiNodeTests {
     /// No key: a row imported twice would be two rows, so the counts below prove "exactly once".
     static let importer = """
         {"name": "Items", "source": {"type": "upload", "formats": ["csv"]}, "target": {"table": "items"},
-         "transaction": "chunk", "chunk_size": 250,
+         "transaction": "chunk", "chunk_size": 100,
          "columns": {"file": {"from": "file", "type": "integer", "rules": "required"},
                      "line": {"from": "line", "type": "integer", "rules": "required|min:1"},
                      "name": {"from": "name", "rules": "required"}}}
@@ -99,7 +99,7 @@ struct MultiNodeTests {
     @Test("three nodes, 30 uploads, one node killed mid-run: every upload ends completed and every row is in exactly once")
     func threeNodesOneKilled() throws {
         let cluster = try Cluster(nodes: 3)
-        let rows = 4000
+        let rows = 10_000
         var ids: [Int64] = []
         for file in 0..<30 {
             let response = try cluster.nodes[file % 3].upload("items", csv: Self.csv(file: file, rows: rows), token: cluster.token)
@@ -181,7 +181,7 @@ struct MultiNodeTests {
         #expect(run.string("status") == "cancelled")
         let successful = try #require(run["progress"]?.int("successful"))
         #expect(successful > 0 && successful < 200_000)
-        #expect(successful % 250 == 0)
+        #expect(successful % 100 == 0)
         #expect(try cluster.int("SELECT COUNT(*) FROM items") == successful)
     }
 
