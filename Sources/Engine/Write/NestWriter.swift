@@ -1,0 +1,133 @@
+import Definitions
+import Rules
+import SQLite
+
+/// Writes the child rows of `nest` entries for a ``ChunkWriter``: after a parent row is written,
+/// each of its children is inserted into its child table (`parent_column` bound to the parent's
+/// key value or id) with the child's duplicate strategy, inside the parent's transaction.
+///
+/// Runs on the write thread only.
+final class NestWriter {
+    /// One child table's prepared statements.
+    private struct Child {
+        let nest: CompiledNest
+        let insert: Statement
+        let update: Statement?
+        /// Indexes (into the child's values) of the non-key columns, then of the key columns; the
+        /// parent column is bound where `parentInKey` / `parentInSet` say.
+        let setColumns: [Int]
+        let keyColumns: [Int]
+        let parentInKey: Bool
+        var parentPosition: Int { nest.importer.columns.count }
+        var table: String { nest.spec.table }
+        var keyDescription: String { nest.spec.key.joined(separator: ", ") }
+    }
+
+    private let db: Connection
+    private let children: [Child]
+    /// Per nested table, the next child row of the current batch not written yet.
+    private var cursors: [Int] = []
+
+    init?(db: Connection, nests: [CompiledNest]) throws(SQLiteError) {
+        guard !nests.isEmpty else { return nil }
+        self.db = db
+        var children: [Child] = []
+        for nest in nests {
+            let spec = nest.spec
+            let columns = nest.importer.columns.map(\.name)
+            let names = (columns + [spec.parentColumn]).map(quoteIdentifier)
+            var insertSQL = "INSERT INTO \(quoteIdentifier(spec.table)) (\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+            if !spec.key.isEmpty { insertSQL += " ON CONFLICT (\(spec.key.map(quoteIdentifier).joined(separator: ", "))) DO NOTHING" }
+            let keyColumns = spec.key.compactMap { k in columns.firstIndex(of: k) }
+            let parentInKey = spec.key.contains(spec.parentColumn)
+            let setColumns = columns.indices.filter { !spec.key.contains(columns[$0]) }
+            var update: Statement?
+            if !spec.key.isEmpty, spec.onDuplicate == .update || spec.onDuplicate == .upsert {
+                var sets = setColumns.map { i -> String in
+                    let c = quoteIdentifier(columns[i])
+                    return spec.onDuplicate == .upsert ? "\(c) = COALESCE(?, \(c))" : "\(c) = ?"
+                }
+                if !parentInKey { sets.append("\(quoteIdentifier(spec.parentColumn)) = ?") }
+                var keyWhere = keyColumns.map { "\(quoteIdentifier(columns[$0])) = ?" }
+                if parentInKey { keyWhere.append("\(quoteIdentifier(spec.parentColumn)) = ?") }
+                if !sets.isEmpty {
+                    update = try db.prepare("UPDATE \(quoteIdentifier(spec.table)) SET \(sets.joined(separator: ", ")) WHERE \(keyWhere.joined(separator: " AND "))")
+                }
+            }
+            children.append(Child(nest: nest, insert: try db.prepare(insertSQL), update: update, setColumns: setColumns,
+                                  keyColumns: keyColumns, parentInKey: parentInKey))
+        }
+        self.children = children
+    }
+
+    /// Starts a batch: children are read in file order from here.
+    func begin(_ batch: RowBatch) { cursors = Array(repeating: 0, count: children.count) }
+
+    /// The child rows of parent row `r` of `batch`, per nested table: index ranges into its arena.
+    /// Call once per parent row, in order.
+    func rows(of r: Int, in batch: RowBatch) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        for k in children.indices {
+            guard k < batch.children.count else { ranges.append(0..<0); continue }
+            let arena = batch.children[k]
+            var end = cursors[k]
+            // Skip children of earlier parents not written (their parent failed at the database).
+            while end < arena.rows.count, Int(arena.rows[end].parent) < r { end += 1 }
+            let start = end
+            while end < arena.rows.count, Int(arena.rows[end].parent) == r { end += 1 }
+            cursors[k] = end
+            ranges.append(start..<end)
+        }
+        return ranges
+    }
+
+    /// Why a child could not be written: the row fails with this message.
+    struct Failure: Error { let message: String }
+
+    /// Writes the children of one parent (`parent` bound to each child's parent column),
+    /// counting created/updated/skipped per child table into `counts`.
+    func write(_ ranges: [Range<Int>], of batch: RowBatch, parent: Value, into counts: inout TableCounts) throws(SQLiteError) -> Failure? {
+        for (k, range) in ranges.enumerated() where !range.isEmpty {
+            let child = children[k]
+            let arena = batch.children[k]
+            for c in range {
+                let values = (0..<arena.width).map { ChunkWriter.value(arena.value(row: c, column: $0)) }
+                let path = "\(child.nest.spec.path)[\(arena.rows[c].recordNumber)]"
+                let outcome: ChunkWriter.WriteOutcome
+                do {
+                    outcome = try write(values, parent: parent, child)
+                } catch where error.isConstraintViolation {
+                    return Failure(message: "The child row \(path) could not be saved in the child table '\(child.table)': \(error.message).")
+                }
+                if case .duplicate = outcome {
+                    return Failure(message: "Duplicate entry found for key '\(child.keyDescription)' in the child table '\(child.table)' (\(path)).")
+                }
+                counts.add(outcome, to: child.table)
+            }
+        }
+        return nil
+    }
+
+    /// Inserts one child row; on an existing key applies the child's duplicate strategy.
+    private func write(_ values: [Value], parent: Value, _ child: Child) throws(SQLiteError) -> ChunkWriter.WriteOutcome {
+        if try child.insert.execute(values + [parent]) > 0 || child.nest.spec.key.isEmpty { return .created }
+        switch child.nest.spec.onDuplicate {
+        case .skip, .updateIfNewer: return .skipped
+        case .fail: return .duplicate
+        case .update, .upsert:
+            guard let update = child.update else { return .updated }  // only key columns: nothing to change
+            var args = child.setColumns.map { values[$0] }
+            if !child.parentInKey { args.append(parent) }
+            args += child.keyColumns.map { values[$0] }
+            if child.parentInKey { args.append(parent) }
+            return try update.execute(args) > 0 ? .updated : .skipped
+        }
+    }
+
+    /// Counts every child of `ranges` as skipped (their parent was skipped as a duplicate).
+    func skip(_ ranges: [Range<Int>], into counts: inout TableCounts) {
+        for (k, range) in ranges.enumerated() {
+            for _ in range { counts.add(.skipped, to: children[k].table) }
+        }
+    }
+}

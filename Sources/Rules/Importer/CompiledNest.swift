@@ -1,0 +1,73 @@
+import Definitions
+
+/// A `nest` entry compiled: the child table's columns as an importer of their own, and the
+/// fixed header its rows are read against (the keys the child columns read, once each), so the
+/// header is resolved once per run and each array element only fills cells.
+package struct CompiledNest: Sendable {
+    package let spec: NestSpec
+    /// The child columns compiled as an importer whose target is the child table (its key
+    /// without `parent_column`, which Ingest fills).
+    package let importer: CompiledImporter
+    /// The element keys the child columns read, in first-mentioned order.
+    package let header: [String]
+    /// Header matching key → index in ``header``.
+    private let index: [String: Int]
+    private let matcher: HeaderMatcher
+    /// The SQL type of `parent_column` when Ingest creates the child table: the parent key's
+    /// type for a single-column key, else INTEGER (the parent's id).
+    package let parentColumnSQLType: String
+
+    init(spec: NestSpec, parent: ImporterDefinition, parentColumns: [CompiledColumn]) throws(CompileError) {
+        self.spec = spec
+        var target = TargetSpec(table: spec.table, key: spec.key.filter { $0 != spec.parentColumn },
+                                onDuplicate: spec.onDuplicate, createTable: spec.createTable)
+        target.route = nil
+        let child = ImporterDefinition(slug: parent.slug, source: parent.source, target: target, columns: spec.columns,
+                                       headers: parent.headers, limits: parent.limits)
+        importer = try CompiledImporter(definition: child)
+        header = importer.wantedHeaders
+        matcher = importer.matcher
+        var index: [String: Int] = [:]
+        for (i, name) in header.enumerated() where index[matcher.key(name)] == nil { index[matcher.key(name)] = i }
+        self.index = index
+        if parent.target.key.count == 1, let key = parentColumns.first(where: { $0.name == parent.target.key[0] }) {
+            parentColumnSQLType = key.sqlType
+        } else {
+            parentColumnSQLType = "INTEGER"
+        }
+    }
+
+    /// Whether the parent's single-column key (rather than its id) is what children hold.
+    package func holdsParentKey(_ parent: ImporterDefinition) -> Bool { parent.target.key.count == 1 }
+
+    /// One array element's flattened pairs as cells of ``header`` (keys it does not read dropped,
+    /// missing keys empty).
+    package func cells(of pairs: [(key: String, value: String)]) -> [String] {
+        var cells = [String](repeating: "", count: header.count)
+        for (key, value) in pairs {
+            if let i = index[matcher.key(key)] { cells[i] = value }
+        }
+        return cells
+    }
+}
+
+extension CompiledImporter {
+    /// The source headers this importer reads: `from` names and aliases, the headers templates
+    /// and `concat` name, and those `when` conditions read, once each, in first-mentioned order.
+    package var wantedHeaders: [String] {
+        var names: [String] = []
+        var seen: Set<String> = []
+        func add(_ name: String) { if seen.insert(matcher.key(name)).inserted { names.append(name) } }
+        for (spec, plan) in zip(definition.columns, plans) {
+            switch plan.input {
+            case .from(_, let from): from.forEach(add)
+            case .template(let template, _):
+                for piece in template.pieces { if case .header(let name) = piece { add(name) } }
+            case .constant: break
+            }
+            for step in spec.transforms { if case .concat(let columns, _) = step { columns.forEach(add) } }
+        }
+        for condition in conditions { add(condition.name) }
+        return names
+    }
+}
