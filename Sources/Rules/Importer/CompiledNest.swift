@@ -10,8 +10,10 @@ package struct CompiledNest: Sendable {
     package let importer: CompiledImporter
     /// The element keys the child columns read, in first-mentioned order.
     package let header: [String]
-    /// Header matching key → index in ``header``.
-    private let index: [String: Int]
+    /// Header matching key → the cells of ``header`` it fills, with its rank: 0 for its own
+    /// cell, n for the cell of a `from` list where it is the n-th alias (used when the element
+    /// lacks the list's earlier names, since the header lists every name).
+    private let index: [String: [(cell: Int, rank: Int)]]
     private let matcher: HeaderMatcher
     /// The SQL type of `parent_column` when Ingest creates the child table: the parent key's
     /// type for a single-column key, else INTEGER (the parent's id).
@@ -27,8 +29,13 @@ package struct CompiledNest: Sendable {
         importer = try CompiledImporter(definition: child)
         header = importer.wantedHeaders
         matcher = importer.matcher
-        var index: [String: Int] = [:]
-        for (i, name) in header.enumerated() where index[matcher.key(name)] == nil { index[matcher.key(name)] = i }
+        let matcher = importer.matcher
+        var index: [String: [(cell: Int, rank: Int)]] = [:]
+        for (i, name) in header.enumerated() where index[matcher.key(name)] == nil { index[matcher.key(name)] = [(i, 0)] }
+        for column in spec.columns {
+            guard case .from(let names) = column.input, names.count > 1, let first = index[matcher.key(names[0])]?.first?.cell else { continue }
+            for (rank, alias) in names.enumerated().dropFirst() { index[matcher.key(alias)]?.append((first, rank)) }
+        }
         self.index = index
         if parent.target.key.count == 1, let key = parentColumns.first(where: { $0.name == parent.target.key[0] }) {
             parentColumnSQLType = key.sqlType
@@ -41,11 +48,17 @@ package struct CompiledNest: Sendable {
     package func holdsParentKey(_ parent: ImporterDefinition) -> Bool { parent.target.key.count == 1 }
 
     /// One array element's flattened pairs as cells of ``header`` (keys it does not read dropped,
-    /// missing keys empty).
+    /// missing keys empty). A `from` list's first cell gets the value of the first of its names
+    /// the element has, so aliases work per element as they do per file.
     package func cells(of pairs: [(key: String, value: String)]) -> [String] {
         var cells = [String](repeating: "", count: header.count)
+        var ranks = [Int](repeating: Int.max, count: header.count)
         for (key, value) in pairs {
-            if let i = index[matcher.key(key)] { cells[i] = value }
+            guard let targets = index[matcher.key(key)] else { continue }
+            for (cell, rank) in targets where rank < ranks[cell] {
+                cells[cell] = value
+                ranks[cell] = rank
+            }
         }
         return cells
     }
