@@ -303,6 +303,21 @@ struct NestTests {
         #expect(lines == ["O-2/A/3", "O-2/B/4"])
     }
 
+    @Test("the failed-rows CSV keeps the array as JSON: fixed and imported again, it brings the children")
+    func failedRowsCSVRoundTrip() throws {
+        let f = try ProcessFixture(importers: ["orders": Self.definition()])
+        try f.write(#"{"number": "O-1", "lines": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 0}]}"# + "\n", to: "a.ndjson")
+        let first = try f.ingest(["run", "orders", f.root + "/a.ndjson", "--json"])
+        #expect(try JSONRun(first.stdout).status == "completed_with_errors", "\(first.stdout)")
+        #expect(try f.ingest(["failed-rows", "1", "-o", f.root + "/failed.csv"]).status == 0)
+        let exported = try String(contentsOfFile: f.root + "/failed.csv", encoding: .utf8)
+        #expect(exported.contains(#""[{""sku"":""A"",""qty"":1},{""sku"":""B"",""qty"":0}]""#), "\(exported)")
+        try f.write(exported.replacingOccurrences(of: #"""qty"":0"#, with: #"""qty"":4"#), to: "fixed.csv")
+        let rerun = try f.ingest(["run", "orders", f.root + "/fixed.csv", "--json"])
+        #expect(try JSONRun(rerun.stdout).status == "completed", "\(rerun.stdout)\(rerun.stderr)")
+        #expect(try f.query("SELECT sku, qty FROM order_lines ORDER BY sku").map { "\($0[0].textValue ?? "")/\($0[1].integerValue ?? -1)" } == ["A/1", "B/4"])
+    }
+
     // MARK: - Formats
 
     @Test("a definition whose formats allow CSV or XLSX is refused, and so is a CSV upload")
