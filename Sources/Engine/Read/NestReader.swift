@@ -15,6 +15,10 @@ final class NestReader {
     private let cell: Int?
     private let limits: ReadLimits
     private let slots: UnsafeMutableBufferPointer<TypedValue>
+    /// What ``CompiledNest/targets(of:)`` answered per element key (elements repeat their keys),
+    /// for at most ``maxRememberedKeys`` keys.
+    private var targets: [String: [(cell: Int, rank: Int)]] = [:]
+    private static let maxRememberedKeys = 1024
 
     init(nest: CompiledNest, header: [String], run: RunFacts, limits: ReadLimits = ReadLimits()) {
         self.nest = nest
@@ -33,6 +37,13 @@ final class NestReader {
     /// Values per child row (one per child column).
     var width: Int { processor.columnCount }
 
+    private func target(of key: String) -> [(cell: Int, rank: Int)] {
+        if let known = targets[key] { return known }
+        let answer = nest.targets(of: key)
+        if targets.count < NestReader.maxRememberedKeys { targets[key] = answer }
+        return answer
+    }
+
     /// The child rows of a parent row's `cells`: each element's values, or (appended to
     /// `errors`) why the array or an element is refused. Elements are validated even after one
     /// failed, so a row reports every bad child at once.
@@ -50,7 +61,7 @@ final class NestReader {
         rows.reserveCapacity(objects.count)
         guard let base = slots.baseAddress else { return [] }
         for (i, pairs) in objects.enumerated() {
-            let failures = processor.process(nest.cells(of: pairs), into: base)
+            let failures = processor.process(nest.cells(of: pairs, targets: target(of:)), into: base)
             if failures.isEmpty {
                 rows.append(Array(slots))
             } else {

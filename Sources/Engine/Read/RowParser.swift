@@ -90,7 +90,11 @@ final class RowParser: @unchecked Sendable {
             // Spreadsheets often pad rows with empty trailing cells: those are not ragged.
             while cells.count > width, cells.last?.isEmpty == true { cells.removeLast() }
             if rowsRead <= skip {
-                if cells.count == width, let slots = values.baseAddress { _ = processor.process(cells, into: slots) }
+                if cells.count == width, let slots = values.baseAddress {
+                    _ = processor.process(cells, into: slots)
+                    var ignored: [(column: String, messages: [String])] = []
+                    for nest in nests { _ = nest.children(of: cells, errors: &ignored) }
+                }
                 if stop.isRaised { break }
                 continue
             }

@@ -8,8 +8,8 @@ import SQLite
 ///
 /// Runs on the write thread only.
 final class NestWriter {
-    /// One child table's prepared statements.
-    private struct Child {
+    /// One child table's prepared statements (a class: read per child row without copying).
+    private final class Child {
         let nest: CompiledNest
         let insert: Statement
         let update: Statement?
@@ -18,9 +18,17 @@ final class NestWriter {
         let setColumns: [Int]
         let keyColumns: [Int]
         let parentInKey: Bool
-        var parentPosition: Int { nest.importer.columns.count }
-        var table: String { nest.spec.table }
-        var keyDescription: String { nest.spec.key.joined(separator: ", ") }
+        let table: String
+        let keyDescription: String
+        let strategy: DuplicateStrategy
+        let keyed: Bool
+
+        init(nest: CompiledNest, insert: Statement, update: Statement?, setColumns: [Int], keyColumns: [Int], parentInKey: Bool) {
+            self.nest = nest; self.insert = insert; self.update = update; self.setColumns = setColumns
+            self.keyColumns = keyColumns; self.parentInKey = parentInKey
+            table = nest.spec.table; keyDescription = nest.spec.key.joined(separator: ", ")
+            strategy = nest.spec.onDuplicate; keyed = !nest.spec.key.isEmpty
+        }
     }
 
     private let db: Connection
@@ -90,19 +98,24 @@ final class NestWriter {
         for (k, range) in ranges.enumerated() where !range.isEmpty {
             let child = children[k]
             let arena = batch.children[k]
+            var outcome = RunSummary.Outcome(created: 0, updated: 0, skipped: 0)
+            defer { counts.add(outcome, to: child.table) }
             for c in range {
                 let values = (0..<arena.width).map { ChunkWriter.value(arena.value(row: c, column: $0)) }
-                let path = "\(child.nest.spec.path)[\(arena.rows[c].recordNumber)]"
-                let outcome: ChunkWriter.WriteOutcome
+                func path() -> String { "\(child.nest.spec.path)[\(arena.rows[c].recordNumber)]" }
+                let written: ChunkWriter.WriteOutcome
                 do {
-                    outcome = try write(values, parent: parent, child)
+                    written = try write(values, parent: parent, child)
                 } catch where error.isConstraintViolation {
-                    return Failure(message: "The child row \(path) could not be saved in the child table '\(child.table)': \(error.message).")
+                    return Failure(message: "The child row \(path()) could not be saved in the child table '\(child.table)': \(error.message).")
                 }
-                if case .duplicate = outcome {
-                    return Failure(message: "Duplicate entry found for key '\(child.keyDescription)' in the child table '\(child.table)' (\(path)).")
+                switch written {
+                case .created: outcome.created += 1
+                case .updated: outcome.updated += 1
+                case .skipped: outcome.skipped += 1
+                case .duplicate, .incomparable:
+                    return Failure(message: "Duplicate entry found for key '\(child.keyDescription)' in the child table '\(child.table)' (\(path())).")
                 }
-                counts.add(outcome, to: child.table)
             }
         }
         return nil
@@ -110,8 +123,8 @@ final class NestWriter {
 
     /// Inserts one child row; on an existing key applies the child's duplicate strategy.
     private func write(_ values: [Value], parent: Value, _ child: Child) throws(SQLiteError) -> ChunkWriter.WriteOutcome {
-        if try child.insert.execute(values + [parent]) > 0 || child.nest.spec.key.isEmpty { return .created }
-        switch child.nest.spec.onDuplicate {
+        if try child.insert.execute(values + [parent]) > 0 || !child.keyed { return .created }
+        switch child.strategy {
         case .skip, .updateIfNewer: return .skipped
         case .fail: return .duplicate
         case .update, .upsert:
@@ -126,8 +139,8 @@ final class NestWriter {
 
     /// Counts every child of `ranges` as skipped (their parent was skipped as a duplicate).
     func skip(_ ranges: [Range<Int>], into counts: inout TableCounts) {
-        for (k, range) in ranges.enumerated() {
-            for _ in range { counts.add(.skipped, to: children[k].table) }
+        for (k, range) in ranges.enumerated() where !range.isEmpty {
+            counts.add(RunSummary.Outcome(created: 0, updated: 0, skipped: range.count), to: children[k].table)
         }
     }
 }

@@ -47,20 +47,33 @@ package struct CompiledNest: Sendable {
     /// Whether the parent's single-column key (rather than its id) is what children hold.
     package func holdsParentKey(_ parent: ImporterDefinition) -> Bool { parent.target.key.count == 1 }
 
+    /// The cells of ``header`` an element's key fills, with their rank: 0 for the key's own
+    /// cell, n for a `from` list's first cell where the key is the n-th alias (taken when the
+    /// element lacks the list's earlier names). Empty for a key no child column reads.
+    package func targets(of key: String) -> [(cell: Int, rank: Int)] {
+        index[matcher.key(key)] ?? []
+    }
+
     /// One array element's flattened pairs as cells of ``header`` (keys it does not read dropped,
     /// missing keys empty). A `from` list's first cell gets the value of the first of its names
-    /// the element has, so aliases work per element as they do per file.
-    package func cells(of pairs: [(key: String, value: String)]) -> [String] {
+    /// the element has, so aliases work per element as they do per file. `targets` answers
+    /// ``targets(of:)`` (a caller may remember its answers per key).
+    package func cells(of pairs: [(key: String, value: String)],
+                       targets: (String) -> [(cell: Int, rank: Int)]) -> [String] {
         var cells = [String](repeating: "", count: header.count)
         var ranks = [Int](repeating: Int.max, count: header.count)
         for (key, value) in pairs {
-            guard let targets = index[matcher.key(key)] else { continue }
-            for (cell, rank) in targets where rank < ranks[cell] {
+            for (cell, rank) in targets(key) where rank < ranks[cell] {
                 cells[cell] = value
                 ranks[cell] = rank
             }
         }
         return cells
+    }
+
+    /// ``cells(of:targets:)`` asking ``targets(of:)`` for every key.
+    package func cells(of pairs: [(key: String, value: String)]) -> [String] {
+        cells(of: pairs, targets: targets(of:))
     }
 }
 
