@@ -109,7 +109,10 @@ final class ChunkWriter {
         let arena = batch.arena
         var facts = try prefetch(batch)
         // The bindings point into the arena, which the parse thread fills again after this batch.
-        defer { for t in tables { t.clearBindings() } }
+        defer {
+            for t in tables { t.clearBindings() }
+            nests?.clearBindings()
+        }
         nests?.begin(batch)
         for r in 0..<arena.rows.count {
             var plan = check(r, batch, against: facts)

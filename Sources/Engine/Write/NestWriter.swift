@@ -101,11 +101,10 @@ final class NestWriter {
             var outcome = RunSummary.Outcome(created: 0, updated: 0, skipped: 0)
             defer { counts.add(outcome, to: child.table) }
             for c in range {
-                let values = (0..<arena.width).map { ChunkWriter.value(arena.value(row: c, column: $0)) }
                 func path() -> String { "\(child.nest.spec.path)[\(arena.rows[c].recordNumber)]" }
                 let written: ChunkWriter.WriteOutcome
                 do {
-                    written = try write(values, parent: parent, child)
+                    written = try write(c, arena, parent: parent, child)
                 } catch where error.isConstraintViolation {
                     return Failure(message: "The child row \(path()) could not be saved in the child table '\(child.table)': \(error.message).")
                 }
@@ -121,19 +120,49 @@ final class NestWriter {
         return nil
     }
 
-    /// Inserts one child row; on an existing key applies the child's duplicate strategy.
-    private func write(_ values: [Value], parent: Value, _ child: Child) throws(SQLiteError) -> ChunkWriter.WriteOutcome {
-        if try child.insert.execute(values + [parent]) > 0 || !child.keyed { return .created }
+    /// Inserts child row `c` of `arena` (its texts bound in place); on an existing key applies
+    /// the child's duplicate strategy.
+    private func write(_ c: Int, _ arena: RowArena, parent: Value, _ child: Child) throws(SQLiteError) -> ChunkWriter.WriteOutcome {
+        let first = Int(arena.rows[c].values)
+        let insert = child.insert
+        for i in 0..<arena.width { try NestWriter.bind(insert, Int32(i + 1), arena.cells[first + i], arena) }
+        try insert.bind(parent, at: Int32(arena.width + 1))
+        if try insert.runBound() > 0 || !child.keyed { return .created }
         switch child.strategy {
         case .skip, .updateIfNewer: return .skipped
         case .fail: return .duplicate
         case .update, .upsert:
             guard let update = child.update else { return .updated }  // only key columns: nothing to change
-            var args = child.setColumns.map { values[$0] }
-            if !child.parentInKey { args.append(parent) }
-            args += child.keyColumns.map { values[$0] }
-            if child.parentInKey { args.append(parent) }
-            return try update.execute(args) > 0 ? .updated : .skipped
+            var index: Int32 = 1
+            for i in child.setColumns { try NestWriter.bind(update, index, arena.cells[first + i], arena); index += 1 }
+            if !child.parentInKey { try update.bind(parent, at: index); index += 1 }
+            for i in child.keyColumns { try NestWriter.bind(update, index, arena.cells[first + i], arena); index += 1 }
+            if child.parentInKey { try update.bind(parent, at: index) }
+            return try update.runBound() > 0 ? .updated : .skipped
+        }
+    }
+
+    /// Binds a child value: texts in place (SQLITE_STATIC; ``clearBindings()`` before the arena changes).
+    @inline(__always)
+    private static func bind(_ statement: Statement, _ index: Int32, _ cell: RowArena.Cell, _ arena: RowArena) throws(SQLiteError) {
+        let rc: Int32
+        switch cell.kind {
+        case .null: rc = statement.bindNull(at: index)
+        case .integer: rc = statement.bindInteger(cell.payload, at: index)
+        case .real: rc = statement.bindReal(Double(bitPattern: UInt64(bitPattern: cell.payload)), at: index)
+        case .text: rc = statement.bindStaticText(arena.base + Int(cell.payload), count: Int(cell.count), at: index)
+        case .list:
+            try statement.bind(ChunkWriter.value(arena.value(of: cell)), at: index)
+            return
+        }
+        try statement.check(bind: rc)
+    }
+
+    /// Releases the bindings into the batch's arenas (after the batch).
+    func clearBindings() {
+        for child in children {
+            child.insert.clearBindings()
+            child.update?.clearBindings()
         }
     }
 
