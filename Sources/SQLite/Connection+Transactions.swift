@@ -13,9 +13,10 @@ extension Connection {
     // `transaction { … }` comes from the SQLDatabase extension (SQLStore), over these three.
 
     /// Opens a savepoint named `name` (an identifier).
-    package func savepoint(_ name: String) throws(SQLiteError) { try execute("SAVEPOINT \(name)") }
+    /// (Prepared once per name: writers open one per row.)
+    package func savepoint(_ name: String) throws(SQLiteError) { _ = try cachedStatement("SAVEPOINT \(name)").execute() }
     /// Releases (keeps) the savepoint's work.
-    package func release(_ name: String) throws(SQLiteError) { try execute("RELEASE \(name)") }
+    package func release(_ name: String) throws(SQLiteError) { _ = try cachedStatement("RELEASE \(name)").execute() }
     /// Undoes the savepoint's work and closes it.
     package func rollback(to name: String) throws(SQLiteError) { try execute("ROLLBACK TO \(name); RELEASE \(name)") }
 }

@@ -155,6 +155,7 @@ struct DocsTruthTests {
             ("### `relate_many`: many-to-many", DefinitionKeys.relateMany),
             ("#### `relate_many.related`", DefinitionKeys.related),
             ("### `when`: conditional mappings", DefinitionKeys.when),
+            ("### `nest`: nested data into child tables", DefinitionKeys.nest),
             ("### An example", DefinitionKeys.example),
             ("### `expect`", DefinitionKeys.expect),
         ]

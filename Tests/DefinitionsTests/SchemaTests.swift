@@ -106,6 +106,7 @@ struct SchemaTests {
             ("/$defs/column", DefinitionKeys.column),
             ("/$defs/lookup", DefinitionKeys.lookup),
             ("/$defs/relateMany", DefinitionKeys.relateMany),
+            ("/$defs/nest", DefinitionKeys.nest),
             ("/$defs/related", DefinitionKeys.related),
             ("/$defs/when", DefinitionKeys.when),
             ("/$defs/example", DefinitionKeys.example),

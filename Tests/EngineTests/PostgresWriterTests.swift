@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Definitions
+import Rules
 import SQLite
 @testable import Engine
 
@@ -73,6 +75,35 @@ struct PostgresWriterTests {
         #expect((b.created, b.failed) == (2, 2))
         #expect(b.errors.count == 2 && b.errors.allSatisfy { $0.contains("The row could not be saved: ") && $0.hasSuffix(".") })
         #expect(try pg.texts("SELECT sku, name FROM items ORDER BY sku") == lite.texts("SELECT sku, name FROM items ORDER BY sku"))
+    }
+
+    /// The reason `body` failed with, or "" when it did not fail.
+    static func failure(_ body: () throws(RunFailure) -> Void) -> String {
+        do { try body() } catch { return error.reason }
+        return ""
+    }
+
+    @Test("nest is refused on PostgreSQL before any row, naming the key; SQLite prepares it")
+    func nestRefused() throws {
+        let definition = """
+            { "source": { "formats": ["ndjson"] }, "target": { "table": "orders", "key": "order_no" },
+              "columns": { "order_no": { "from": "number" } },
+              "nest": [{ "path": "lines", "table": "order_lines", "parent_column": "order_no", "columns": { "sku": { "from": "sku" } } }] }
+            """
+        let loaded = DefinitionLoader.load(data: Data(definition.utf8), fileName: "orders.json")
+        let parsed = try #require(loaded.definition, "\(loaded.problems)")
+        let table = TargetTable(importer: try CompiledImporter(definition: parsed))
+        let pg = try WriterHarness.make(.postgres)
+        try pg.db.begin(.immediate)
+        let reason = Self.failure { () throws(RunFailure) in _ = try table.prepare(on: pg.db, definition: parsed, alter: false) }
+        #expect(reason.contains("The importer uses nest, which Ingest does not support on PostgreSQL yet."), "\(reason)")
+        try pg.db.rollback()
+        #expect(try !pg.db.tableExists("order_lines"))
+        let lite = try WriterHarness.make(.sqlite)
+        try lite.db.begin(.immediate)
+        _ = try table.prepare(on: lite.db, definition: parsed, alter: false)
+        try lite.db.commit()
+        #expect(try lite.db.tableExists("order_lines"))
     }
 
     @Test("lookups (created, found), exists and unique prefetch with = ANY(?)")

@@ -174,7 +174,7 @@ enum OpenAPISchemas {
                                   required: ["read_validate_cpu_ms", "write_cpu_ms", "write_sqlite_ms"]),
                 "relations": object(["attached": integer, "detached": integer, "created": integer],
                                     required: ["attached", "detached", "created"]),
-                "tables": .object([("type", "object"), ("description", "target.route importers: created, updated and skipped rows per table."),
+                "tables": .object([("type", "object"), ("description", "target.route and nest importers: created, updated and skipped rows per table (the target, each routed table, each child table)."),
                                    ("additionalProperties", object(["created": integer, "updated": integer, "skipped": integer],
                                                                    required: ["created", "updated", "skipped"]))]),
             ], required: ["total_rows", "successful_rows", "failed_rows", "created_rows", "updated_rows", "skipped_rows",

@@ -6,20 +6,21 @@ extension DefinitionDecoder {
     static let runFacts = ["run.id", "run.original_filename", "run.started_at"]
 
     /// `columns`: target column name → how to fill it, in file order.
-    func decodeColumns(_ node: JSONNode) -> [ColumnSpec] {
+    /// `at` is the pointer of the object (`/columns`, or `/nest/0/columns` for a child table's).
+    func decodeColumns(_ node: JSONNode, at base: String = "/columns") -> [ColumnSpec] {
         guard case .object(let members) = node.value else {
-            report("expected an object of target column name → column, got \(node.kindDescription)", at: "/columns", node.position)
+            report("expected an object of target column name → column, got \(node.kindDescription)", at: base, node.position)
             return []
         }
         if members.isEmpty {
-            report("expected at least one column", at: "/columns", node.position)
+            report("expected at least one column", at: base, node.position)
             return []
         }
         columnNames = members.map(\.key)
         var seen: [String: String] = [:]
         var columns: [ColumnSpec] = []
         for member in members {
-            let pointer = JSONPointer.appending("/columns", member.key)
+            let pointer = JSONPointer.appending(base, member.key)
             if !Self.isIdentifier(member.key) {
                 report("column name '\(member.key)' is not an SQL identifier (\(Self.identifierPattern))", at: pointer, member.keyPosition)
             } else if let other = seen[member.key.lowercased()] {

@@ -116,7 +116,7 @@ extension DefinitionDecoder {
     }
 
     /// `key`: one column name or a list of them (a composite key), each a declared column.
-    private func decodeKey(_ node: JSONNode, _ pointer: String) -> [String] {
+    func decodeKey(_ node: JSONNode, _ pointer: String) -> [String] {
         var entries: [(String, JSONNode, String)] = []
         switch node.value {
         case .string:

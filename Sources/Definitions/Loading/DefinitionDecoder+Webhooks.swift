@@ -81,6 +81,7 @@ extension DefinitionDecoder {
     /// Objects keyed by names from the data or the wire, not by definition keys.
     private static func holdsDataKeys(_ pointer: String, key: String) -> Bool {
         pointer == "/columns" || pointer == "/source/headers" || key == "map"
+            || (pointer.hasPrefix("/nest/") && key == "columns" && pointer.split(separator: "/").count == 3)
     }
 
     private func checkEnvironmentName(_ node: JSONNode, _ pointer: String) {

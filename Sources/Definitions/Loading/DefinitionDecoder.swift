@@ -98,13 +98,19 @@ final class DefinitionDecoder {
         let examples = top["examples"].map { decodeExamples($0.value) } ?? []
         let limits = top["limits"].map { decodeLimits($0.value) } ?? ValueLimits()
         let webhooks = top["webhooks"].map { decodeWebhooks($0.value) } ?? []
+        var nests: [NestSpec] = []
+        if let node = top["nest"] {
+            nests = decodeNests(node.value, columns: columns)
+            checkNests(nests, target: target, source: source, columns: columns, node)
+        }
         checkEnvironmentNames(root, "")
 
         guard problems.isEmpty else { return nil }
         return ImporterDefinition(
             slug: slug, name: name, description: description, source: source, target: target,
             columns: columns, headers: headers, transaction: transaction, chunkSize: chunkSize,
-            rowLog: rowLog, errorBudget: errorBudget, examples: examples, limits: limits, webhooks: webhooks
+            rowLog: rowLog, errorBudget: errorBudget, examples: examples, limits: limits, webhooks: webhooks,
+            nests: nests
         )
     }
 

@@ -7,8 +7,10 @@ package enum DefinitionKeys {
     /// Top level. `$schema` lets editors find the JSON Schema; it is otherwise ignored.
     package static let topLevel = [
         "$schema", "slug", "name", "description", "source", "target", "columns", "headers",
-        "transaction", "chunk_size", "row_log", "error_budget", "limits", "examples", "webhooks",
+        "transaction", "chunk_size", "row_log", "error_budget", "limits", "examples", "webhooks", "nest",
     ]
+    /// One entry of `nest`.
+    package static let nest = ["path", "table", "parent_column", "columns", "key", "on_duplicate", "create_table"]
     /// One entry of `webhooks`.
     package static let webhook = ["url", "events", "secret_env"]
     /// `source`.

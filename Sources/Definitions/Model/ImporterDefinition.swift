@@ -31,19 +31,22 @@ package struct ImporterDefinition: Sendable, Equatable {
     package var examples: [ExampleSpec]
     /// Where run lifecycle events are POSTed (docs/WEBHOOKS.md); none by default.
     package var webhooks: [WebhookSpec]
+    /// Arrays inside each source object imported into child tables (`nest`); none by default.
+    package var nests: [NestSpec]
 
     package init(
         slug: String, name: String? = nil, description: String? = nil,
         source: SourceSpec = SourceSpec(), target: TargetSpec, columns: [ColumnSpec],
         headers: HeaderSpec = HeaderSpec(), transaction: TransactionMode = .none,
         chunkSize: Int = 1000, rowLog: RowLogLevel = .failed, errorBudget: ErrorBudget? = nil,
-        examples: [ExampleSpec] = [], limits: ValueLimits = ValueLimits(), webhooks: [WebhookSpec] = []
+        examples: [ExampleSpec] = [], limits: ValueLimits = ValueLimits(), webhooks: [WebhookSpec] = [],
+        nests: [NestSpec] = []
     ) {
         self.slug = slug; self.name = name; self.description = description
         self.source = source; self.target = target; self.columns = columns
         self.headers = headers; self.transaction = transaction; self.chunkSize = chunkSize
         self.rowLog = rowLog; self.errorBudget = errorBudget; self.examples = examples
-        self.limits = limits; self.webhooks = webhooks
+        self.limits = limits; self.webhooks = webhooks; self.nests = nests
     }
 }
 

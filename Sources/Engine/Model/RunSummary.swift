@@ -26,8 +26,8 @@ package struct RunSummary: Sendable, Equatable, Codable {
         /// `relate_many` importers: pivot rows attached and detached, related rows created, as
         /// committed (a dry run's as predicted).
         package var relations: Relations?
-        /// `target.route` importers: created/updated/skipped per table (the target and each
-        /// routed table), as committed (a dry run's as predicted).
+        /// `target.route` and `nest` importers: created/updated/skipped per table (the target,
+        /// each routed table, each child table), as committed (a dry run's as predicted).
         package var tables: [String: Outcome]?
 
         enum CodingKeys: String, CodingKey {

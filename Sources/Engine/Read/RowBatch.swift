@@ -6,6 +6,13 @@ import Rules
 struct RowBatch: Sendable {
     var arena: RowArena
     var errors: [RowErrors] = []
+    /// `nest`: per nested table, the child rows of this batch's valid rows, in file order. A
+    /// child row's `parent` is its parent's index in ``arena`` and its `recordNumber` its index
+    /// in the parent's array (0-based, as in `lines[2]`); it has no source cells.
+    var children: [RowArena] = []
+
+    /// Bytes held by the batch's arenas (its rows and their children).
+    var byteCount: Int { children.reduce(arena.byteCount) { $0 + $1.byteCount } }
 
     var count: Int { arena.rows.count }
     var isEmpty: Bool { arena.rows.isEmpty }

@@ -29,9 +29,14 @@ final class RowParser: @unchecked Sendable {
     /// rows, such as `distinct`, is what it was), but not sent to the writer.
     private let skip: Int
 
+    /// `nest`: the readers of the child rows, one per nested table.
+    private let nests: [NestReader]
+
     init(reader: Handoff<any TableReader>, processor: Handoff<RowProcessor>, header: [String], chunkSize: Int,
-         queue: BoundedQueue<PipelineMessage>, stop: CancellationFlag, recycle: RecycleBin, skip: Int = 0) {
+         queue: BoundedQueue<PipelineMessage>, stop: CancellationFlag, recycle: RecycleBin, skip: Int = 0,
+         nests: Handoff<[NestReader]> = Handoff(value: [])) {
         self.recycle = recycle
+        self.nests = nests.value
         self.skip = max(0, skip)
         self.reader = reader.value
         self.processor = processor.value
@@ -50,7 +55,7 @@ final class RowParser: @unchecked Sendable {
         values.initialize(repeating: .null)
         defer { values.deinitialize(); values.deallocate() }
         let started = ThreadClock.cpu()
-        var batch = RowBatch(arena: recycle.take(width: width))
+        var batch = newBatch()
         var warnings: [String] = []
         do {
             try readRows(into: &batch, warnings: &warnings)
@@ -68,7 +73,7 @@ final class RowParser: @unchecked Sendable {
 
     /// Hands a batch to the writer.
     private func send(_ batch: RowBatch, endsChunk: Bool) {
-        queue.push(.batch(batch, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: endsChunk), weight: batch.arena.byteCount)
+        queue.push(.batch(batch, bytesRead: reader.bytesRead, rowsRead: rowsRead, endsChunk: endsChunk), weight: batch.byteCount)
     }
 
     /// Reads, validates and batches rows until the source ends (or the run stops); the last,
@@ -85,7 +90,11 @@ final class RowParser: @unchecked Sendable {
             // Spreadsheets often pad rows with empty trailing cells: those are not ragged.
             while cells.count > width, cells.last?.isEmpty == true { cells.removeLast() }
             if rowsRead <= skip {
-                if cells.count == width, let slots = values.baseAddress { _ = processor.process(cells, into: slots) }
+                if cells.count == width, let slots = values.baseAddress {
+                    _ = processor.process(cells, into: slots)
+                    var ignored: [(column: String, messages: [String])] = []
+                    for nest in nests { _ = nest.children(of: cells, errors: &ignored) }
+                }
                 if stop.isRaised { break }
                 continue
             }
@@ -95,13 +104,18 @@ final class RowParser: @unchecked Sendable {
             add(cells, recordNumber: row.recordNumber, width: width, to: &batch)
             rowsInChunk += 1
             let endsChunk = rowsInChunk == chunkSize
-            if endsChunk || batch.count >= batchRows || batch.arena.byteCount >= RowParser.maxBatchBytes {
+            if endsChunk || batch.count >= batchRows || batch.byteCount >= RowParser.maxBatchBytes {
                 send(batch, endsChunk: endsChunk)
-                batch = RowBatch(arena: recycle.take(width: processor.columnCount))
+                batch = newBatch()
                 if endsChunk { rowsInChunk = 0 }
                 if stop.isRaised { break }
             }
         }
+    }
+
+    /// An empty batch: a recycled arena for the rows, a new one per nested table for their children.
+    private func newBatch() -> RowBatch {
+        RowBatch(arena: recycle.take(width: processor.columnCount), children: nests.map { RowArena(width: $0.width, byteCapacity: 16 << 10) })
     }
 
     /// Validates one row and adds it (its source cells, and its values or its errors) to the batch.
@@ -114,10 +128,19 @@ final class RowParser: @unchecked Sendable {
             return
         }
         guard let slots = values.baseAddress else { return }
-        let errors = processor.process(cells, into: slots)
+        var errors = processor.process(cells, into: slots)
+        // A row's children are validated with it: any failing child fails the row.
+        let children = nests.map { $0.children(of: cells, errors: &errors) }
         if errors.isEmpty {
-            arena.beginRow(recordNumber: recordNumber, source: cells, failed: false)
+            let parent = arena.beginRow(recordNumber: recordNumber, source: cells, failed: false)
             for c in 0..<arena.width { arena.append(slots[c]) }
+            for (k, rows) in children.enumerated() {
+                let childArena = batch.children[k]
+                for (i, values) in rows.enumerated() {
+                    childArena.beginRow(recordNumber: i, source: [], failed: false, parent: Int32(parent))
+                    for value in values { childArena.append(value) }
+                }
+            }
         } else {
             batch.errors.append(RowErrors(message: RowErrors.invalidData, validation: errors))
             arena.beginRow(recordNumber: recordNumber, source: cells, failed: true, error: Int32(batch.errors.count - 1))

@@ -19,6 +19,7 @@ enum RowSource: Sendable {
     func open(importer: CompiledImporter) throws -> any TableReader {
         var options = RowSource.readOptions(for: importer.definition.source)
         options.keySelection = KeySelection(importer.readsHeader)
+        options.rawJSONKeys = importer.nestPaths
         switch self {
         case .file(let path, let fileName):
             // A declared xlsx admits one text file, checked when the run was created: Ingest's own

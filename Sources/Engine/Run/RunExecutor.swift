@@ -209,9 +209,10 @@ final class RunExecutor {
         let queue = BoundedQueue<PipelineMessage>(capacity: RunExecutor.queueCapacity, maxWeight: RowParser.maxQueuedBytes)
         let stop = CancellationFlag()
         let recycle = RecycleBin()
+        let nests = importer.nests.map { NestReader(nest: $0, header: header, run: facts) }
         let parser = RowParser(reader: Handoff(value: reader), processor: Handoff(value: processor), header: header,
                                chunkSize: definition.chunkSize, queue: queue, stop: stop, recycle: recycle,
-                               skip: isSingleTransaction ? 0 : run.resumePosition)
+                               skip: isSingleTransaction ? 0 : run.resumePosition, nests: Handoff(value: nests))
         let thread = Thread { parser.run() }
         thread.stackSize = 4 << 20
         thread.start()
@@ -529,11 +530,11 @@ final class RunExecutor {
             if run.dryRun { r = doom == nil ? undoneRelations : (definition.transaction == .chunk ? relationsAtDoom : PivotWriter.Counts()) }
             meta.relations = .init(attached: r.attached, detached: r.detached, created: r.created)
         }
-        if definition.target.route != nil {
+        if definition.target.route != nil || !definition.nests.isEmpty {
             var t = tableCounts
             if run.dryRun { t = doom == nil ? undoneTableCounts : (definition.transaction == .chunk ? tableCountsAtDoom : TableCounts()) }
             var all: [String: RunSummary.Outcome] = [:]
-            for name in [definition.target.table] + (definition.target.route?.tableNames ?? []) {
+            for name in [definition.target.table] + (definition.target.route?.tableNames ?? []) + definition.nests.map(\.table) {
                 all[name] = t.byTable[name] ?? RunSummary.Outcome(created: 0, updated: 0, skipped: 0)
             }
             meta.tables = all

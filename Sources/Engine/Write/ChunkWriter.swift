@@ -63,7 +63,8 @@ final class ChunkWriter {
         nonKeyIndexes = nonKey
         self.storedIndexes = storedIndexes
         pivots = PivotWriter(db: db, table: table)
-        if pivots != nil, !table.key.isEmpty {
+        nests = try NestWriter(db: db, nests: table.nests)
+        if pivots != nil || nests != nil, !table.key.isEmpty {
             let keyWhere = table.keyIndexes.map { "\(quoteIdentifier(table.columns[$0].name)) = ?" }.joined(separator: " AND ")
             parentRowID = try db.prepare("SELECT rowid FROM \(table.quotedName) WHERE \(keyWhere)")
         } else {
@@ -85,6 +86,8 @@ final class ChunkWriter {
     private let storedIndexes: [Int]
     /// The `relate_many` pivots, when the importer has any.
     private let pivots: PivotWriter?
+    /// The `nest` child tables, when the importer has any.
+    private let nests: NestWriter?
     /// Reads the rowid of an existing row by key: the parent of its pivot rows after an update.
     private let parentRowID: Statement?
 
@@ -106,11 +109,16 @@ final class ChunkWriter {
         let arena = batch.arena
         var facts = try prefetch(batch)
         // The bindings point into the arena, which the parse thread fills again after this batch.
-        defer { for t in tables { t.clearBindings() } }
+        defer {
+            for t in tables { t.clearBindings() }
+            nests?.clearBindings()
+        }
+        nests?.begin(batch)
         for r in 0..<arena.rows.count {
             var plan = check(r, batch, against: facts)
+            plan.children = nests?.rows(of: r, in: batch) ?? []
             var status = LoggedRow.Status.success
-            if plan.errors == nil { status = try store(r, arena, plan: &plan, into: &result) }
+            if plan.errors == nil { status = try store(r, batch, plan: &plan, into: &result) }
             if plan.errors == nil {
                 // Values written now count as taken for the rest of the batch.
                 for i in facts.uniqueTaken.keys {
@@ -162,6 +170,9 @@ final class ChunkWriter {
         var toCreate: [(column: Int, value: TypedValue)] = []
         /// The row's `relate_many` lists as ids (and values to create).
         var pivots: [PivotWriter.Plan] = []
+        /// The row's `nest` children: per child table, their rows in the batch's child arena.
+        var children: [Range<Int>] = []
+        var hasChildren: Bool { children.contains { !$0.isEmpty } }
     }
 
     /// What is bound for a column instead of the row's own value: a lookup's id, or NULL for a
@@ -221,28 +232,42 @@ final class ChunkWriter {
     /// Writes a checked row (creating its missing lookup values first, inside a savepoint in
     /// `row` mode). A duplicate under `on_duplicate: fail` or a constraint of the table fails
     /// this row only, through `plan.errors`.
-    private func store(_ r: Int, _ arena: RowArena, plan: inout RowPlan, into result: inout BatchOutcome) throws(SQLiteError) -> LoggedRow.Status {
+    private func store(_ r: Int, _ batch: RowBatch, plan: inout RowPlan, into result: inout BatchOutcome) throws(SQLiteError) -> LoggedRow.Status {
+        let arena = batch.arena
         var status = LoggedRow.Status.success
-        // A row and its pivot rows stand or fall together, also under `transaction: none`.
+        // A row and its pivot rows (its child rows) stand or fall together, also under `transaction: none`.
         let perRow = definition.transaction == .row || definition.transaction == .none
-        let savepoint = (definition.transaction == .row && !plan.toCreate.isEmpty) || (perRow && !plan.pivots.isEmpty)
+        let savepoint = (definition.transaction == .row && !plan.toCreate.isEmpty) || (perRow && (!plan.pivots.isEmpty || plan.hasChildren))
         if savepoint { try db.savepoint("ingest_row") }
         var relations = PivotWriter.Counts()
+        var tableCounts = TableCounts()
         do {
             for (i, value) in plan.toCreate { overrides[i] = .id(try createLookup(column: i, value: value)) }
             let target = route(r, arena)
             let outcome = try writeRow(r, arena, tables[target])
-            if routeColumn != nil { result.tables.add(outcome, to: tables[target].name) }
-            if let pivots, !plan.pivots.isEmpty, let parent = try parent(of: r, arena, outcome) {
+            let insertedRowID = db.lastInsertRowID
+            if routeColumn != nil || nests != nil { tableCounts.add(outcome, to: tables[target].name) }
+            if let pivots, !plan.pivots.isEmpty, let parent = try parent(of: r, arena, outcome, inserted: insertedRowID) {
                 relations = try pivots.apply(plan.pivots, parent: parent)
             }
-            switch outcome {
+            if let nests, plan.hasChildren {
+                switch outcome {
+                case .created, .updated:
+                    if let parent = try nestParent(of: r, arena, outcome, inserted: insertedRowID),
+                       let failure = try nests.write(plan.children, of: batch, parent: parent, into: &tableCounts) {
+                        plan.errors = RowErrors(message: failure.message)
+                    }
+                case .skipped: nests.skip(plan.children, into: &tableCounts)
+                case .duplicate, .incomparable: break
+                }
+            }
+            if plan.errors == nil { switch outcome {
             case .created: result.created += 1
             case .updated: result.updated += 1
             case .skipped: result.skipped += 1; status = .skipped
             case .duplicate: plan.errors = RowErrors(message: "Duplicate entry found for key '\(table.keyDescription)'.")
             case .incomparable(let message): plan.errors = RowErrors(message: message)
-            }
+            } }
         } catch where error.isConstraintViolation {
             // A constraint of an existing table (NOT NULL, CHECK, foreign key): this row only.
             plan.errors = RowErrors(message: "The row could not be saved: \(error.message).")
@@ -254,15 +279,27 @@ final class ChunkWriter {
                 pivots?.forgetCreated(plan.pivots)
             }
         }
-        if plan.errors == nil { result.relations.add(relations) }
+        if plan.errors == nil {
+            result.relations.add(relations)
+            result.tables.add(tableCounts)
+        }
         return status
+    }
+
+    /// What the children of row `r` hold in their parent column: the parent's single-column key
+    /// value, else its rowid (see ``parent(of:_:_:inserted:)``); nil when the row was not written.
+    private func nestParent(of r: Int, _ arena: RowArena, _ outcome: WriteOutcome, inserted: Int64) throws(SQLiteError) -> Value? {
+        if table.keyIndexes.count == 1, let k = table.keyIndexes.first {
+            return ChunkWriter.value(overridden(k, arena.value(row: r, column: k)))
+        }
+        return try parent(of: r, arena, outcome, inserted: inserted).map { .integer($0) }
     }
 
     /// The rowid of the row just written (the parent of its pivot rows): the inserted row's, or
     /// the existing row's found by key after an update; nil when the row was not written.
-    private func parent(of r: Int, _ arena: RowArena, _ outcome: WriteOutcome) throws(SQLiteError) -> Int64? {
+    private func parent(of r: Int, _ arena: RowArena, _ outcome: WriteOutcome, inserted: Int64) throws(SQLiteError) -> Int64? {
         switch outcome {
-        case .created: return db.lastInsertRowID
+        case .created: return inserted
         case .updated:
             guard let parentRowID else { return nil }
             let keyArgs = table.keyIndexes.map { ChunkWriter.value(overridden($0, arena.value(row: r, column: $0))) }

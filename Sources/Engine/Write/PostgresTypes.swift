@@ -87,6 +87,7 @@ enum PostgresTypes {
         if definition.columns.contains(where: { $0.relateMany != nil }) { keys.append("relate_many") }
         if definition.target.route != nil { keys.append("target.route") }
         if definition.target.withoutRowID { keys.append("target.without_rowid") }
+        if !definition.nests.isEmpty { keys.append("nest") }
         guard !keys.isEmpty else { return nil }
         let list = keys.joined(separator: ", ")
         return "The importer uses \(list), which Ingest does not support on PostgreSQL yet. "

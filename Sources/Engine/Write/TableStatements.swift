@@ -59,6 +59,13 @@ struct TableCounts: Equatable {
         byTable[table] = c
     }
 
+    /// Adds `outcome`'s counts to `table`'s.
+    mutating func add(_ outcome: RunSummary.Outcome, to table: String) {
+        var c = byTable[table] ?? RunSummary.Outcome(created: 0, updated: 0, skipped: 0)
+        c.created += outcome.created; c.updated += outcome.updated; c.skipped += outcome.skipped
+        byTable[table] = c
+    }
+
     mutating func add(_ other: TableCounts) {
         for (table, o) in other.byTable {
             var c = byTable[table] ?? RunSummary.Outcome(created: 0, updated: 0, skipped: 0)

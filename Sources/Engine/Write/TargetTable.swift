@@ -17,6 +17,8 @@ struct TargetTable {
 
     /// `target.route`: the other tables rows may be routed to, each with these columns and key.
     let routeTables: [TargetTable]
+    /// `nest`: the child tables each row's arrays are written to.
+    let nests: [CompiledNest]
 
     init(importer: CompiledImporter) {
         let definition = importer.definition
@@ -26,6 +28,7 @@ struct TargetTable {
         let keyIndexes = definition.target.key.compactMap { k in importer.columns.firstIndex { $0.name == k } }
         self.keyIndexes = keyIndexes
         let main = definition.target.table.lowercased()
+        nests = importer.nests
         routeTables = (definition.target.route?.tableNames ?? []).filter { $0.lowercased() != main }.map {
             TargetTable(name: $0, columns: importer.columns, key: definition.target.key, keyIndexes: keyIndexes)
         }
@@ -34,6 +37,7 @@ struct TargetTable {
     private init(name: String, columns: [CompiledColumn], key: [String], keyIndexes: [Int]) {
         self.name = name; self.columns = columns; self.key = key; self.keyIndexes = keyIndexes
         routeTables = []
+        nests = []
     }
 
     /// The target table and its routed tables: where rows may land, the target first.
@@ -66,6 +70,7 @@ struct TargetTable {
             report.notes += own.notes
         }
         try inspectRead(on: db, definition: definition, into: &report)
+        try inspectNests(on: db, parentExists: report.exists, into: &report)
         return report
     }
 
@@ -156,6 +161,7 @@ struct TargetTable {
                 }
             }
             try prepareRelations(on: db, definition: definition)
+            try prepareNests(on: db)
             return added
         } catch let error as SQLiteError {
             throw RunFailure("Could not prepare the target table '\(name)': \(error.message)")

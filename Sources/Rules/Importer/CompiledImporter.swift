@@ -16,6 +16,8 @@ package struct CompiledImporter: Sendable {
     let distinctSlots: Int
     /// Every distinct `when` condition; plans refer to them by index.
     let conditions: [Condition]
+    /// The `nest` entries: arrays of each source object imported into child tables.
+    package let nests: [CompiledNest]
 
     /// Compiles `definition`, reporting every semantic problem (bad regex, unknown date
     /// pattern letter, bad rule argument, unknown column) with its JSON pointer.
@@ -46,6 +48,15 @@ package struct CompiledImporter: Sendable {
             }
             for rule in spec.rules where rule.name == "exists" { tables.append((rule.pointer, rule.arguments.first ?? "")) }
         }
+        var nests: [CompiledNest] = []
+        for nest in definition.nests {
+            tables.append((nest.pointer + "/table", nest.table))
+            do {
+                nests.append(try CompiledNest(spec: nest, parent: definition, parentColumns: columns))
+            } catch {
+                for p in error.problems { compiler.problem(p.pointer, p.message) }
+            }
+        }
         for (pointer, table) in tables {
             if let prefix = TargetSpec.reservedPrefix(of: table) {
                 compiler.problem(pointer, "the table '\(table)' is reserved (names starting with '\(prefix)' belong to Ingest or SQLite)")
@@ -58,6 +69,7 @@ package struct CompiledImporter: Sendable {
         self.matcher = compiler.matcher
         self.distinctSlots = compiler.distinctCount
         self.conditions = compiler.conditions
+        self.nests = nests
     }
 
     /// Decides once per file which source column feeds each target column.
@@ -181,8 +193,13 @@ package struct CompiledImporter: Sendable {
         }
         wanted.formUnion(conditions.map(\.key))
         let matcher = self.matcher
-        return { [wanted] header in wanted.contains(matcher.key(header)) }
+        // A nested array's key is read exactly (its value kept as raw JSON, see `nestPaths`).
+        let nested = Set(nests.map(\.spec.path))
+        return { [wanted] header in nested.contains(header) || wanted.contains(matcher.key(header)) }
     }
+
+    /// The source keys of the nested arrays, whose values readers keep as raw JSON text.
+    package var nestPaths: Set<String> { Set(nests.map(\.spec.path)) }
 
     /// A processor for one run: it keeps `distinct` state, so make a new one per run.
     package func makeProcessor(resolution: HeaderResolution, run: RunFacts) -> RowProcessor {

@@ -42,6 +42,11 @@ package struct ReadOptions: Sendable {
     /// JSON/NDJSON only: the keys to read (the engine passes the names a definition maps); other
     /// keys are parsed and dropped, never buffered or padded. nil = every key (`ingest new`).
     package var keySelection: KeySelection?
+    /// JSON/NDJSON only: flattened keys (`lines`, `order.lines`) whose value is kept as its
+    /// compact JSON text whatever its type (an array as `[…]`, a string with its quotes), so a
+    /// real array can be told from a string that merely looks like one. Each is also a header
+    /// column even when the sampled objects lack it. Empty = none (the engine passes `nest` paths).
+    package var rawJSONKeys: Set<String> = []
     /// Resource caps.
     package var limits: ReadLimits
 

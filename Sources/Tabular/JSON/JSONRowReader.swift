@@ -101,6 +101,11 @@ package final class JSONRowReader: TableReader {
             if let pendingError { throw pendingError }
             return nil
         }
+        // Raw-JSON keys (nested arrays) are columns even when no sampled object had them.
+        for key in options.rawJSONKeys.sorted() where columnIndex[key] == nil {
+            columnIndex[key] = names.count
+            names.append(key)
+        }
         header = names
         detected["headerSampleObjects"] = String(buffered.count)
         sampledObjects = buffered.count

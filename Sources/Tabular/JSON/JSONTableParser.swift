@@ -14,6 +14,8 @@ struct JSONTableParser {
     /// value, and reading them through the options struct copied it each time.
     private let limits: ReadLimits
     private let keySelection: KeySelection?
+    /// Keys whose value is kept as raw JSON text (see `ReadOptions.rawJSONKeys`).
+    private let rawJSONKeys: Set<String>
     private let pointer: DocumentPointer?
     private var navigated = false
     private var firstElement = true
@@ -31,6 +33,7 @@ struct JSONTableParser {
         self.format = format
         self.limits = options.limits
         self.keySelection = options.keySelection
+        self.rawJSONKeys = options.rawJSONKeys
         self.pointer = pointer
     }
 
@@ -180,7 +183,11 @@ struct JSONTableParser {
             try tokenizer.expect(UInt8(ascii: ":"), "':'")
             let key = prefix.isEmpty ? name : prefix + "." + name
             guard let b = try tokenizer.peekSignificant() else { throw tokenizer.error("unexpected end of JSON inside an object") }
-            if b != UInt8(ascii: "{"), !isWanted(key) {
+            if !rawJSONKeys.isEmpty, rawJSONKeys.contains(key) {
+                text.removeAll(keepingCapacity: true)
+                try appendValueText(depth: depth + 1)
+                pairs.append((key, String(decoding: text, as: UTF8.self)))
+            } else if b != UInt8(ascii: "{"), !isWanted(key) {
                 // Not a column: checked for syntax and dropped, never kept.
                 try skipValue(depth: depth + 1)
             } else {
