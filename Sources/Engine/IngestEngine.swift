@@ -48,6 +48,11 @@ package final class IngestEngine: Sendable {
         do {
             let store = try RunStore(location: configuration.database, busyTimeout: configuration.busyTimeoutMs)
             store.leaseMilliseconds = Int64(max(1, ThreadClock.milliseconds(configuration.leaseDuration)))
+            if store.db.dialect == .postgres {
+                // A node frozen inside a transaction (its locks held) loses its session after two
+                // leases, so its locks never stop the nodes that take its runs over.
+                try store.db.execute("SET idle_in_transaction_session_timeout = \(2 * store.leaseMilliseconds)")
+            }
             return store
         } catch { throw .database(error) }
     }

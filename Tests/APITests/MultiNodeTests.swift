@@ -66,6 +66,18 @@ struct MultiNodeTests {
 
         /// Waits until no run is pending or processing, and every interrupted run was resumed.
         func waitUntilAllFinished() throws {
+            do {
+                try waitForAll()
+            } catch {
+                let open = try rows("""
+                    SELECT id, status, owner_pid, processed_rows, resumed_from_run_id, failure_reason FROM ingest_runs
+                    WHERE status IN ('pending', 'processing') OR failure_reason LIKE 'interrupted:%' ORDER BY id
+                    """)
+                throw FixtureFailure("\(error); open or interrupted runs: \(open.map { $0.map { $0.textValue ?? $0.integerValue.map(String.init) ?? "null" } })")
+            }
+        }
+
+        private func waitForAll() throws {
             _ = try fixture.eventually("every run to finish", timeout: .seconds(120)) { () -> Bool? in
                 let open = try int("SELECT COUNT(*) FROM ingest_runs WHERE status IN ('pending', 'processing')")
                 let waiting = try int("""

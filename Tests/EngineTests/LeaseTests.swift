@@ -82,4 +82,28 @@ struct LeaseTests {
         #expect(try a.lockNextPendingRun(excluding: []) == nil)
         try a.db.commit()
     }
+
+    @Test("recovery with auto-resume: a run whose node died after the claim, before reading its file, is resumed and read whole")
+    func resumeOfUnreadRun() throws {
+        let fixture = try EngineFixture(importers: ["items": itemsDefinition()])
+        var configuration = fixture.engine.configuration
+        configuration.database = .postgres(PostgresLocation(try PostgresTestServer.freshDatabase()))
+        configuration.leaseDuration = .milliseconds(300)
+        configuration.autoResume = true
+        try fixture.useConfiguration(configuration)
+        let path = try fixture.write("sku,name,price\nA-1,One,1\nA-2,Two,2\n", to: "files/items.csv")
+        let id = try fixture.engine.createRun(slug: "items", path: path, originalFilename: "items.csv", dryRun: false, userID: nil)
+        // Another node claimed it and died at once: no fingerprint, nothing committed.
+        let store = try fixture.store()
+        #expect(try store.claim(id, owner: Self.nodeB, definitionHash: nil))
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try fixture.engine.recoverAbandonedRuns() == [id])
+        let interrupted = try #require(try store.run(id))
+        #expect(interrupted.status == .failed)
+        let reason = interrupted.failureReason ?? ""
+        #expect(reason.contains("Resumed automatically as run"), "\(reason)")
+        let resumed = try #require(try store.pendingRunIDs().first)
+        let done = try fixture.engine.execute(runID: resumed)
+        #expect(done.status == .completed && done.counts.created == 2 && done.resumedFromRunID == id)
+    }
 }

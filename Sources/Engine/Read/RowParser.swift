@@ -13,6 +13,12 @@ final class RowParser: @unchecked Sendable {
     /// Rows per batch handed to the writer: small, so memory stays flat whatever the chunk size;
     /// batches never straddle a chunk boundary.
     static let maxBatchRows = 256
+    /// The same for PostgreSQL targets: each batch costs its statements' round trips and fixed
+    /// work (staging, set statement, join back) whatever its size, so batches are as large as the
+    /// chunk, up to 4,096 rows (still within ``maxBatchBytes``).
+    static let maxBatchRowsPostgres = 4096
+    /// This parser's batch limit: ``maxBatchRows`` or ``maxBatchRowsPostgres``.
+    private let batchLimit: Int
     /// A batch also ends once its arena holds 4 MiB (the rows' source cells and their values),
     /// so wide or large rows do not pile up 256 at a time.
     static let maxBatchBytes = 4 << 20
@@ -34,7 +40,8 @@ final class RowParser: @unchecked Sendable {
 
     init(reader: Handoff<any TableReader>, processor: Handoff<RowProcessor>, header: [String], chunkSize: Int,
          queue: BoundedQueue<PipelineMessage>, stop: CancellationFlag, recycle: RecycleBin, skip: Int = 0,
-         nests: Handoff<[NestReader]> = Handoff(value: [])) {
+         nests: Handoff<[NestReader]> = Handoff(value: []), maxBatchRows: Int = RowParser.maxBatchRows) {
+        self.batchLimit = max(1, maxBatchRows)
         self.recycle = recycle
         self.nests = nests.value
         self.skip = max(0, skip)
@@ -79,7 +86,7 @@ final class RowParser: @unchecked Sendable {
     /// Reads, validates and batches rows until the source ends (or the run stops); the last,
     /// partial batch stays in `batch`.
     private func readRows(into batch: inout RowBatch, warnings: inout [String]) throws(TabularError) {
-        let batchRows = min(chunkSize, RowParser.maxBatchRows)
+        let batchRows = min(chunkSize, batchLimit)
         var rowsInChunk = 0
         var extraWarnings = 0
         let width = header.count

@@ -81,7 +81,10 @@ extension IngestEngine {
             throw .conflict("Run \(id) failed on its own rows or source (\(stopped.failureReason ?? "no reason recorded")); resuming would fail again. Fix the file and import it again.")
         }
         try requireSameDefinition(as: stopped)
-        let path: String? = stopped.retriedFromRunID == nil ? try requireSameFile(as: stopped) : nil
+        // A run stopped before it read anything (claimed, then its node died) has no fingerprint:
+        // nothing was committed, so the file as it is now is what the resume reads whole.
+        let unread = stopped.sourceFingerprint == nil && stopped.resumePosition == 0
+        let path: String? = stopped.retriedFromRunID == nil ? try requireSameFile(as: stopped, unread: unread) : nil
         do {
             if let other = try store.liveContinuation(of: id, column: .resume) {
                 throw EngineError.conflict("Run \(id) was already resumed (run \(other)).")
@@ -121,10 +124,11 @@ extension IngestEngine {
     }
 
     /// The run's file must still be there, unchanged. Returns its path.
-    private func requireSameFile(as run: IngestRun) throws(EngineError) -> String {
+    private func requireSameFile(as run: IngestRun, unread: Bool = false) throws(EngineError) -> String {
         guard let path = run.sourcePath, FileManager.default.fileExists(atPath: path) else {
             throw .conflict("The file of run \(run.id) is gone (it was pruned or removed); upload it again.")
         }
+        if unread { return path }
         guard let then = run.sourceFingerprint, let now = SourceFingerprint.of(path), then == now else {
             throw .conflict("The file of run \(run.id) changed since it ran; start a new run of the file instead.")
         }

@@ -212,7 +212,8 @@ final class RunExecutor {
         let nests = importer.nests.map { NestReader(nest: $0, header: header, run: facts) }
         let parser = RowParser(reader: Handoff(value: reader), processor: Handoff(value: processor), header: header,
                                chunkSize: definition.chunkSize, queue: queue, stop: stop, recycle: recycle,
-                               skip: isSingleTransaction ? 0 : run.resumePosition, nests: Handoff(value: nests))
+                               skip: isSingleTransaction ? 0 : run.resumePosition, nests: Handoff(value: nests),
+                               maxBatchRows: db.dialect == .postgres ? RowParser.maxBatchRowsPostgres : RowParser.maxBatchRows)
         let thread = Thread { parser.run() }
         thread.stackSize = 4 << 20
         thread.start()
