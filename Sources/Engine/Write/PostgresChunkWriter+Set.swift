@@ -15,12 +15,13 @@ extension PostgresChunkWriter {
     func applySet(_ rows: inout [Pending]) throws(DatabaseError) {
         let passes = self.passes(rows)
         guard let last = passes.max(), last > 0 else { return }
-        // The staging table lives until the transaction ends (ON COMMIT DROP): created, and its
-        // statistics gathered, once per transaction, emptied for every later batch.
+        // The staging table lives as long as the run's connection (its rows go at every commit):
+        // created, and its statistics gathered, once (again only after a rollback undid it),
+        // emptied for every later batch.
         let existing = try db.query("SELECT to_regclass(?) IS NOT NULL", [.text("pg_temp." + staging)]).first?.first
         let created = !(existing?.integerValue == 1 || existing?.textValue == "t")
         if created {
-            try db.execute("CREATE TEMP TABLE \(staging) ON COMMIT DROP AS SELECT 0::bigint AS ingest_ord, 0 AS ingest_pass, \(columnList) FROM \(table.quotedName) WITH NO DATA")
+            try db.execute("CREATE TEMP TABLE \(staging) ON COMMIT DELETE ROWS AS SELECT 0::bigint AS ingest_ord, 0 AS ingest_pass, \(columnList) FROM \(table.quotedName) WITH NO DATA")
         } else {
             try db.execute("TRUNCATE \(staging)")
         }
