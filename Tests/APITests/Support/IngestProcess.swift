@@ -102,11 +102,14 @@ final class IngestProcess: @unchecked Sendable {
 /// A folder with importers and a database, driven through `ingest` processes.
 final class ProcessFixture {
     let root: String
-    var database: String { root + "/ingest.sqlite" }
+    /// What `--database` names: `ingest.sqlite` in ``root`` unless the fixture was given another
+    /// (a `postgres://` URL, see ``StoreFixture``).
+    let database: String
     var environment: [String: String] = [:]
 
-    init(importers: [String: String]) throws {
+    init(importers: [String: String], database: String? = nil) throws {
         root = NSTemporaryDirectory() + "ingest-proc-\(UUID().uuidString.prefix(8))"
+        self.database = database ?? root + "/ingest.sqlite"
         try FileManager.default.createDirectory(atPath: root + "/importers", withIntermediateDirectories: true)
         for (slug, json) in importers { try write(json, to: "importers/\(slug).json") }
     }

@@ -1,0 +1,345 @@
+import Engine
+import Foundation
+import SQLite
+import Testing
+
+/// The engine's behaviour on both stores (docs/POSTGRES.md): every case drives the real `ingest`
+/// binary on a fresh SQLite file and on a fresh PostgreSQL database, and expects the same
+/// observable result (the documented differences are asserted as documented).
+@Suite("Both stores: the engine's matrix")
+struct BothStoresTests {
+    // MARK: - Column types
+
+    static let typed = """
+        {
+          "name": "Typed",
+          "source": { "type": "upload", "formats": ["csv"] },
+          "target": { "table": "typed", "key": ["code"], "on_duplicate": "update" },
+          "columns": {
+            "code": { "from": "Code", "rules": "required" },
+            "label": { "from": "Label" },
+            "qty": { "from": "Qty", "type": "integer" },
+            "price": { "from": "Price", "type": "decimal" },
+            "active": { "from": "Active", "type": "boolean" },
+            "born": { "from": "Born", "type": "date" },
+            "seen": { "from": "Seen", "type": "datetime" },
+            "meta": { "from": "Meta", "type": "json" }
+          }
+        }
+        """
+
+    static let typedCSV = #"""
+        Code,Label,Qty,Price,Active,Born,Seen,Meta
+        A,Desk lamp,3,12.50,true,2026-03-15,2026-03-15 09:30:00,"{""b"":[true,null],""a"":1.50}"
+        B,0042,-7,3,false,1999-12-31,2026-03-15T09:30:00+02:00,"""x"""
+        C,,,,,,,
+
+        """#
+
+    @Test("column types: text, integer, decimal, boolean, date, datetime and json read back the same values", arguments: Store.allCases)
+    func columnTypes(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["typed": Self.typed])
+        try f.write(Self.typedCSV, to: "typed.csv")
+        let result = try f.runJSON(["run", "typed", "typed.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.run.counts == [3, 0, 0, 0])
+        let rows = try f.rows("SELECT code, label, qty, price, active, born, seen, meta FROM typed ORDER BY code")
+        // JSON: SQLite keeps the compact text as read; PostgreSQL's JSONB gives its own normal form
+        // (keys ordered by length then bytes, a space after ':' and ','), docs/POSTGRES.md.
+        let meta: Value = store == .sqlite ? .text(#"{"b":[true,null],"a":1.50}"#) : .text(#"{"a": 1.50, "b": [true, null]}"#)
+        #expect(rows == [
+            [.text("A"), .text("Desk lamp"), .integer(3), .real(12.5), .integer(1), .text("2026-03-15"), .text("2026-03-15T09:30:00"), meta],
+            [.text("B"), .text("0042"), .integer(-7), .real(3), .integer(0), .text("1999-12-31"), .text("2026-03-15T07:30:00"), .text(#""x""#)],
+            [.text("C"), .null, .null, .null, .null, .null, .null, .null],
+        ])
+        let types = try f.rows(store == .sqlite
+            ? "SELECT name, type FROM pragma_table_info('typed') ORDER BY cid"
+            : "SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = 'typed' ORDER BY ordinal_position")
+        let expected = store == .sqlite
+            ? ["id INTEGER", "code TEXT", "label TEXT", "qty INTEGER", "price REAL", "active INTEGER", "born TEXT", "seen TEXT", "meta TEXT"]
+            : ["id bigint", "code text", "label text", "qty bigint", "price double precision", "active bigint", "born text", "seen text", "meta jsonb"]
+        #expect(types.map { "\($0[0].textValue ?? "") \($0[1].textValue ?? "")" } == expected)
+    }
+
+    // MARK: - Rules
+
+    @Test("rules fail the same rows with the same messages; the failed-rows CSV and the error summary agree", arguments: Store.allCases)
+    func rules(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["items": itemsDefinition()])
+        try f.write(itemsCSV, to: "items.csv")
+        let result = try f.runJSON(["run", "items", "items.csv"])
+        #expect(result.run.status == "completed_with_errors", "\(result.stderr)")
+        #expect(result.run.counts == [3, 0, 0, 2])
+        #expect(try f.rows("SELECT sku, name, price FROM items ORDER BY sku") == [
+            [.text("A-1"), .text("Desk lamp"), .real(12.5)],
+            [.text("A-3"), .text("Chair"), .real(45)],
+            [.text("A-5"), .text("Shelf"), .real(20)],
+        ])
+        let csv = try f.ingest(["failed-rows", "1"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(csv.stdout == """
+            SKU,Name,Price,_error_message,_row_number\r
+            A-2,X,3.00,The name field must be at least 2 characters.,3\r
+            A-4,Table,-1,The price field must be at least 0.,5\r
+
+            """)
+        let errors = try f.ingest(["errors", "1", "--json"])
+        #expect(errors.status == 0, "\(errors.stderr)")
+        let summary = try JSONValue.parse(errors.stdout)
+        #expect(summary["total_failed_rows"]?.intValue == 2, "\(errors.stdout)")
+    }
+
+    // MARK: - Duplicate strategies
+
+    static func duplicates(_ strategy: String) -> String {
+        """
+        {
+          "name": "Items",
+          "source": { "type": "upload", "formats": ["csv"] },
+          "target": { "table": "items", "key": ["sku"], "on_duplicate": "\(strategy)"\(strategy == "update_if_newer" ? #", "newer_by": "updated""# : "") },
+          "columns": {
+            "sku": { "from": "SKU", "rules": "required" },
+            "name": { "from": "Name" },
+            "price": { "from": "Price", "type": "decimal" },
+            "updated": { "from": "Updated", "type": "datetime" }
+          }
+        }
+        """
+    }
+
+    static let seedCSV = """
+        SKU,Name,Price,Updated
+        A,Lamp,10,2026-01-01T00:00:00
+        B,Desk,20,2026-01-01T00:00:00
+        C,Chair,30,
+
+        """
+
+    /// A newer A without a price, an older B, a C whose stored date is empty, a new D, and D again (newer).
+    static let changesCSV = """
+        SKU,Name,Price,Updated
+        A,Lamp 2,,2026-02-01T00:00:00
+        B,Desk 2,21,2025-12-01T00:00:00
+        C,Chair 2,31,2026-01-01T00:00:00
+        D,Shelf,40,2026-01-01T00:00:00
+        D,Shelf 2,41,2026-03-01T00:00:00
+
+        """
+
+    struct DuplicateCase: Sendable, CustomTestStringConvertible {
+        let strategy: String
+        /// created, updated, skipped, failed of the second import.
+        let counts: [Int64]
+        /// name and price of A, B, C, D afterwards.
+        let table: [String]
+        var testDescription: String { strategy }
+    }
+
+    static let duplicateCases: [DuplicateCase] = [
+        DuplicateCase(strategy: "skip", counts: [1, 0, 4, 0], table: ["A Lamp 10.0", "B Desk 20.0", "C Chair 30.0", "D Shelf 40.0"]),
+        DuplicateCase(strategy: "update", counts: [1, 4, 0, 0], table: ["A Lamp 2 null", "B Desk 2 21.0", "C Chair 2 31.0", "D Shelf 2 41.0"]),
+        DuplicateCase(strategy: "upsert", counts: [1, 4, 0, 0], table: ["A Lamp 2 10.0", "B Desk 2 21.0", "C Chair 2 31.0", "D Shelf 2 41.0"]),
+        DuplicateCase(strategy: "fail", counts: [1, 0, 0, 4], table: ["A Lamp 10.0", "B Desk 20.0", "C Chair 30.0", "D Shelf 40.0"]),
+        DuplicateCase(strategy: "update_if_newer", counts: [1, 3, 1, 0], table: ["A Lamp 2 null", "B Desk 20.0", "C Chair 2 31.0", "D Shelf 2 41.0"]),
+    ]
+
+    @Test("duplicate strategies give exact created/updated/skipped counts and the same table", arguments: Store.allCases, duplicateCases)
+    func duplicateStrategies(store: Store, expected: DuplicateCase) throws {
+        let f = try ProcessFixture(store, importers: ["items": Self.duplicates(expected.strategy)])
+        try f.write(Self.seedCSV, to: "seed.csv")
+        try f.write(Self.changesCSV, to: "changes.csv")
+        let seed = try f.runJSON(["run", "items", "seed.csv"])
+        #expect(seed.run.counts == [3, 0, 0, 0], "\(seed.stderr)")
+        let second = try f.runJSON(["run", "items", "changes.csv"])
+        #expect(second.run.counts == expected.counts, "\(second.stderr)")
+        #expect(try Self.describe(f.rows("SELECT sku, name, price FROM items ORDER BY sku")) == expected.table)
+        if expected.strategy == "fail" {
+            let csv = try f.ingest(["failed-rows", "2"])
+            #expect(csv.stdout.components(separatedBy: "Duplicate entry found for key 'sku'.").count == 5, "\(csv.stdout)")
+        }
+    }
+
+    static func describe(_ rows: [[Value]]) -> [String] {
+        rows.map { row in
+            row.map { value -> String in
+                switch value {
+                case .null: "null"
+                case .integer(let i): String(i)
+                case .real(let r): String(r)
+                case .text(let t): t
+                default: "\(value)"
+                }
+            }.joined(separator: " ")
+        }
+    }
+
+    // MARK: - Transaction modes
+
+    static func transactional(_ mode: String) -> String {
+        """
+        {
+          "name": "Items",
+          "source": { "type": "upload", "formats": ["csv"] },
+          "target": { "table": "items", "key": ["sku"], "on_duplicate": "fail" },
+          "transaction": "\(mode)",
+          "chunk_size": 2,
+          "columns": {
+            "sku": { "from": "SKU", "rules": "required" },
+            "name": { "from": "Name", "rules": "required|min:2" },
+            "category_id": { "from": "Category", "lookup": { "table": "categories", "match": "slug", "on_missing": "create" } }
+          }
+        }
+        """
+    }
+
+    /// Row 4 fails a rule; row 6 repeats row 1's key with a new category (a write-time failure).
+    static let transactionCSV = """
+        SKU,Name,Category
+        S-1,Lamp,lights
+        S-2,Desk,tables
+        S-3,Chair,seats
+        S-4,X,broken
+        S-5,Shelf,tables
+        S-1,Lamp again,dupes
+        S-7,Stool,seats
+
+        """
+
+    struct TransactionCase: Sendable, CustomTestStringConvertible {
+        let mode: String
+        let status: String
+        /// created, updated, skipped, failed.
+        let counts: [Int64]
+        let items: [String]
+        let categories: [String]
+        var testDescription: String { mode }
+    }
+
+    static let transactionCases: [TransactionCase] = [
+        TransactionCase(mode: "none", status: "completed_with_errors", counts: [5, 0, 0, 2],
+                        items: ["S-1", "S-2", "S-3", "S-5", "S-7"], categories: ["lights", "tables", "seats", "dupes"]),
+        TransactionCase(mode: "row", status: "completed_with_errors", counts: [5, 0, 0, 2],
+                        items: ["S-1", "S-2", "S-3", "S-5", "S-7"], categories: ["lights", "tables", "seats"]),
+        TransactionCase(mode: "chunk", status: "failed", counts: [2, 0, 0, 2],
+                        items: ["S-1", "S-2"], categories: ["lights", "tables"]),
+        TransactionCase(mode: "all", status: "failed", counts: [0, 0, 0, 2], items: [], categories: []),
+    ]
+
+    @Test("transaction modes with failing rows: the same status, counts, rows and lookup values kept", arguments: Store.allCases, transactionCases)
+    func transactionModes(store: Store, expected: TransactionCase) throws {
+        let f = try ProcessFixture(store, importers: ["items": Self.transactional(expected.mode)])
+        try f.write(Self.transactionCSV, to: "items.csv")
+        let result = try f.runJSON(["run", "items", "items.csv"])
+        #expect(result.run.status == expected.status, "\(result.stderr)")
+        #expect(result.run.counts == expected.counts, "\(result.run.json)")
+        let items = try f.storeTableExists("items") ? try f.rows("SELECT sku FROM items ORDER BY sku").compactMap { $0[0].textValue } : []
+        #expect(items == expected.items)
+        let categories = try f.storeTableExists("categories") ? try f.rows("SELECT slug FROM categories ORDER BY id").compactMap { $0[0].textValue } : []
+        #expect(categories == expected.categories)
+        let csv = try f.ingest(["failed-rows", "1"])
+        #expect(csv.stdout.contains("S-4,X,broken,The name field must be at least 2 characters.,5"), "\(csv.stdout)")
+        #expect(csv.stdout.contains("S-1,Lamp again,dupes,Duplicate entry found for key 'sku'.,7"), "\(csv.stdout)")
+    }
+
+    // MARK: - Dry run
+
+    @Test("a dry run writes nothing (no table, no lookup value) and its counters say what a real run would do", arguments: Store.allCases)
+    func dryRun(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["items": Self.transactional("none")])
+        try f.write(Self.transactionCSV, to: "items.csv")
+        let dry = try f.runJSON(["run", "items", "items.csv", "--dry-run"])
+        #expect(dry.run.json["dry_run"]?.boolValue == true)
+        #expect(dry.run.counts == [5, 0, 0, 2], "\(dry.stderr)")
+        #expect(try !f.storeTableExists("items"))
+        #expect(try !f.storeTableExists("categories"))
+        let real = try f.runJSON(["apply", "1"])
+        #expect(real.run.counts == dry.run.counts, "\(real.stderr)")
+        #expect(try f.storeCount("items") == 5)
+    }
+
+    // MARK: - Retry
+
+    @Test("retry imports exactly the failed rows under the fixed definition", arguments: Store.allCases)
+    func retry(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["items": itemsDefinition()])
+        try f.write(itemsCSV, to: "items.csv")
+        let first = try f.runJSON(["run", "items", "items.csv"])
+        #expect(first.run.counts == [3, 0, 0, 2])
+        try f.write(itemsDefinition(nameRules: "required").replacingOccurrences(of: "nullable|min:0", with: "nullable"), to: "importers/items.json")
+        let retried = try f.runJSON(["retry", "1"])
+        #expect(retried.run.status == "completed", "\(retried.stderr)")
+        #expect(retried.run.counts == [2, 0, 0, 0])
+        #expect(try f.rows("SELECT sku, name, price FROM items WHERE sku IN ('A-2', 'A-4') ORDER BY sku") == [
+            [.text("A-2"), .text("X"), .real(3)],
+            [.text("A-4"), .text("Table"), .real(-1)],
+        ])
+        #expect(try f.storeCount("items") == 5)
+    }
+
+    // MARK: - Lookups
+
+    static let lookups = """
+        {
+          "name": "Products",
+          "source": { "type": "upload", "formats": ["csv"] },
+          "target": { "table": "products", "key": ["sku"], "on_duplicate": "update" },
+          "columns": {
+            "sku": { "from": "SKU", "rules": "required" },
+            "category_id": { "from": "Category", "lookup": { "table": "categories", "match": "slug", "create_missing": true } },
+            "brand_id": { "from": "Brand", "lookup": { "table": "brands", "match": "code", "select": "id" } }
+          }
+        }
+        """
+
+    @Test("lookups: create_missing adds each new value once, existing values resolve, a missing one fails the row", arguments: Store.allCases)
+    func lookupsCreateMissing(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["products": Self.lookups])
+        let db = try f.store()
+        try db.execute("CREATE TABLE brands (id INTEGER PRIMARY KEY, code TEXT NOT NULL)")
+        try db.execute("INSERT INTO brands (id, code) VALUES (7, 'acme'), (9, 'globex')")
+        try f.write("""
+            SKU,Category,Brand
+            P-1,tools,acme
+            P-2,garden,globex
+            P-3,tools,acme
+            P-4,,globex
+            P-5,tools,initech
+
+            """, to: "products.csv")
+        let result = try f.runJSON(["run", "products", "products.csv"])
+        #expect(result.run.counts == [4, 0, 0, 1], "\(result.stderr)")
+        #expect(try f.rows("SELECT id, slug FROM categories ORDER BY id") == [[.integer(1), .text("tools")], [.integer(2), .text("garden")]])
+        #expect(try Self.describe(f.rows("SELECT sku, category_id, brand_id FROM products ORDER BY sku")) == [
+            "P-1 1 7", "P-2 2 9", "P-3 1 7", "P-4 null 9",
+        ])
+        let csv = try f.ingest(["failed-rows", "1"])
+        #expect(csv.stdout.contains("P-5,tools,initech,No brands found where code = 'initech'.,6"), "\(csv.stdout)")
+    }
+
+    // MARK: - Interrupted run, resumed
+
+    @Test("kill -9 of `ingest run` mid-import: the next command ends it interrupted; resume completes every row once", arguments: Store.allCases)
+    func interruptedAndResumed(store: Store) throws {
+        let rows = 150_000
+        let f = try ProcessFixture(store, importers: ["items": RunLifecycleProcessTests.definition(transaction: "chunk")])
+        try f.write(ProcessFixture.itemsCSV(rows: rows), to: "items.csv")
+        let importer = try f.start(["run", "items", "items.csv"])
+        _ = try f.eventually("run 1 to commit a chunk") { () -> Bool? in
+            ((try? f.storeScalar("SELECT processed_rows FROM ingest_runs WHERE id = 1")) ?? 0) >= 1_000 ? true : nil
+        }
+        importer.killHard()
+        let status = try f.ingest(["status", "1", "--json"])
+        #expect(status.stderr.contains("run 1 was interrupted"), "\(status.stderr)")
+        let recovered = try JSONRun(status.stdout)
+        #expect(recovered.status == "failed")
+        #expect(recovered.failureReason.hasPrefix("interrupted"), "\(recovered.failureReason)")
+        #expect(recovered.progress("created") == (try f.storeCount("items")), "counters equal the committed rows")
+        #expect(recovered.progress("created") < Int64(rows), "the kill came mid-import")
+        let resumed = try f.runJSON(["resume", "1"])
+        #expect(resumed.run.status == "completed", "\(resumed.stderr)")
+        #expect(resumed.run.progress("processed") == Int64(rows))
+        #expect(resumed.run.progress("created") == Int64(rows))
+        #expect(try f.storeCount("items") == Int64(rows))
+        #expect(try f.storeScalar("SELECT COUNT(DISTINCT sku) FROM items") == Int64(rows))
+    }
+}
