@@ -86,6 +86,32 @@ struct StoreCheckAndRefusalTests {
         #expect(check.stderr.contains("The table 'categories' has no column 'slug', which the lookup of column 'category_id'"), "\(check.stderr)")
     }
 
+    @Test("a column whose name differs only in case: SQLite finds it; PostgreSQL's quoted names do not, so check and run say so before any row",
+          arguments: Store.allCases)
+    func columnNameCase(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["items": Self.items()])
+        let db = try f.store()
+        try db.execute(#"CREATE TABLE items (id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE, "Name" TEXT, price REAL, category_id INTEGER)"#)
+        try db.execute(#"CREATE TABLE categories (id INTEGER PRIMARY KEY, "Slug" TEXT NOT NULL UNIQUE)"#)
+        try f.write("SKU,Name,Price,Category\nA,Lamp,1.5,tools\n", to: "items.csv")
+        let check = try f.ingest(["check"])
+        let run = try f.runJSON(["run", "items", "items.csv"])
+        switch store {
+        case .sqlite:
+            #expect(check.status == 0, "\(check.stderr)")
+            #expect(run.run.counts == [1, 0, 0, 0], "\(run.run.json)")
+        case .postgres:
+            let name = #"The column 'name' of table 'items' is named 'Name' in the database, and PostgreSQL's quoted names are case-sensitive, so the importer would not find it. Rename it (ALTER TABLE "items" RENAME COLUMN "Name" TO "name";) or write 'Name' in the definition."#
+            let slug = #"The column 'slug' of table 'categories' is named 'Slug' in the database"#
+            #expect(check.status == 1)
+            #expect(check.stderr.contains(name), "\(check.stderr)")
+            #expect(check.stderr.contains(slug), "\(check.stderr)")
+            #expect(run.run.status == "failed")
+            #expect(run.run.failureReason.contains(name), "\(run.run.failureReason)")
+            #expect(try f.storeCount("items") == 0)
+        }
+    }
+
     @Test("check on reserved table names (pg_*, information_schema): refused as definition problems",
           arguments: Store.allCases, ["pg_items", "information_schema", "PG_Stats"])
     func checkReservedName(store: Store, table: String) throws {
