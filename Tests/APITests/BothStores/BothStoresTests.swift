@@ -23,7 +23,8 @@ struct BothStoresTests {
             "active": { "from": "Active", "type": "boolean" },
             "born": { "from": "Born", "type": "date" },
             "seen": { "from": "Seen", "type": "datetime" },
-            "meta": { "from": "Meta", "type": "json" }
+            "meta": { "from": "Meta", "type": "json" },
+            "raw": { "from": "Meta", "type": "json", "sql_type": "JSON" }
           }
         }
         """
@@ -36,28 +37,29 @@ struct BothStoresTests {
 
         """#
 
-    @Test("column types: text, integer, decimal, boolean, date, datetime and json read back the same values", arguments: Store.allCases)
+    @Test("column types: text, integer, decimal, boolean, date, datetime and json read back the same values (JSONB in its documented form)", arguments: Store.allCases)
     func columnTypes(store: Store) throws {
         let f = try ProcessFixture(store, importers: ["typed": Self.typed])
         try f.write(Self.typedCSV, to: "typed.csv")
         let result = try f.runJSON(["run", "typed", "typed.csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.run.counts == [3, 0, 0, 0])
-        let rows = try f.rows("SELECT code, label, qty, price, active, born, seen, meta FROM typed ORDER BY code")
+        let rows = try f.rows("SELECT code, label, qty, price, active, born, seen, meta, raw FROM typed ORDER BY code")
         // JSON: SQLite keeps the compact text as read; PostgreSQL's JSONB gives its own normal form
         // (keys ordered by length then bytes, a space after ':' and ','), docs/POSTGRES.md.
         let meta: Value = store == .sqlite ? .text(#"{"b":[true,null],"a":1.50}"#) : .text(#"{"a": 1.50, "b": [true, null]}"#)
         #expect(rows == [
-            [.text("A"), .text("Desk lamp"), .integer(3), .real(12.5), .integer(1), .text("2026-03-15"), .text("2026-03-15T09:30:00"), meta],
-            [.text("B"), .text("0042"), .integer(-7), .real(3), .integer(0), .text("1999-12-31"), .text("2026-03-15T07:30:00"), .text(#""x""#)],
-            [.text("C"), .null, .null, .null, .null, .null, .null, .null],
+            [.text("A"), .text("Desk lamp"), .integer(3), .real(12.5), .integer(1), .text("2026-03-15"), .text("2026-03-15T09:30:00"), meta,
+             .text(#"{"b":[true,null],"a":1.50}"#)],
+            [.text("B"), .text("0042"), .integer(-7), .real(3), .integer(0), .text("1999-12-31"), .text("2026-03-15T07:30:00"), .text(#""x""#), .text(#""x""#)],
+            [.text("C"), .null, .null, .null, .null, .null, .null, .null, .null],
         ])
         let types = try f.rows(store == .sqlite
             ? "SELECT name, type FROM pragma_table_info('typed') ORDER BY cid"
             : "SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = 'typed' ORDER BY ordinal_position")
         let expected = store == .sqlite
-            ? ["id INTEGER", "code TEXT", "label TEXT", "qty INTEGER", "price REAL", "active INTEGER", "born TEXT", "seen TEXT", "meta TEXT"]
-            : ["id bigint", "code text", "label text", "qty bigint", "price double precision", "active bigint", "born text", "seen text", "meta jsonb"]
+            ? ["id INTEGER", "code TEXT", "label TEXT", "qty INTEGER", "price REAL", "active INTEGER", "born TEXT", "seen TEXT", "meta TEXT", "raw JSON"]
+            : ["id bigint", "code text", "label text", "qty bigint", "price double precision", "active bigint", "born text", "seen text", "meta jsonb", "raw json"]
         #expect(types.map { "\($0[0].textValue ?? "") \($0[1].textValue ?? "")" } == expected)
     }
 
@@ -255,6 +257,93 @@ struct BothStoresTests {
         let real = try f.runJSON(["apply", "1"])
         #expect(real.run.counts == dry.run.counts, "\(real.stderr)")
         #expect(try f.storeCount("items") == 5)
+    }
+
+    @Test("a dry run over existing rows predicts updates and skips exactly, and changes nothing", arguments: Store.allCases)
+    func dryRunOverExistingRows(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["items": Self.duplicates("update_if_newer")])
+        try f.write(Self.seedCSV, to: "seed.csv")
+        try f.write(Self.changesCSV, to: "changes.csv")
+        #expect(try f.runJSON(["run", "items", "seed.csv"]).run.counts == [3, 0, 0, 0])
+        let before = try Self.describe(f.rows("SELECT sku, name, price, updated FROM items ORDER BY sku"))
+        let dry = try f.runJSON(["run", "items", "changes.csv", "--dry-run"])
+        #expect(dry.run.counts == [1, 3, 1, 0], "\(dry.stderr)")
+        #expect(try Self.describe(f.rows("SELECT sku, name, price, updated FROM items ORDER BY sku")) == before)
+        let applied = try f.runJSON(["apply", "2"])
+        #expect(applied.run.counts == dry.run.counts, "\(applied.stderr)")
+    }
+
+    // MARK: - unique and exists
+
+    static let teams = """
+        {
+          "name": "Members",
+          "source": { "type": "upload", "formats": ["csv"] },
+          "target": { "table": "members" },
+          "chunk_size": 3,
+          "columns": {
+            "email": { "from": "Email", "rules": "required|unique" },
+            "team_id": { "from": "Team", "type": "integer", "rules": "nullable|exists:teams,id" }
+          }
+        }
+        """
+
+    @Test("unique and exists rules judge against the table and earlier rows of the run, across chunks", arguments: Store.allCases)
+    func uniqueAndExists(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["members": Self.teams])
+        let db = try f.store()
+        try db.execute("CREATE TABLE teams (id INTEGER PRIMARY KEY, name TEXT)")
+        try db.execute("INSERT INTO teams (id, name) VALUES (1, 'red'), (2, 'blue')")
+        let id = store == .sqlite ? "INTEGER PRIMARY KEY" : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+        try db.execute("CREATE TABLE members (id \(id), email TEXT, team_id INTEGER)")
+        try db.execute("INSERT INTO members (email, team_id) VALUES ('old@example.com', 1)")
+        try f.write("""
+            Email,Team
+            a@example.com,1
+            old@example.com,2
+            b@example.com,3
+            a@example.com,2
+            c@example.com,
+            b@example.com,2
+
+            """, to: "members.csv")
+        let result = try f.runJSON(["run", "members", "members.csv"])
+        #expect(result.run.counts == [3, 0, 0, 3], "\(result.stderr)")
+        #expect(try Self.describe(f.rows("SELECT email, team_id FROM members ORDER BY id")) == [
+            "old@example.com 1", "a@example.com 1", "c@example.com null", "b@example.com 2",
+        ])
+        let csv = try f.ingest(["failed-rows", "1"])
+        #expect(csv.stdout == """
+            Email,Team,_error_message,_row_number\r
+            old@example.com,2,The email has already been taken.,3\r
+            b@example.com,3,The selected team is invalid.,4\r
+            a@example.com,2,The email has already been taken.,5\r
+
+            """)
+    }
+
+    // MARK: - Cancel from another process
+
+    @Test("`ingest cancel` from another process stops `ingest run` between chunks; resume completes every row once", arguments: Store.allCases)
+    func cancelFromCLI(store: Store) throws {
+        let rows = 150_000
+        let f = try ProcessFixture(store, importers: ["items": RunLifecycleProcessTests.definition(transaction: "row")])
+        try f.write(ProcessFixture.itemsCSV(rows: rows), to: "items.csv")
+        let importer = try f.start(["run", "items", "items.csv", "--json"])
+        _ = try f.eventually("run 1 to commit a chunk") { () -> Bool? in
+            ((try? f.storeScalar("SELECT processed_rows FROM ingest_runs WHERE id = 1")) ?? 0) >= 1_000 ? true : nil
+        }
+        let cancel = try f.ingest(["cancel", "1"])
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(try importer.wait() != 0)
+        let run = try JSONRun(importer.stdout)
+        #expect(run.status == "cancelled", "\(importer.stdout) \(importer.stderr)")
+        #expect(run.progress("created") == (try f.storeCount("items")))
+        #expect(run.progress("created") < Int64(rows))
+        let resumed = try f.runJSON(["resume", "1"])
+        #expect(resumed.run.status == "completed", "\(resumed.stderr)")
+        #expect(resumed.run.progress("created") == Int64(rows))
+        #expect(try f.storeScalar("SELECT COUNT(DISTINCT sku) FROM items") == Int64(rows))
     }
 
     // MARK: - Retry

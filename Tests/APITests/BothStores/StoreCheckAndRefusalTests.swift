@@ -156,10 +156,21 @@ struct StoreCheckAndRefusalTests {
     /// The forms a password may take in a URL: the two test secrets, as written and decoded.
     static let secrets = ["Sekr1tPw", "p%40ss-Hidden", "p@ss-Hidden"]
 
-    /// `url` with the user's password set to `password` (as written in the URL).
-    static func withPassword(_ url: String, _ password: String) -> String {
-        url.replacingOccurrences(of: "://ingest@", with: "://ingest:\(password)@")
+    /// `url` with the user's password set to `password` (as written in the URL); with
+    /// `inQuery`, as its `password=` parameter instead.
+    static func withPassword(_ url: String, _ password: String, inQuery: Bool = false) -> String {
+        if inQuery { return url + (url.contains("?") ? "&" : "?") + "password=" + password }
+        return url.replacingOccurrences(of: "://ingest@", with: "://ingest:\(password)@")
     }
+
+    struct PasswordForm: Sendable, CustomTestStringConvertible {
+        let password: String
+        let inQuery: Bool
+        var testDescription: String { inQuery ? "?password=\(password)" : "user:\(password)@" }
+    }
+
+    static let passwordForms = [PasswordForm(password: "Sekr1tPw", inQuery: false), PasswordForm(password: "p%40ss-Hidden", inQuery: false),
+                                PasswordForm(password: "Sekr1tPw", inQuery: true)]
 
     static func expectNoSecret(_ texts: [String], _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for text in texts {
@@ -179,9 +190,9 @@ struct StoreCheckAndRefusalTests {
     }
 
     @Test("a password in the URL never shows: run, status, errors, check, token, serve's lines and logs, API answers, files",
-          arguments: ["Sekr1tPw", "p%40ss-Hidden"])
-    func passwordNeverShown(password: String) throws {
-        let url = Self.withPassword(try PostgresTestServer.freshDatabase(), password)
+          arguments: passwordForms)
+    func passwordNeverShown(form: PasswordForm) throws {
+        let url = Self.withPassword(try PostgresTestServer.freshDatabase(), form.password, inQuery: form.inQuery)
         let f = try ProcessFixture(importers: ["items": itemsDefinition()], database: url)
         try f.write(itemsCSV, to: "items.csv")
         var outputs: [String] = []
@@ -213,10 +224,10 @@ struct StoreCheckAndRefusalTests {
         Self.expectNoSecret(Self.filesText(f.root), "the files beside the database")
     }
 
-    @Test("a server that cannot be reached: run, check, token and serve say so without the password", arguments: ["Sekr1tPw", "p%40ss-Hidden"])
-    func passwordNotShownOnConnectionFailure(password: String) throws {
+    @Test("a server that cannot be reached: run, check, token and serve say so without the password", arguments: passwordForms)
+    func passwordNotShownOnConnectionFailure(form: PasswordForm) throws {
         // Port 1 on loopback: nothing listens there, so libpq's connection fails at once.
-        let url = "postgres://ingest:\(password)@127.0.0.1:1/nowhere?connect_timeout=2"
+        let url = Self.withPassword("postgres://ingest@127.0.0.1:1/nowhere?connect_timeout=2", form.password, inQuery: form.inQuery)
         let f = try ProcessFixture(importers: ["items": itemsDefinition()], database: url)
         try f.write(itemsCSV, to: "items.csv")
         var outputs: [String] = []
