@@ -322,6 +322,52 @@ struct BothStoresTests {
             """)
     }
 
+    static let mismatched = """
+        {
+          "name": "Members",
+          "source": { "type": "upload", "formats": ["csv"] },
+          "target": { "table": "members" },
+          "columns": {
+            "email": { "from": "Email", "rules": "required" },
+            "team": { "from": "Team", "rules": "nullable|exists:teams,id" },
+            "flag": { "from": "Flag", "rules": "nullable|exists:flags,on" },
+            "level_id": { "from": "Level", "lookup": { "table": "levels", "match": "code", "on_missing": "null" } }
+          }
+        }
+        """
+
+    @Test("exists and lookups on number and boolean columns, with text values their type cannot read: the row fails or stays without an id, the run goes on",
+          arguments: Store.allCases)
+    func checksAgainstNumberColumns(store: Store) throws {
+        let f = try ProcessFixture(store, importers: ["members": Self.mismatched])
+        let db = try f.store()
+        try db.execute("CREATE TABLE teams (id BIGINT PRIMARY KEY)")
+        try db.execute("CREATE TABLE flags (\"on\" BOOLEAN)")
+        try db.execute("CREATE TABLE levels (id BIGINT PRIMARY KEY, code INTEGER)")
+        try db.execute("INSERT INTO levels (id, code) VALUES (5, 7)")
+        try f.write("""
+            Email,Team,Flag,Level
+            a@example.com,,,zz
+            b@example.com,abc,,
+            c@example.com,,maybe,
+            d@example.com,,,99999999999
+            e@example.com,12345678901234567890,,
+
+            """, to: "members.csv")
+        let result = try f.runJSON(["run", "members", "members.csv"])
+        #expect(result.run.status == "completed_with_errors", "\(result.run.failureReason) \(result.stderr)")
+        #expect(result.run.counts == [2, 0, 0, 3])
+        #expect(try Self.describe(f.rows("SELECT email, level_id FROM members ORDER BY email")) == ["a@example.com null", "d@example.com null"])
+        let csv = try f.ingest(["failed-rows", "1"])
+        #expect(csv.stdout == """
+            Email,Team,Flag,Level,_error_message,_row_number\r
+            b@example.com,abc,,,The selected team is invalid.,3\r
+            c@example.com,,maybe,,The selected flag is invalid.,4\r
+            e@example.com,12345678901234567890,,,The selected team is invalid.,6\r
+
+            """)
+    }
+
     // MARK: - Cancel from another process
 
     @Test("`ingest cancel` from another process stops `ingest run` between chunks; resume completes every row once", arguments: Store.allCases)
