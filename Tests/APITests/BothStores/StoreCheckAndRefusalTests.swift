@@ -243,4 +243,17 @@ struct StoreCheckAndRefusalTests {
         #expect(token.stderr.contains("postgres://ingest@127.0.0.1:1/nowhere"), "\(token.stderr)")
         Self.expectNoSecret([token.stdout, token.stderr], "token create")
     }
+
+    @Test("a URL libpq cannot parse, with a password: the error says so without the password")
+    func passwordNotShownForUnparsableURL() throws {
+        let url = "postgres://ingest:Sekr1tPw@[::1/nowhere"
+        let f = try ProcessFixture(importers: ["items": itemsDefinition()], database: url)
+        try f.write(itemsCSV, to: "items.csv")
+        for command in [["run", "items", "items.csv"], ["check"], ["serve", "--port", "0"]] {
+            let result = try f.ingest(command, timeout: .seconds(60))
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("cannot connect to postgres://(unparsable connection string)"), "\(result.stderr)")
+            Self.expectNoSecret([result.stdout, result.stderr], "ingest \(command[0])")
+        }
+    }
 }
