@@ -81,3 +81,57 @@ struct BothStoresAPITests {
         try server.process.terminate()
     }
 }
+
+/// The same commands on both stores, their JSON compared whole: only what follows the clock
+/// (timestamps, durations, speeds, CPU times) and the database's own description may differ.
+@Suite("Both stores: the same JSON")
+struct BothStoresJSONTests {
+    static let volatile: Set<String> = ["started_at", "completed_at", "created_at", "updated_at", "duration_ms", "rows_per_second",
+                                        "eta_seconds", "read_validate_cpu_ms", "write_cpu_ms", "write_sqlite_ms", "owner_pid", "heartbeat_at",
+                                        "loaded_at"]
+
+    /// `value` with the volatile members' values replaced by `"*"`, recursively.
+    static func stable(_ value: JSONValue) -> JSONValue {
+        switch value.resolved {
+        case .object(let members): return .object(members.map { ($0.0, volatile.contains($0.0) ? .string("*") : stable($0.1)) })
+        case .array(let items): return .array(items.map(stable))
+        default: return value.resolved
+        }
+    }
+
+    /// What the commands print, as JSON, on a fresh database of `store`.
+    static func outputs(_ store: Store) throws -> [(command: String, json: JSONValue)] {
+        let f = try ProcessFixture(store, importers: ["items": itemsDefinition(chunkSize: 2)])
+        try f.write(itemsCSV, to: "items.csv")
+        var results: [(String, JSONValue)] = []
+        for command in [["run", "items", "items.csv", "--json"], ["run", "items", "items.csv", "--dry-run", "--json"],
+                        ["status", "1", "--json"], ["errors", "1", "--json"], ["runs", "--json"], ["list", "--json"], ["check", "--json"],
+                        ["retry", "1", "--json"]] {
+            let result = try f.ingest(command)
+            let json = try JSONValue.parse(result.stdout.isEmpty ? "null" : result.stdout)
+            results.append((command.joined(separator: " ") + " (exit \(result.status))", stable(json)))
+        }
+        let token = try ServerProcess.token(f)
+        let server = try ServerProcess(f)
+        let upload = try server.upload("items", csv: itemsCSV, token: token)
+        let id = try #require(upload.data?.int("id"), "\(upload.text)")
+        _ = try server.waitUntilFinished(id, token: token)
+        for path in ["/\(id)", "/\(id)/errors/summary", "/\(id)/rows", "/\(id)/failed-rows/download", "/?per_page=10", "/importers/items/check"] {
+            let response = try server.get(path, token: token)
+            let json = response.json.map(stable) ?? .string(response.text)
+            results.append(("GET \(path) (\(response.status))", json))
+        }
+        try server.process.terminate()
+        return results
+    }
+
+    @Test("run, dry run, status, errors, runs, list, check, retry and the API's answers give the same JSON on SQLite and PostgreSQL")
+    func sameJSON() throws {
+        let sqlite = try Self.outputs(.sqlite)
+        let postgres = try Self.outputs(.postgres)
+        #expect(sqlite.map(\.command) == postgres.map(\.command))
+        for (a, b) in zip(sqlite, postgres) {
+            #expect(a.json == b.json, "\(a.command):\nSQLite:     \(a.json.text)\nPostgreSQL: \(b.json.text)")
+        }
+    }
+}
