@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Definitions", "HTTP", "SQLite", "Postgres", "PostgresTestServer", "Rules"], swiftSettings: swiftSettings),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: swiftSettings),
-        .testTarget(name: "APITests", dependencies: ["API", "CLI", "Engine", "HTTP", "Definitions", "Rules", "SQLite", "PostgresTestServer", "Tabular", "RegexEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "APITests", dependencies: ["API", "CLI", "Engine", "HTTP", "Definitions", "Rules", "SQLite", "Postgres", "PostgresTestServer", "Tabular", "RegexEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Engine"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

@@ -51,6 +51,10 @@ enum CommonOptions {
             guard let ms = Int32(text), ms >= 0 else { throw UsageError("INGEST_BUSY_TIMEOUT_MS must be a number of milliseconds, not '\(text)'.") }
             config.busyTimeoutMs = ms
         }
+        if let text = environment["INGEST_LEASE_SECONDS"] {
+            guard let s = Int(text), (1...86_400).contains(s) else { throw UsageError("INGEST_LEASE_SECONDS must be between 1 and 86400 seconds, not '\(text)'.") }
+            config.leaseDuration = .seconds(s)
+        }
         if let text = environment["INGEST_FINAL_WRITE_BUDGET_MS"] {
             guard let ms = Int(text), ms >= 0 else { throw UsageError("INGEST_FINAL_WRITE_BUDGET_MS must be a number of milliseconds, not '\(text)'.") }
             config.finalWriteBudget = .milliseconds(ms)

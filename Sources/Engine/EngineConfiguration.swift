@@ -34,6 +34,14 @@ package struct EngineConfiguration: Sendable {
     package var secrets: @Sendable (String) -> String? = { name in
         SecretEnvironment.isAllowed(name) ? ProcessInfo.processInfo.environment[name] : nil
     }
+    /// How long a node's claim on a run lasts without renewal, on PostgreSQL (docs/RUNS.md,
+    /// "Several nodes"): 30 seconds. The owner renews it every third of that; once it has passed,
+    /// another node may end the run interrupted (and resume it, with ``autoResume``).
+    package var leaseDuration: Duration = .seconds(30)
+    /// Runs that recovery ends interrupted are resumed at once from their last committed chunk,
+    /// by a new pending run any worker (of any node) takes. Off by default; `ingest serve` turns
+    /// it on with PostgreSQL (`--auto-resume`).
+    package var autoResume = false
     /// One webhook delivery attempt, connection to answer: 10 seconds.
     package var webhookTimeout: Duration = .seconds(10)
 

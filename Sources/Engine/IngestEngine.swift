@@ -33,12 +33,23 @@ package final class IngestEngine: Sendable {
         self.configuration = configuration
         keeper = Mutex(try RunStore(location: configuration.database))
         registry = DefinitionRegistry(directory: configuration.importersDirectory)
-        ownership = LocalRunOwnership(databasePath: configuration.databasePath)
+        switch configuration.database {
+        case .sqlite: ownership = LocalRunOwnership(databasePath: configuration.databasePath)
+        case .postgres: ownership = LeaseRunOwnership(location: configuration.database, lease: configuration.leaseDuration)
+        }
     }
+
+    /// Whether workers claim the next pending run with `FOR UPDATE SKIP LOCKED` (PostgreSQL,
+    /// shared by several nodes) rather than by id after a scan.
+    package var claimsWithSkipLocked: Bool { configuration.database.sqlitePath == nil }
 
     /// A store on a new connection for the calling thread.
     package func openStore() throws(EngineError) -> RunStore {
-        do { return try RunStore(location: configuration.database, busyTimeout: configuration.busyTimeoutMs) } catch { throw .database(error) }
+        do {
+            let store = try RunStore(location: configuration.database, busyTimeout: configuration.busyTimeoutMs)
+            store.leaseMilliseconds = Int64(max(1, ThreadClock.milliseconds(configuration.leaseDuration)))
+            return store
+        } catch { throw .database(error) }
     }
 
     /// The loaded importer `slug`, compiled.
@@ -128,7 +139,8 @@ package final class IngestEngine: Sendable {
     }
 
     /// Asks a run to stop: at once when pending, between chunks when processing (in this process
-    /// through a flag; in others through a signal file and the database flag).
+    /// through a flag; in others through a signal file and the database flag, or on PostgreSQL
+    /// through the database flag alone, which every node's owner reads).
     package func requestCancellation(of id: Int64) throws(EngineError) -> RunStore.CancelResult {
         if let flag = flags.withLock({ $0[id] }) {
             flag.raise()
@@ -138,6 +150,11 @@ package final class IngestEngine: Sendable {
         do {
             guard let run = try store.run(id) else { return .notFound }
             if run.status.isFinished { return .alreadyFinished(run.status) }
+            if claimsWithSkipLocked {
+                // PostgreSQL: the flag is written whatever runs; the owner, on whichever node,
+                // reads it after every chunk and from its lease heartbeat.
+                return try store.requestCancellation(of: id, webhooks: webhooks(of: run))
+            }
             try? FileManager.default.createDirectory(atPath: (cancelSignalPath(id) as NSString).deletingLastPathComponent,
                                                      withIntermediateDirectories: true)
             let signalled = FileManager.default.createFile(atPath: cancelSignalPath(id), contents: Data())

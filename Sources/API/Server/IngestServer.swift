@@ -44,8 +44,10 @@ package final class IngestServer: Sendable {
         self.logger = logger
         let engine = try IngestEngine(configuration: configuration.engine)
         try IngestServer.checkFolders(configuration.engine)
+        // With leases (PostgreSQL), recovery looks twice per lease, so a stopped node's runs wait at most 1.5 leases.
+        let recovery: Duration = engine.claimsWithSkipLocked ? configuration.engine.leaseDuration / 2 : .seconds(30)
         let workers = RunWorkerPool(engine: engine, workers: configuration.workers, pollInterval: configuration.workerPollInterval,
-                                    log: { logger("worker: " + $0) })
+                                    recoveryInterval: recovery, log: { logger("worker: " + $0) })
         let api = IngestAPI(engine: engine, configuration: configuration.api, notifyWorkers: { workers.notify() }, logger: logger)
         self.engine = engine
         self.workers = workers

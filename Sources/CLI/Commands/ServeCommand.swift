@@ -48,6 +48,10 @@ enum ServeCommand: Command {
                   + "at start and then daily. Default: keep every run.", environment: "INGEST_RETENTION"),
             .init("max-event-streams", value: "n", help: "Event streams (GET .../events) open at once; they share one thread "
                   + "and take no connection slot. Past it: 503.", environment: "INGEST_MAX_EVENT_STREAMS", default: "256"),
+            .init("lease", value: "seconds", help: "With PostgreSQL: how long a node's claim on a run lasts unrenewed (renewed every "
+                  + "third of it); after it, another node recovers the run.", environment: "INGEST_LEASE_SECONDS", default: "30"),
+            .init("auto-resume", value: "on|off", help: "Resume runs a stopped node left interrupted from their last committed chunk. "
+                  + "Default: on with PostgreSQL, off with SQLite.", environment: "INGEST_AUTO_RESUME"),
             .init("cors-origin", value: "origins", help: "Browser origins allowed to call the API cross-origin, comma-separated "
                   + "(e.g. https://app.example.com). Default: none (CORS off).", environment: "INGEST_CORS_ORIGINS"),
         ])
@@ -105,6 +109,16 @@ enum ServeCommand: Command {
         CommonOptions.applySources(args, context.environment, to: &engine)
         CommonOptions.applySecrets(context.environment, to: &engine)
         try CommonOptions.applyTimeouts(context.environment, to: &engine)
+        guard let lease = try args.integer("lease"), (1...86_400).contains(lease) else {
+            throw UsageError("'--lease' must be between 1 and 86400 seconds.")
+        }
+        engine.leaseDuration = .seconds(lease)
+        switch args.value("auto-resume")?.lowercased() {
+        case nil, "": engine.autoResume = engine.database.sqlitePath == nil
+        case "on", "1", "true", "yes": engine.autoResume = true
+        case "off", "0", "false", "no": engine.autoResume = false
+        case let other?: throw UsageError("'--auto-resume' must be on or off, not '\(other)'.")
+        }
         var publicURL: String?
         if let given = args.value("public-url"), !given.isEmpty {
             guard let normalized = APIConfiguration.normalizedPublicURL(given) else {

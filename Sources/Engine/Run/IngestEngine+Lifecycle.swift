@@ -24,6 +24,8 @@ extension IngestEngine {
 
         let flag = CancellationFlag()
         flags.withLock { $0[id] = flag }
+        // A lease lost to another node, or a cancel seen by the heartbeat: stop after this batch.
+        claim.whenStopRequested { flag.raise() }
         let signalPath = cancelSignalPath(id)
         defer {
             flags.withLock { if $0[id] === flag { $0.removeValue(forKey: id) } }
@@ -145,8 +147,10 @@ extension IngestEngine {
         var ending = first
         if executor.commitsWithEnding {
             do throws(SQLiteError) {
+                guard try store.finish(id, ending, owner: executor.run.owner) else {
+                    throw SQLiteError(extendedCode: 1, message: "the run is no longer processing here")
+                }
                 try store.append(executor.deferredLog)
-                guard try store.finish(id, ending) else { throw SQLiteError(extendedCode: 1, message: "the run is no longer processing") }
                 try store.enqueueWebhooks(WebhookEvent(ending: ending.status), runID: id, hooks: executor.definition.webhooks)
                 try store.db.commit()
                 return
@@ -161,8 +165,9 @@ extension IngestEngine {
         while true {
             do {
                 try store.db.begin(.immediate)
-                try store.append(log)
-                if try store.finish(id, ending) {
+                // Nothing is written for a run that is no longer this process's (another node took it over).
+                if try store.finish(id, ending, owner: executor.run.owner) {
+                    try store.append(log)
                     try store.enqueueWebhooks(WebhookEvent(ending: ending.status), runID: id, hooks: executor.definition.webhooks)
                 }
                 try store.db.commit()
@@ -215,18 +220,76 @@ extension IngestEngine {
         do { candidates = try store.processingRuns() } catch { throw .database(error) }
         var ended: [Int64] = []
         for run in candidates {
-            guard let claim = try ownership.abandonedClaim(of: run) else { continue }
+            guard let claim = try ownership.abandonedClaim(of: run, store: store) else { continue }
             defer { claim.release() }
             let owner = run.owner.map { "process \($0.pid) on \($0.host)" } ?? "the process running it"
-            var reason = "interrupted: \(owner) stopped before the run finished. Resume it with 'ingest resume \(run.id)'."
+            let stopped = claimsWithSkipLocked ? "stopped renewing its lease" : "stopped"
+            // With auto-resume, what happened next is appended by ``autoResume(_:)``.
+            let next = configuration.autoResume ? "" : " Resume it with 'ingest resume \(run.id)'."
+            var reason = "interrupted: \(owner) \(stopped) before the run finished.\(next)"
             if let left = claim.abandonedReason() {
-                reason = "interrupted: \(left) (the final status could not be written then). Resume it with 'ingest resume \(run.id)'."
+                reason = "interrupted: \(left) (the final status could not be written then).\(next)"
             }
             do {
-                if try markInterrupted(run, reason: reason, store: store) { ended.append(run.id) }
+                guard try markInterrupted(run, reason: reason, store: store) else { continue }
             } catch { throw .database(error) }
+            ended.append(run.id)
         }
+        if configuration.autoResume { resumeInterruptedRuns(store: store) }
         return ended
+    }
+
+    /// Resumes every run recovery ended interrupted that nothing continues yet: those just
+    /// ended, and any a process stopped before it could resume them (or ended with auto-resume off).
+    private func resumeInterruptedRuns(store: RunStore) {
+        guard let waiting = try? store.interruptedRunsAwaitingResume() else { return }
+        for id in waiting { autoResume(id) }
+    }
+
+    /// Resumes an interrupted run from its last committed chunk (``EngineConfiguration/autoResume``):
+    /// a new pending run, linked to it, that any worker of any node takes. When it cannot be
+    /// resumed (its file or definition changed, it committed nothing it could continue) it stays
+    /// interrupted, with the reason appended to its failure reason.
+    private func autoResume(_ id: Int64) {
+        do {
+            let resumed = try createResume(of: id, userID: nil)
+            try? openStore().appendFailureReason(id, " Resumed automatically as run \(resumed).")
+        } catch {
+            // Another node resumed it first: that is its note to write.
+            if let store = try? openStore(), (try? store.liveContinuation(of: id, column: .resume)) ?? nil != nil { return }
+            try? openStore().appendFailureReason(id, " It was not resumed automatically (\(error.description)); "
+                                                 + "resume it with 'ingest resume \(id)' once that is fixed.")
+        }
+    }
+
+    /// Claims the oldest pending run no other node is claiming (`FOR UPDATE SKIP LOCKED`), for
+    /// this process, in one transaction with its `run.started` deliveries; ``execute(runID:alter:observer:)``
+    /// then runs it. Nil when there is none. PostgreSQL.
+    package func claimNextPending(excluding skipped: Set<Int64> = []) throws(EngineError) -> Int64? {
+        let store = try openStore()
+        var claim: RunClaim?
+        do {
+            try store.db.begin(.immediate)
+            guard let run = try store.lockNextPendingRun(excluding: skipped) else {
+                try store.db.commit()
+                return nil
+            }
+            let (compiled, hash, _) = resolveDefinition(of: run)
+            guard try store.claimRow(run.id, owner: ownership.owner, definitionHash: hash) else {
+                try store.db.rollback()
+                return nil
+            }
+            try store.enqueueWebhooks(.started, runID: run.id, hooks: compiled?.definition.webhooks ?? [])
+            claim = try ownership.acquire(run.id)
+            try store.db.commit()
+            if let claim { heldClaims.withLock { $0[run.id] = claim } }
+            return run.id
+        } catch {
+            try? store.db.rollback()
+            claim?.release()
+            if let e = error as? EngineError { throw e }
+            throw .database(error as? SQLiteError ?? SQLiteError(extendedCode: 1, message: "\(error)"))
+        }
     }
 }
 

@@ -338,7 +338,7 @@ final class RunExecutor {
             next.total = next.processed
             let started = ThreadClock.nanoseconds()
             try store.append(openLog)
-            try store.updateProgress(run.id, counts: next, bytesRead: bytesRead, bytesTotal: bytesTotal, resumePosition: rowsRead)
+            try store.updateProgress(run.id, counts: next, bytesRead: bytesRead, bytesTotal: bytesTotal, resumePosition: rowsRead, owner: run.owner)
             try store.enqueueWebhooks(.chunk, runID: run.id, hooks: definition.webhooks)
             try db.commit()
             commitNanos += ThreadClock.spent(since: started)
@@ -375,7 +375,9 @@ final class RunExecutor {
     /// The database's cancel flag (set by `ingest cancel` in another process). A failed read is
     /// not a request: the signal file and the next chunk's read still reach the run.
     private func cancelRequestedInDatabase() -> Bool {
-        guard !isSingleTransaction else { return false }
+        // A single SQLite transaction holds the write lock, so `cancel` elsewhere cannot set the
+        // flag then (it signals through a file); PostgreSQL's flag is written whatever runs.
+        guard !isSingleTransaction || db.dialect == .postgres else { return false }
         do { return try store.isCancelRequested(run.id) } catch { return false }
     }
 

@@ -6,8 +6,8 @@ import Glibc
 /// Who may execute a run, and whether the owner of a `processing` run is provably gone.
 ///
 /// The seam between one machine and several: on one machine the kernel proves an owner alive
-/// (``LocalRunOwnership``); nodes sharing one database over a network would fill it with a lease
-/// renewed by a heartbeat (`ingest_runs.heartbeat_at` is written at every committed chunk).
+/// (``LocalRunOwnership``); nodes sharing one PostgreSQL database hold a lease renewed by a
+/// heartbeat (``LeaseRunOwnership``).
 protocol RunOwnership: Sendable {
     /// This process, as recorded on the runs it claims.
     var owner: RunOwner { get }
@@ -16,11 +16,27 @@ protocol RunOwnership: Sendable {
     func acquire(_ id: Int64) throws(EngineError) -> RunClaim?
     /// Whether the owner of the processing `run` is provably gone (its run may be ended).
     /// When true, the caller holds the run's claim until it releases the returned value.
-    func abandonedClaim(of run: IngestRun) throws(EngineError) -> RunClaim?
+    func abandonedClaim(of run: IngestRun, store: RunStore) throws(EngineError) -> RunClaim?
 }
 
 /// Ownership of one run, held until ``release()`` (or until the process exits, however it exits).
-final class RunClaim: @unchecked Sendable {
+class RunClaim: @unchecked Sendable {
+    /// Reserves what giving the run up needs later (a full disk must not stop it).
+    func reserve() {}
+    /// Gives the run up without ending it (its final status could not be written): recovery
+    /// ends it, with `reason` where the claim can keep one.
+    func abandon(reason: String) {}
+    /// What an owner that gave up left for recovery, if anything.
+    func abandonedReason() -> String? { nil }
+    /// Gives the run up.
+    func release() {}
+    /// `action` is called (on another thread) when the run must stop at once: the claim was
+    /// lost to another node, or a cancel was requested there. Local claims never call it.
+    func whenStopRequested(_ action: @escaping @Sendable () -> Void) {}
+}
+
+/// A run owned through a locked file (``LocalRunOwnership``).
+final class FileRunClaim: RunClaim, @unchecked Sendable {
     // `@unchecked`: `fd` is written once by `release`, which the owning thread calls.
     private var fd: Int32
     private let path: String
@@ -34,17 +50,17 @@ final class RunClaim: @unchecked Sendable {
     }
 
     /// Reserves the reason's bytes (zeros) while the disk still has room.
-    func reserve() {
-        let zeros = [UInt8](repeating: 0, count: RunClaim.reasonCapacity)
+    override func reserve() {
+        let zeros = [UInt8](repeating: 0, count: FileRunClaim.reasonCapacity)
         _ = zeros.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 
     /// Gives the run up without ending it (its final status could not be written): `reason` is
     /// left in the lock file for recovery, which ends the run with it.
-    func abandon(reason: String) {
+    override func abandon(reason: String) {
         guard fd >= 0 else { return }
         // Written over the bytes reserved at acquire, so it needs no new space on a full disk.
-        let bytes = Array(reason.utf8.prefix(RunClaim.reasonCapacity))
+        let bytes = Array(reason.utf8.prefix(FileRunClaim.reasonCapacity))
         let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         if written == bytes.count { _ = ftruncate(fd, off_t(bytes.count)) }
         close(fd)
@@ -52,9 +68,9 @@ final class RunClaim: @unchecked Sendable {
     }
 
     /// What an owner that gave up left in the lock file, if anything.
-    func abandonedReason() -> String? {
+    override func abandonedReason() -> String? {
         guard fd >= 0 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: RunClaim.reasonCapacity)
+        var buffer = [UInt8](repeating: 0, count: FileRunClaim.reasonCapacity)
         let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard n > 0 else { return nil }
         let text = buffer.prefix(n).prefix { $0 != 0 }
@@ -62,7 +78,7 @@ final class RunClaim: @unchecked Sendable {
     }
 
     /// Gives the run up: the lock file is removed, then the lock released.
-    func release() {
+    override func release() {
         guard fd >= 0 else { return }
         unlink(path)
         close(fd)
@@ -92,7 +108,7 @@ final class LocalRunOwnership: RunOwnership {
         return claim
     }
 
-    func abandonedClaim(of run: IngestRun) throws(EngineError) -> RunClaim? {
+    func abandonedClaim(of run: IngestRun, store: RunStore) throws(EngineError) -> RunClaim? {
         // Another machine's run: a local lock proves nothing about it (a lease would).
         if let o = run.owner, o.host != owner.host { return nil }
         return try lock(run.id)
@@ -121,7 +137,7 @@ final class LocalRunOwnership: RunOwnership {
             }
             var opened = stat(), current = stat()
             if fstat(fd, &opened) == 0, stat(path, &current) == 0, opened.st_dev == current.st_dev, opened.st_ino == current.st_ino {
-                return RunClaim(fd: fd, path: path)
+                return FileRunClaim(fd: fd, path: path)
             }
             close(fd)  // the file was removed (and perhaps replaced) while we locked it: try again
         }

@@ -11,6 +11,9 @@ package final class RunStore {
     /// The same connection when it is SQLite's: the import's hot path (target writes, the row
     /// log) binds through it directly.
     let sqlite: Connection?
+    /// How long a claim or a renewal holds a run's lease: 30,000 ms unless the engine sets it
+    /// (``EngineConfiguration/leaseDuration``).
+    package var leaseMilliseconds: Int64 = 30_000
 
     init(connection: any SQLDatabase) {
         self.db = connection
@@ -97,6 +100,9 @@ package final class RunStore {
                 next.ownsFile = owned != nil && owned == run.sourcePath
             }
             let id = try insertRow(next, owner: owner)
+            if owner != nil {
+                try db.execute("UPDATE ingest_runs SET lease_until = \(nowMillisSQL) + ? WHERE id = ?", [.integer(leaseMilliseconds), .integer(id)])
+            }
             if let from, next.ownsFile { try db.execute("UPDATE ingest_runs SET owned_file = NULL WHERE id = ?", [.integer(from)]) }
             if let from, run.resumedFromRunID == from, run.resumePosition > 0 {
                 try db.execute("""
@@ -150,13 +156,13 @@ package final class RunStore {
         }
     }
 
-    private func claimRow(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
+    func claimRow(_ id: Int64, owner: RunOwner, definitionHash: String?) throws(SQLiteError) -> Bool {
         let now = Timestamp.now()
         return try db.execute("""
             UPDATE ingest_runs SET status = 'processing', started_at = ?, heartbeat_at = ?, definition_hash = COALESCE(?, definition_hash),
-                owner_host = ?, owner_pid = ?, owner_started_at = ? WHERE id = ? AND status = 'pending'
+                owner_host = ?, owner_pid = ?, owner_started_at = ?, lease_until = \(nowMillisSQL) + ? WHERE id = ? AND status = 'pending'
             """, [.text(now), .text(now), .optional(definitionHash), .text(owner.host), .integer(owner.pid), .text(owner.startedAt),
-                  .integer(id)]) == 1
+                  .integer(leaseMilliseconds), .integer(id)]) == 1
     }
 
     /// Records what the run reads: the (downloaded) file, whether the engine owns it, and its fingerprint.
@@ -167,15 +173,23 @@ package final class RunStore {
             """, [.text(path), .integer(owned ? 1 : 0), .text(path), .optional(fingerprint), .integer(id)])
     }
 
-    /// Stores progress counters and the resume position; also the owner's heartbeat.
+    /// Stores progress counters and the resume position; also the owner's heartbeat and lease.
+    ///
+    /// With `owner`, the write is fenced: it changes the run only while `owner` still owns it
+    /// processing, and otherwise throws (another node took the run over after the lease passed),
+    /// so the chunk it belongs to rolls back instead of committing twice.
     package func updateProgress(_ id: Int64, counts: RunCounts, bytesRead: Int64, bytesTotal: Int64? = nil,
-                               resumePosition: Int? = nil) throws(SQLiteError) {
-        try db.execute("""
+                               resumePosition: Int? = nil, owner: RunOwner? = nil) throws(SQLiteError) {
+        let fence = owner == nil ? "" : " AND status = 'processing' AND \(RunStore.ownedBy)"
+        let changed = try db.execute("""
             UPDATE ingest_runs SET total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?, created_rows = ?,
                 updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total),
-                resume_position = COALESCE(?, resume_position), heartbeat_at = ? WHERE id = ?
+                resume_position = COALESCE(?, resume_position), heartbeat_at = ?, lease_until = \(nowMillisSQL) + ? WHERE id = ?\(fence)
             """, RunStore.countValues(counts) + [.integer(bytesRead), .optional(bytesTotal),
-                                                 .optional(resumePosition.map(Int64.init)), .text(Timestamp.now()), .integer(id)])
+                                                 .optional(resumePosition.map(Int64.init)), .text(Timestamp.now()),
+                                                 .integer(leaseMilliseconds), .integer(id)]
+                + (owner.map(RunStore.ownerValues) ?? []))
+        if owner != nil && changed == 0 { throw RunStore.lostOwnership(id) }
     }
 
     static func countValues(_ c: RunCounts) -> [Value] {
@@ -197,21 +211,22 @@ package final class RunStore {
         package var readToEnd = true
     }
 
-    /// Ends a run that is still `processing`. Returns false (and changes nothing) when it is not:
-    /// a final status is never overwritten.
-    package func finish(_ id: Int64, _ e: Ending) throws(SQLiteError) -> Bool {
+    /// Ends a run that is still `processing` (and, with `owner`, still that owner's). Returns
+    /// false (and changes nothing) when it is not: a final status is never overwritten, and a
+    /// run another node took over is not ended by its old owner.
+    package func finish(_ id: Int64, _ e: Ending, owner: RunOwner? = nil) throws(SQLiteError) -> Bool {
         let encodedSummary: Value = e.summary.map { .text(RunStore.encode($0).text) } ?? .null
         let now = Timestamp.now()
         return try db.execute("""
             UPDATE ingest_runs SET status = ?, total_rows = ?, processed_rows = ?, successful_rows = ?, failed_rows = ?,
                 created_rows = ?, updated_rows = ?, skipped_rows = ?, bytes_read = ?, bytes_total = COALESCE(?, bytes_total),
                 summary = ?, failure_reason = ?, rolled_back_rows = ?, resumable = ?, resume_position = COALESCE(?, resume_position),
-                read_to_end = ?, started_at = COALESCE(started_at, ?), completed_at = ? WHERE id = ? AND status = 'processing'
+                read_to_end = ?, started_at = COALESCE(started_at, ?), completed_at = ? WHERE id = ? AND status = 'processing'\(owner == nil ? "" : " AND " + RunStore.ownedBy)
             """, [.text(e.status.rawValue)] + RunStore.countValues(e.counts) + [
                 .integer(e.bytesRead), .optional(e.bytesTotal), encodedSummary, .optional(e.failureReason),
                 .integer(Int64(e.rolledBackRows)), .integer(e.resumable ? 1 : 0), .optional(e.resumePosition.map(Int64.init)),
                 .integer(e.readToEnd ? 1 : 0),
-                .text(now), .text(now), .integer(id)]) == 1
+                .text(now), .text(now), .integer(id)] + (owner.map(RunStore.ownerValues) ?? [])) == 1
     }
 
     /// One run, or nil.
@@ -324,6 +339,22 @@ package final class RunStore {
             UPDATE ingest_runs SET status = 'failed', failure_reason = ?, resumable = 1, read_to_end = 0, completed_at = ?
             WHERE id = ? AND status = 'processing'
             """, [.text(reason), .text(Timestamp.now()), .integer(id)]) == 1
+    }
+
+    /// Runs recovery ended interrupted that no run continues and that were not resumed
+    /// automatically (nor found impossible to resume): the work of auto-resume, oldest first.
+    package func interruptedRunsAwaitingResume() throws(SQLiteError) -> [Int64] {
+        try db.query("""
+            SELECT id FROM ingest_runs AS r WHERE status = 'failed' AND resumable = 1 AND failure_reason LIKE 'interrupted:%'
+                AND failure_reason NOT LIKE '% automatically%'
+                AND NOT EXISTS (SELECT 1 FROM ingest_runs AS c WHERE c.resumed_from_run_id = r.id)
+            ORDER BY id
+            """, []).compactMap { $0.first?.integerValue }
+    }
+
+    /// Adds `text` to the end of a finished run's failure reason.
+    package func appendFailureReason(_ id: Int64, _ text: String) throws(SQLiteError) {
+        try db.execute("UPDATE ingest_runs SET failure_reason = COALESCE(failure_reason, '') || ? WHERE id = ?", [.text(text), .integer(id)])
     }
 
     /// Forgets the file a run owned (after deleting it).

@@ -263,6 +263,11 @@ enum Schema {
             );
             CREATE INDEX ingest_sessions_token ON ingest_sessions(token_id);
             """),
+        // The owner's lease, in milliseconds since 1970 by the database's clock (never a node's):
+        // a node that stops renewing it loses the run to recovery (PostgreSQL; docs/RUNS.md).
+        .init(version: 7, name: "run leases",
+              sqlite: "ALTER TABLE ingest_runs ADD COLUMN lease_until INTEGER",
+              postgres: "ALTER TABLE ingest_runs ADD COLUMN lease_until BIGINT"),
     ])
 
     /// Opens the database at `location` and brings its schema up to date.

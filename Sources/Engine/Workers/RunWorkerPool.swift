@@ -124,7 +124,11 @@ package final class RunWorkerPool: Sendable {
             while waitForNextRecovery() {
                 do throws(EngineError) {
                     let ended = try engine.recoverAbandonedRuns()
-                    if !ended.isEmpty { log("recovered interrupted runs: \(ended.map(String.init).joined(separator: ", "))") }
+                    if !ended.isEmpty {
+                        log("recovered interrupted runs: \(ended.map(String.init).joined(separator: ", "))"
+                            + (engine.configuration.autoResume ? " (resumed)" : ""))
+                        notify()
+                    }
                 } catch {
                     log("recovery: \(error.description)")
                 }
@@ -145,6 +149,7 @@ package final class RunWorkerPool: Sendable {
     }
 
     private func nextPendingRun() -> Int64? {
+        if engine.claimsWithSkipLocked { return claimNextPending() }
         do {
             let ids = try engine.openStore().pendingRunIDs(limit: workerCount * 4)
             let now = ContinuousClock.now
@@ -155,6 +160,22 @@ package final class RunWorkerPool: Sendable {
             return ids.first { !engine.isRunningHere($0) && !skipped.contains($0) }
         } catch {
             log("looking for pending runs: \(error)")
+            return nil
+        }
+    }
+
+    /// The next pending run, already claimed for this process (PostgreSQL: `SKIP LOCKED`, so
+    /// workers of several nodes never wait on one another nor take the same run).
+    private func claimNextPending() -> Int64? {
+        let now = ContinuousClock.now
+        let skipped = state.withLock { s -> Set<Int64> in
+            s.passedOver = s.passedOver.filter { $0.value > now }
+            return Set(s.passedOver.keys)
+        }
+        do {
+            return try engine.claimNextPending(excluding: skipped)
+        } catch {
+            log("claiming a pending run: \(error)")
             return nil
         }
     }

@@ -102,9 +102,9 @@ final class IngestProcess: @unchecked Sendable {
 /// A folder with importers and a database, driven through `ingest` processes.
 final class ProcessFixture {
     let root: String
-    /// What `--database` names: `ingest.sqlite` in ``root`` unless the fixture was given another
-    /// (a `postgres://` URL, see ``StoreFixture``).
-    let database: String
+    /// `--database`: the SQLite file in ``root``, unless the fixture was given another or a test
+    /// points it elsewhere (a `postgres://` URL, see `StoreFixture.swift`).
+    var database: String
     var environment: [String: String] = [:]
 
     init(importers: [String: String], database: String? = nil) throws {
