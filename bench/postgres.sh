@@ -103,7 +103,7 @@ done
 nodes="${NODES:-3}"
 for k in $(seq 1 "$nodes"); do
   file="$root/bench/data/products-${node_rows}-node${k}.csv"
-  [ -s "$file" ] || python3 bench/gen_products.py "$node_rows" "$file" --seed "$((7 + k))" --sku-offset "$((k * 100000000))"
+  [ -s "$file" ] || python3 bench/gen_products.py "$node_rows" "$file" --seed "$((7 + k))" --sku-offset "$((k * 10000000))"
 done
 for k in $(seq 1 "$nodes"); do
   url=$(fresh_db bench_nodes)

@@ -184,4 +184,31 @@ struct MultiNodeTests {
         #expect(successful % 250 == 0)
         #expect(try cluster.int("SELECT COUNT(*) FROM items") == successful)
     }
+
+    @Test("nodes starting at once on a fresh database create the target table and the lookup values once, and every run completes")
+    func concurrentFirstRuns() throws {
+        let importer = """
+            {"name": "Tagged", "source": {"type": "upload", "formats": ["csv"]}, "target": {"table": "tagged", "key": ["code"]},
+             "chunk_size": 50,
+             "columns": {"code": {"from": "code", "rules": "required"},
+                         "category_id": {"from": "category", "lookup": {"table": "categories", "match": "slug", "select": "id", "create_missing": true}}}}
+            """
+        let fixture = try ProcessFixture(importers: ["tagged": importer])
+        let url = try PostgresTestServer.freshDatabase()
+        fixture.database = url
+        for node in 0..<4 {
+            var csv = "code,category\n"
+            for i in 0..<400 { csv += "n\(node)-\(i),cat-\(i % 7)\n" }
+            try fixture.write(csv, to: "node\(node).csv")
+        }
+        let processes = try (0..<4).map { try fixture.start(["run", "tagged", fixture.root + "/node\($0).csv"]) }
+        for process in processes {
+            let status = try process.wait(timeout: .seconds(120))
+            #expect(status == 0, "\(process.stdout)\n\(process.stderr)")
+        }
+        let db = try PGConnection(url)
+        #expect(try db.query("SELECT COUNT(*) FROM tagged", []).first?.first?.integerValue == 1600)
+        #expect(try db.query("SELECT COUNT(*) FROM categories", []).first?.first?.integerValue == 7)
+        #expect(try db.query("SELECT COUNT(*) FROM tagged WHERE category_id IS NULL", []).first?.first?.integerValue == 0)
+    }
 }

@@ -142,13 +142,18 @@ extension PostgresChunkWriter {
     }
 
     /// Inserts a missing lookup value (`on_missing: create`) and returns its id; a value an
-    /// earlier row of the batch created is found in the cache.
+    /// earlier row of the batch created is found in the cache. Another node creating the same
+    /// value at the same moment is no error: the insert waits for it, does nothing, and the
+    /// value it committed is read back.
     func createLookup(column i: Int, value: TypedValue) throws(DatabaseError) -> Int64 {
         let text = ChunkWriter.text(of: value)
         if let id = lookupCache[i][text] { return id }
         guard let lookup = table.columns[i].lookup else { return 0 }
-        let sql = "INSERT INTO \(quoteIdentifier(lookup.table)) (\(quoteIdentifier(lookup.match))) VALUES (?) RETURNING \(quoteIdentifier(lookup.select))"
-        let id = try db.query(sql, [ChunkWriter.value(value)]).first?.first?.integerValue ?? 0
+        let (name, match, select) = (quoteIdentifier(lookup.table), quoteIdentifier(lookup.match), quoteIdentifier(lookup.select))
+        let bound = [ChunkWriter.value(value)]
+        var found = try db.query("INSERT INTO \(name) (\(match)) VALUES (?) ON CONFLICT DO NOTHING RETURNING \(select)", bound)
+        if found.isEmpty { found = try db.query("SELECT \(select) FROM \(name) WHERE \(match) = ? LIMIT 1", bound) }
+        let id = found.first?.first?.integerValue ?? 0
         lookupCache[i][text] = id
         return id
     }

@@ -144,6 +144,7 @@ struct TargetTable {
     /// every table the importer reads (lookups, `exists`). Returns the columns it added.
     func prepare(on db: any SQLDatabase, definition: ImporterDefinition, alter: Bool) throws(RunFailure) -> [(table: String, column: CompiledColumn)] {
         do {
+            try takeTurnsToCreate(on: db, alter: alter)
             let report = try inspect(on: db, definition: definition, alter: alter)
             guard report.problems.isEmpty else { throw RunFailure(report.problems.joined(separator: " ")) }
             var added: [(table: String, column: CompiledColumn)] = []
@@ -169,6 +170,21 @@ struct TargetTable {
             throw error
         } catch {
             throw RunFailure("Could not prepare the target table '\(name)'.")
+        }
+    }
+
+    /// PostgreSQL: runs (of any node) that may create or alter the same tables take turns, through
+    /// a transaction-scoped advisory lock per table taken in name order, so two creating one table
+    /// at once never race to a duplicate-key error in the catalog. Runs whose tables all exist,
+    /// without `alter`, take no lock. (SQLite's write lock already serializes them.)
+    private func takeTurnsToCreate(on db: any SQLDatabase, alter: Bool) throws {
+        guard db.dialect == .postgres else { return }
+        let names = Set(allTables.map(\.name) + columns.compactMap { $0.lookup?.table }).sorted()
+        var needed = alter
+        for name in names where !needed { needed = try !db.tableExists(name) }
+        guard needed else { return }
+        for name in names {
+            try db.execute("SELECT 1 FROM pg_advisory_xact_lock(hashtext(?))", [.text("ingest.table." + name)])
         }
     }
 
