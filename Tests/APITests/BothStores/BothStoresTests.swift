@@ -440,7 +440,7 @@ struct BothStoresTests {
 
     @Test("`ingest cancel` from another process stops `ingest run` between chunks; resume completes every row once", arguments: Store.allCases)
     func cancelFromCLI(store: Store) throws {
-        let rows = 150_000
+        let rows = 60_000  // long enough to stop mid-import after its second chunk (500 rows each), light beside the other suites
         let f = try ProcessFixture(store, importers: ["items": RunLifecycleProcessTests.definition(transaction: "row")])
         try f.write(ProcessFixture.itemsCSV(rows: rows), to: "items.csv")
         let importer = try f.start(["run", "items", "items.csv", "--json"])
@@ -527,7 +527,7 @@ struct BothStoresTests {
     /// until then.
     @Test("kill -9 of `ingest run` mid-import: a later command ends it interrupted; resume completes every row once", arguments: Store.allCases)
     func interruptedAndResumed(store: Store) throws {
-        let rows = 150_000
+        let rows = 60_000  // long enough to stop mid-import after its second chunk (500 rows each), light beside the other suites
         let f = try ProcessFixture(store, importers: ["items": RunLifecycleProcessTests.definition(transaction: "chunk")])
         if store == .postgres { f.environment["INGEST_LEASE_SECONDS"] = "1" }
         try f.write(ProcessFixture.itemsCSV(rows: rows), to: "items.csv")
