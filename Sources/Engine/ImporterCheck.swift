@@ -40,10 +40,8 @@ extension IngestEngine {
         report.warnings += Self.listWarnings(definition, fileName: loaded.fileName)
         report.warnings += webhookWarnings(definition, fileName: loaded.fileName)
         do {
-            guard let path = configuration.database.sqlitePath else {
-                throw EngineError.sourceUnavailable("checking target tables on PostgreSQL is not supported yet")
-            }
-            let db = try Connection(path: path)
+            // SQLite or PostgreSQL alike: the inspection reads each store's catalogue through the seam.
+            let db = try configuration.database.connect(busyTimeout: configuration.busyTimeoutMs)
             let inspection = try TargetTable(importer: compiled).inspect(on: db, definition: definition, alter: definition.target.alter)
             report.notes += inspection.notes
             report.problems += inspection.problems.map { "\(loaded.fileName): \($0)" }

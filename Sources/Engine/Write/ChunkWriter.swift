@@ -463,7 +463,8 @@ final class ChunkWriter {
             while start < wanted.count {
                 let slice = Array(wanted[start..<min(wanted.count, start + ChunkWriter.inBatch)])
                 start += slice.count
-                let sql = "SELECT \(quoteIdentifier(lookup.match)), \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE \(quoteIdentifier(lookup.match)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
+                let sql = "SELECT v.column1, t.\(quoteIdentifier(lookup.select)) FROM \(ChunkWriter.valuesList(slice.count)) AS v "
+                    + "JOIN \(quoteIdentifier(lookup.table)) AS t ON t.\(quoteIdentifier(lookup.match)) = v.column1"
                 for r in try db.query(sql, slice.map(ChunkWriter.value)) {
                     if let id = r[1].integerValue { cache.set(ChunkWriter.typed(r[0]), id: id) }
                 }
@@ -492,10 +493,19 @@ final class ChunkWriter {
         while start < distinct.count {
             let slice = Array(distinct[start..<min(distinct.count, start + ChunkWriter.inBatch)])
             start += slice.count
-            let sql = "SELECT \(quoteIdentifier(column)) FROM \(quoteIdentifier(table)) WHERE \(quoteIdentifier(column)) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
+            let sql = "SELECT v.column1 FROM \(ChunkWriter.valuesList(slice.count)) AS v "
+                + "WHERE EXISTS (SELECT 1 FROM \(quoteIdentifier(table)) AS t WHERE t.\(quoteIdentifier(column)) = v.column1)"
             for r in try db.query(sql, slice.map(ChunkWriter.value)) { found.insert(ChunkWriter.typed(r[0])) }
         }
         return found
+    }
+
+    /// `(VALUES (?), (?), …)` with `count` rows: the values a lookup or `exists` query asks
+    /// about, answered as given. The table's column is compared with them under its own
+    /// affinity (a text `'7'` finds an INTEGER `7`, as PostgreSQL and Laravel's database find
+    /// it), and the answer names the value asked, not the stored one, whose type may differ.
+    static func valuesList(_ count: Int) -> String {
+        "(VALUES " + Array(repeating: "(?)", count: count).joined(separator: ", ") + ")"
     }
 
     /// The original row keyed by source header; extra cells of a ragged row get `_extra_N` keys.

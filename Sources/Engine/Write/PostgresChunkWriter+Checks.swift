@@ -37,9 +37,9 @@ extension PostgresChunkWriter {
 
     private func prefetchLookup(_ i: Int, _ lookup: LookupSpec, _ texts: [String]) throws(DatabaseError) {
         if lookupCache[i].count > PostgresChunkWriter.lookupCacheLimit { lookupCache[i].removeAll() }
-        let wanted = texts.filter { lookupCache[i][$0] == nil }
+        let (compared, wanted) = try comparison(table: lookup.table, column: lookup.match, texts.filter { lookupCache[i][$0] == nil })
         guard !wanted.isEmpty else { return }
-        let sql = "SELECT \(quoteIdentifier(lookup.match))::text, \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE \(quoteIdentifier(lookup.match)) = ANY(?)"
+        let sql = "SELECT \(quoteIdentifier(lookup.match))::text, \(quoteIdentifier(lookup.select)) FROM \(quoteIdentifier(lookup.table)) WHERE \(compared)"
         for row in try db.query(sql, [.text(PostgresArray.literal(wanted))]) {
             if let match = row[0].textValue, let id = row[1].integerValue { lookupCache[i][match] = id }
         }
@@ -47,10 +47,46 @@ extension PostgresChunkWriter {
 
     /// Which of `texts` are values of `table.column`.
     private func existing(_ texts: [String], table: String, column: String) throws(DatabaseError) -> Set<String> {
-        guard !texts.isEmpty else { return [] }
+        let (compared, wanted) = try comparison(table: table, column: column, texts)
+        guard !wanted.isEmpty else { return [] }
+        let sql = "SELECT DISTINCT \(quoteIdentifier(column))::text FROM \(quoteIdentifier(table)) WHERE \(compared)"
+        return Set(try db.query(sql, [.text(PostgresArray.literal(wanted))]).compactMap { $0[0].textValue })
+    }
+
+    /// How to compare `table.column` with the values `texts` (a predicate with one `?`, the
+    /// array), and which of them to send.
+    ///
+    /// PostgreSQL reads the array in the column's type, and one value that type cannot read
+    /// ("abc" for a BIGINT column, 3000000000 for an INTEGER one) would fail the statement, and
+    /// with it the run, where SQLite simply finds no row. So a number or boolean column is
+    /// compared with a `bigint`, `numeric`, `double precision` or `boolean` array (its index
+    /// serves) holding only the values that type reads; the others cannot match and are not
+    /// sent. A text column takes every value; any other type (dates, JSON, domains) is compared
+    /// as text, which cannot fail.
+    func comparison(table: String, column: String, _ texts: [String]) throws(DatabaseError) -> (predicate: String, texts: [String]) {
+        let key = table + "\u{0}" + column
+        let declared: String
+        if let known = comparedTypes[key] {
+            declared = known
+        } else {
+            declared = try db.columns(of: table).first { $0.name == column }?.type ?? "text"
+            comparedTypes[key] = declared
+        }
         let c = quoteIdentifier(column)
-        let sql = "SELECT DISTINCT \(c)::text FROM \(quoteIdentifier(table)) WHERE \(c) = ANY(?)"
-        return Set(try db.query(sql, [.text(PostgresArray.literal(texts))]).compactMap { $0[0].textValue })
+        let trimmed = { (t: String) in t.trimmingCharacters(in: .whitespaces) }
+        switch PostgresTypes.Family(declared) {
+        case .text:
+            return ("\(c) = ANY(?)", texts)
+        case .integer:
+            return ("\(c) = ANY(?::bigint[])", texts.filter { Int64(trimmed($0)) != nil })
+        case .number:
+            let array = declared.lowercased().hasPrefix("real") || declared.lowercased().hasPrefix("double") ? "double precision" : "numeric"
+            return ("\(c) = ANY(?::\(array)[])", texts.filter { Double(trimmed($0))?.isFinite == true })
+        case .boolean:
+            return ("\(c) = ANY(?::boolean[])", texts.filter { PostgresTypes.booleanSpellings.contains(trimmed($0).lowercased()) })
+        case .temporal, .json, .other:
+            return ("\(c)::text = ANY(?)", texts)
+        }
     }
 
     /// Each row's values as written (lookup ids in place) or its errors, judged in file order.

@@ -29,6 +29,9 @@ final class PostgresChunkWriter: TargetWriter {
     /// Per column: lookup value (as text) → selected id.
     var lookupCache: [[String: Int64]]
     static let lookupCacheLimit = 50_000
+    /// The declared type (`format_type`) of each column a check compares with (table and column
+    /// joined by NUL), read once per run: ``comparison(table:column:_:)``.
+    var comparedTypes: [String: String] = [:]
     /// The staging table: temporary, per run, dropped at commit (created again by the next batch).
     let staging: String
     var copy = PGCopyEncoder()

@@ -37,6 +37,9 @@ enum PostgresTypes {
         }
     }
 
+    /// The spellings PostgreSQL's `boolean` input reads (trimmed, any case).
+    static let booleanSpellings: Set<String> = ["t", "true", "y", "yes", "on", "1", "f", "false", "n", "no", "off", "0"]
+
     /// Which existing column families take a declared type's values unchanged.
     static func accepted(for column: CompiledColumn) -> Set<Family> {
         switch column.type {

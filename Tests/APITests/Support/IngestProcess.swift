@@ -102,13 +102,14 @@ final class IngestProcess: @unchecked Sendable {
 /// A folder with importers and a database, driven through `ingest` processes.
 final class ProcessFixture {
     let root: String
-    /// `--database`: the SQLite file in ``root``, unless a test points it elsewhere (a PostgreSQL URL).
+    /// `--database`: the SQLite file in ``root``, unless the fixture was given another or a test
+    /// points it elsewhere (a `postgres://` URL, see `StoreFixture.swift`).
     var database: String
     var environment: [String: String] = [:]
 
-    init(importers: [String: String]) throws {
+    init(importers: [String: String], database: String? = nil) throws {
         root = NSTemporaryDirectory() + "ingest-proc-\(UUID().uuidString.prefix(8))"
-        database = root + "/ingest.sqlite"
+        self.database = database ?? root + "/ingest.sqlite"
         try FileManager.default.createDirectory(atPath: root + "/importers", withIntermediateDirectories: true)
         for (slug, json) in importers { try write(json, to: "importers/\(slug).json") }
     }
