@@ -158,7 +158,12 @@ package final class IngestEngine: Sendable {
             if claimsWithSkipLocked {
                 // PostgreSQL: the flag is written whatever runs; the owner, on whichever node,
                 // reads it after every chunk and from its lease heartbeat.
-                return try store.requestCancellation(of: id, webhooks: webhooks(of: run))
+                let result = try store.requestCancellation(of: id, webhooks: webhooks(of: run))
+                // A run cancelled before it started is never executed: its upload goes now.
+                if let ended = try store.run(id), ended.status == .cancelled, ended.startedAt == nil {
+                    disposeOwnedFile(of: ended, store: store)
+                }
+                return result
             }
             try? FileManager.default.createDirectory(atPath: (cancelSignalPath(id) as NSString).deletingLastPathComponent,
                                                      withIntermediateDirectories: true)

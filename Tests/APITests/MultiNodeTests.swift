@@ -26,7 +26,7 @@ struct MultiNodeTests {
         return text
     }
 
-    /// Nodes on one fresh database, sharing one uploads folder, with a 2-second lease.
+    /// Nodes on one fresh database, sharing one uploads folder, with a 3-second lease.
     final class Cluster {
         let fixture: ProcessFixture
         let db: PGConnection
@@ -40,7 +40,7 @@ struct MultiNodeTests {
             db = try PGConnection(url)
             token = try ServerProcess.token(fixture)
             for _ in 0..<count {
-                nodes.append(try ServerProcess(fixture, extra: ["--lease", "2", "--uploads", fixture.root + "/uploads"] + extra))
+                nodes.append(try ServerProcess(fixture, extra: ["--lease", "3", "--uploads", fixture.root + "/uploads"] + extra))
             }
         }
 
@@ -64,6 +64,14 @@ struct MultiNodeTests {
             }
         }
 
+        /// The node importing run `id` (any node may claim an upload), once it has committed rows.
+        func ownerNode(of id: Int64) throws -> Int {
+            try fixture.eventually("run \(id) to be importing", timeout: .seconds(60)) { () -> Int? in
+                let pid = try int("SELECT owner_pid FROM ingest_runs WHERE id = ? AND status = 'processing' AND processed_rows > 0", [.integer(id)])
+                return nodes.indices.first { self.pid($0) == pid }
+            }
+        }
+
         /// Waits until no run is pending or processing, and every interrupted run was resumed.
         func waitUntilAllFinished() throws {
             do {
@@ -79,12 +87,13 @@ struct MultiNodeTests {
 
         private func waitForAll() throws {
             _ = try fixture.eventually("every run to finish", timeout: .seconds(120)) { () -> Bool? in
-                let open = try int("SELECT COUNT(*) FROM ingest_runs WHERE status IN ('pending', 'processing')")
-                let waiting = try int("""
-                    SELECT COUNT(*) FROM ingest_runs AS r WHERE failure_reason LIKE 'interrupted:%'
-                        AND NOT EXISTS (SELECT 1 FROM ingest_runs AS c WHERE c.resumed_from_run_id = r.id)
+                // One statement, one snapshot: a resume created between two queries is never missed.
+                let unfinished = try int("""
+                    SELECT COUNT(*) FROM ingest_runs AS r WHERE r.status IN ('pending', 'processing')
+                        OR (r.failure_reason LIKE 'interrupted:%'
+                            AND NOT EXISTS (SELECT 1 FROM ingest_runs AS c WHERE c.resumed_from_run_id = r.id))
                     """)
-                return open == 0 && waiting == 0 ? true : nil
+                return unfinished == 0 ? true : nil
             }
         }
 
@@ -98,6 +107,16 @@ struct MultiNodeTests {
             }
             let status = try rows("SELECT status FROM ingest_runs WHERE id = ?", [.integer(current)]).first?.first?.textValue ?? ""
             return (current, status)
+        }
+
+        /// Every run and the nodes' logs, for a failure message.
+        func diagnosis() throws -> String {
+            let runs = try rows("""
+                SELECT id, status, owner_pid, processed_rows, resume_position, resumed_from_run_id, failure_reason FROM ingest_runs ORDER BY id
+                """).map { $0.map { $0.textValue ?? $0.integerValue.map(String.init) ?? "null" }.joined(separator: " | ") }
+            let logs = nodes.enumerated().map { "node \($0.offset + 1) (pid \($0.element.process.process.processIdentifier)):\n"
+                + $0.element.process.stderr.split(separator: "\n").filter { !$0.contains(" 202 ") && !$0.contains(" 200 ") }.suffix(30).joined(separator: "\n") }
+            return (runs + logs).joined(separator: "\n")
         }
 
         deinit {
@@ -125,7 +144,8 @@ struct MultiNodeTests {
 
         for id in ids {
             let last = try cluster.lastOfChain(id)
-            #expect(last.status == "completed", "upload run \(id) ended as run \(last.id), \(last.status)")
+            let diagnosis = last.status == "completed" ? "" : ((try? cluster.diagnosis()) ?? "")
+            #expect(last.status == "completed", "upload run \(id) ended as run \(last.id), \(last.status)\n\(diagnosis)")
         }
         let reason = try cluster.rows("SELECT status, failure_reason FROM ingest_runs WHERE id = ?", [.integer(cut)]).first
         #expect(reason?[0].textValue == "failed")
@@ -153,16 +173,17 @@ struct MultiNodeTests {
         let rows = 60_000
         let upload = try cluster.nodes[0].upload("items", csv: Self.csv(file: 7, rows: rows), token: cluster.token)
         let id = try #require(upload.data?.int("id"))
-        #expect(try cluster.freezeWhileRunning(0) == id)
+        let owner = try cluster.ownerNode(of: id)
+        #expect(try cluster.freezeWhileRunning(owner) == id)
         // Node 2 takes it over after the lease, ends it interrupted and resumes it.
         let resumed = try cluster.fixture.eventually("the run to be resumed", timeout: .seconds(60)) { () -> Int64? in
             let next = try cluster.int("SELECT id FROM ingest_runs WHERE resumed_from_run_id = ?", [.integer(id)])
             return next > 0 ? next : nil
         }
         let interrupted = try cluster.rows("SELECT processed_rows, resume_position FROM ingest_runs WHERE id = ?", [.integer(id)]).first
-        kill(pid_t(cluster.pid(0)), SIGCONT)
+        kill(pid_t(cluster.pid(owner)), SIGCONT)
         let log = try cluster.fixture.eventually("the thawed node to give the run up", timeout: .seconds(30)) { () -> String? in
-            let text = cluster.nodes[0].process.stderr
+            let text = cluster.nodes[owner].process.stderr
             return text.contains("run \(id) failed: interrupted") ? text : nil
         }
         #expect(log.contains("stopped renewing its lease"))
@@ -174,8 +195,8 @@ struct MultiNodeTests {
         #expect(try cluster.int("SELECT COUNT(*) FROM (SELECT DISTINCT line FROM items) AS d") == Int64(rows))
         #expect(try cluster.int("SELECT created_rows FROM ingest_runs WHERE id = ?", [.integer(resumed)]) == Int64(rows))
         // The thawed node works on: its next upload completes.
-        let next = try #require(try cluster.nodes[0].upload("items", csv: Self.csv(file: 8, rows: 10), token: cluster.token).data?.int("id"))
-        #expect(try cluster.nodes[0].waitUntilFinished(next, token: cluster.token).string("status") == "completed")
+        let next = try #require(try cluster.nodes[owner].upload("items", csv: Self.csv(file: 8, rows: 10), token: cluster.token).data?.int("id"))
+        #expect(try cluster.nodes[owner].waitUntilFinished(next, token: cluster.token).string("status") == "completed")
     }
 
     @Test("a cancel sent to another node stops the run after its chunk; only committed chunks stay")
@@ -183,13 +204,10 @@ struct MultiNodeTests {
         let cluster = try Cluster(nodes: 2)
         let upload = try cluster.nodes[0].upload("items", csv: Self.csv(file: 1, rows: 200_000), token: cluster.token)
         let id = try #require(upload.data?.int("id"))
-        _ = try cluster.fixture.eventually("node 1 to be importing", timeout: .seconds(60)) { () -> Bool? in
-            try cluster.int("SELECT COUNT(*) FROM ingest_runs WHERE id = ? AND status = 'processing' AND owner_pid = ? AND processed_rows > 0",
-                            [.integer(id), .integer(cluster.pid(0))]) == 1 ? true : nil
-        }
-        let cancel = try cluster.nodes[1].post("/\(id)/cancel", token: cluster.token)
+        let other = 1 - (try cluster.ownerNode(of: id))
+        let cancel = try cluster.nodes[other].post("/\(id)/cancel", token: cluster.token)
         #expect(cancel.status == 200, "\(cancel.body)")
-        let run = try cluster.nodes[1].waitUntilFinished(id, token: cluster.token)
+        let run = try cluster.nodes[other].waitUntilFinished(id, token: cluster.token)
         #expect(run.string("status") == "cancelled")
         let successful = try #require(run["progress"]?.int("successful"))
         #expect(successful > 0 && successful < 200_000)

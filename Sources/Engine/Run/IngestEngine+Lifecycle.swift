@@ -18,8 +18,19 @@ extension IngestEngine {
     @discardableResult
     /// `alter` adds declared columns the target table lacks (`ingest run --alter`), as `target.alter` does.
     package func execute(runID id: Int64, alter: Bool = false, observer: (@Sendable (RunProgress) -> Void)? = nil) throws(EngineError) -> IngestRun {
-        let store = try openStore()
-        let (run, claim, compiled, compileFailure) = try claim(id, store: store)
+        // A claim this process already holds (a run created claimed, or claimed with SKIP LOCKED)
+        // is released on every way out, the early ones included: its heartbeat must not outlive it.
+        let held = heldClaims.withLock { $0.removeValue(forKey: id) }
+        let store: RunStore
+        let taken: (IngestRun, RunClaim, CompiledImporter?, String?)
+        do {
+            store = try openStore()
+            taken = try claim(id, store: store, held: held)
+        } catch {
+            held?.release()
+            throw error
+        }
+        let (run, claim, compiled, compileFailure) = taken
         defer { claim.release() }
 
         let flag = CancellationFlag()
@@ -53,11 +64,11 @@ extension IngestEngine {
     /// Takes run `id` for this process: a run this process created already claimed (a
     /// foreground CLI run), or a pending one it now owns and claims (`pending → processing`).
     /// Also resolves the definition the run uses (compiled, or why not).
-    private func claim(_ id: Int64, store: RunStore) throws(EngineError) -> (IngestRun, RunClaim, CompiledImporter?, String?) {
+    private func claim(_ id: Int64, store: RunStore, held: RunClaim?) throws(EngineError) -> (IngestRun, RunClaim, CompiledImporter?, String?) {
         let found: IngestRun?
         do { found = try store.run(id) } catch { throw .database(error) }
         guard var run = found else { throw .runNotFound(id: id) }
-        if let held = heldClaims.withLock({ $0.removeValue(forKey: id) }) {
+        if let held {
             guard run.status == .processing else { held.release(); throw .conflict("Run \(id) is \(run.status.rawValue), not processing.") }
             let (compiled, _, failure) = resolveDefinition(of: run)
             return (run, held, compiled, failure)

@@ -66,6 +66,9 @@ final class LeaseRunClaim: RunClaim, @unchecked Sendable {
         let interval = max(0.1, Double(leaseMilliseconds) / 3000)
         let thread = Thread { [self] in
             var store: RunStore?
+            // The claim commits after the heartbeat starts: until one renewal has seen the run as
+            // this process's, "not found" means "not committed yet", never "lost".
+            var confirmed = false
             while wake.wait(timeout: .now() + interval) == .timedOut {
                 if state.withLock({ $0.released }) { return }
                 do {
@@ -76,8 +79,11 @@ final class LeaseRunClaim: RunClaim, @unchecked Sendable {
                     }
                     guard let renewal = try store?.renewLease(runID, owner: owner) else { continue }
                     switch renewal {
-                    case .lost: requestStop(); return
-                    case .renewed(let cancelRequested): if cancelRequested { requestStop() }
+                    case .lost:
+                        if confirmed { requestStop(); return }
+                    case .renewed(let cancelRequested):
+                        confirmed = true
+                        if cancelRequested { requestStop() }
                     }
                 } catch {
                     // Unreachable for now: keep trying while the lease lasts; the chunk commits are fenced anyway.

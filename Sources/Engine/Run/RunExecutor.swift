@@ -377,9 +377,10 @@ final class RunExecutor {
     /// The database's cancel flag (set by `ingest cancel` in another process). A failed read is
     /// not a request: the signal file and the next chunk's read still reach the run.
     private func cancelRequestedInDatabase() -> Bool {
-        // A single SQLite transaction holds the write lock, so `cancel` elsewhere cannot set the
-        // flag then (it signals through a file); PostgreSQL's flag is written whatever runs.
-        guard !isSingleTransaction || db.dialect == .postgres else { return false }
+        // Not inside a single transaction: SQLite's `cancel` elsewhere signals through a file then,
+        // and on PostgreSQL a failed read would abort the transaction; the lease heartbeat reads
+        // PostgreSQL's flag on its own connection instead.
+        guard !isSingleTransaction else { return false }
         do { return try store.isCancelRequested(run.id) } catch { return false }
     }
 

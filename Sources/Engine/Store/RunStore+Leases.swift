@@ -44,9 +44,12 @@ extension RunStore {
     /// once exactly one takes the run; a chunk commit of the old owner in flight holds the row's
     /// lock and renews the lease, so the take-over then finds the lease valid and takes nothing.
     package func takeOverExpiredLease(_ id: Int64, owner: RunOwner) throws(SQLiteError) -> Bool {
+        // SKIP LOCKED: a row locked by an owner frozen inside its chunk commit is left for a later
+        // pass (its session ends after two leases idle in a transaction) instead of blocking recovery.
         try db.execute("""
             UPDATE ingest_runs SET owner_host = ?, owner_pid = ?, owner_started_at = ?, lease_until = \(nowMillisSQL) + ?
-            WHERE id = ? AND status = 'processing' AND (lease_until IS NULL OR lease_until < \(nowMillisSQL))
+            WHERE id = (SELECT id FROM ingest_runs WHERE id = ? AND status = 'processing'
+                AND (lease_until IS NULL OR lease_until < \(nowMillisSQL)) FOR UPDATE SKIP LOCKED)
             """, RunStore.ownerValues(owner) + [.integer(leaseMilliseconds), .integer(id)]) == 1
     }
 

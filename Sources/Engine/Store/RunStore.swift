@@ -342,11 +342,12 @@ package final class RunStore {
     }
 
     /// Runs recovery ended interrupted that no run continues and that were not resumed
-    /// automatically (nor found impossible to resume): the work of auto-resume, oldest first.
+    /// automatically (nor found impossible to resume), and whose cancel nobody asked for: the
+    /// work of auto-resume, oldest first.
     package func interruptedRunsAwaitingResume() throws(SQLiteError) -> [Int64] {
         try db.query("""
             SELECT id FROM ingest_runs AS r WHERE status = 'failed' AND resumable = 1 AND failure_reason LIKE 'interrupted:%'
-                AND failure_reason NOT LIKE '% automatically%'
+                AND failure_reason NOT LIKE '% automatically%' AND cancel_requested = 0
                 AND NOT EXISTS (SELECT 1 FROM ingest_runs AS c WHERE c.resumed_from_run_id = r.id)
             ORDER BY id
             """, []).compactMap { $0.first?.integerValue }
