@@ -253,9 +253,16 @@ extension IngestEngine {
     /// Resumes every run recovery ended interrupted that nothing continues yet: those just
     /// ended, and any a process stopped before it could resume them (or ended with auto-resume off).
     private func resumeInterruptedRuns(store: RunStore) {
-        guard let waiting = try? store.interruptedRunsAwaitingResume() else { return }
+        let since = Timestamp.format(Date().addingTimeInterval(-IngestEngine.autoResumeWindow))
+        guard let waiting = try? store.interruptedRunsAwaitingResume(since: since) else { return }
         for id in waiting { autoResume(id) }
     }
+
+    /// How far back auto-resume looks for interrupted runs: 24 hours.
+    static let autoResumeWindow: TimeInterval = 24 * 3600
+    /// Automatic resumes of one file in a row, at most: a file that stops its node every time
+    /// (out of memory, a crash) must not go from node to node for ever.
+    static let maxAutomaticResumes = 3
 
     /// Resumes an interrupted run from its last committed chunk (``EngineConfiguration/autoResume``):
     /// a new pending run, linked to it, that any worker of any node takes. When it cannot be
@@ -263,6 +270,11 @@ extension IngestEngine {
     /// interrupted, with the reason appended to its failure reason.
     private func autoResume(_ id: Int64) {
         do {
+            if let earlier = try? openStore().automaticResumesBefore(id), earlier >= IngestEngine.maxAutomaticResumes {
+                try? openStore().appendFailureReason(id, " It was not resumed automatically: its node stopped \(earlier + 1) times in a row "
+                                                     + "while importing it; resume it with 'ingest resume \(id)' once the cause is found.")
+                return
+            }
             let resumed = try createResume(of: id, userID: nil)
             try? openStore().appendFailureReason(id, " Resumed automatically as run \(resumed).")
         } catch {

@@ -344,13 +344,29 @@ package final class RunStore {
     /// Runs recovery ended interrupted that no run continues and that were not resumed
     /// automatically (nor found impossible to resume), and whose cancel nobody asked for: the
     /// work of auto-resume, oldest first.
-    package func interruptedRunsAwaitingResume() throws(SQLiteError) -> [Int64] {
+    /// Only runs interrupted since `since` (ISO text): one left interrupted long ago is not
+    /// brought back by turning auto-resume on.
+    package func interruptedRunsAwaitingResume(since: String) throws(SQLiteError) -> [Int64] {
         try db.query("""
             SELECT id FROM ingest_runs AS r WHERE status = 'failed' AND resumable = 1 AND failure_reason LIKE 'interrupted:%'
-                AND failure_reason NOT LIKE '% automatically%' AND cancel_requested = 0
+                AND failure_reason NOT LIKE '% automatically%' AND cancel_requested = 0 AND completed_at >= ?
                 AND NOT EXISTS (SELECT 1 FROM ingest_runs AS c WHERE c.resumed_from_run_id = r.id)
             ORDER BY id
-            """, []).compactMap { $0.first?.integerValue }
+            """, [.text(since)]).compactMap { $0.first?.integerValue }
+    }
+
+    /// How many runs before `id`, following `resumed_from_run_id`, were resumed automatically.
+    package func automaticResumesBefore(_ id: Int64) throws(SQLiteError) -> Int {
+        var count = 0
+        var current = id
+        for _ in 0..<100 {
+            guard let parent = try db.scalar("SELECT resumed_from_run_id FROM ingest_runs WHERE id = ?", [.integer(current)])?.integerValue,
+                  let reason = try db.scalar("SELECT failure_reason FROM ingest_runs WHERE id = ?", [.integer(parent)])?.textValue
+            else { break }
+            if reason.contains("Resumed automatically") { count += 1 }
+            current = parent
+        }
+        return count
     }
 
     /// Adds `text` to the end of a finished run's failure reason.

@@ -265,9 +265,14 @@ enum Schema {
             """),
         // The owner's lease, in milliseconds since 1970 by the database's clock (never a node's):
         // a node that stops renewing it loses the run to recovery (PostgreSQL; docs/RUNS.md).
+        // Runs processing at the upgrade (under a version without leases) get ten minutes of grace.
         .init(version: 7, name: "run leases",
               sqlite: "ALTER TABLE ingest_runs ADD COLUMN lease_until INTEGER",
-              postgres: "ALTER TABLE ingest_runs ADD COLUMN lease_until BIGINT"),
+              postgres: """
+                ALTER TABLE ingest_runs ADD COLUMN lease_until BIGINT;
+                UPDATE ingest_runs SET lease_until = CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) + 600000
+                    WHERE status = 'processing';
+                """),
     ])
 
     /// Opens the database at `location` and brings its schema up to date.

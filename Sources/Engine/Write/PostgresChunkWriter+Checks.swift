@@ -153,7 +153,11 @@ extension PostgresChunkWriter {
         let bound = [ChunkWriter.value(value)]
         var found = try db.query("INSERT INTO \(name) (\(match)) VALUES (?) ON CONFLICT DO NOTHING RETURNING \(select)", bound)
         if found.isEmpty { found = try db.query("SELECT \(select) FROM \(name) WHERE \(match) = ? LIMIT 1", bound) }
-        let id = found.first?.first?.integerValue ?? 0
+        guard let id = found.first?.first?.integerValue else {
+            // Another unique constraint of the lookup table refused the value: say so, never map it to 0.
+            throw DatabaseError(extendedCode: 19, message: "could not create '\(text)' in the lookup table \(lookup.table): "
+                                + "another unique constraint of the table refuses it")
+        }
         lookupCache[i][text] = id
         return id
     }
