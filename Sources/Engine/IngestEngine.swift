@@ -159,10 +159,7 @@ package final class IngestEngine: Sendable {
                 // PostgreSQL: the flag is written whatever runs; the owner, on whichever node,
                 // reads it after every chunk and from its lease heartbeat.
                 let result = try store.requestCancellation(of: id, webhooks: webhooks(of: run))
-                // A run cancelled before it started is never executed: its upload goes now.
-                if let ended = try store.run(id), ended.status == .cancelled, ended.startedAt == nil {
-                    disposeOwnedFile(of: ended, store: store)
-                }
+                try disposeIfCancelledBeforeStart(id, store: store)
                 return result
             }
             try? FileManager.default.createDirectory(atPath: (cancelSignalPath(id) as NSString).deletingLastPathComponent,
@@ -176,13 +173,16 @@ package final class IngestEngine: Sendable {
             } catch where error.isBusy && signalled {
                 return .requested
             }
-            // A run cancelled before it started is never executed: its upload goes now.
-            if let ended = try store.run(id), ended.status == .cancelled, ended.startedAt == nil {
-                try? FileManager.default.removeItem(atPath: cancelSignalPath(id))
-                disposeOwnedFile(of: ended, store: store)
-            }
+            try disposeIfCancelledBeforeStart(id, store: store)
             return result
         } catch { throw .database(error) }
+    }
+
+    /// A run cancelled before it started is never executed: its cancel signal and its upload go now.
+    private func disposeIfCancelledBeforeStart(_ id: Int64, store: RunStore) throws(SQLiteError) {
+        guard let ended = try store.run(id), ended.status == .cancelled, ended.startedAt == nil else { return }
+        try? FileManager.default.removeItem(atPath: cancelSignalPath(id))
+        disposeOwnedFile(of: ended, store: store)
     }
 
     /// Raises the cancellation flag of every run executing in this process (server shutdown).

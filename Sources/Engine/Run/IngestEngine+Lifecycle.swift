@@ -235,7 +235,7 @@ extension IngestEngine {
             defer { claim.release() }
             let owner = run.owner.map { "process \($0.pid) on \($0.host)" } ?? "the process running it"
             let stopped = claimsWithSkipLocked ? "stopped renewing its lease" : "stopped"
-            // With auto-resume, what happened next is appended by ``autoResume(_:)``.
+            // With auto-resume, what happened next is appended by ``autoResume(_:store:)``.
             let next = configuration.autoResume ? "" : " Resume it with 'ingest resume \(run.id)'."
             var reason = "interrupted: \(owner) \(stopped) before the run finished.\(next)"
             if let left = claim.abandonedReason() {
@@ -255,7 +255,7 @@ extension IngestEngine {
     private func resumeInterruptedRuns(store: RunStore) {
         let since = Timestamp.format(Date().addingTimeInterval(-IngestEngine.autoResumeWindow))
         guard let waiting = try? store.interruptedRunsAwaitingResume(since: since) else { return }
-        for id in waiting { autoResume(id) }
+        for id in waiting { autoResume(id, store: store) }
     }
 
     /// How far back auto-resume looks for interrupted runs: 24 hours.
@@ -268,20 +268,20 @@ extension IngestEngine {
     /// a new pending run, linked to it, that any worker of any node takes. When it cannot be
     /// resumed (its file or definition changed, it committed nothing it could continue) it stays
     /// interrupted, with the reason appended to its failure reason.
-    private func autoResume(_ id: Int64) {
+    private func autoResume(_ id: Int64, store: RunStore) {
         do {
-            if let earlier = try? openStore().automaticResumesBefore(id), earlier >= IngestEngine.maxAutomaticResumes {
-                try? openStore().appendFailureReason(id, " It was not resumed automatically: its node stopped \(earlier + 1) times in a row "
-                                                     + "while importing it; resume it with 'ingest resume \(id)' once the cause is found.")
+            if let earlier = try? store.automaticResumesBefore(id), earlier >= IngestEngine.maxAutomaticResumes {
+                try? store.appendFailureReason(id, " It was not resumed automatically: its node stopped \(earlier + 1) times in a row "
+                                               + "while importing it; resume it with 'ingest resume \(id)' once the cause is found.")
                 return
             }
             let resumed = try createResume(of: id, userID: nil)
-            try? openStore().appendFailureReason(id, " Resumed automatically as run \(resumed).")
+            try? store.appendFailureReason(id, " Resumed automatically as run \(resumed).")
         } catch {
             // Another node resumed it first: that is its note to write.
-            if let store = try? openStore(), (try? store.liveContinuation(of: id, column: .resume)) ?? nil != nil { return }
-            try? openStore().appendFailureReason(id, " It was not resumed automatically (\(error.description)); "
-                                                 + "resume it with 'ingest resume \(id)' once that is fixed.")
+            if (try? store.liveContinuation(of: id, column: .resume)) ?? nil != nil { return }
+            try? store.appendFailureReason(id, " It was not resumed automatically (\(error.description)); "
+                                           + "resume it with 'ingest resume \(id)' once that is fixed.")
         }
     }
 

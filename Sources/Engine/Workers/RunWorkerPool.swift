@@ -152,11 +152,7 @@ package final class RunWorkerPool: Sendable {
         if engine.claimsWithSkipLocked { return claimNextPending() }
         do {
             let ids = try engine.openStore().pendingRunIDs(limit: workerCount * 4)
-            let now = ContinuousClock.now
-            let skipped = state.withLock { s -> Set<Int64> in
-                s.passedOver = s.passedOver.filter { $0.value > now }
-                return Set(s.passedOver.keys)
-            }
+            let skipped = runsPassedOver()
             return ids.first { !engine.isRunningHere($0) && !skipped.contains($0) }
         } catch {
             log("looking for pending runs: \(error)")
@@ -164,16 +160,20 @@ package final class RunWorkerPool: Sendable {
         }
     }
 
-    /// The next pending run, already claimed for this process (PostgreSQL: `SKIP LOCKED`, so
-    /// workers of several nodes never wait on one another nor take the same run).
-    private func claimNextPending() -> Int64? {
+    /// Runs another worker or process took first, still left alone (expired entries dropped).
+    private func runsPassedOver() -> Set<Int64> {
         let now = ContinuousClock.now
-        let skipped = state.withLock { s -> Set<Int64> in
+        return state.withLock { s -> Set<Int64> in
             s.passedOver = s.passedOver.filter { $0.value > now }
             return Set(s.passedOver.keys)
         }
+    }
+
+    /// The next pending run, already claimed for this process (PostgreSQL: `SKIP LOCKED`, so
+    /// workers of several nodes never wait on one another nor take the same run).
+    private func claimNextPending() -> Int64? {
         do {
-            return try engine.claimNextPending(excluding: skipped)
+            return try engine.claimNextPending(excluding: runsPassedOver())
         } catch {
             log("claiming a pending run: \(error)")
             return nil
