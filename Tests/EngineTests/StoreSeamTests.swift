@@ -192,7 +192,9 @@ struct StoreSeamTests {
         let watcher = try RunStore(location: location)
         let writer = try RunStore(location: location)
         let before = try watcher.changeToken()
-        #expect(try watcher.changeToken() == before)
+        // PostgreSQL's token is the server's snapshot: other databases' commits (tests running
+        // beside this one) move it too, which only costs a watcher a refresh. Steadiness holds on SQLite.
+        if backend == .sqlite { #expect(try watcher.changeToken() == before) }
         _ = try writer.createRun(.init(importer: "items"))
         #expect(try watcher.changeToken() != before)
     }
